@@ -1,0 +1,4 @@
+export * from "./InMemoryChat.js";
+export * from "./InMemoryStores.js";
+export * from "./ScriptedModel.js";
+export * from "./FakeSpecialist.js";
