@@ -1,0 +1,3 @@
+export * from "./buildReport.js";
+export * from "./rankHypotheses.js";
+export * from "./severityFromLabel.js";
