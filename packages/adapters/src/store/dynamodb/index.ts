@@ -1,0 +1,3 @@
+export * from "./DynamoDedupStore.js";
+export * from "./ensureDedupTable.js";
+export * from "./describeDynamoError.js";

@@ -1,0 +1,119 @@
+import { Effect, Schema } from "effect";
+
+const Seconds = Schema.Number.pipe(Schema.check(Schema.isFinite(), Schema.isGreaterThan(0)));
+const PositiveInt = Schema.Number.pipe(Schema.check(Schema.isInt(), Schema.isGreaterThan(0)));
+const withDefault = <S extends Schema.Top>(schema: S, value: S["Encoded"]) =>
+  schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value)));
+
+export const AGENT_IDS = ["master", "eks", "cloudwatch-logs", "prometheus", "slack-history", "discord-history", "incident-history"] as const;
+export type AgentId = (typeof AGENT_IDS)[number];
+
+export const NetworkMode = Schema.Literals(["PUBLIC", "VPC"]);
+
+export const McpServerConfig = Schema.Struct({
+  name: Schema.String,
+  transport: Schema.Literals(["stdio", "http"]),
+  command: Schema.optionalKey(Schema.String),
+  args: Schema.optionalKey(Schema.Array(Schema.String)),
+  url: Schema.optionalKey(Schema.String),
+  auth: Schema.optionalKey(Schema.Literals(["none", "api_key", "iam"])),
+  api_key_env: Schema.optionalKey(Schema.String)
+});
+
+export const EksDataSource = Schema.Struct({
+  cluster_dump: Schema.optionalKey(Schema.String),
+  kubeconfig: Schema.optionalKey(Schema.String),
+  context: Schema.optionalKey(Schema.String),
+  in_cluster: Schema.optionalKey(Schema.Boolean),
+  eks_cluster: Schema.optionalKey(Schema.String),
+  region: Schema.optionalKey(Schema.String),
+  /** The EKS API endpoint is private: the agent needs VPC network mode to reach it. */
+  private_endpoint: Schema.optionalKey(Schema.Boolean),
+  log_tail_lines: Schema.optionalKey(PositiveInt)
+});
+
+const agentFields = {
+  enabled: Schema.optionalKey(Schema.Boolean),
+  deadline_seconds: Schema.optionalKey(Seconds),
+  mode: Schema.optionalKey(Schema.Literals(["deterministic", "agent"])),
+  model: Schema.optionalKey(Schema.String),
+  max_tool_cycles: Schema.optionalKey(PositiveInt),
+  network_mode: Schema.optionalKey(NetworkMode),
+  skills: Schema.optionalKey(Schema.Array(Schema.String)),
+  mcp_servers: Schema.optionalKey(Schema.Array(McpServerConfig)),
+  runtime_arn: Schema.optionalKey(Schema.String),
+  url: Schema.optionalKey(Schema.String)
+};
+
+export const GenericAgentConfig = Schema.Struct({
+  ...agentFields,
+  data_source: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown))
+});
+
+export const EksAgentConfig = Schema.Struct({ ...agentFields, data_source: Schema.optionalKey(EksDataSource) });
+
+export const RouteConfig = Schema.Struct({
+  match: withDefault(Schema.Record(Schema.String, Schema.String), {}),
+  platform: Schema.Literals(["slack", "discord", "console"]),
+  channel: Schema.String
+});
+
+export const AppConfig = Schema.Struct({
+  project: withDefault(Schema.String, "sre-on-call"),
+  environment: withDefault(Schema.String, "local"),
+  defaults: withDefault(
+    Schema.Struct({
+      model: withDefault(Schema.String, "none"),
+      network_mode: withDefault(NetworkMode, "PUBLIC"),
+      agent_deadline_seconds: withDefault(Seconds, 50)
+    }),
+    {}
+  ),
+  investigation: withDefault(
+    Schema.Struct({
+      report_after_seconds: withDefault(Seconds, 60),
+      synthesis_reserve_seconds: withDefault(Seconds, 5),
+      hard_cutoff_seconds: withDefault(Seconds, 300),
+      window_minutes: withDefault(Seconds, 5)
+    }),
+    {}
+  ),
+  classifier: withDefault(
+    Schema.Struct({
+      enabled: withDefault(Schema.Boolean, true),
+      tier2: withDefault(Schema.Literals(["auto", "off"]), "auto"),
+      reaction_trigger: withDefault(Schema.String, "eyes"),
+      chatter_hint: withDefault(Schema.Boolean, true)
+    }),
+    {}
+  ),
+  intake: withDefault(
+    Schema.Struct({
+      dedup_ttl_hours: withDefault(Seconds, 24),
+      max_body_bytes: withDefault(PositiveInt, 1024 * 1024)
+    }),
+    {}
+  ),
+  routing: withDefault(
+    Schema.Struct({
+      default: Schema.optionalKey(Schema.Struct({ platform: Schema.Literals(["slack", "discord", "console"]), channel: Schema.String })),
+      routes: withDefault(Schema.Array(RouteConfig), [])
+    }),
+    {}
+  ),
+  store: withDefault(Schema.Struct({ directory: withDefault(Schema.String, ".sre-on-call") }), {}),
+  agents: withDefault(
+    Schema.Struct({
+      master: Schema.optionalKey(GenericAgentConfig),
+      eks: Schema.optionalKey(EksAgentConfig),
+      "cloudwatch-logs": Schema.optionalKey(GenericAgentConfig),
+      prometheus: Schema.optionalKey(GenericAgentConfig),
+      "slack-history": Schema.optionalKey(GenericAgentConfig),
+      "discord-history": Schema.optionalKey(GenericAgentConfig),
+      "incident-history": Schema.optionalKey(GenericAgentConfig)
+    }),
+    {}
+  )
+});
+export type AppConfig = typeof AppConfig.Type;
+export type AgentConfig = typeof GenericAgentConfig.Type;

@@ -1,0 +1,50 @@
+import { Result } from "effect";
+import { describe, expect, it } from "vitest";
+import { parseConfigText } from "./loadConfig.js";
+
+const problems = (yaml: string) => {
+  const r = parseConfigText(yaml, "config.yaml");
+  return Result.isFailure(r) ? r.failure.problems : [];
+};
+
+describe("config validation", () => {
+  it("fills defaults for an empty file", () => {
+    const r = parseConfigText("", "config.yaml");
+    expect(Result.isSuccess(r)).toBe(true);
+    if (Result.isFailure(r)) return;
+    expect(r.success.investigation.report_after_seconds).toBe(60);
+    expect(r.success.investigation.hard_cutoff_seconds).toBe(300);
+    expect(r.success.classifier.enabled).toBe(true);
+  });
+
+  it("names the key and the expected type", () => {
+    expect(problems("classifier:\n  enabled: maybe\n")).toEqual(["classifier.enabled: Expected boolean, got \"maybe\""]);
+  });
+
+  it("rejects unknown keys and unknown agents with the fix", () => {
+    expect(problems("investigaton:\n  report_after_seconds: 30\n")[0]).toMatch(/^investigaton: unknown key; remove it or check its spelling/);
+    expect(problems("agents:\n  splunk:\n    enabled: true\n")).toEqual([
+      "agents.splunk: unknown agent; known agents are master, eks, cloudwatch-logs, prometheus, slack-history, discord-history, incident-history."
+    ]);
+  });
+
+  it("refuses to disable the master", () => {
+    expect(problems("agents:\n  master:\n    enabled: false\n")[0]).toMatch(/^agents\.master\.enabled: the master agent .* cannot be disabled/);
+  });
+
+  it("rejects an EKS agent without VPC access to a private cluster", () => {
+    const yaml = "agents:\n  eks:\n    data_source:\n      eks_cluster: prod\n      region: eu-west-1\n      private_endpoint: true\n";
+    expect(problems(yaml)).toEqual([
+      "agents.eks.network_mode: the EKS cluster's API endpoint is private, so the agent needs VPC network mode; set agents.eks.network_mode: VPC."
+    ]);
+    expect(problems(yaml.replace("agents:\n  eks:\n", "agents:\n  eks:\n    network_mode: VPC\n"))).toEqual([]);
+  });
+
+  it("reports YAML syntax errors", () => {
+    expect(problems("agents: [unclosed\n")[0]).toMatch(/^YAML: /);
+  });
+
+  it("rejects two data sources for one agent", () => {
+    expect(problems("agents:\n  eks:\n    data_source:\n      cluster_dump: d\n      kubeconfig: k\n")[0]).toMatch(/choose one of cluster_dump/);
+  });
+});
