@@ -59,8 +59,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: "^(?!effect(/|$)|fast-check$|vitest$|\\.{1,2}/)",
-              message: "core tests may import only effect, fast-check, vitest and core modules."
+              regex: "^(?!effect(/|$)|fast-check$|vitest$|node:(fs|path|url)$|\\.{1,2}/)",
+              message: "core tests may import only effect, fast-check, vitest, node:fs/path/url (to read fixtures) and core modules."
             }
           ]
         }

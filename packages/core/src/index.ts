@@ -5,3 +5,4 @@ export * from "./util/retryTransient.js";
 export * from "./intake/index.js";
 export * from "./report/index.js";
 export * from "./orchestrate/index.js";
+export * from "./classify/index.js";

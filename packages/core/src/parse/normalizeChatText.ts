@@ -5,8 +5,8 @@
  * HTML entities Slack escapes are decoded. Runs in linear time on any input.
  */
 export const normalizeChatText = (raw: string): string => {
-  const text = raw.replace(/<([^<>\n]{1,2000})>/g, (_whole, inner: string) => replaceAngle(inner));
-  return decodeEntities(text)
+  const text = raw.includes("<") ? raw.replace(/<([^<>\n]{1,2000})>/g, (_whole, inner: string) => replaceAngle(inner)) : raw;
+  return (text.includes("&") ? decodeEntities(text) : text)
     .replace(/[ \t\u00a0]+/g, " ")
     .replace(/ *\n */g, "\n")
     .trim();

@@ -9,3 +9,4 @@ export * from "./incidentMemoryContract.js";
 export * from "./secretResolverContract.js";
 export * from "./telemetryContract.js";
 export * from "./memory/index.js";
+export * from "./classifierProperties.js";

@@ -1,0 +1,51 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { botMentionArb, checkGateInvariants, withBotMention } from "../testing/classifierProperties.js";
+import { classifyTier1, makeGate } from "./gate.js";
+import type { Tier1Rule } from "./Tier1Rule.js";
+
+describe("gate invariants (property tests)", () => {
+  it("hold for the builtin rules", () => {
+    checkGateInvariants({}, { numRuns: 300 });
+  });
+
+  it("hold with hostile extension rules installed", () => {
+    const rules: ReadonlyArray<Tier1Rule> = [
+      { name: "mute-everything", priority: -1, evaluate: () => ({ decision: "suppress", reason: "muted" }) },
+      { name: "shout", priority: 0, evaluate: () => ({ decision: "investigate", reason: "loud" }) }
+    ];
+    checkGateInvariants({ rules }, { numRuns: 100, largeInputs: false });
+  });
+
+  it("a mention wrapper never changes the verdict of an alert-tool notification", () => {
+    const notification = fc.constantFrom(
+      "[FIRING:1] KubePodCrashLooping (payments api-1 critical)",
+      "CloudWatch Alarm | x | us-east-1\nAlarm state changed from OK to ALARM",
+      "Monitor is DOWN: api (https://api.example.com)",
+      "Triggered: [P1] High error rate on checkout"
+    );
+    fc.assert(
+      fc.property(notification, botMentionArb, fc.constantFrom("", "<!here> ", "@channel "), (text, mention, broadcast) => {
+        expect(classifyTier1(`${mention} ${broadcast}${text}`).decision).toBe("investigate");
+      })
+    );
+  });
+
+  it("adding chatter words in front of an ongoing failure never suppresses it", () => {
+    const lead = fc.constantFrom("hi", "hey team", "thanks", "good morning!", "sorry to bother", "ok");
+    const failure = fc.constantFrom("api is down", "checkout returning 502s", "pods stuck in Pending", "db timing out", "queue backing up");
+    fc.assert(
+      fc.property(withBotMention(fc.tuple(lead, failure).map(([a, b]) => `${a}, ${b}`)), (text) => {
+        expect(classifyTier1(text).decision).not.toBe("suppress");
+      })
+    );
+  });
+
+  it("runs every rule in linear time: a 100 KB adversarial message still gets a verdict", () => {
+    const gate = makeGate();
+    for (const unit of ["a ", "<", "<@", ":a", "[FIRING:", "still ", "https://x", "&amp;", "9", "🚨"]) {
+      const text = unit.repeat(Math.ceil(100_000 / unit.length));
+      expect(gate.tier1(text).reasons.length).toBeGreaterThan(0);
+    }
+  });
+});

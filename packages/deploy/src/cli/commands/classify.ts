@@ -1,0 +1,82 @@
+import { classifyMessage, type Verdict } from "@sre-on-call/core";
+import { Effect } from "effect";
+import { type CliIo, type Command, UsageError } from "../CliIo.js";
+import { parseOptions } from "../parseOptions.js";
+
+const usage = `Usage:
+  sre-on-call classify "TEXT" [--json] [--no-gate]
+  sre-on-call classify --jsonl [--no-gate] < messages.jsonl
+
+Decides whether a chat message is an alert to investigate or chatter to suppress, with the
+tier that decided (1 = deterministic rules, 2 = model, 0 = gate disabled) and the reasons.
+
+Options:
+  --json       print the verdict as one JSON object
+  --jsonl      read one JSON object per line from stdin (field "text"; an "id" is echoed back)
+               and write one verdict per line: {"id", "decision", "tier", "reasons"}
+  --no-gate    the kill switch: investigate everything (tier 0)
+  -h, --help   show this help
+
+Exit status: 0 on success, 1 when some input lines were invalid (--jsonl), 2 on usage errors.
+`;
+
+const toJson = (v: Verdict, id?: unknown) => ({
+  ...(id !== undefined ? { id } : {}),
+  decision: v.decision,
+  tier: v.tier,
+  reasons: v.reasons,
+  ...(v.rule !== undefined ? { rule: v.rule } : {})
+});
+
+const runJsonl = async (io: CliIo, enabled: boolean): Promise<number> => {
+  let bad = 0;
+  let lineNo = 0;
+  for await (const line of io.stdinLines()) {
+    lineNo++;
+    if (line.trim() === "") continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch (error) {
+      bad++;
+      io.stdout(`${JSON.stringify({ line: lineNo, error: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` })}\n`);
+      continue;
+    }
+    const record = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    const text = record?.["text"];
+    if (typeof text !== "string") {
+      bad++;
+      io.stdout(`${JSON.stringify({ line: lineNo, ...(record?.["id"] !== undefined ? { id: record["id"] } : {}), error: 'each line must be a JSON object with a string field "text"' })}\n`);
+      continue;
+    }
+    const verdict = await Effect.runPromise(classifyMessage(text, { enabled }));
+    io.stdout(`${JSON.stringify(toJson(verdict, record?.["id"]))}\n`);
+  }
+  if (bad > 0) io.stderr(`sre-on-call classify: ${bad} invalid input line(s)\n`);
+  return bad > 0 ? 1 : 0;
+};
+
+export const classifyCommand: Command = {
+  name: "classify",
+  summary: "tell an alert from chatter (one text, or JSON lines on stdin)",
+  usage,
+  run: async (args, io) => {
+    const { values, positionals } = parseOptions(args, {
+      json: { type: "boolean" },
+      jsonl: { type: "boolean" },
+      "no-gate": { type: "boolean" }
+    });
+    const enabled = values["no-gate"] !== true;
+    if (values.jsonl === true) {
+      if (positionals.length > 0) throw new UsageError("--jsonl reads messages from stdin; do not also pass TEXT.");
+      return runJsonl(io, enabled);
+    }
+    if (positionals.length !== 1) {
+      throw new UsageError(positionals.length === 0 ? "give the message TEXT to classify, or --jsonl to read stdin." : 'give exactly one TEXT argument (quote it: "…").');
+    }
+    const verdict = await Effect.runPromise(classifyMessage(positionals[0]!, { enabled }));
+    if (values.json === true) io.stdout(`${JSON.stringify(toJson(verdict))}\n`);
+    else io.stdout(`${verdict.decision} (tier ${verdict.tier})\n${verdict.reasons.map((r) => `  - ${r}`).join("\n")}\n`);
+    return 0;
+  }
+};
