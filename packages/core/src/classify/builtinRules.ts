@@ -44,8 +44,7 @@ const PAGERDUTY = /\bIncident #\S+ triggered\b|\bEscalated #\d+|\bReopened #\d+|
 const OPSGENIE = /\bNew alert:|\bAlert created\b|\bAlert #\d+ escalated\b|\bHeartbeat expired\b|\[Opsgenie\] (?:#\d+|Alert #\d+(?!\d)(?! (?:closed|acknowledged|resolved|deleted))|New alert)/i;
 const SENTRY =
   /\bNew issue\b|\bRegression in\b|\bIssue (?:escalating|regressed)\b|\bMetric alert (?:critical|warning)\b|\bSentry alert\b[^\n]*\btriggered\b|\bcrash-free (?:sessions|users) dropped\b/i;
-const UPTIME =
-  /\bMonitor is DOWN\b|\bDOWN alert\b|\[DOWN\]|\[🔴 Down\]|\bWebsite Down\b|\bis DOWN\b|\bis not responding\b|\bcheck "[^"\n]{0,200}" failed\b/i;
+const UPTIME = /\bMonitor is DOWN\b|\bDOWN alert\b|\[DOWN\]|\[🔴 Down\]|\bWebsite Down\b|\bis DOWN\b|\b[Cc]heck "[^"\n]{0,200}" failed\b|(?:Pingdom|UptimeRobot|StatusCake|Uptime Kuma|Better Stack|Checkly)\b[^\n]{0,200}\b(?:down|not responding|failed)\b/;
 const KUBE_EVENT =
   /^\W*(?:Warning|Error) [A-Z][A-Za-z]+ (?:pod|node|deployment|job|replicaset|statefulset|daemonset|pvc|persistentvolumeclaim|service|ingress|cronjob)\/|\bkube-events?:/m;
 
