@@ -51,6 +51,12 @@ export class ChatError extends Schema.TaggedError<ChatError>()("ChatError", {
 export interface ChatPlatformShape {
   readonly platform: Platform;
   readonly dialect: Dialect;
+  /**
+   * Posts a top-level message in a channel; it can then anchor a thread. Used for alerts that
+   * arrive by webhook (Alertmanager, Grafana): the posted alert becomes the thread the
+   * investigation replies in.
+   */
+  readonly postMessage: (channelId: string, message: OutgoingMessage) => Effect.Effect<PostedMessage, ChatError>;
   /** Posts a message as a reply in the thread anchored at `thread.threadId`. */
   readonly postInThread: (thread: ThreadRef, message: OutgoingMessage) => Effect.Effect<PostedMessage, ChatError>;
   /** Replaces the content of a message this bot posted (progress updates). */

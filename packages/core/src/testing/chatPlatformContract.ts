@@ -42,6 +42,19 @@ export const chatPlatformContract = (harness: ChatPlatformHarness): ReadonlyArra
         })
     },
     {
+      name: "ChatPlatform: a top-level message anchors a thread of its own",
+      run: () =>
+        withResource(harness.make, async ({ chat, channelId }) => {
+          const top = await run(chat.postMessage(channelId, { text: "[FIRING:1] KubePodCrashLooping payments/api" }));
+          checkEqual(top.channelId, channelId, "posted channel");
+          const read = await run(chat.readMessage(channelId, top.messageId));
+          checkEqual(read.text, "[FIRING:1] KubePodCrashLooping payments/api", "text");
+          check(read.threadId === undefined || read.threadId === top.messageId, "a top-level message is not a reply in another thread");
+          const reply = await run(chat.postInThread({ channelId, threadId: top.messageId }, { text: "Investigating…" }));
+          checkEqual((await run(chat.readMessage(channelId, reply.messageId))).threadId, top.messageId, "reply thread");
+        })
+    },
+    {
       name: "ChatPlatform: updating a message replaces its text",
       run: () =>
         withResource(harness.make, async ({ chat, channelId, seed }) => {

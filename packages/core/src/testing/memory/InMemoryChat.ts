@@ -10,7 +10,7 @@ import {
 } from "../../ports/ChatPlatform.js";
 
 export interface PostRecord {
-  readonly kind: "post" | "notice" | "update";
+  readonly kind: "top" | "post" | "notice" | "update";
   readonly channelId: string;
   readonly threadId?: string;
   readonly messageId: string;
@@ -46,21 +46,22 @@ export const makeInMemoryChat = (
 
   const store = (m: ChatMessage) => messages.set(key(m.channelId, m.messageId), m);
 
-  const post = (kind: "post" | "notice", channelId: string, threadId: string, message: OutgoingMessage) =>
+  const post = (kind: "top" | "post" | "notice", channelId: string, threadId: string | undefined, message: OutgoingMessage) =>
     Effect.suspend(() => {
       if (failures > 0) {
         failures--;
         return Effect.fail(new ChatError({ platform, operation: "post", reason: "simulated outage", retryable: true }));
       }
       const messageId = nextId();
-      store({ channelId, messageId, threadId, isBot: true, text: message.text, timestamp: now() });
-      log.push({ kind, channelId, threadId, messageId, message, at: now() });
+      store({ channelId, messageId, ...(threadId !== undefined ? { threadId } : {}), isBot: true, text: message.text, timestamp: now() });
+      log.push({ kind, channelId, ...(threadId !== undefined ? { threadId } : {}), messageId, message, at: now() });
       return Effect.succeed<PostedMessage>({ channelId, messageId });
     });
 
   const chat: ChatPlatformShape = {
     platform,
     dialect: options.dialect ?? "markdown",
+    postMessage: (channelId, message) => post("top", channelId, undefined, message),
     postInThread: (thread, message) => post("post", thread.channelId, thread.threadId, message),
     postNotice: (thread, text) => post("notice", thread.channelId, thread.threadId, { text }),
     updateMessage: (ref, content) =>

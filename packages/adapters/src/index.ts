@@ -1,0 +1,3 @@
+export * from "./chat/slack/index.js";
+export * from "./store/dynamodb/index.js";
+export * from "./store/embedded/index.js";
