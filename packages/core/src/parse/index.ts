@@ -1,0 +1,15 @@
+export * from "./AlertFormat.js";
+export * from "./AlertParseError.js";
+export * from "./alertFromLabels.js";
+export { entitiesFromLabels, LABEL_ALIASES, mergeEntities } from "./entitiesFromLabels.js";
+export * from "./entitiesFromText.js";
+export { alertFingerprint } from "./fnv1a64.js";
+export * from "./investigationIdFor.js";
+export { isDeploymentPodName, isNodeName, workloadFromPodName } from "./k8sNames.js";
+export * from "./normalizeChatText.js";
+export * from "./parseAlertmanagerWebhook.js";
+export * from "./parseAlertPayload.js";
+export * from "./parseChatAlert.js";
+export * from "./parseGrafanaWebhook.js";
+export * from "./parseTimestamp.js";
+export * from "./windowAround.js";
