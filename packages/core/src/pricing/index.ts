@@ -1,0 +1,2 @@
+export * from "./PriceTable.js";
+export * from "./costOf.js";

@@ -1,0 +1,10 @@
+export * from "./escape.js";
+export * from "./splitText.js";
+export * from "./limits.js";
+export * from "./format.js";
+export type { Doc, DocBlock, Inline, Line } from "./document.js";
+export { renderSlackDoc, type SlackBlock } from "./renderSlack.js";
+export { renderDiscordDoc } from "./renderDiscord.js";
+export { renderMarkdownDoc } from "./renderMarkdown.js";
+export { costFooter, type DocumentOptions, type FailureNotice, reportDocument, snapshotDocument, failureDocument } from "./reportDocument.js";
+export * from "./renderReport.js";
