@@ -1,0 +1,86 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { AgentFailure } from "@sre-on-call/core";
+import { specialistContract } from "@sre-on-call/core/testing";
+import { Effect, Exit } from "effect";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { analyzeClusterDump } from "./analyzeClusterDump.js";
+import { makeEksSpecialist } from "./EksSpecialist.js";
+import { makeDumpClusterSource } from "./source/DumpClusterSource.js";
+import { makeAlert } from "./testing/makeAlert.js";
+
+const EXAMPLE = fileURLToPath(new URL("../../../../examples/payments-outage/", import.meta.url));
+const payload = JSON.parse(readFileSync(join(EXAMPLE, "alert.json"), "utf8")) as { alerts: Array<{ labels: Record<string, string>; startsAt: string }> };
+const exampleAlert = makeAlert({ labels: payload.alerts[0]!.labels, at: Date.parse(payload.alerts[0]!.startsAt) });
+const dumpDir = join(EXAMPLE, "cluster-dump");
+
+describe("EKS specialist over the bundled payments-outage example", () => {
+  for (const c of specialistContract({ make: async () => ({ specialist: makeEksSpecialist(makeDumpClusterSource(dumpDir)), alert: exampleAlert }) })) it(c.name, c.run);
+
+  it("puts the true root cause first: payments-db's volume is full", async () => {
+    const result = await Effect.runPromise(analyzeClusterDump(dumpDir, exampleAlert));
+    expect(result.status).toBe("success");
+    const [first, ...rest] = result.hypotheses;
+    expect(first?.title).toBe("payments/payments-db's volume data-payments-db-0 (20Gi) is full (No space left on device)");
+    expect(first?.confidence).toBe("high");
+    expect(first?.actions?.[0]).toContain("kubectl -n payments patch pvc data-payments-db-0");
+    expect(first?.chain?.at(-1)).toBe("payments/api cannot reach 172.20.91.7:5432 (connection refused)");
+    // The coinciding rollout is reported, but as a low-confidence suspect since the old pods fail too.
+    const rollout = rest.find((h) => h.title.startsWith("Rollout of payments/api to revision 8"));
+    expect(rollout?.confidence).toBe("low");
+    expect(rollout?.actions?.[0]).toBe("Roll back: kubectl -n payments rollout undo deployment/api --to-revision=7");
+    expect(result.summary).toMatch(/^payments\/api 0\/3 ready, 1 pod crash-looping\. Most likely: payments\/payments-db's volume/);
+  });
+
+  it("keeps the healthy neighbours and the noisy node out of the report", async () => {
+    const result = await Effect.runPromise(analyzeClusterDump(dumpDir, exampleAlert));
+    const text = JSON.stringify({ findings: result.findings, hypotheses: result.hypotheses });
+    for (const noise of ["report-generator", "checkout", "ledger-worker", "ip-10-0-3-77", "MemoryPressure", "coredns"]) expect(text).not.toContain(noise);
+  });
+
+  it("a healthy workload of the example yields no hypothesis", async () => {
+    const result = await Effect.runPromise(analyzeClusterDump(dumpDir, makeAlert({ labels: { alertname: "HighLatency", namespace: "checkout", deployment: "web" }, at: exampleAlert.alertTimestamp })));
+    expect(result.hypotheses).toEqual([]);
+    expect(result.findings.at(-1)?.content).toMatch(/^No Kubernetes-level cause found: checkout\/web 3\/3 ready/);
+  });
+
+  it("a directory that is not a dump is a typed, readable failure", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "not-a-dump-"));
+    try {
+      await writeFile(join(dir, "README.md"), "hello");
+      const exit = await Effect.runPromiseExit(analyzeClusterDump(dir, exampleAlert));
+      expect(Exit.isFailure(exit)).toBe(true);
+      const reason = Exit.isFailure(exit) ? exit.cause.reasons.find((r) => r._tag === "Fail") : undefined;
+      const error = reason?._tag === "Fail" ? reason.error : undefined;
+      expect(error).toBeInstanceOf(AgentFailure);
+      expect((error as AgentFailure).reason).toContain("is not a cluster dump: it has no nodes.json and no <namespace>/pods.json");
+      const missing = await Effect.runPromiseExit(analyzeClusterDump(join(dir, "nope"), exampleAlert));
+      expect(Exit.isFailure(missing)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("skips alerts that name nothing in Kubernetes or another cluster", () => {
+    const specialist = makeEksSpecialist(makeDumpClusterSource(dumpDir), { clusterName: "prod-eu-1" });
+    expect(specialist.skipReason?.(makeAlert({ labels: { alertname: "HighBilling" }, at: 0 }))).toBe("the alert names no Kubernetes namespace, pod, workload or node");
+    expect(specialist.skipReason?.(makeAlert({ labels: { alertname: "X", namespace: "a", cluster: "staging" }, at: 0 }))).toBe("the alert is about cluster staging, not prod-eu-1");
+    expect(specialist.skipReason?.(exampleAlert)).toBeUndefined();
+  });
+
+  it("a deadline already passed still answers, marked partial", async () => {
+    const result = await Effect.runPromise(makeEksSpecialist(makeDumpClusterSource(dumpDir)).investigate(exampleAlert, { deadline: Date.now() - 1 }));
+    expect(result.status).toBe("timeout");
+    expect(result.summary).toMatch(/^Partial/);
+  });
+
+  it("the snapshot reports the cluster's health", async () => {
+    const section = await Effect.runPromise(makeEksSpecialist(makeDumpClusterSource(dumpDir)).snapshot({ deadline: Date.now() + 10_000 }));
+    expect(section.health).toBe("degraded");
+    expect(section.summary).toMatch(/^3\/3 nodes ready; \d+\/\d+ pods ready, 2 failing/);
+    expect(section.findings.map((f) => f.content).join("\n")).toContain("under resource pressure: ip-10-0-3-77");
+  });
+});

@@ -1,0 +1,97 @@
+import type { Container, ContainerStatus, Pod } from "../kube/KubeObjects.js";
+import { toMillis } from "../kube/time.js";
+
+/** Small readings of pods shared by the analyzers. */
+
+export const podSource = (pod: Pod) => `kubernetes/pod/${pod.metadata.namespace ?? ""}/${pod.metadata.name}`;
+
+export const isPodReady = (pod: Pod): boolean => {
+  const conditions: unknown = pod.status?.conditions;
+  return Array.isArray(conditions) && conditions.some((c: unknown) => typeof c === "object" && c !== null && (c as { type?: unknown }).type === "Ready" && (c as { status?: unknown }).status === "True");
+};
+
+export const isPodDone = (pod: Pod): boolean => pod.status?.phase === "Succeeded";
+
+const list = <T>(value: ReadonlyArray<T> | undefined): ReadonlyArray<T> => (Array.isArray(value) ? (value as ReadonlyArray<T>).filter((v) => typeof v === "object" && v !== null) : []);
+
+export const containerSpec = (pod: Pod, name: string | undefined): Container | undefined =>
+  [...list(pod.spec?.containers), ...list(pod.spec?.initContainers)].find((c) => c.name === name);
+
+export interface ContainerOfPod {
+  readonly pod: Pod;
+  readonly name: string;
+  readonly init: boolean;
+  readonly status: ContainerStatus;
+  readonly spec?: Container;
+}
+
+export const containersOf = (pod: Pod): ReadonlyArray<ContainerOfPod> => {
+  const out: Array<ContainerOfPod> = [];
+  const push = (statuses: ReadonlyArray<ContainerStatus> | undefined, init: boolean) => {
+    if (!Array.isArray(statuses)) return;
+    for (const status of statuses) {
+      if (typeof status !== "object" || status === null) continue;
+      const name = typeof status.name === "string" ? status.name : "";
+      const spec = containerSpec(pod, name);
+      out.push({ pod, name, init, status, ...(spec !== undefined ? { spec } : {}) });
+    }
+  };
+  push(pod.status?.initContainerStatuses, true);
+  push(pod.status?.containerStatuses, false);
+  return out;
+};
+
+/** What a container exit code usually means, as an SRE would say it. */
+export const exitCodeMeaning = (code: number | undefined): string | undefined => {
+  switch (code) {
+    case undefined:
+      return undefined;
+    case 0:
+      return "exited normally (a long-running container should not exit)";
+    case 1:
+      return "application error";
+    case 2:
+      return "misuse of shell builtins / invalid arguments";
+    case 126:
+      return "command not executable";
+    case 127:
+      return "command not found";
+    case 134:
+      return "aborted (SIGABRT)";
+    case 137:
+      return "killed (SIGKILL: OOM killer, liveness probe or eviction)";
+    case 139:
+      return "segmentation fault (SIGSEGV)";
+    case 143:
+      return "terminated (SIGTERM)";
+    default:
+      return code > 128 ? `killed by signal ${code - 128}` : undefined;
+  }
+};
+
+/** `a, b, c and 4 more`. */
+export const listNames = (names: ReadonlyArray<string>, max = 3): string => {
+  const unique = [...new Set(names)];
+  if (unique.length <= max) return unique.join(", ");
+  return `${unique.slice(0, max).join(", ")} and ${unique.length - max} more`;
+};
+
+export const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+
+export const lastTerminated = (status: ContainerStatus) => status.lastState?.terminated ?? status.state?.terminated;
+
+export const terminationTime = (status: ContainerStatus): number | undefined => {
+  const t = lastTerminated(status);
+  return toMillis(t?.finishedAt) ?? toMillis(t?.startedAt);
+};
+
+/** `kubectl … -n ns` with the namespace placed the way runbooks write it. */
+export const kubectl = (namespace: string, command: string) => `kubectl -n ${namespace} ${command}`;
+
+/** The controller's kind and name as kubectl spells it: `deployment/api`. */
+export const kubectlRef = (kind: string, name: string) => `${kind.toLowerCase()}/${name}`;
+
+export const clipText = (text: string, max = 240) => {
+  const t = text.replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+};

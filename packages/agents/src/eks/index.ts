@@ -1,0 +1,13 @@
+export { makeEksSpecialist, type EksSpecialistOptions } from "./EksSpecialist.js";
+export { analyzeClusterDump } from "./analyzeClusterDump.js";
+export { analyzeClusterView, type ClusterAnalysis } from "./investigate/analyzeClusterView.js";
+export { loadClusterView, type LoadOptions } from "./investigate/loadClusterView.js";
+export { ClusterViewBuilder, type ClusterView } from "./investigate/ClusterView.js";
+export { scopeFromAlert, type Scope } from "./investigate/scopeFromAlert.js";
+export { openClusterSource, type ClusterSourceSpec } from "./source/openClusterSource.js";
+export { type ClusterSource, ClusterSourceError, type ClusterSourceFailure, type ListOptions, type PodLogRequest } from "./source/ClusterSource.js";
+export { makeDumpClusterSource } from "./source/DumpClusterSource.js";
+export { makeLiveClusterSource, type LiveClusterSourceOptions } from "./source/LiveClusterSource.js";
+export { loadKubeConfig, type KubeConfigOrigin } from "./source/loadKubeConfig.js";
+export { kubeConfigForEks, type EksClusterOptions } from "./source/aws/kubeConfigForEks.js";
+export { makeEksBearerToken, EKS_TOKEN_PREFIX } from "./source/aws/makeEksBearerToken.js";

@@ -1,0 +1,314 @@
+/**
+ * The parts of Kubernetes API objects the analyzers read, in their JSON wire shape (field names
+ * exactly as the API server and `kubectl get -o json` spell them). Everything but `metadata.name`
+ * is optional because dumps and API servers of different versions omit fields freely.
+ * Timestamps are RFC 3339 strings.
+ */
+
+export type StringMap = Readonly<Record<string, string>>;
+
+export interface OwnerReference {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly name?: string;
+  readonly uid?: string;
+  readonly controller?: boolean;
+}
+
+export interface ObjectMeta {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly uid?: string;
+  readonly labels?: StringMap;
+  readonly annotations?: StringMap;
+  readonly creationTimestamp?: string;
+  readonly deletionTimestamp?: string;
+  readonly ownerReferences?: ReadonlyArray<OwnerReference>;
+  readonly generation?: number;
+  readonly resourceVersion?: string;
+}
+
+export interface KubeObject {
+  readonly metadata: ObjectMeta;
+}
+
+export interface Condition {
+  readonly type?: string;
+  readonly status?: string;
+  readonly reason?: string;
+  readonly message?: string;
+  readonly lastTransitionTime?: string;
+  readonly lastUpdateTime?: string;
+  readonly lastHeartbeatTime?: string;
+}
+
+export interface ResourceRequirements {
+  readonly limits?: StringMap;
+  readonly requests?: StringMap;
+}
+
+export interface Probe {
+  readonly httpGet?: { readonly path?: string; readonly port?: number | string; readonly scheme?: string };
+  readonly tcpSocket?: { readonly port?: number | string };
+  readonly exec?: { readonly command?: ReadonlyArray<string> };
+  readonly grpc?: { readonly port?: number };
+  readonly initialDelaySeconds?: number;
+  readonly periodSeconds?: number;
+  readonly timeoutSeconds?: number;
+  readonly failureThreshold?: number;
+}
+
+export interface EnvVar {
+  readonly name?: string;
+  readonly value?: string;
+  readonly valueFrom?: {
+    readonly secretKeyRef?: { readonly name?: string; readonly key?: string; readonly optional?: boolean };
+    readonly configMapKeyRef?: { readonly name?: string; readonly key?: string; readonly optional?: boolean };
+  };
+}
+
+export interface Container {
+  readonly name?: string;
+  readonly image?: string;
+  readonly env?: ReadonlyArray<EnvVar>;
+  readonly envFrom?: ReadonlyArray<{ readonly secretRef?: { readonly name?: string }; readonly configMapRef?: { readonly name?: string } }>;
+  readonly ports?: ReadonlyArray<{ readonly name?: string; readonly containerPort?: number; readonly protocol?: string }>;
+  readonly resources?: ResourceRequirements;
+  readonly livenessProbe?: Probe;
+  readonly readinessProbe?: Probe;
+  readonly startupProbe?: Probe;
+}
+
+export interface Volume {
+  readonly name?: string;
+  readonly persistentVolumeClaim?: { readonly claimName?: string };
+  readonly secret?: { readonly secretName?: string };
+  readonly configMap?: { readonly name?: string };
+}
+
+export interface Toleration {
+  readonly key?: string;
+  readonly operator?: string;
+  readonly value?: string;
+  readonly effect?: string;
+  readonly tolerationSeconds?: number;
+}
+
+export interface PodSpec {
+  readonly nodeName?: string;
+  readonly containers?: ReadonlyArray<Container>;
+  readonly initContainers?: ReadonlyArray<Container>;
+  readonly volumes?: ReadonlyArray<Volume>;
+  readonly nodeSelector?: StringMap;
+  readonly tolerations?: ReadonlyArray<Toleration>;
+}
+
+export interface ContainerState {
+  readonly waiting?: { readonly reason?: string; readonly message?: string };
+  readonly running?: { readonly startedAt?: string };
+  readonly terminated?: {
+    readonly reason?: string;
+    readonly message?: string;
+    readonly exitCode?: number;
+    readonly signal?: number;
+    readonly startedAt?: string;
+    readonly finishedAt?: string;
+  };
+}
+
+export interface ContainerStatus {
+  readonly name?: string;
+  readonly ready?: boolean;
+  readonly started?: boolean;
+  readonly restartCount?: number;
+  readonly image?: string;
+  readonly imageID?: string;
+  readonly state?: ContainerState;
+  readonly lastState?: ContainerState;
+}
+
+export interface Pod extends KubeObject {
+  readonly spec?: PodSpec;
+  readonly status?: {
+    readonly phase?: string;
+    readonly reason?: string;
+    readonly message?: string;
+    readonly conditions?: ReadonlyArray<Condition>;
+    readonly containerStatuses?: ReadonlyArray<ContainerStatus>;
+    readonly initContainerStatuses?: ReadonlyArray<ContainerStatus>;
+    readonly hostIP?: string;
+    readonly podIP?: string;
+    readonly startTime?: string;
+  };
+}
+
+export interface Taint {
+  readonly key?: string;
+  readonly value?: string;
+  readonly effect?: string;
+  readonly timeAdded?: string;
+}
+
+export interface Node extends KubeObject {
+  readonly spec?: { readonly unschedulable?: boolean; readonly taints?: ReadonlyArray<Taint>; readonly providerID?: string };
+  readonly status?: {
+    readonly conditions?: ReadonlyArray<Condition>;
+    readonly allocatable?: StringMap;
+    readonly capacity?: StringMap;
+    readonly addresses?: ReadonlyArray<{ readonly type?: string; readonly address?: string }>;
+  };
+}
+
+export interface ObjectReference {
+  readonly kind?: string;
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly uid?: string;
+  readonly fieldPath?: string;
+}
+
+/** A core/v1 Event, the kind `kubectl cluster-info dump` writes to `events.json`. */
+export interface Event extends KubeObject {
+  readonly involvedObject?: ObjectReference;
+  readonly reason?: string;
+  readonly message?: string;
+  readonly type?: string;
+  readonly count?: number;
+  readonly firstTimestamp?: string | null;
+  readonly lastTimestamp?: string | null;
+  readonly eventTime?: string | null;
+  readonly series?: { readonly count?: number; readonly lastObservedTime?: string };
+  readonly source?: { readonly component?: string; readonly host?: string };
+  readonly reportingComponent?: string;
+}
+
+export interface LabelSelector {
+  readonly matchLabels?: StringMap;
+  readonly matchExpressions?: ReadonlyArray<{ readonly key?: string; readonly operator?: string; readonly values?: ReadonlyArray<string> }>;
+}
+
+export interface PodTemplate {
+  readonly metadata?: { readonly labels?: StringMap; readonly annotations?: StringMap };
+  readonly spec?: PodSpec;
+}
+
+export interface Deployment extends KubeObject {
+  readonly spec?: { readonly replicas?: number; readonly selector?: LabelSelector; readonly template?: PodTemplate; readonly progressDeadlineSeconds?: number };
+  readonly status?: {
+    readonly replicas?: number;
+    readonly updatedReplicas?: number;
+    readonly readyReplicas?: number;
+    readonly availableReplicas?: number;
+    readonly unavailableReplicas?: number;
+    readonly conditions?: ReadonlyArray<Condition>;
+  };
+}
+
+export interface ReplicaSet extends KubeObject {
+  readonly spec?: { readonly replicas?: number; readonly selector?: LabelSelector; readonly template?: PodTemplate };
+  readonly status?: {
+    readonly replicas?: number;
+    readonly readyReplicas?: number;
+    readonly availableReplicas?: number;
+    readonly conditions?: ReadonlyArray<Condition>;
+  };
+}
+
+export interface StatefulSet extends KubeObject {
+  readonly spec?: { readonly replicas?: number; readonly selector?: LabelSelector; readonly template?: PodTemplate; readonly serviceName?: string };
+  readonly status?: {
+    readonly replicas?: number;
+    readonly readyReplicas?: number;
+    readonly currentRevision?: string;
+    readonly updateRevision?: string;
+  };
+}
+
+export interface DaemonSet extends KubeObject {
+  readonly spec?: { readonly selector?: LabelSelector; readonly template?: PodTemplate };
+  readonly status?: { readonly desiredNumberScheduled?: number; readonly numberReady?: number; readonly numberUnavailable?: number };
+}
+
+export interface ServicePort {
+  readonly name?: string;
+  readonly port?: number;
+  readonly targetPort?: number | string;
+  readonly protocol?: string;
+}
+
+export interface Service extends KubeObject {
+  readonly spec?: {
+    readonly type?: string;
+    readonly clusterIP?: string;
+    readonly clusterIPs?: ReadonlyArray<string>;
+    readonly selector?: StringMap;
+    readonly ports?: ReadonlyArray<ServicePort>;
+  };
+}
+
+export interface EndpointAddress {
+  readonly ip?: string;
+  readonly nodeName?: string;
+  readonly targetRef?: ObjectReference;
+}
+
+export interface Endpoints extends KubeObject {
+  readonly subsets?: ReadonlyArray<{
+    readonly addresses?: ReadonlyArray<EndpointAddress>;
+    readonly notReadyAddresses?: ReadonlyArray<EndpointAddress>;
+    readonly ports?: ReadonlyArray<{ readonly name?: string; readonly port?: number; readonly protocol?: string }>;
+  }>;
+}
+
+export interface PersistentVolumeClaim extends KubeObject {
+  readonly spec?: {
+    readonly storageClassName?: string;
+    readonly volumeName?: string;
+    readonly resources?: ResourceRequirements;
+  };
+  readonly status?: { readonly phase?: string; readonly capacity?: StringMap; readonly conditions?: ReadonlyArray<Condition> };
+}
+
+export interface ResourceQuota extends KubeObject {
+  readonly spec?: { readonly hard?: StringMap };
+  readonly status?: { readonly hard?: StringMap; readonly used?: StringMap };
+}
+
+/** Namespaced resources a source can list, by their REST resource name. */
+export interface NamespacedKinds {
+  readonly pods: Pod;
+  readonly events: Event;
+  readonly deployments: Deployment;
+  readonly replicasets: ReplicaSet;
+  readonly statefulsets: StatefulSet;
+  readonly daemonsets: DaemonSet;
+  readonly services: Service;
+  readonly endpoints: Endpoints;
+  readonly persistentvolumeclaims: PersistentVolumeClaim;
+  readonly resourcequotas: ResourceQuota;
+}
+
+export type NamespacedKind = keyof NamespacedKinds;
+
+export const NAMESPACED_KINDS: ReadonlyArray<NamespacedKind> = [
+  "pods",
+  "events",
+  "deployments",
+  "replicasets",
+  "statefulsets",
+  "daemonsets",
+  "services",
+  "endpoints",
+  "persistentvolumeclaims",
+  "resourcequotas"
+];
+
+/** Keeps list items that are objects with a `metadata.name`: anything else cannot be referred to. */
+export const asKubeObjects = <T extends KubeObject>(items: unknown): ReadonlyArray<T> =>
+  Array.isArray(items)
+    ? (items.filter((item: unknown) => {
+        if (typeof item !== "object" || item === null) return false;
+        const metadata = (item as { metadata?: unknown }).metadata;
+        return typeof metadata === "object" && metadata !== null && typeof (metadata as { name?: unknown }).name === "string";
+      }) as Array<T>)
+    : [];

@@ -1,0 +1,79 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Effect, Exit } from "effect";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import type { ClusterSourceError } from "./ClusterSource.js";
+import { makeDumpClusterSource } from "./DumpClusterSource.js";
+import { paymentsOutageFixture } from "../testing/paymentsOutage.js";
+import { withClusterDump } from "../testing/withClusterDump.js";
+
+const run = Effect.runPromise;
+
+const failure = async <A>(effect: Effect.Effect<A, ClusterSourceError>): Promise<ClusterSourceError> => {
+  const exit = await Effect.runPromiseExit(effect);
+  if (Exit.isSuccess(exit)) throw new Error("expected a failure");
+  const reason = exit.cause.reasons.find((r) => r._tag === "Fail");
+  if (reason?._tag !== "Fail") throw new Error("expected a typed failure");
+  return reason.error;
+};
+
+const withDir = async (body: (dir: string) => Promise<void>) => {
+  const dir = await mkdtemp(join(tmpdir(), "dump-src-"));
+  try {
+    await body(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+describe("cluster dump source", () => {
+  it("reads kubectl's layout: nodes, namespaced lists, selectors, per-container logs and previous logs", () =>
+    withClusterDump(paymentsOutageFixture(), async (dir) => {
+      const source = makeDumpClusterSource(dir);
+      expect((await run(source.listNodes())).map((n) => n.metadata.name)).toHaveLength(3);
+      const pods = await run(source.list("pods", "payments"));
+      expect(pods.map((p) => p.metadata.name)).toContain("payments-db-0");
+      expect((await run(source.list("pods", undefined, { labelSelector: "k8s-app=kube-dns" }))).map((p) => p.metadata.namespace)).toEqual(["kube-system", "kube-system"]);
+      expect(await run(source.list("pods", undefined, { fieldSelector: "metadata.name=payments-db-0" }))).toHaveLength(1);
+      expect(await run(source.list("events", undefined, { fieldSelector: "involvedObject.kind=Node,reason!=EvictionThresholdMet" }))).toHaveLength(1);
+      expect(await run(source.list("statefulsets", "checkout"))).toEqual([]);
+      const previous = await run(source.podLogs({ namespace: "payments", pod: "payments-db-0", container: "postgres", previous: true, tailLines: 3 }));
+      expect(previous?.split("\n").filter((l) => l !== "")).toHaveLength(3);
+      expect(previous).toContain("database system is shut down");
+      const current = await run(source.podLogs({ namespace: "payments", pod: "payments-db-0", container: "postgres" }));
+      expect(current).toContain("starting PostgreSQL 15.6");
+      expect(current).not.toContain("==== START");
+      const web = pods.find((p) => p.metadata.name.startsWith("api-"))!;
+      expect(await run(source.podLogs({ namespace: "payments", pod: web.metadata.name, container: "nope" }))).toBeUndefined();
+      expect(await run(source.podLogs({ namespace: "payments", pod: "gone", container: "api" }))).toBeUndefined();
+      expect((await failure(source.list("pods", undefined, { labelSelector: "a in (b" }))).reason).toBe("invalid");
+    }));
+
+  it("tolerates missing files, reads a logs.txt without markers and a YAML dump", () =>
+    withDir(async (dir) => {
+      await mkdir(join(dir, "shop", "web-1"), { recursive: true });
+      await writeFile(join(dir, "shop", "pods.yaml"), stringify({ kind: "PodList", apiVersion: "v1", items: [{ metadata: { name: "web-1", namespace: "shop" } }, { notAnObject: true }] }));
+      await writeFile(join(dir, "shop", "web-1", "logs.txt"), "plain kubectl logs output\n");
+      const source = makeDumpClusterSource(dir);
+      expect(await run(source.listNodes())).toEqual([]);
+      expect((await run(source.list("pods", "shop"))).map((p) => p.metadata.name)).toEqual(["web-1"]);
+      expect(await run(source.list("deployments", "shop"))).toEqual([]);
+      expect(await run(source.podLogs({ namespace: "shop", pod: "web-1", container: "web" }))).toBe("plain kubectl logs output\n");
+    }));
+
+  it("refuses what is not a dump, with a readable error", () =>
+    withDir(async (dir) => {
+      await writeFile(join(dir, "notes.txt"), "x");
+      const notDump = await failure(makeDumpClusterSource(dir).listNodes());
+      expect(notDump.reason).toBe("invalid");
+      expect(notDump.message).toContain(`${dir} is not a cluster dump`);
+      expect((await failure(makeDumpClusterSource(join(dir, "missing")).listNodes())).reason).toBe("unreachable");
+      expect((await failure(makeDumpClusterSource(join(dir, "notes.txt")).listNodes())).message).toContain("is not a directory");
+      await writeFile(join(dir, "nodes.json"), "{ not json");
+      const broken = await failure(makeDumpClusterSource(dir).listNodes());
+      expect(broken.reason).toBe("invalid");
+      expect(broken.detail).toMatch(/nodes\.json: not JSON/);
+    }));
+});

@@ -1,0 +1,184 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { KubeConfig } from "@kubernetes/client-node";
+import { NAMESPACED_KINDS, type NamespacedKind } from "../kube/KubeObjects.js";
+import { filterBySelectors, InvalidSelector } from "../kube/selectors.js";
+import { tailLines } from "../kube/tailLines.js";
+import type { ClusterFixture } from "./ClusterFixture.js";
+
+export interface RecordedRequest {
+  readonly method: string;
+  /** The path without the query string. */
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+}
+
+export interface FakeKubeApi {
+  readonly url: string;
+  /** Every request received, in order, whatever its method or path. */
+  readonly requests: ReadonlyArray<RecordedRequest>;
+  /** A client-node configuration for this server, with the expected bearer token. */
+  readonly kubeConfig: () => KubeConfig;
+  readonly close: () => Promise<void>;
+}
+
+export interface FakeKubeApiOptions {
+  /** Bearer token required on every request (default `fake-token`). */
+  readonly token?: string;
+  /** Paths answered with 403 Forbidden, as RBAC would for a missing rule. */
+  readonly forbidden?: (path: string) => boolean;
+  /** Delay before each answer, to exercise deadlines. */
+  readonly delayMs?: number;
+}
+
+const CORE: ReadonlySet<string> = new Set(["pods", "events", "services", "endpoints", "persistentvolumeclaims", "resourcequotas"]);
+const APPS: ReadonlySet<string> = new Set(["deployments", "replicasets", "statefulsets", "daemonsets"]);
+const KINDS: Readonly<Record<string, string>> = {
+  nodes: "Node",
+  pods: "Pod",
+  events: "Event",
+  services: "Service",
+  endpoints: "Endpoints",
+  persistentvolumeclaims: "PersistentVolumeClaim",
+  resourcequotas: "ResourceQuota",
+  deployments: "Deployment",
+  replicasets: "ReplicaSet",
+  statefulsets: "StatefulSet",
+  daemonsets: "DaemonSet"
+};
+
+const status = (res: ServerResponse, code: number, reason: string, message: string) => {
+  res.writeHead(code, { "content-type": "application/json" });
+  res.end(JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code }));
+};
+
+/**
+ * A Kubernetes API server for tests: plain HTTP on 127.0.0.1 and a random port, serving the
+ * fixture's objects at the real REST paths (core and apps lists, per namespace and cluster-wide,
+ * label and field selectors, pod logs with `container`, `previous` and `tailLines`). It answers
+ * only GET (405 otherwise, like a server that would refuse the verb) and records every request,
+ * so a test can prove a client never sent anything but reads.
+ */
+export const startFakeKubeApi = async (fixture: ClusterFixture, options: FakeKubeApiOptions = {}): Promise<FakeKubeApi> => {
+  const token = options.token ?? "fake-token";
+  const requests: Array<RecordedRequest> = [];
+
+  const list = (res: ServerResponse, resource: string, group: "v1" | "apps/v1", items: ReadonlyArray<unknown>, query: URLSearchParams) => {
+    let filtered: ReadonlyArray<unknown>;
+    try {
+      filtered = filterBySelectors(items as ReadonlyArray<{ readonly metadata: { readonly labels?: Readonly<Record<string, string>> } }>, {
+        ...(query.get("labelSelector") !== null ? { labelSelector: query.get("labelSelector") ?? "" } : {}),
+        ...(query.get("fieldSelector") !== null ? { fieldSelector: query.get("fieldSelector") ?? "" } : {})
+      });
+    } catch (e) {
+      if (e instanceof InvalidSelector) return status(res, 400, "BadRequest", e.message);
+      throw e;
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        kind: `${KINDS[resource] ?? "Unknown"}List`,
+        apiVersion: group,
+        metadata: { resourceVersion: "48213377" },
+        items: filtered.map((o) => ({ kind: KINDS[resource], apiVersion: group, ...(o as object) }))
+      })
+    );
+  };
+
+  const podLog = (res: ServerResponse, namespace: string, name: string, query: URLSearchParams) => {
+    const pod = fixture.list("pods", namespace).find((p) => p.metadata.name === name);
+    if (pod === undefined) return status(res, 404, "NotFound", `pods "${name}" not found`);
+    const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name ?? "");
+    const container = query.get("container") ?? (containers.length === 1 ? containers[0] : undefined);
+    if (container === undefined) return status(res, 400, "BadRequest", `a container name must be specified for pod ${name}, choose one of: [${containers.join(" ")}]`);
+    if (!containers.includes(container)) return status(res, 400, "BadRequest", `container ${container} is not valid for pod ${name}`);
+    const log = fixture.log(namespace, name, container);
+    const previous = query.get("previous") === "true";
+    const text = previous ? log?.previous : log?.current;
+    if (text === undefined) {
+      const waitingReason = pod.status?.containerStatuses?.find((s) => s.name === container)?.state?.waiting?.reason;
+      return status(
+        res,
+        400,
+        "BadRequest",
+        previous
+          ? `previous terminated container "${container}" in pod "${name}" not found`
+          : waitingReason !== undefined
+            ? `container "${container}" in pod "${name}" is waiting to start: ${waitingReason}`
+            : `container "${container}" in pod "${name}" has no logs`
+      );
+    }
+    const tail = query.get("tailLines");
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end(tailLines(text, tail === null ? undefined : Number(tail)));
+  };
+
+  const route = (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const path = url.pathname.replace(/\/+$/, "");
+    requests.push({ method: req.method ?? "", path, query: Object.fromEntries(url.searchParams) });
+    if (req.method !== "GET") return status(res, 405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
+    if (req.headers.authorization !== `Bearer ${token}`) return status(res, 401, "Unauthorized", "Unauthorized");
+    if (options.forbidden?.(path) === true) {
+      const resource = path.split("/").filter((p) => p !== "").find((p) => CORE.has(p) || APPS.has(p) || p === "nodes") ?? "resource";
+      return status(res, 403, "Forbidden", `${resource} is forbidden: User "system:serviceaccount:sre:sre-on-call" cannot list resource "${resource}" in API group "" at the cluster scope`);
+    }
+    const parts = path.split("/").filter((p) => p !== "");
+    const q = url.searchParams;
+    // /api/v1/nodes
+    if (parts.length === 3 && parts[0] === "api" && parts[1] === "v1" && parts[2] === "nodes") return list(res, "nodes", "v1", fixture.nodes, q);
+    const core = parts[0] === "api" && parts[1] === "v1";
+    const apps = parts[0] === "apis" && parts[1] === "apps" && parts[2] === "v1";
+    const rest = core ? parts.slice(2) : apps ? parts.slice(3) : undefined;
+    const known = core ? CORE : APPS;
+    if (rest !== undefined) {
+      // /api/v1/{resource} (all namespaces)
+      if (rest.length === 1 && known.has(rest[0] ?? "")) return list(res, rest[0] ?? "", core ? "v1" : "apps/v1", fixture.list(rest[0] as NamespacedKind), q);
+      // /api/v1/namespaces/{ns}/{resource}
+      if (rest.length === 3 && rest[0] === "namespaces" && known.has(rest[2] ?? "") && NAMESPACED_KINDS.includes(rest[2] as NamespacedKind)) {
+        return list(res, rest[2] ?? "", core ? "v1" : "apps/v1", fixture.list(rest[2] as NamespacedKind, rest[1]), q);
+      }
+      // /api/v1/namespaces/{ns}/pods/{name}/log
+      if (core && rest.length === 5 && rest[0] === "namespaces" && rest[2] === "pods" && rest[4] === "log") return podLog(res, rest[1] ?? "", rest[3] ?? "", q);
+    }
+    return status(res, 404, "NotFound", `the server could not find the requested resource (get ${path})`);
+  };
+
+  const server = createServer((req, res) => {
+    const answer = () => {
+      try {
+        route(req, res);
+      } catch (e) {
+        status(res, 500, "InternalError", e instanceof Error ? e.message : String(e));
+      }
+    };
+    // Drain any body so the connection can be reused.
+    req.resume();
+    if (options.delayMs !== undefined) setTimeout(answer, options.delayMs);
+    else answer();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    requests,
+    kubeConfig: () => {
+      const kc = new KubeConfig();
+      kc.loadFromOptions({
+        clusters: [{ name: "fake", server: url, skipTLSVerify: true }],
+        users: [{ name: "fake", token }],
+        contexts: [{ name: "fake", cluster: "fake", user: "fake" }],
+        currentContext: "fake"
+      });
+      return kc;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      })
+  };
+};
