@@ -1,3 +1,5 @@
 export * from "./chat/slack/index.js";
 export * from "./store/dynamodb/index.js";
 export * from "./store/embedded/index.js";
+export * from "./chat/console/index.js";
+export * from "./chat/discord/index.js";

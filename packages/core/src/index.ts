@@ -6,3 +6,6 @@ export * from "./intake/index.js";
 export * from "./report/index.js";
 export * from "./orchestrate/index.js";
 export * from "./classify/index.js";
+export * from "./parse/index.js";
+export * from "./render/index.js";
+export * from "./pricing/index.js";

@@ -11,11 +11,11 @@ export interface ClassifierInput {
   readonly text: string;
   readonly lower: string;
   /**
-   * `text` without `@here`/`@channel`/`@handle` mentions, case kept. Alert-tool formats match
+   * `text` without `@here`/`@channel`/`@handle` mentions and `#channel` references, case kept. Alert-tool formats match
    * here, so a broadcast mention in front of an alert changes nothing.
    */
   readonly body: string;
-  /** Lower-case words of `body`, without links and `:emoji:` shortcodes; `’` is folded to `'`. */
+  /** Lower-case words of `body`, without links, `:emoji:` shortcodes and `#channel` references; `’` is folded to `'`. */
   readonly words: ReadonlyArray<string>;
   /** `words` joined by single spaces: anchored conversational patterns match here. */
   readonly bare: string;
@@ -23,14 +23,16 @@ export interface ClassifierInput {
   readonly links: ReadonlyArray<string>;
 }
 
-const MENTION = /(?<![\p{L}\p{N}_.+-])@[\p{L}\p{N}_][\p{L}\p{N}_.-]*/gu;
+/** `@handle` mentions and `#channel` references (not `#123` incident numbers). */
+const MENTION_OR_CHANNEL = /(?<![\p{L}\p{N}_.+-])@[\p{L}\p{N}_][\p{L}\p{N}_.-]*|(?<![\p{L}\p{N}_&])#\p{L}[\p{L}\p{N}_-]*/gu;
 const LINK = /\bhttps?:\/\/[^\s<>"'`|()[\]{}]+/gi;
-const LINK_OR_SHORTCODE = /\bhttps?:\/\/[^\s<>"'`|()[\]{}]+|:[a-z0-9_+'-]{1,64}:/gi;
+/** Links, `:emoji:` shortcodes and `#channel` references (not `#123` incident numbers) carry no words. */
+const LINK_OR_SHORTCODE = /\bhttps?:\/\/[^\s<>"'`|()[\]{}]+|:[a-z0-9_+'-]{1,64}:|(?<![\p{L}\p{N}_&])#\p{L}[\p{L}\p{N}_-]*/giu;
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
 
 export const makeClassifierInput = (raw: string): ClassifierInput => {
   const text = normalizeChatText(raw);
-  const body = text.includes("@") ? text.replace(MENTION, "").trim() : text;
+  const body = text.includes("@") || text.includes("#") ? text.replace(MENTION_OR_CHANNEL, "").trim() : text;
   const folded = body.replace(LINK_OR_SHORTCODE, " ").toLowerCase();
   const words = (folded.includes("’") ? folded.replaceAll("’", "'") : folded).match(WORD) ?? [];
   return {

@@ -201,11 +201,11 @@ const TEST = anchored([
   "echo"
 ]);
 
-const conversational = (name: string, priority: number, what: string, pattern: RegExp): Tier1Rule => ({
+const conversational = (name: string, priority: number, what: string, pattern: RegExp, maxWords = Infinity): Tier1Rule => ({
   name,
   priority,
   evaluate: (input) => {
-    if (!pattern.test(input.bare) || hasAlertSignal(input)) return undefined;
+    if (input.words.length > maxWords || !pattern.test(input.bare) || hasAlertSignal(input)) return undefined;
     return suppress(`${what} (${quote(input.bare)}) with no alert signal`);
   }
 });
@@ -306,7 +306,8 @@ export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
   conversational("test-or-ping", 230, "a test or a ping", TEST),
   conversational("bot-usage", 240, "a question about the bot", USAGE),
   conversational("small-talk", 250, "small talk", SMALL_TALK),
-  conversational("acknowledgement", 260, "an acknowledgement", ACK),
+  // "ok", "sounds good", "no worries": short by nature; "no data for 10 minutes" is not one.
+  conversational("acknowledgement", 260, "an acknowledgement", ACK, 6),
   firing("severity-word", 300, "names a severity", SEVERITY, (i) => i.bare, ["crit", "sev", "p", "urgent", "emergency", "major", "severity"]),
   firing("resource-failure-state", 310, "names a failing resource state", RESOURCE_STATE),
   failureWords,

@@ -49,3 +49,22 @@ describe("gate invariants (property tests)", () => {
     }
   });
 });
+
+describe("classifier against generated alerts and chatter", () => {
+  it("never suppresses a generated alert-tool or human alert text, mention-wrapped or not", async () => {
+    const { alertTextArb, mentionedArb } = await import("../testing/alertArbitraries.js");
+    fc.assert(
+      fc.property(fc.oneof(alertTextArb, mentionedArb(alertTextArb)), (text) => {
+        expect(classifyTier1(text).decision, text).not.toBe("suppress");
+      }),
+      { numRuns: 500 }
+    );
+  });
+
+  it("suppresses at least 95% of generated chatter", async () => {
+    const { chatterArb, mentionedArb } = await import("../testing/alertArbitraries.js");
+    const samples = fc.sample(mentionedArb(chatterArb), { numRuns: 1000, seed: 42 });
+    const suppressed = samples.filter((t) => classifyTier1(t).decision === "suppress").length;
+    expect(suppressed / samples.length, samples.filter((t) => classifyTier1(t).decision !== "suppress").slice(0, 10).join("\n")).toBeGreaterThanOrEqual(0.95);
+  });
+});

@@ -31,7 +31,7 @@ const FAILURE_PHRASE = new RegExp(
       "timing out|timed out|time out|not responding|not ready|out of memory|oom killed|memory leak|rate limited|backing up|piling up|queue depth",
       "disk full|is full|are full|no space|on fire|blank screen|blank page|empty results?|is empty|are empty",
       "off the charts|through the roof|sev [0-4]|major incident|reporting (?:errors|issues|problems|failures)|exit code|restart loop",
-      "maxed out|at capacity|what'?s going on|going on with|anyone else seeing|is it just me",
+      "no data|stopped reporting|(?:usage|utili[sz]ation|usage is) (?:above|over|at|near) \\d+|maxed out|at capacity|what'?s going on|going on with|anyone else seeing|is it just me",
       "packet loss|data loss|(?:is|are|went|turned|all) red|charged twice|double charged|duplicate (?:charges|orders|payments|messages)",
       "(?:shows|showing|returns|returning) nothing|not (?:being )?(?:sent|delivered|processed|received|going through|updating)",
       "(?:cpu|memory|mem|disk|load|heap|connections) (?:at|is at|hit|hitting|above|over|near) \\d+",

@@ -1,1 +1,2 @@
 export * from "./IntakeEvent.js";
+export * from "./processIntake.js";

@@ -10,3 +10,5 @@ export * from "./secretResolverContract.js";
 export * from "./telemetryContract.js";
 export * from "./memory/index.js";
 export * from "./classifierProperties.js";
+export * from "./alertArbitraries.js";
+export * from "./reportArbitraries.js";

@@ -1,0 +1,190 @@
+import { Effect } from "effect";
+import { describe, expect, it } from "vitest";
+import type { AlertContext } from "../model/AlertContext.js";
+import { parseAlertmanagerWebhook } from "../parse/parseAlertmanagerWebhook.js";
+import type { ChatPlatformShape } from "../ports/ChatPlatform.js";
+import { DedupError, type DedupStoreShape } from "../ports/DedupStore.js";
+import { makeInMemoryChat } from "../testing/memory/InMemoryChat.js";
+import { makeInMemoryDedupStore } from "../testing/memory/InMemoryStores.js";
+import type { IntakeEvent } from "./IntakeEvent.js";
+import { type IntakeDeps, makeIntake } from "./processIntake.js";
+
+const T0 = Date.UTC(2026, 10, 25, 9, 40);
+const run = <A>(e: Effect.Effect<A>) => Effect.runPromise(e);
+
+const setup = (overrides: Partial<IntakeDeps> = {}) => {
+  const slack = makeInMemoryChat({ platform: "slack", dialect: "slack", now: () => T0 });
+  const launched: Array<{ alert: AlertContext; chat: ChatPlatformShape }> = [];
+  const deps: IntakeDeps = {
+    chats: { slack: slack.chat },
+    dedup: makeInMemoryDedupStore(() => T0),
+    launch: (alert, chat) => Effect.sync(() => void launched.push({ alert, chat })),
+    now: () => T0,
+    settings: { route: (alert) => (alert.labels["team"] === "payments" ? { platform: "slack", channelId: "C-PAY" } : { platform: "slack", channelId: "C-OPS" }) },
+    ...overrides
+  };
+  return { slack, launched, intake: makeIntake(deps) };
+};
+
+const mention = (text: string, extra: Partial<Extract<IntakeEvent, { _tag: "Mention" }>> = {}): IntakeEvent => ({
+  _tag: "Mention",
+  platform: "slack",
+  channelId: "C1",
+  messageId: "1764063600.000100",
+  text,
+  timestamp: T0,
+  eventId: "Ev1",
+  ...extra
+});
+
+describe("intake: chat mentions", () => {
+  it("investigates an alert mention once, threading under the mention, and drops the platform's retry", async () => {
+    const { intake, launched } = setup();
+    const event = mention("<@U0BOT> [FIRING:1] KubePodCrashLooping (payments api-7d9f8b6c5-x2x9z critical)");
+    const first = await run(intake.handleChatEvent(event, "slack"));
+    expect(first).toMatchObject({ _tag: "Investigating", channelId: "C1", threadId: "1764063600.000100" });
+    expect(launched).toHaveLength(1);
+    expect(launched[0]!.alert).toMatchObject({ source: "slack", channelId: "C1", messageId: "1764063600.000100" });
+    expect(launched[0]!.alert.entities.namespace).toBe("payments");
+    const retry = await run(intake.handleChatEvent(event, "slack"));
+    expect(retry).toEqual({ _tag: "Duplicate", key: "delivery:slack:Ev1" });
+    expect(launched).toHaveLength(1);
+  });
+
+  it("stays quiet on thanks and answers a ping with one hint", async () => {
+    const { intake, launched, slack } = setup();
+    expect(await run(intake.handleChatEvent(mention("<@U0BOT> thanks!"), "slack"))).toMatchObject({ _tag: "Suppressed" });
+    expect(slack.log()).toHaveLength(0);
+    expect(await run(intake.handleChatEvent(mention("<@U0BOT> how do I use this?", { eventId: "Ev2", messageId: "2.0" }), "slack"))).toMatchObject({ _tag: "Suppressed" });
+    expect(slack.log()).toHaveLength(1);
+    expect(slack.log()[0]).toMatchObject({ kind: "notice", threadId: "2.0" });
+    expect(launched).toHaveLength(0);
+  });
+
+  it("a mention in a thread investigates the thread's parent, with the operator's words as a note", async () => {
+    const { intake, launched, slack } = setup();
+    const parent = slack.seed("C1", { isBot: true, text: "[FIRING:1] HighErrorRate checkout 5xx 12%", timestamp: T0 - 60_000 });
+    const outcome = await run(intake.handleChatEvent(mention("<@U0BOT> can you look at this one?", { messageId: "9.9", threadId: parent }), "slack"));
+    expect(outcome).toMatchObject({ _tag: "Investigating", threadId: parent });
+    expect(launched[0]!.alert.alertText).toMatch(/HighErrorRate/);
+    expect(launched[0]!.alert.hints.join(" ")).toMatch(/Operator note: can you look at this one\?/);
+  });
+
+  it("does not investigate the same message twice unless told to investigate again", async () => {
+    const { intake, launched, slack } = setup();
+    const parent = slack.seed("C1", { isBot: true, text: "[FIRING:1] HighErrorRate checkout", timestamp: T0 });
+    await run(intake.handleChatEvent(mention("<@U0BOT> look", { eventId: "A", messageId: "1", threadId: parent }), "slack"));
+    const again = await run(intake.handleChatEvent(mention("<@U0BOT> what is this", { eventId: "B", messageId: "2", threadId: parent }), "slack"));
+    expect(again).toMatchObject({ _tag: "AlreadyInvestigated" });
+    expect(slack.log().at(-1)!.message.text).toMatch(/Already investigated/);
+    const forced = await run(intake.handleChatEvent(mention("<@U0BOT> investigate again please", { eventId: "C", messageId: "3", threadId: parent }), "slack"));
+    expect(forced).toMatchObject({ _tag: "Investigating", threadId: parent });
+    expect(launched).toHaveLength(2);
+    expect(launched[1]!.alert.investigationId).not.toBe(launched[0]!.alert.investigationId);
+  });
+
+  it("a reaction investigates the reacted message without the gate; an invisible one is ignored", async () => {
+    const { intake, launched, slack } = setup();
+    const id = slack.seed("C1", { isBot: false, text: "hmm, checkout feels off", timestamp: T0 });
+    const reaction: IntakeEvent = { _tag: "Reaction", platform: "slack", channelId: "C1", messageId: id, reaction: "eyes", timestamp: T0, eventId: "R1" };
+    expect(await run(intake.handleChatEvent(reaction, "slack"))).toMatchObject({ _tag: "Investigating", threadId: id });
+    expect(launched[0]!.alert.hints.join(" ")).toMatch(/:eyes:/);
+    const missing: IntakeEvent = { ...reaction, messageId: "404.1", eventId: "R2" };
+    expect(await run(intake.handleChatEvent(missing, "slack"))).toMatchObject({ _tag: "Ignored" });
+  });
+
+  it("fails open when the dedup store is down: the alert is investigated", async () => {
+    const down: DedupStoreShape = {
+      putIfAbsent: () => Effect.fail(new DedupError({ operation: "putIfAbsent", reason: "ProvisionedThroughputExceededException" })),
+      get: () => Effect.fail(new DedupError({ operation: "get", reason: "down" })),
+      put: () => Effect.fail(new DedupError({ operation: "put", reason: "down" }))
+    };
+    const { intake, launched } = setup({ dedup: down });
+    expect(await run(intake.handleChatEvent(mention("<@U0BOT> api 502s"), "slack"))).toMatchObject({ _tag: "Investigating" });
+    expect(launched).toHaveLength(1);
+  });
+
+  it("answers commands: investigate with text posts it and threads under it; others without a handler reply clearly", async () => {
+    const { intake, launched, slack } = setup();
+    const cmd: IntakeEvent = { _tag: "Command", request: { command: "investigate", platform: "slack", channelId: "C1", text: "orders stuck in processing", requestedAt: T0, userId: "U7" } };
+    const outcome = await run(intake.handleChatEvent(cmd, "slack"));
+    expect(outcome).toMatchObject({ _tag: "Investigating" });
+    expect(slack.log()[0]).toMatchObject({ kind: "top", channelId: "C1" });
+    expect(launched[0]!.alert.messageId).toBe(slack.log()[0]!.messageId);
+    const snap: IntakeEvent = { _tag: "Command", request: { command: "snapshot", platform: "slack", channelId: "C1", text: "", requestedAt: T0 } };
+    expect(await run(intake.handleChatEvent(snap, "slack"))).toMatchObject({ _tag: "Replied", text: expect.stringMatching(/sre-snapshot is not available/) });
+  });
+});
+
+const group = (status: "firing" | "resolved", alerts: ReadonlyArray<{ fingerprint: string; team: string; endsAt?: string }>) => ({
+  version: "4",
+  groupKey: '{}:{alertname="KubePodCrashLooping"}',
+  truncatedAlerts: 0,
+  status,
+  receiver: "sre-on-call",
+  groupLabels: { alertname: "KubePodCrashLooping" },
+  commonLabels: { alertname: "KubePodCrashLooping" },
+  commonAnnotations: {},
+  externalURL: "http://alertmanager.example.com",
+  alerts: alerts.map((a) => ({
+    status,
+    labels: { alertname: "KubePodCrashLooping", namespace: "payments", pod: `api-${a.fingerprint}`, severity: "critical", team: a.team },
+    annotations: { summary: `Pod payments/api-${a.fingerprint} is crash looping` },
+    startsAt: "2026-11-25T09:38:00Z",
+    endsAt: a.endsAt ?? "0001-01-01T00:00:00Z",
+    generatorURL: "http://prometheus.example.com/graph?g0.expr=x",
+    fingerprint: a.fingerprint
+  }))
+});
+
+const alertsOf = (payload: unknown) => {
+  const parsed = parseAlertmanagerWebhook(payload, { now: T0 });
+  if (parsed._tag !== "Success") throw new Error(String(parsed.failure));
+  return parsed.success.alerts;
+};
+
+describe("intake: webhook alerts", () => {
+  it("posts each firing alert to its routed channel and investigates in that thread, once per fingerprint and start", async () => {
+    const { intake, launched, slack } = setup();
+    const alerts = alertsOf(group("firing", [{ fingerprint: "a1", team: "payments" }, { fingerprint: "b2", team: "search" }]));
+    const outcomes = await run(intake.handleAlerts(alerts));
+    expect(outcomes.map((o) => o._tag)).toEqual(["Investigating", "Investigating"]);
+    expect(slack.log().map((l) => [l.kind, l.channelId])).toEqual([
+      ["top", "C-PAY"],
+      ["top", "C-OPS"]
+    ]);
+    expect(launched.map((l) => l.alert.messageId)).toEqual(slack.log().map((l) => l.messageId));
+    const resent = await run(intake.handleAlerts(alertsOf(group("firing", [{ fingerprint: "a1", team: "payments" }]))));
+    expect(resent[0]).toMatchObject({ _tag: "Duplicate" });
+    expect(launched).toHaveLength(2);
+  });
+
+  it("posts a resolved notification in the investigation's thread, once", async () => {
+    const { intake, slack } = setup();
+    await run(intake.handleAlerts(alertsOf(group("firing", [{ fingerprint: "a1", team: "payments" }]))));
+    const thread = slack.log()[0]!.messageId;
+    const resolved = alertsOf(group("resolved", [{ fingerprint: "a1", team: "payments", endsAt: "2026-11-25T09:52:00Z" }]));
+    expect(await run(intake.handleAlerts(resolved))).toEqual([{ _tag: "ResolvedPosted", investigationId: resolved[0]!.investigationId }]);
+    expect(slack.log().at(-1)).toMatchObject({ kind: "notice", threadId: thread });
+    expect(slack.log().at(-1)!.message.text).toMatch(/^✅ Resolved/);
+    expect((await run(intake.handleAlerts(resolved)))[0]).toMatchObject({ _tag: "Duplicate" });
+    const unknown = alertsOf(group("resolved", [{ fingerprint: "zz", team: "payments", endsAt: "2026-11-25T09:52:00Z" }]));
+    expect((await run(intake.handleAlerts(unknown)))[0]).toMatchObject({ _tag: "Ignored" });
+  });
+
+  it("when the alert cannot be posted, reports a retryable failure and lets the sender's retry through", async () => {
+    const { intake, launched, slack } = setup();
+    slack.failPosts(1);
+    const alerts = alertsOf(group("firing", [{ fingerprint: "a1", team: "payments" }]));
+    expect((await run(intake.handleAlerts(alerts)))[0]).toMatchObject({ _tag: "Failed", retryable: true });
+    expect(launched).toHaveLength(0);
+    expect((await run(intake.handleAlerts(alerts)))[0]).toMatchObject({ _tag: "Investigating" });
+    expect(launched).toHaveLength(1);
+  });
+
+  it("ignores an alert no route matches, saying how to fix it", async () => {
+    const { intake } = setup({ settings: { route: () => undefined } });
+    const outcome = (await run(intake.handleAlerts(alertsOf(group("firing", [{ fingerprint: "a1", team: "x" }])))))[0];
+    expect(outcome).toMatchObject({ _tag: "Ignored", reason: expect.stringMatching(/routing\.default/) });
+  });
+});

@@ -1,0 +1,333 @@
+import { Effect } from "effect";
+import { classifyMessage, type GateOptions } from "../classify/gate.js";
+import type { Verdict } from "../classify/Verdict.js";
+import type { AlertContext } from "../model/AlertContext.js";
+import type { CommandRequest } from "../model/CommandRequest.js";
+import { normalizeChatText } from "../parse/normalizeChatText.js";
+import { investigationIdFor } from "../parse/investigationIdFor.js";
+import { parseChatAlert } from "../parse/parseChatAlert.js";
+import type { ChatMessage, ChatPlatformShape, ThreadRef } from "../ports/ChatPlatform.js";
+import type { DedupStoreShape } from "../ports/DedupStore.js";
+import type { TelemetryShape } from "../ports/Telemetry.js";
+import type { IntakeEvent } from "./IntakeEvent.js";
+
+/** Where an alert without a chat message of its own (a webhook alert) is posted. */
+export interface AlertRoute {
+  readonly platform: string;
+  readonly channelId: string;
+}
+
+export interface IntakeSettings {
+  /** ± minutes around the alert that agents look at. Default 5. */
+  readonly windowMinutes?: number;
+  /** When the initial report is due after receipt, ms. Default 60 000. */
+  readonly deadlineMs?: number;
+  /** How long delivery ids and investigated messages are remembered. Default 24 h. */
+  readonly dedupTtlSeconds?: number;
+  /** Answer pings and questions about the bot with a one-line hint instead of silence. Default true. */
+  readonly chatterHint?: boolean;
+  /** Where webhook alerts go, by their labels. */
+  readonly route?: (alert: AlertContext) => AlertRoute | undefined;
+}
+
+export type CommandHandler = (request: CommandRequest, chat: ChatPlatformShape) => Effect.Effect<string>;
+
+export interface IntakeDeps {
+  /** Chat platforms by name (`slack`, `discord`, `console`…). */
+  readonly chats: Readonly<Record<string, ChatPlatformShape | undefined>>;
+  readonly dedup: DedupStoreShape;
+  /** Gate options (kill switch, extension rules, tier 2). */
+  readonly gate?: GateOptions;
+  /**
+   * Starts the investigation in the background and returns at once: intake must answer the
+   * platform within its deadline, long before the report is ready.
+   */
+  readonly launch: (alert: AlertContext, chat: ChatPlatformShape) => Effect.Effect<void>;
+  readonly commands?: Partial<Record<"snapshot" | "postmortem", CommandHandler>>;
+  readonly settings?: IntakeSettings;
+  readonly telemetry?: TelemetryShape;
+  readonly now?: () => number;
+}
+
+/** What intake did with one event or alert; the HTTP layer turns it into a status code. */
+export type IntakeOutcome =
+  | { readonly _tag: "Investigating"; readonly investigationId: string; readonly channelId: string; readonly threadId: string }
+  | { readonly _tag: "Suppressed"; readonly verdict: Verdict }
+  | { readonly _tag: "Duplicate"; readonly key: string }
+  | { readonly _tag: "AlreadyInvestigated"; readonly investigationId: string }
+  | { readonly _tag: "ResolvedPosted"; readonly investigationId: string }
+  | { readonly _tag: "Replied"; readonly text: string }
+  | { readonly _tag: "Ignored"; readonly reason: string }
+  /** Nothing was started and the sender should retry (chat or store outage): answer 5xx. */
+  | { readonly _tag: "Failed"; readonly reason: string; readonly retryable: boolean };
+
+interface Claimed {
+  readonly investigationId: string;
+  readonly platform: string;
+  readonly channelId: string;
+  readonly threadId: string;
+  readonly state: "posted" | "failed";
+}
+
+const DAY = 24 * 3600;
+
+const encode = (c: Claimed): string => JSON.stringify(c);
+const decode = (raw: string | undefined): Claimed | undefined => {
+  if (raw === undefined) return undefined;
+  try {
+    const v = JSON.parse(raw) as Partial<Claimed>;
+    return typeof v.investigationId === "string" && typeof v.channelId === "string" && typeof v.threadId === "string"
+      ? { investigationId: v.investigationId, platform: v.platform ?? "", channelId: v.channelId, threadId: v.threadId, state: v.state === "failed" ? "failed" : "posted" }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : typeof e === "object" && e !== null && "message" in e ? String((e as { message: unknown }).message) : String(e));
+
+const HINT_RULES = new Set(["bot-usage", "test-or-ping"]);
+const HINT =
+  "I'm here. Mention me with an alert (or reply to one in its thread) and I'll investigate it; react with the trigger emoji on any message, or say `investigate` to force an investigation.";
+
+/**
+ * The intake pipeline for chat events and webhook alerts: de-duplicates deliveries and
+ * targets, reads thread parents, runs the classification gate, builds the `AlertContext` and
+ * launches the investigation. Never fails: every problem becomes an outcome (and a store
+ * outage fails open — a duplicate investigation is better than a lost page).
+ */
+export const makeIntake = (deps: IntakeDeps) => {
+  const now = deps.now ?? (() => Date.now());
+  const settings = deps.settings ?? {};
+  const ttl = settings.dedupTtlSeconds ?? DAY;
+  const log = (level: "info" | "warn" | "error", message: string, fields?: Readonly<Record<string, unknown>>) =>
+    deps.telemetry?.log(level, message, fields) ?? Effect.void;
+
+  /** Claims a key; a store failure counts as claimed (fail-open) and is logged. */
+  const claim = (key: string, value: string) =>
+    deps.dedup.putIfAbsent(key, value, ttl).pipe(
+      Effect.catch((e) => log("warn", "dedup store unavailable; continuing without de-duplication", { key, error: errorText(e) }).pipe(Effect.as({ claimed: true as const })))
+    );
+
+  const remember = (key: string, value: string) =>
+    deps.dedup.put(key, value, ttl).pipe(Effect.catch((e) => log("warn", "dedup store write failed", { key, error: errorText(e) })));
+
+  const alertOptions = (hints: ReadonlyArray<string>) => ({
+    now: now(),
+    ...(settings.windowMinutes !== undefined ? { windowMinutes: settings.windowMinutes } : {}),
+    ...(settings.deadlineMs !== undefined ? { deadlineMs: settings.deadlineMs } : {}),
+    hints
+  });
+
+  const start = (alert: AlertContext, chat: ChatPlatformShape): Effect.Effect<IntakeOutcome> =>
+    deps.launch(alert, chat).pipe(
+      Effect.as<IntakeOutcome>({ _tag: "Investigating", investigationId: alert.investigationId, channelId: alert.channelId, threadId: alert.messageId }),
+      Effect.catchCause((cause) => Effect.succeed<IntakeOutcome>({ _tag: "Failed", reason: `could not start the investigation: ${String(cause).split("\n")[0]}`, retryable: true }))
+    );
+
+  /** Investigates one chat message (the target), once per TTL unless forced. */
+  const investigateMessage = (
+    chat: ChatPlatformShape,
+    target: { readonly channelId: string; readonly messageId: string; readonly text: string; readonly timestamp: number },
+    options: { readonly force: boolean; readonly hints: ReadonlyArray<string>; readonly source: "slack" | "discord" | "cli"; readonly rerunKey?: string }
+  ): Effect.Effect<IntakeOutcome> =>
+    Effect.gen(function* () {
+      const baseId = investigationIdFor(chat.platform, target.channelId, target.messageId);
+      const targetKey = `target:${chat.platform}:${target.channelId}:${target.messageId}`;
+      const record: Claimed = { investigationId: baseId, platform: chat.platform, channelId: target.channelId, threadId: target.messageId, state: "posted" };
+      const claimed = yield* claim(targetKey, encode(record));
+      let investigationId = baseId;
+      if (!claimed.claimed) {
+        const existing = decode(claimed.existing);
+        if (!options.force && existing?.state !== "failed") {
+          yield* chat
+            .postNotice(
+              { channelId: target.channelId, threadId: target.messageId },
+              `Already investigated in this thread (${existing?.investigationId ?? baseId}). Mention me with \`investigate\` to run it again.`
+            )
+            .pipe(Effect.ignore);
+          return { _tag: "AlreadyInvestigated", investigationId: existing?.investigationId ?? baseId } as const;
+        }
+        if (options.force) investigationId = investigationIdFor(chat.platform, target.channelId, target.messageId, options.rerunKey ?? String(now()));
+      }
+      const parsed = parseChatAlert({
+        source: options.source,
+        channelId: target.channelId,
+        messageId: target.messageId,
+        text: target.text,
+        timestamp: target.timestamp,
+        ...alertOptions(options.hints)
+      });
+      return yield* start({ ...parsed, investigationId }, chat);
+    });
+
+  const classify = (text: string) => classifyMessage(text, deps.gate ?? {});
+
+  const onMention = (event: Extract<IntakeEvent, { _tag: "Mention" }>, chat: ChatPlatformShape): Effect.Effect<IntakeOutcome> =>
+    Effect.gen(function* () {
+      const inThread = event.threadId !== undefined && event.threadId !== event.messageId;
+      let target = { channelId: event.channelId, messageId: event.messageId, text: event.text, timestamp: event.timestamp };
+      let classifyText = event.text;
+      const hints: Array<string> = [];
+      if (inThread) {
+        const parent = yield* chat.readThreadParent(event.channelId, event.threadId!).pipe(Effect.option);
+        if (parent._tag === "Some") {
+          const note = normalizeChatText(event.text);
+          target = { channelId: event.channelId, messageId: parent.value.messageId, text: parent.value.text, timestamp: parent.value.timestamp };
+          classifyText = `${parent.value.text}\n${event.text}`;
+          if (note !== "") hints.push(`Operator note: ${note}`);
+        } else {
+          yield* log("warn", "could not read the thread parent; investigating the mention itself", { channelId: event.channelId, threadId: event.threadId });
+          target = { ...target, messageId: event.threadId! };
+          hints.push("The thread's first message could not be read; only the operator's words are known.");
+        }
+      }
+      const verdict = yield* classify(classifyText);
+      yield* log("info", "classified mention", { channelId: event.channelId, messageId: event.messageId, decision: verdict.decision, tier: verdict.tier, rule: verdict.rule });
+      if (verdict.decision === "suppress") {
+        if ((settings.chatterHint ?? true) && verdict.rule !== undefined && HINT_RULES.has(verdict.rule)) {
+          yield* chat.postNotice({ channelId: event.channelId, threadId: event.threadId ?? event.messageId }, HINT).pipe(Effect.ignore);
+        }
+        return { _tag: "Suppressed", verdict } as const;
+      }
+      return yield* investigateMessage(chat, target, {
+        force: verdict.rule === "override",
+        hints,
+        source: event.platform,
+        rerunKey: event.messageId
+      });
+    });
+
+  const onReaction = (event: Extract<IntakeEvent, { _tag: "Reaction" }>, chat: ChatPlatformShape): Effect.Effect<IntakeOutcome> =>
+    chat.readMessage(event.channelId, event.messageId).pipe(
+      Effect.matchEffect({
+        onFailure: (e): Effect.Effect<IntakeOutcome> =>
+          Effect.succeed(
+            e.notFound === true
+              ? { _tag: "Ignored", reason: `the reacted message ${event.messageId} is not visible to the bot` }
+              : { _tag: "Failed", reason: e.message, retryable: e.retryable }
+          ),
+        onSuccess: (message: ChatMessage) =>
+          investigateMessage(
+            chat,
+            { channelId: message.channelId, messageId: message.threadId ?? message.messageId, text: message.text, timestamp: message.timestamp },
+            { force: false, hints: [`Requested with the :${event.reaction}: reaction.`], source: event.platform }
+          )
+      })
+    );
+
+  const onCommand = (event: Extract<IntakeEvent, { _tag: "Command" }>, chat: ChatPlatformShape): Effect.Effect<IntakeOutcome> => {
+    const request = event.request;
+    if (request.command === "investigate") {
+      if (request.targetMessageId !== undefined) {
+        return chat.readMessage(request.channelId, request.targetMessageId).pipe(
+          Effect.matchEffect({
+            onFailure: (e): Effect.Effect<IntakeOutcome> => Effect.succeed({ _tag: "Replied", text: `I cannot read that message (${e.reason}).` }),
+            onSuccess: (message) =>
+              investigateMessage(
+                chat,
+                { channelId: message.channelId, messageId: message.threadId ?? message.messageId, text: message.text, timestamp: message.timestamp },
+                { force: true, hints: request.text.trim() === "" ? [] : [`Operator note: ${request.text.trim()}`], source: sourceOf(request.platform), rerunKey: String(request.requestedAt) }
+              )
+          })
+        );
+      }
+      if (request.text.trim() === "") return Effect.succeed({ _tag: "Replied", text: "Tell me what to investigate: `/investigate text: <the alert or symptom>`, or use the message menu → Investigate." });
+      // A typed alert has no message of its own: post it, and thread the investigation under it.
+      return chat.postMessage(request.channelId, { text: `Investigation requested${request.userId !== undefined ? ` by <@${request.userId}>` : ""}: ${request.text.trim()}` }).pipe(
+        Effect.matchEffect({
+          onFailure: (e): Effect.Effect<IntakeOutcome> => Effect.succeed({ _tag: "Failed", reason: e.message, retryable: e.retryable }),
+          onSuccess: (posted) =>
+            investigateMessage(
+              chat,
+              { channelId: posted.channelId, messageId: posted.messageId, text: request.text, timestamp: request.requestedAt },
+              { force: false, hints: [], source: sourceOf(request.platform) }
+            )
+        })
+      );
+    }
+    const handler = deps.commands?.[request.command];
+    if (handler === undefined) {
+      return Effect.succeed({ _tag: "Replied", text: `/${request.command === "snapshot" ? "sre-snapshot" : request.command} is not available in this deployment yet.` });
+    }
+    return handler(request, chat).pipe(Effect.map((text): IntakeOutcome => ({ _tag: "Replied", text })));
+  };
+
+  /** One verified, decoded chat event. `deliveryKey` (the platform's event id) drops the platform's retries. */
+  const handleChatEvent = (event: IntakeEvent, platform: string): Effect.Effect<IntakeOutcome> =>
+    Effect.gen(function* () {
+      if (event._tag === "Ignored") return { _tag: "Ignored", reason: event.reason } as const;
+      const chat = deps.chats[platform];
+      if (chat === undefined) return { _tag: "Ignored", reason: `no ${platform} chat is configured` } as const;
+      const eventId = event._tag === "Command" ? undefined : event.eventId;
+      if (eventId !== undefined) {
+        const key = `delivery:${platform}:${eventId}`;
+        const first = yield* claim(key, String(now()));
+        if (!first.claimed) return { _tag: "Duplicate", key } as const;
+      }
+      switch (event._tag) {
+        case "Mention":
+          return yield* onMention(event, chat);
+        case "Reaction":
+          return yield* onReaction(event, chat);
+        case "Command":
+          return yield* onCommand(event, chat);
+      }
+    }).pipe(Effect.catchCause((cause) => Effect.succeed<IntakeOutcome>({ _tag: "Failed", reason: String(cause).split("\n")[0] ?? "intake failed", retryable: true })));
+
+  const alertMessage = (alert: AlertContext): string => {
+    const sev = alert.entities.severity !== undefined ? ` (${alert.entities.severity})` : "";
+    const lines = [`🚨 [FIRING] ${alert.alertText.split("\n")[0]}${sev}`];
+    if (alert.generatorUrl !== undefined) lines.push(`Source: ${alert.generatorUrl}`);
+    lines.push(`Investigation ${alert.investigationId} starting; the report follows in this thread.`);
+    return lines.join("\n");
+  };
+
+  /**
+   * Alerts from a webhook (Alertmanager, Grafana): each firing alert is posted to its routed
+   * channel and investigated in that thread, once per (fingerprint, start); a resolved alert
+   * is announced in its investigation's thread. When posting fails, the claim is marked failed
+   * so the sender's retry gets another chance.
+   */
+  const handleAlerts = (alerts: ReadonlyArray<AlertContext>): Effect.Effect<ReadonlyArray<IntakeOutcome>> =>
+    Effect.forEach(alerts, (alert) => handleAlert(alert), { concurrency: 4 });
+
+  const handleAlert = (alert: AlertContext): Effect.Effect<IntakeOutcome> =>
+    Effect.gen(function* () {
+      const key = `alert:${alert.investigationId}`;
+      if (alert.status === "resolved") {
+        const existing = decode(yield* deps.dedup.get(key).pipe(Effect.orElseSucceed(() => undefined)));
+        if (existing === undefined || existing.state !== "posted") return { _tag: "Ignored", reason: `resolved alert ${alert.investigationId} was not investigated here` } as const;
+        const chat = deps.chats[existing.platform];
+        if (chat === undefined) return { _tag: "Ignored", reason: `no ${existing.platform} chat is configured` } as const;
+        const doneKey = `resolved:${alert.investigationId}`;
+        const first = yield* claim(doneKey, String(now()));
+        if (!first.claimed) return { _tag: "Duplicate", key: doneKey } as const;
+        const thread: ThreadRef = { channelId: existing.channelId, threadId: existing.threadId };
+        return yield* chat.postNotice(thread, `✅ Resolved: ${alert.alertText.split("\n")[0]}`).pipe(
+          Effect.as<IntakeOutcome>({ _tag: "ResolvedPosted", investigationId: alert.investigationId }),
+          Effect.catch((e) => Effect.succeed<IntakeOutcome>({ _tag: "Failed", reason: e.message, retryable: e.retryable }))
+        );
+      }
+      const route = settings.route?.(alert);
+      if (route === undefined) return { _tag: "Ignored", reason: `no route for alert ${alert.entities.alertname ?? alert.investigationId}; set routing.default in config.yaml` } as const;
+      const chat = deps.chats[route.platform];
+      if (chat === undefined) return { _tag: "Failed", reason: `the route names ${route.platform}, which is not configured`, retryable: false } as const;
+      const pending: Claimed = { investigationId: alert.investigationId, platform: route.platform, channelId: route.channelId, threadId: "", state: "failed" };
+      const claimed = yield* claim(key, encode(pending));
+      if (!claimed.claimed && decode(claimed.existing)?.state !== "failed") return { _tag: "Duplicate", key } as const;
+      const posted = yield* chat.postMessage(route.channelId, { text: alertMessage(alert) }).pipe(Effect.result);
+      if (posted._tag === "Failure") {
+        yield* log("error", "could not post a webhook alert; the sender should retry", { investigationId: alert.investigationId, error: posted.failure.message });
+        return { _tag: "Failed", reason: posted.failure.message, retryable: true } as const;
+      }
+      yield* remember(key, encode({ ...pending, threadId: posted.success.messageId, state: "posted" }));
+      return yield* start({ ...alert, channelId: posted.success.channelId, messageId: posted.success.messageId }, chat);
+    }).pipe(Effect.catchCause((cause) => Effect.succeed<IntakeOutcome>({ _tag: "Failed", reason: String(cause).split("\n")[0] ?? "intake failed", retryable: true })));
+
+  return { handleChatEvent, handleAlerts };
+};
+
+export type Intake = ReturnType<typeof makeIntake>;
+
+const sourceOf = (platform: string): "slack" | "discord" | "cli" => (platform === "slack" || platform === "discord" ? platform : "cli");

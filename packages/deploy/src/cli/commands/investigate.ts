@@ -1,0 +1,219 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { makeConsoleChat } from "@sre-on-call/adapters";
+import { type ClusterSourceSpec, makeEksSpecialist, openClusterSource } from "@sre-on-call/agents";
+import {
+  type AlertContext,
+  ChatPlatform,
+  type Dialect,
+  type InvestigationReport,
+  parseAlertPayload,
+  parseChatAlert,
+  type ProgressEvent,
+  renderReport,
+  runInvestigation,
+  Specialists,
+  type SpecialistsShape
+} from "@sre-on-call/core";
+import { Duration, Effect, Exit, Result } from "effect";
+import type { AppConfig } from "../../config/AppConfig.js";
+import { loadConfigFile } from "../../config/loadConfig.js";
+import { type CliIo, type Command, CommandFailed, UsageError } from "../CliIo.js";
+import { parseOptions } from "../parseOptions.js";
+
+const usage = `Usage:
+  sre-on-call investigate (--alert FILE | --text "TEXT") [data source] [options]
+
+Investigates an alert now and prints the report. Progress goes to stderr, the report to stdout.
+
+Alert (one of):
+  --alert FILE          an Alertmanager (v4) or Grafana webhook payload; "-" reads stdin.
+                        Every firing alert in it is investigated, one report each.
+  --text "TEXT"         an alert or symptom in words, as it would be pasted in chat
+
+Kubernetes data source (one of; default: agents.eks.data_source in config.yaml):
+  --cluster-dump DIR    a \`kubectl cluster-info dump --output-directory DIR\` tree (offline)
+  --kubeconfig PATH     a kubeconfig file (with --context NAME); read-only API calls only
+  --in-cluster          the pod's service account
+  --eks-cluster NAME    an EKS cluster (with --region); token from the default AWS credentials
+
+Options:
+  --format FORMAT       markdown (default), json, slack (Block Kit JSON), discord
+  --report-after SEC    give the specialists this long before reporting (default: config, 60)
+  --window MINUTES      look at ± this many minutes around the alert (default: config, 5)
+  --config FILE         config file (default ./config.yaml if present, else embedded defaults)
+  --quiet               no progress on stderr
+  -h, --help            show this help
+
+Exit status: 0 a report was printed, 1 the investigation could not run (unreadable data
+source, broken file), 2 usage error.
+
+Example:
+  sre-on-call investigate --alert examples/payments-outage/alert.json \\
+    --cluster-dump examples/payments-outage/cluster-dump
+`;
+
+const FORMATS = ["markdown", "json", "slack", "discord"] as const;
+type Format = (typeof FORMATS)[number];
+
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+const sourceFromFlags = (values: Readonly<Record<string, unknown>>, cwd: string): ClusterSourceSpec | undefined => {
+  const chosen = ["cluster-dump", "kubeconfig", "in-cluster", "eks-cluster"].filter((k) => values[k] !== undefined);
+  if (chosen.length > 1) throw new UsageError(`choose one Kubernetes data source, not ${chosen.map((c) => `--${c}`).join(" and ")}.`);
+  const dump = str(values["cluster-dump"]);
+  if (dump !== undefined) return { kind: "dump", directory: resolve(cwd, dump) };
+  const kubeconfig = str(values["kubeconfig"]);
+  if (kubeconfig !== undefined) return { kind: "kubeconfig", path: resolve(cwd, kubeconfig), ...(str(values["context"]) !== undefined ? { context: str(values["context"])! } : {}) };
+  if (values["in-cluster"] === true) return { kind: "in-cluster" };
+  const eks = str(values["eks-cluster"]);
+  if (eks !== undefined) {
+    const region = str(values["region"]);
+    if (region === undefined) throw new UsageError("--eks-cluster needs --region (for example --region eu-west-1).");
+    return { kind: "eks", clusterName: eks, region };
+  }
+  return undefined;
+};
+
+const sourceFromConfig = (config: AppConfig | undefined, cwd: string): ClusterSourceSpec | undefined => {
+  const ds = config?.agents.eks?.enabled === false ? undefined : config?.agents.eks?.data_source;
+  if (ds === undefined) return undefined;
+  if (ds.cluster_dump !== undefined) return { kind: "dump", directory: resolve(cwd, ds.cluster_dump) };
+  if (ds.eks_cluster !== undefined && ds.region !== undefined) return { kind: "eks", clusterName: ds.eks_cluster, region: ds.region };
+  if (ds.in_cluster === true) return { kind: "in-cluster" };
+  if (ds.kubeconfig !== undefined || ds.context !== undefined) return { kind: "kubeconfig", ...(ds.kubeconfig !== undefined ? { path: resolve(cwd, ds.kubeconfig) } : {}), ...(ds.context !== undefined ? { context: ds.context } : {}) };
+  return undefined;
+};
+
+const readAlertFile = async (file: string, io: CliIo): Promise<string> => {
+  if (file === "-") return io.stdinText();
+  try {
+    return await readFile(resolve(io.cwd, file), "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CommandFailed(code === "ENOENT" ? `--alert ${file}: no such file` : `--alert ${file}: cannot read it (${code ?? String(error)})`);
+  }
+};
+
+const progressLine = (event: ProgressEvent): string | undefined => {
+  switch (event.type) {
+    case "dispatched":
+      return `dispatched: ${event.agents.join(", ") || "no agents"}${event.skipped.length > 0 ? `; skipped: ${event.skipped.join(", ")}` : ""}${event.disabled.length > 0 ? `; disabled: ${event.disabled.join(", ")}` : ""}`;
+    case "agent_done":
+      return `${event.agent}: ${event.state} in ${(event.durationMs / 1000).toFixed(1)}s, ${event.findings} finding(s)${event.error !== undefined ? ` — ${event.error}` : ""}`;
+    case "cutoff":
+      return `cutoff reached; still running: ${event.pending.join(", ")}`;
+    default:
+      return undefined;
+  }
+};
+
+const renderFor = (report: InvestigationReport, format: Format): string => {
+  if (format === "json") return `${JSON.stringify(report, null, 2)}\n`;
+  const dialect: Dialect = format === "markdown" ? "markdown" : format;
+  const chunks = renderReport(report, dialect);
+  if (format === "slack") return `${JSON.stringify(chunks.map((c) => ({ text: c.text, blocks: c.blocks ?? [] })), null, 2)}\n`;
+  return `${chunks.map((c) => c.text).join("\n")}\n`;
+};
+
+export const investigateCommand: Command = {
+  name: "investigate",
+  summary: "investigate an alert now (Alertmanager/Grafana JSON or text) and print the report",
+  usage,
+  run: async (args, io) => {
+    const { values, positionals } = parseOptions(args, {
+      alert: { type: "string", short: "a" },
+      text: { type: "string", short: "t" },
+      "cluster-dump": { type: "string" },
+      kubeconfig: { type: "string" },
+      context: { type: "string" },
+      "in-cluster": { type: "boolean" },
+      "eks-cluster": { type: "string" },
+      region: { type: "string" },
+      format: { type: "string", short: "f" },
+      "report-after": { type: "string" },
+      window: { type: "string" },
+      config: { type: "string", short: "c" },
+      quiet: { type: "boolean", short: "q" }
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"; quote the text and pass it with --text.`);
+    const alertFile = str(values["alert"]);
+    const text = str(values["text"]);
+    if ((alertFile === undefined) === (text === undefined)) throw new UsageError("give exactly one of --alert FILE or --text \"TEXT\".");
+    const format = (str(values["format"]) ?? "markdown") as Format;
+    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}.`);
+    const number = (flag: string, fallback: number): number => {
+      const raw = str(values[flag]);
+      if (raw === undefined) return fallback;
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} must be a positive number of ${flag === "window" ? "minutes" : "seconds"}.`);
+      return n;
+    };
+
+    const configPath = str(values["config"]) ?? io.env["SRE_ON_CALL_CONFIG"];
+    let config: AppConfig | undefined;
+    if (configPath !== undefined || (await readFile(resolve(io.cwd, "config.yaml")).then(() => true, () => false))) {
+      const loaded = await loadConfigFile(resolve(io.cwd, configPath ?? "config.yaml"));
+      if (Result.isFailure(loaded)) throw new CommandFailed(loaded.failure.message);
+      config = loaded.success;
+    }
+    const reportAfter = number("report-after", config?.investigation.report_after_seconds ?? 60);
+    const windowMinutes = number("window", config?.investigation.window_minutes ?? 5);
+    const progress = (line: string) => {
+      if (values["quiet"] !== true) io.stderr(`${line}\n`);
+    };
+
+    // Alerts to investigate.
+    const now = Date.now();
+    let alerts: ReadonlyArray<AlertContext>;
+    if (alertFile !== undefined) {
+      const raw = await readAlertFile(alertFile, io);
+      let payload: unknown;
+      try {
+        payload = JSON.parse(raw);
+      } catch (error) {
+        throw new CommandFailed(`--alert ${alertFile}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+      }
+      const parsed = parseAlertPayload(payload, { now, windowMinutes, deadlineMs: reportAfter * 1000, channelId: "cli", messageId: "cli" });
+      if (Result.isFailure(parsed)) throw new CommandFailed(`--alert ${alertFile}: ${parsed.failure.message}`);
+      alerts = parsed.success.alerts.filter((a) => a.status === "firing");
+      if (alerts.length === 0) throw new CommandFailed(`--alert ${alertFile}: no firing alert in it (${parsed.success.alerts.length} resolved).`);
+    } else {
+      alerts = [parseChatAlert({ source: "cli", channelId: "cli", messageId: "cli", text: text!, timestamp: now, now, windowMinutes, deadlineMs: reportAfter * 1000 })];
+    }
+
+    // Specialists.
+    const spec = sourceFromFlags(values, io.cwd) ?? sourceFromConfig(config, io.cwd);
+    const specialists: SpecialistsShape = { enabled: [], disabled: [] };
+    if (spec !== undefined) {
+      progress(`opening ${spec.kind === "dump" ? `cluster dump ${spec.directory}` : spec.kind === "eks" ? `EKS cluster ${spec.clusterName} (${spec.region})` : spec.kind}…`);
+      const opened = await Effect.runPromiseExit(openClusterSource(spec));
+      if (Exit.isFailure(opened)) throw new CommandFailed(`cannot use the Kubernetes data source: ${String(opened.cause).split("\n")[0]}`);
+      (specialists.enabled as Array<ReturnType<typeof makeEksSpecialist>>).push(makeEksSpecialist(opened.value, spec.kind === "eks" ? { clusterName: spec.clusterName } : {}));
+    } else {
+      progress("no Kubernetes data source (--cluster-dump, --kubeconfig, --in-cluster or --eks-cluster); the report will only restate the alert");
+      (specialists.disabled as Array<string>).push("eks");
+    }
+
+    const chat = makeConsoleChat({ write: () => undefined });
+    for (const alert of alerts) {
+      progress(`investigating ${alert.investigationId}: ${alert.alertText.split("\n")[0]}`);
+      const exit = await Effect.runPromiseExit(
+        runInvestigation(alert, {
+          render: (report, dialect) => renderReport(report, dialect),
+          reportAfter: Duration.seconds(reportAfter),
+          synthesisReserve: Duration.seconds(Math.min(config?.investigation.synthesis_reserve_seconds ?? 5, reportAfter / 2)),
+          hardCutoff: Duration.seconds(reportAfter),
+          announce: false,
+          onEvent: (e) => Effect.sync(() => {
+            const line = progressLine(e);
+            if (line !== undefined) progress(line);
+          })
+        }).pipe(Effect.provideService(ChatPlatform, chat), Effect.provideService(Specialists, specialists))
+      );
+      if (Exit.isFailure(exit)) throw new CommandFailed(`investigation ${alert.investigationId} failed: ${String(exit.cause).split("\n")[0]}`);
+      io.stdout(renderFor(exit.value.final, format));
+    }
+    return 0;
+  }
+};

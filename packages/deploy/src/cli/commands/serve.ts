@@ -1,0 +1,72 @@
+import { resolve } from "node:path";
+import { Result } from "effect";
+import { buildApp, StartupError } from "../../composition/buildApp.js";
+import { loadConfigFile } from "../../config/loadConfig.js";
+import { startHttpServer } from "../../http/startHttpServer.js";
+import { type Command, CommandFailed, UsageError } from "../CliIo.js";
+import { parseOptions } from "../parseOptions.js";
+
+const usage = `Usage:
+  sre-on-call serve [--config FILE] [--host 127.0.0.1] [--port 8080]
+
+Runs intake on one machine: an HTTP server for Slack events, Alertmanager and Grafana webhooks,
+with the embedded store and the agents config.yaml enables. Investigations run in this process;
+reports go back to the alert's thread (or to stdout for routes with platform: console).
+
+Routes:
+  POST /slack/events            Slack Events API and slash commands (signed)
+  POST /webhooks/alertmanager   Alertmanager webhook (v4)
+  POST /webhooks/grafana        Grafana unified-alerting webhook
+  GET  /healthz                 liveness
+
+Environment (secrets are never read from config.yaml):
+  SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET   enable Slack (SLACK_API_URL overrides the API base URL)
+  SRE_WEBHOOK_TOKEN                       bearer token the alert webhooks must send, or
+  SRE_WEBHOOK_USERNAME/SRE_WEBHOOK_PASSWORD   basic auth credentials
+  SRE_ON_CALL_CONFIG                      config file when --config is not given
+
+Stops on SIGINT/SIGTERM after giving running investigations up to 10 s to post their reports.
+`;
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "run the intake server (Slack, Alertmanager, Grafana) on this machine",
+  usage,
+  run: async (args, io) => {
+    const { values, positionals } = parseOptions(args, {
+      config: { type: "string", short: "c" },
+      host: { type: "string" },
+      port: { type: "string", short: "p" }
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}".`);
+    const port = Number(typeof values["port"] === "string" ? values["port"] : (io.env["PORT"] ?? "8080"));
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be an integer between 0 and 65535.");
+    const host = typeof values["host"] === "string" ? values["host"] : "127.0.0.1";
+    const file = resolve(io.cwd, typeof values["config"] === "string" ? values["config"] : (io.env["SRE_ON_CALL_CONFIG"] ?? "config.yaml"));
+    const loaded = await loadConfigFile(file);
+    if (Result.isFailure(loaded)) throw new CommandFailed(loaded.failure.message);
+    const log = (level: string, message: string, fields?: Readonly<Record<string, unknown>>) =>
+      io.stderr(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+    let app;
+    try {
+      app = await buildApp({ config: loaded.success, env: io.env, cwd: io.cwd, log, consoleWrite: io.stdout });
+    } catch (error) {
+      if (error instanceof StartupError) throw new CommandFailed(error.message);
+      throw error;
+    }
+    const server = await startHttpServer({ handler: app.handler, host, port, maxBodyBytes: loaded.success.intake.max_body_bytes }).catch(async (error: unknown) => {
+      await app.close();
+      throw new CommandFailed(`cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    io.stderr(`sre-on-call listening on ${server.url}\n${app.describe().map((l) => `  ${l}`).join("\n")}\n`);
+    await new Promise<void>((done) => {
+      const stop = () => done();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    io.stderr("shutting down: waiting for running investigations…\n");
+    await server.close();
+    await app.close();
+    return 0;
+  }
+};

@@ -1,0 +1,81 @@
+import {
+  type AlertContext,
+  ChatPlatform,
+  type ChatPlatformShape,
+  type InvestigationOutcome,
+  type ProgressEvent,
+  renderReport,
+  runInvestigation,
+  Specialists,
+  type SpecialistsShape,
+  Telemetry,
+  type TelemetryShape,
+  TraceStore,
+  type TraceStoreShape
+} from "@sre-on-call/core";
+import type { Exit} from "effect";
+import { Duration, Effect, Fiber } from "effect";
+
+export interface InvestigationSettings {
+  readonly reportAfterSeconds: number;
+  readonly synthesisReserveSeconds: number;
+  readonly hardCutoffSeconds: number;
+}
+
+export interface InvestigationRunnerOptions {
+  readonly specialists: SpecialistsShape;
+  readonly settings: InvestigationSettings;
+  readonly trace?: TraceStoreShape;
+  readonly telemetry?: TelemetryShape;
+  readonly onEvent?: (investigationId: string, event: ProgressEvent) => void;
+  readonly onDone?: (alert: AlertContext, exit: Exit.Exit<InvestigationOutcome, unknown>) => void;
+}
+
+/**
+ * Runs investigations in the background (intake returns at once) and keeps track of them so a
+ * shutdown can wait for reports already promised. One runner per process.
+ */
+export const makeInvestigationRunner = (options: InvestigationRunnerOptions) => {
+  const running = new Map<string, Fiber.Fiber<InvestigationOutcome, unknown>>();
+
+  const program = (alert: AlertContext, chat: ChatPlatformShape) => {
+    let effect = runInvestigation(alert, {
+      render: (report, dialect) => renderReport(report, dialect),
+      reportAfter: Duration.seconds(options.settings.reportAfterSeconds),
+      synthesisReserve: Duration.seconds(options.settings.synthesisReserveSeconds),
+      hardCutoff: Duration.seconds(options.settings.hardCutoffSeconds),
+      ...(options.onEvent !== undefined ? { onEvent: (e: ProgressEvent) => Effect.sync(() => options.onEvent?.(alert.investigationId, e)) } : {})
+    }).pipe(Effect.provideService(ChatPlatform, chat), Effect.provideService(Specialists, options.specialists));
+    if (options.trace !== undefined) effect = effect.pipe(Effect.provideService(TraceStore, options.trace));
+    if (options.telemetry !== undefined) effect = effect.pipe(Effect.provideService(Telemetry, options.telemetry));
+    return effect;
+  };
+
+  /** Starts an investigation in the background. */
+  const launch = (alert: AlertContext, chat: ChatPlatformShape): Effect.Effect<void> =>
+    Effect.sync(() => {
+      const fiber = Effect.runFork(program(alert, chat));
+      running.set(alert.investigationId, fiber);
+      fiber.addObserver((exit) => {
+        running.delete(alert.investigationId);
+        options.onDone?.(alert, exit);
+      });
+    });
+
+  /** Runs one investigation to its end (CLI). */
+  const runToEnd = (alert: AlertContext, chat: ChatPlatformShape) => program(alert, chat);
+
+  /** Waits for running investigations, up to `timeoutMs`, then interrupts what is left. */
+  const drain = async (timeoutMs: number): Promise<number> => {
+    const fibers = [...running.values()];
+    if (fibers.length === 0) return 0;
+    await Promise.race([Promise.all(fibers.map((f) => Effect.runPromise(Fiber.await(f)))), new Promise((r) => setTimeout(r, timeoutMs))]);
+    const left = [...running.values()];
+    await Promise.all(left.map((f) => Effect.runPromise(Fiber.interrupt(f))));
+    return left.length;
+  };
+
+  return { launch, runToEnd, drain, running: () => running.size };
+};
+
+export type InvestigationRunner = ReturnType<typeof makeInvestigationRunner>;

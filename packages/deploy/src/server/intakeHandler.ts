@@ -1,0 +1,223 @@
+import { timingSafeEqual } from "node:crypto";
+import { decodeDiscordInteraction, decodeSlackRequest, type DiscordInteractionResponder, verifyDiscordRequest, verifySlackRequest } from "@sre-on-call/adapters";
+import { type AlertFormat, type Intake, type IntakeOutcome, parseAlertPayload } from "@sre-on-call/core";
+import { Effect, Result } from "effect";
+import { errorResponse, type HttpHandler, type HttpRequest, type HttpResponse, json } from "../http/HttpExchange.js";
+
+export interface SlackIntakeOptions {
+  readonly signingSecret: string;
+  readonly botUserId?: string;
+  readonly botId?: string;
+  readonly reactionTrigger: string;
+}
+
+export interface DiscordIntakeOptions {
+  readonly publicKeyHex: string;
+  readonly applicationId?: string;
+  readonly responder: DiscordInteractionResponder;
+}
+
+/** Credentials Alertmanager's `http_config` (or Grafana's contact point) sends. */
+export type WebhookAuth =
+  | { readonly kind: "none" }
+  | { readonly kind: "bearer"; readonly token: string }
+  | { readonly kind: "basic"; readonly username: string; readonly password: string };
+
+export interface ExtraRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly handle: HttpHandler;
+}
+
+export interface IntakeHandlerOptions {
+  readonly intake: Intake;
+  readonly slack?: SlackIntakeOptions;
+  readonly discord?: DiscordIntakeOptions;
+  readonly webhookAuth: WebhookAuth;
+  readonly windowMinutes?: number;
+  readonly deadlineMs?: number;
+  readonly formats?: ReadonlyArray<AlertFormat>;
+  /**
+   * Runs work after the answer is sent (local server: a background fiber). Without it the
+   * work is awaited before answering (Lambda without async self-invocation).
+   */
+  readonly background?: (work: Effect.Effect<unknown>) => void;
+  readonly log?: (level: "info" | "warn" | "error", message: string, fields?: Readonly<Record<string, unknown>>) => void;
+  readonly extraRoutes?: ReadonlyArray<ExtraRoute>;
+  readonly now?: () => number;
+}
+
+const safeEqual = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** Checks the webhook's Authorization header in constant time; the expected secret is never echoed. */
+export const checkWebhookAuth = (auth: WebhookAuth, header: string | undefined): boolean => {
+  if (auth.kind === "none") return true;
+  if (header === undefined) return false;
+  if (auth.kind === "bearer") return /^Bearer /i.test(header) && safeEqual(header.slice(7).trim(), auth.token);
+  if (!/^Basic /i.test(header)) return false;
+  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+  return safeEqual(decoded, `${auth.username}:${auth.password}`);
+};
+
+const outcomeStatus = (outcomes: ReadonlyArray<IntakeOutcome>): number =>
+  outcomes.some((o) => o._tag === "Failed" && o.retryable) ? 503 : 200;
+
+const summarize = (o: IntakeOutcome): Record<string, unknown> => {
+  switch (o._tag) {
+    case "Investigating":
+      return { result: "investigating", investigationId: o.investigationId, channelId: o.channelId, threadId: o.threadId };
+    case "Suppressed":
+      return { result: "suppressed", tier: o.verdict.tier, reasons: o.verdict.reasons };
+    case "Duplicate":
+      return { result: "duplicate" };
+    case "AlreadyInvestigated":
+      return { result: "already_investigated", investigationId: o.investigationId };
+    case "ResolvedPosted":
+      return { result: "resolved_posted", investigationId: o.investigationId };
+    case "Replied":
+      return { result: "replied", text: o.text };
+    case "Ignored":
+      return { result: "ignored", reason: o.reason };
+    case "Failed":
+      return { result: "failed", reason: o.reason, retryable: o.retryable };
+  }
+};
+
+/**
+ * The HTTP face of intake, shared by the local server and the Lambda handler:
+ * `POST /slack/events`, `POST /webhooks/alertmanager`, `POST /webhooks/grafana`, `GET /healthz`.
+ * Signatures and credentials are checked before anything is parsed; bad input gets a 4xx with
+ * a JSON error naming the problem; nothing here throws.
+ */
+export const makeIntakeHandler = (options: IntakeHandlerOptions): HttpHandler => {
+  const log = options.log ?? (() => undefined);
+  const now = options.now ?? (() => Date.now());
+
+  const runLater = async (work: Effect.Effect<unknown>): Promise<void> => {
+    if (options.background !== undefined) options.background(work);
+    else await Effect.runPromise(work.pipe(Effect.ignore));
+  };
+
+  const slackEvents = async (req: HttpRequest): Promise<HttpResponse> => {
+    const slack = options.slack;
+    if (slack === undefined) return errorResponse(404, "slack_not_configured", "Slack is not configured: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN.");
+    const verified = verifySlackRequest({ signingSecret: slack.signingSecret, headers: req.headers, rawBody: req.rawBody, now: now() });
+    if (Result.isFailure(verified)) {
+      log("warn", "rejected a Slack request", { reason: verified.failure.message });
+      return errorResponse(401, "invalid_signature", verified.failure.message);
+    }
+    const decoded = decodeSlackRequest({
+      contentType: req.headers["content-type"],
+      rawBody: req.rawBody,
+      headers: req.headers,
+      botUserId: slack.botUserId,
+      botId: slack.botId,
+      reactionTrigger: slack.reactionTrigger,
+      receivedAt: req.receivedAt
+    });
+    if (Result.isFailure(decoded)) return errorResponse(400, "bad_request", decoded.failure.message);
+    const d = decoded.success;
+    if (d._tag === "UrlVerification") return json(200, { challenge: d.challenge });
+    if (d._tag === "UnknownCommand") return json(200, { response_type: "ephemeral", text: d.reply });
+    const event = d.event;
+    const withId = (event._tag === "Mention" || event._tag === "Reaction") && event.eventId === undefined && d.eventId !== undefined ? { ...event, eventId: d.eventId } : event;
+    if (withId._tag === "Ignored") return json(200, { ok: true, ignored: withId.reason });
+    const work = options.intake.handleChatEvent(withId, "slack").pipe(
+      Effect.tap((o) => Effect.sync(() => log(o._tag === "Failed" ? "error" : "info", "slack event handled", { retry: d.retry, ...summarize(o) })))
+    );
+    await runLater(work);
+    // Slash commands get an immediate, visible-to-the-user acknowledgement; events just a 200.
+    return withId._tag === "Command" ? json(200, { response_type: "ephemeral", text: `Working on /${withId.request.command === "snapshot" ? "sre-snapshot" : withId.request.command}…` }) : json(200, { ok: true });
+  };
+
+  /** What the operator who ran a Discord command is told once intake has acted on it. */
+  const followUpText = (o: IntakeOutcome): string => {
+    switch (o._tag) {
+      case "Investigating":
+        return `Investigating (${o.investigationId}); the report will be posted in the alert's thread.`;
+      case "AlreadyInvestigated":
+        return `Already investigated (${o.investigationId}); see the alert's thread.`;
+      case "Replied":
+        return o.text;
+      case "Failed":
+        return `Could not start the investigation: ${o.reason}`;
+      case "Suppressed":
+        return `Not investigating: ${o.verdict.reasons.join("; ")}`;
+      default:
+        return "Done.";
+    }
+  };
+
+  const discordInteractions = async (req: HttpRequest): Promise<HttpResponse> => {
+    const discord = options.discord;
+    if (discord === undefined) return errorResponse(404, "discord_not_configured", "Discord is not configured: set DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN.");
+    const verified = verifyDiscordRequest({ publicKeyHex: discord.publicKeyHex, headers: req.headers, rawBody: req.rawBody, now: now() });
+    if (Result.isFailure(verified)) {
+      log("warn", "rejected a Discord request", { reason: verified.failure.message });
+      return errorResponse(401, "invalid_signature", verified.failure.message);
+    }
+    const decoded = decodeDiscordInteraction(req.rawBody.toString("utf8"), discord.applicationId !== undefined ? { applicationId: discord.applicationId } : {});
+    if (Result.isFailure(decoded)) return errorResponse(400, "bad_request", decoded.failure.message);
+    const d = decoded.success;
+    if (d._tag !== "Deferred") return json(200, d.response);
+    const token = d.interaction.token;
+    const work = options.intake.handleChatEvent(d.event, "discord").pipe(
+      Effect.tap((o) => Effect.sync(() => log(o._tag === "Failed" ? "error" : "info", "discord interaction handled", summarize(o)))),
+      Effect.flatMap((o) => discord.responder.editOriginal(token, { text: followUpText(o) })),
+      Effect.catch((e) => Effect.sync(() => log("error", "could not answer a Discord interaction", { error: e.message })))
+    );
+    // Discord wants an answer within 3 s: defer now, edit the response when intake is done.
+    if (options.background !== undefined) options.background(work);
+    else void Effect.runPromise(work.pipe(Effect.ignore));
+    return json(200, d.response);
+  };
+
+  const alertWebhook = (kind: "alertmanager" | "grafana") => async (req: HttpRequest): Promise<HttpResponse> => {
+    if (!checkWebhookAuth(options.webhookAuth, req.headers["authorization"])) {
+      return errorResponse(401, "unauthorized", "missing or wrong credentials for the alert webhook (see docs/configuration.md: webhook auth).");
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(req.rawBody.toString("utf8"));
+    } catch (error) {
+      return errorResponse(400, "invalid_json", `the body is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const parsed = parseAlertPayload(payload, {
+      now: req.receivedAt,
+      ...(options.windowMinutes !== undefined ? { windowMinutes: options.windowMinutes } : {}),
+      ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+      ...(options.formats !== undefined ? { formats: options.formats } : {})
+    });
+    if (Result.isFailure(parsed)) return errorResponse(400, "invalid_payload", parsed.failure.message);
+    if (kind === "grafana" && parsed.success.format === "alertmanager") log("info", "an Alertmanager payload arrived on the Grafana webhook; accepted");
+    const outcomes = await Effect.runPromise(options.intake.handleAlerts(parsed.success.alerts));
+    for (const o of outcomes) log(o._tag === "Failed" ? "error" : "info", `${kind} alert handled`, summarize(o));
+    return json(outcomeStatus(outcomes), { format: parsed.success.format, alerts: outcomes.map(summarize) });
+  };
+
+  const routes: ReadonlyArray<ExtraRoute> = [
+    { method: "POST", path: "/slack/events", handle: slackEvents },
+    { method: "POST", path: "/discord/interactions", handle: discordInteractions },
+    { method: "POST", path: "/webhooks/alertmanager", handle: alertWebhook("alertmanager") },
+    { method: "POST", path: "/webhooks/grafana", handle: alertWebhook("grafana") },
+    { method: "GET", path: "/healthz", handle: () => Promise.resolve(json(200, { status: "ok" })) },
+    ...(options.extraRoutes ?? [])
+  ];
+
+  return async (req) => {
+    const matches = routes.filter((r) => r.path === req.path);
+    if (matches.length === 0) return errorResponse(404, "not_found", `no route ${req.path}; routes: ${[...new Set(routes.map((r) => r.path))].join(", ")}`);
+    const route = matches.find((r) => r.method === req.method);
+    if (route === undefined) return { ...errorResponse(405, "method_not_allowed", `${req.path} accepts ${matches.map((r) => r.method).join(", ")}`), headers: { allow: matches.map((r) => r.method).join(", "), "content-type": "application/json; charset=utf-8" } };
+    try {
+      return await route.handle(req);
+    } catch (error) {
+      log("error", "unexpected error in a route", { path: req.path, error: error instanceof Error ? error.message : String(error) });
+      return errorResponse(500, "internal", "unexpected error; the request was logged.");
+    }
+  };
+};
