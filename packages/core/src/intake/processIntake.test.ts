@@ -51,14 +51,26 @@ describe("intake: chat mentions", () => {
     expect(launched).toHaveLength(1);
   });
 
-  it("stays quiet on thanks and answers a ping with one hint", async () => {
-    const { intake, launched, slack } = setup();
+  it("answers chatter with one short hint in its thread, once per message, and burns no investigation key", async () => {
+    const dedup = makeInMemoryDedupStore(() => T0);
+    const { intake, launched, slack } = setup({ dedup });
     expect(await run(intake.handleChatEvent(mention("<@U0BOT> thanks!"), "slack"))).toMatchObject({ _tag: "Suppressed" });
-    expect(slack.log()).toHaveLength(0);
-    expect(await run(intake.handleChatEvent(mention("<@U0BOT> how do I use this?", { eventId: "Ev2", messageId: "2.0" }), "slack"))).toMatchObject({ _tag: "Suppressed" });
     expect(slack.log()).toHaveLength(1);
-    expect(slack.log()[0]).toMatchObject({ kind: "notice", threadId: "2.0" });
+    expect(slack.log()[0]).toMatchObject({ kind: "notice", threadId: "1764063600.000100" });
+    expect(slack.log()[0]!.message.text).toMatch(/Not investigating .*`investigate`/);
+    // Slack's retry of the same event: no second hint.
+    expect(await run(intake.handleChatEvent(mention("<@U0BOT> thanks!"), "slack"))).toMatchObject({ _tag: "Suppressed" });
+    expect(slack.log()).toHaveLength(1);
+    expect(await Effect.runPromise(dedup.get("delivery:slack:Ev1"))).toBeUndefined();
+    expect(await run(intake.handleChatEvent(mention("<@U0BOT> how do I use this?", { eventId: "Ev2", messageId: "2.0" }), "slack"))).toMatchObject({ _tag: "Suppressed" });
+    expect(slack.log()[1]!.message.text).toMatch(/^I'm here/);
     expect(launched).toHaveLength(0);
+  });
+
+  it("stays silent on chatter when the hint is turned off", async () => {
+    const { intake, slack } = setup({ settings: { chatterHint: false } });
+    expect(await run(intake.handleChatEvent(mention("<@U0BOT> lol"), "slack"))).toMatchObject({ _tag: "Suppressed" });
+    expect(slack.log()).toHaveLength(0);
   });
 
   it("a mention in a thread investigates the thread's parent, with the operator's words as a note", async () => {

@@ -86,9 +86,15 @@ const decode = (raw: string | undefined): Claimed | undefined => {
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : typeof e === "object" && e !== null && "message" in e ? String((e as { message: unknown }).message) : String(e));
 
-const HINT_RULES = new Set(["bot-usage", "test-or-ping"]);
-const HINT =
-  "I'm here. Mention me with an alert (or reply to one in its thread) and I'll investigate it; react with the trigger emoji on any message, or say `investigate` to force an investigation.";
+const USAGE_RULES = new Set(["bot-usage", "test-or-ping", "empty-mention"]);
+const USAGE_HINT =
+  "I'm here. Mention me with an alert (or in an alert's thread) and I'll investigate it; react with the trigger emoji on any message, or say `investigate` to force an investigation.";
+
+/** The one-line reply to a mention the gate judged to be chatter. */
+const hintFor = (verdict: Verdict): string =>
+  verdict.rule !== undefined && USAGE_RULES.has(verdict.rule)
+    ? USAGE_HINT
+    : `Not investigating (${verdict.reasons[0] ?? "looks like conversation"}). Say \`investigate\` to start one anyway.`;
 
 /**
  * The intake pipeline for chat events and webhook alerts: de-duplicates deliveries and
@@ -185,10 +191,20 @@ export const makeIntake = (deps: IntakeDeps) => {
       const verdict = yield* classify(classifyText);
       yield* log("info", "classified mention", { channelId: event.channelId, messageId: event.messageId, decision: verdict.decision, tier: verdict.tier, rule: verdict.rule });
       if (verdict.decision === "suppress") {
-        if ((settings.chatterHint ?? true) && verdict.rule !== undefined && HINT_RULES.has(verdict.rule)) {
-          yield* chat.postNotice({ channelId: event.channelId, threadId: event.threadId ?? event.messageId }, HINT).pipe(Effect.ignore);
+        // Chatter burns no investigation key; one hint per message (a retried delivery posts nothing more).
+        if (settings.chatterHint ?? true) {
+          const hintKey = `hint:${chat.platform}:${event.channelId}:${event.messageId}`;
+          const first = yield* claim(hintKey, String(now()));
+          if (first.claimed) {
+            yield* chat.postNotice({ channelId: event.channelId, threadId: event.threadId ?? event.messageId }, hintFor(verdict)).pipe(Effect.ignore);
+          }
         }
         return { _tag: "Suppressed", verdict } as const;
+      }
+      if (event.eventId !== undefined) {
+        const key = `delivery:${chat.platform}:${event.eventId}`;
+        const first = yield* claim(key, String(now()));
+        if (!first.claimed) return { _tag: "Duplicate", key } as const;
       }
       return yield* investigateMessage(chat, target, {
         force: verdict.rule === "override",
@@ -259,7 +275,8 @@ export const makeIntake = (deps: IntakeDeps) => {
       if (event._tag === "Ignored") return { _tag: "Ignored", reason: event.reason } as const;
       const chat = deps.chats[platform];
       if (chat === undefined) return { _tag: "Ignored", reason: `no ${platform} chat is configured` } as const;
-      const eventId = event._tag === "Command" ? undefined : event.eventId;
+      // Mentions are de-duplicated after the gate (chatter burns no key); reactions right away.
+      const eventId = event._tag === "Reaction" ? event.eventId : undefined;
       if (eventId !== undefined) {
         const key = `delivery:${platform}:${eventId}`;
         const first = yield* claim(key, String(now()));

@@ -156,12 +156,26 @@ export const entitiesFromText = (input: string): Entities => {
     fromShape(token, set);
   }
 
+  // "payments/api pods crash looping": a bare namespace/workload pair, trusted only when the
+  // text talks about Kubernetes workloads (so "and/or" or "read/write" are not taken for one).
+  if (out.namespace === undefined && KUBE_TALK.test(text)) {
+    const pair = NS_WORKLOAD.exec(text);
+    if (pair !== null && !NOT_A_PAIR.has(pair[1]!) && VALID.namespace(pair[1]!) && VALID.deployment(pair[2]!)) {
+      set("namespace", pair[1]);
+      set("deployment", pair[2]);
+    }
+  }
+
   if (out.severity === undefined) {
     const bracketed = BRACKETED_SEVERITY.exec(text);
     set("severity", bracketed?.[1] ?? SEVERITY_WORD.exec(text)?.[1]);
   }
   return withWorkloadGuess(out);
 };
+
+const KUBE_TALK = /\b(?:pods?|deploy(?:ment)?s?|workloads?|replicas?|crash\w*|restart\w*|rollouts?|namespaces?|statefulsets?|daemonsets?|OOM\w*|k8s|kubernetes)\b/i;
+const NS_WORKLOAD = /(?<![\w./:-])([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\/([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?![\w./:-])/;
+const NOT_A_PAIR = new Set(["pod", "pods", "po", "deployment", "deployments", "deploy", "statefulset", "statefulsets", "sts", "daemonset", "daemonsets", "ds", "service", "services", "svc", "node", "nodes", "job", "jobs", "cronjob", "replicaset", "rs", "namespace", "ns", "ingress", "pvc", "pv", "configmap", "cm", "secret", "hpa", "endpoints", "and", "or", "read", "write", "yes", "no", "on", "off", "in", "out", "up", "down", "tcp", "udp", "http", "https", "n", "a", "s"]);
 
 type Setter = (key: EntityKey, raw: string | undefined) => boolean;
 

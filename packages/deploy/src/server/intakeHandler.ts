@@ -89,7 +89,8 @@ const summarize = (o: IntakeOutcome): Record<string, unknown> => {
 
 /**
  * The HTTP face of intake, shared by the local server and the Lambda handler:
- * `POST /slack/events`, `POST /webhooks/alertmanager`, `POST /webhooks/grafana`, `GET /healthz`.
+ * `POST /slack/events`, `POST /slack/commands`, `POST /discord/interactions`,
+ * `POST /webhooks/alertmanager`, `POST /webhooks/grafana`, `GET /healthz`.
  * Signatures and credentials are checked before anything is parsed; bad input gets a 4xx with
  * a JSON error naming the problem; nothing here throws.
  */
@@ -201,6 +202,8 @@ export const makeIntakeHandler = (options: IntakeHandlerOptions): HttpHandler =>
 
   const routes: ReadonlyArray<ExtraRoute> = [
     { method: "POST", path: "/slack/events", handle: slackEvents },
+    // Slash commands arrive form-encoded; the same verification and decoding apply.
+    { method: "POST", path: "/slack/commands", handle: slackEvents },
     { method: "POST", path: "/discord/interactions", handle: discordInteractions },
     { method: "POST", path: "/webhooks/alertmanager", handle: alertWebhook("alertmanager") },
     { method: "POST", path: "/webhooks/grafana", handle: alertWebhook("grafana") },

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { makeConsoleChat } from "@sre-on-call/adapters";
 import { type ClusterSourceSpec, makeEksSpecialist, openClusterSource } from "@sre-on-call/agents";
@@ -27,8 +27,9 @@ const usage = `Usage:
 Investigates an alert now and prints the report. Progress goes to stderr, the report to stdout.
 
 Alert (one of):
-  --alert FILE          an Alertmanager (v4) or Grafana webhook payload; "-" reads stdin.
-                        Every firing alert in it is investigated, one report each.
+  --alert FILE          an Alertmanager (v4) or Grafana webhook payload, or a plain-text file;
+                        "-" reads stdin. Every firing alert in a payload is investigated,
+                        one report each.
   --text "TEXT"         an alert or symptom in words, as it would be pasted in chat
 
 Kubernetes data source (one of; default: agents.eks.data_source in config.yaml):
@@ -39,14 +40,21 @@ Kubernetes data source (one of; default: agents.eks.data_source in config.yaml):
 
 Options:
   --format FORMAT       markdown (default), json, slack (Block Kit JSON), discord
+  --out FILE            write the report to FILE instead of stdout
   --report-after SEC    give the specialists this long before reporting (default: config, 60)
   --window MINUTES      look at ± this many minutes around the alert (default: config, 5)
+  --at TIME             when a text alert fired (RFC 3339, e.g. 2026-03-12T14:20:00Z); default
+                        now. Set it when investigating an old cluster dump.
   --config FILE         config file (default ./config.yaml if present, else embedded defaults)
   --quiet               no progress on stderr
   -h, --help            show this help
 
-Exit status: 0 a report was printed, 1 the investigation could not run (unreadable data
-source, broken file), 2 usage error.
+Exit status: 0 a report was printed; 1 the investigation itself failed; 2 usage error, or a
+missing or unreadable input (alert file, cluster dump, kubeconfig, cluster).
+
+With --format json, one JSON object per alert: investigationId, severity, title, summary,
+hypotheses (most likely first: title, detail, confidence, evidence, confirmBy, actions),
+findings, agents (state, durationMs, findings, error), actions, links, cost, report.
 
 Example:
   sre-on-call investigate --alert examples/payments-outage/alert.json \\
@@ -91,7 +99,7 @@ const readAlertFile = async (file: string, io: CliIo): Promise<string> => {
     return await readFile(resolve(io.cwd, file), "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CommandFailed(code === "ENOENT" ? `--alert ${file}: no such file` : `--alert ${file}: cannot read it (${code ?? String(error)})`);
+    throw new CommandFailed(code === "ENOENT" ? `--alert ${file}: no such file` : `--alert ${file}: cannot read it (${code ?? String(error)})`, 2);
   }
 };
 
@@ -108,8 +116,45 @@ const progressLine = (event: ProgressEvent): string | undefined => {
   }
 };
 
+/** The stable JSON shape of `--format json` (scripts and the eval harness read it). */
+export const reportJson = (report: InvestigationReport) => ({
+  investigationId: report.investigationId,
+  severity: report.severity,
+  title: report.title,
+  status: report.status,
+  summary: report.summary,
+  affectedServices: report.affectedServices,
+  hypotheses: report.hypotheses.map((h) => ({
+    id: h.id,
+    title: h.title,
+    detail: h.detail,
+    confidence: h.confidence,
+    evidence: h.supportingFindings,
+    confirmBy: h.confirmBy,
+    proposedBy: h.proposedBy,
+    ...(h.actions !== undefined ? { actions: h.actions } : {})
+  })),
+  findings: report.agents.flatMap((a) => a.findings),
+  agents: report.agents.map((a) => ({
+    agent: a.agent,
+    state: a.state,
+    summary: a.summary,
+    findings: a.findings.length,
+    ...(a.durationMs !== undefined ? { durationMs: a.durationMs } : {}),
+    ...(a.error !== undefined ? { error: a.error } : {})
+  })),
+  ruledOut: report.ruledOut,
+  impact: report.impact,
+  actions: report.actions,
+  links: report.links,
+  cost: report.cost,
+  detectedAt: new Date(report.detectedAt).toISOString(),
+  generatedAt: new Date(report.generatedAt).toISOString(),
+  report
+});
+
 const renderFor = (report: InvestigationReport, format: Format): string => {
-  if (format === "json") return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === "json") return `${JSON.stringify(reportJson(report))}\n`;
   const dialect: Dialect = format === "markdown" ? "markdown" : format;
   const chunks = renderReport(report, dialect);
   if (format === "slack") return `${JSON.stringify(chunks.map((c) => ({ text: c.text, blocks: c.blocks ?? [] })), null, 2)}\n`;
@@ -131,8 +176,10 @@ export const investigateCommand: Command = {
       "eks-cluster": { type: "string" },
       region: { type: "string" },
       format: { type: "string", short: "f" },
+      out: { type: "string", short: "o" },
       "report-after": { type: "string" },
       window: { type: "string" },
+      at: { type: "string" },
       config: { type: "string", short: "c" },
       quiet: { type: "boolean", short: "q" }
     });
@@ -164,22 +211,38 @@ export const investigateCommand: Command = {
     };
 
     // Alerts to investigate.
+    const atRaw = str(values["at"]);
+    const at = atRaw === undefined ? Date.now() : Date.parse(atRaw);
+    if (!Number.isFinite(at) || (atRaw !== undefined && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(atRaw))) {
+      throw new UsageError("--at must be an RFC 3339 time such as 2026-03-12T14:20:00Z.");
+    }
     const now = Date.now();
     let alerts: ReadonlyArray<AlertContext>;
     if (alertFile !== undefined) {
       const raw = await readAlertFile(alertFile, io);
       let payload: unknown;
-      try {
-        payload = JSON.parse(raw);
-      } catch (error) {
-        throw new CommandFailed(`--alert ${alertFile}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+      const trimmed = raw.trim();
+      if (trimmed === "") throw new CommandFailed(`--alert ${alertFile}: the file is empty`, 2);
+      if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) {
+        // A plain-text alert, as it would be pasted in chat.
+        payload = undefined;
+      } else {
+        try {
+          payload = JSON.parse(trimmed);
+        } catch (error) {
+          throw new CommandFailed(`--alert ${alertFile}: looks like JSON but does not parse (${error instanceof Error ? error.message : String(error)})`, 2);
+        }
       }
+      if (payload === undefined) {
+        alerts = [parseChatAlert({ source: "cli", channelId: "cli", messageId: "cli", text: trimmed, timestamp: at, now, windowMinutes, deadlineMs: reportAfter * 1000 })];
+      } else {
       const parsed = parseAlertPayload(payload, { now, windowMinutes, deadlineMs: reportAfter * 1000, channelId: "cli", messageId: "cli" });
-      if (Result.isFailure(parsed)) throw new CommandFailed(`--alert ${alertFile}: ${parsed.failure.message}`);
+      if (Result.isFailure(parsed)) throw new CommandFailed(`--alert ${alertFile}: ${parsed.failure.message}`, 2);
       alerts = parsed.success.alerts.filter((a) => a.status === "firing");
-      if (alerts.length === 0) throw new CommandFailed(`--alert ${alertFile}: no firing alert in it (${parsed.success.alerts.length} resolved).`);
+      if (alerts.length === 0) throw new CommandFailed(`--alert ${alertFile}: no firing alert in it (${parsed.success.alerts.length} resolved).`, 2);
+      }
     } else {
-      alerts = [parseChatAlert({ source: "cli", channelId: "cli", messageId: "cli", text: text!, timestamp: now, now, windowMinutes, deadlineMs: reportAfter * 1000 })];
+      alerts = [parseChatAlert({ source: "cli", channelId: "cli", messageId: "cli", text: text!, timestamp: at, now, windowMinutes, deadlineMs: reportAfter * 1000 })];
     }
 
     // Specialists.
@@ -188,7 +251,7 @@ export const investigateCommand: Command = {
     if (spec !== undefined) {
       progress(`opening ${spec.kind === "dump" ? `cluster dump ${spec.directory}` : spec.kind === "eks" ? `EKS cluster ${spec.clusterName} (${spec.region})` : spec.kind}…`);
       const opened = await Effect.runPromiseExit(openClusterSource(spec));
-      if (Exit.isFailure(opened)) throw new CommandFailed(`cannot use the Kubernetes data source: ${String(opened.cause).split("\n")[0]}`);
+      if (Exit.isFailure(opened)) throw new CommandFailed(`cannot use the Kubernetes data source: ${String(opened.cause).split("\n")[0]}`, 2);
       (specialists.enabled as Array<ReturnType<typeof makeEksSpecialist>>).push(makeEksSpecialist(opened.value, spec.kind === "eks" ? { clusterName: spec.clusterName } : {}));
     } else {
       progress("no Kubernetes data source (--cluster-dump, --kubeconfig, --in-cluster or --eks-cluster); the report will only restate the alert");
@@ -196,6 +259,7 @@ export const investigateCommand: Command = {
     }
 
     const chat = makeConsoleChat({ write: () => undefined });
+    const outputs: Array<string> = [];
     for (const alert of alerts) {
       progress(`investigating ${alert.investigationId}: ${alert.alertText.split("\n")[0]}`);
       const exit = await Effect.runPromiseExit(
@@ -212,7 +276,17 @@ export const investigateCommand: Command = {
         }).pipe(Effect.provideService(ChatPlatform, chat), Effect.provideService(Specialists, specialists))
       );
       if (Exit.isFailure(exit)) throw new CommandFailed(`investigation ${alert.investigationId} failed: ${String(exit.cause).split("\n")[0]}`);
-      io.stdout(renderFor(exit.value.final, format));
+      outputs.push(renderFor(exit.value.final, format));
+    }
+    const out = str(values["out"]);
+    if (out === undefined) io.stdout(outputs.join(format === "markdown" || format === "discord" ? "\n---\n\n" : ""));
+    else {
+      try {
+        await writeFile(resolve(io.cwd, out), outputs.join(format === "markdown" || format === "discord" ? "\n---\n\n" : ""));
+      } catch (error) {
+        throw new CommandFailed(`--out ${out}: cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 2);
+      }
+      progress(`report written to ${out}`);
     }
     return 0;
   }

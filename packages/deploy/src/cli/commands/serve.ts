@@ -14,13 +14,18 @@ with the embedded store and the agents config.yaml enables. Investigations run i
 reports go back to the alert's thread (or to stdout for routes with platform: console).
 
 Routes:
-  POST /slack/events            Slack Events API and slash commands (signed)
+  POST /slack/events            Slack Events API (signed)
+  POST /slack/commands          Slack slash commands /sre-snapshot, /postmortem (signed)
+  POST /discord/interactions    Discord interactions: /investigate, /sre-snapshot, /postmortem,
+                                the "Investigate" message command (Ed25519-signed)
   POST /webhooks/alertmanager   Alertmanager webhook (v4)
   POST /webhooks/grafana        Grafana unified-alerting webhook
   GET  /healthz                 liveness
 
 Environment (secrets are never read from config.yaml):
   SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET   enable Slack (SLACK_API_URL overrides the API base URL)
+  DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID
+                                          enable Discord (DISCORD_API_URL overrides the REST base)
   SRE_WEBHOOK_TOKEN                       bearer token the alert webhooks must send, or
   SRE_WEBHOOK_USERNAME/SRE_WEBHOOK_PASSWORD   basic auth credentials
   SRE_ON_CALL_CONFIG                      config file when --config is not given
