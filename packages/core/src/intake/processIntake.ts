@@ -66,8 +66,13 @@ interface Claimed {
   readonly platform: string;
   readonly channelId: string;
   readonly threadId: string;
-  readonly state: "posted" | "failed";
+  /** `pending` while the alert is being posted (with `at`), `posted` after, `failed` when posting failed. */
+  readonly state: "pending" | "posted" | "failed";
+  readonly at?: number;
 }
+
+/** A `pending` claim older than this is treated as failed: its owner died before posting. */
+const PENDING_GRACE_MS = 60_000;
 
 const DAY = 24 * 3600;
 
@@ -77,7 +82,14 @@ const decode = (raw: string | undefined): Claimed | undefined => {
   try {
     const v = JSON.parse(raw) as Partial<Claimed>;
     return typeof v.investigationId === "string" && typeof v.channelId === "string" && typeof v.threadId === "string"
-      ? { investigationId: v.investigationId, platform: v.platform ?? "", channelId: v.channelId, threadId: v.threadId, state: v.state === "failed" ? "failed" : "posted" }
+      ? {
+          investigationId: v.investigationId,
+          platform: v.platform ?? "",
+          channelId: v.channelId,
+          threadId: v.threadId,
+          state: v.state === "failed" || v.state === "pending" ? v.state : "posted",
+          ...(typeof v.at === "number" ? { at: v.at } : {})
+        }
       : undefined;
   } catch {
     return undefined;
@@ -330,11 +342,18 @@ export const makeIntake = (deps: IntakeDeps) => {
       if (route === undefined) return { _tag: "Ignored", reason: `no route for alert ${alert.entities.alertname ?? alert.investigationId}; set routing.default in config.yaml` } as const;
       const chat = deps.chats[route.platform];
       if (chat === undefined) return { _tag: "Failed", reason: `the route names ${route.platform}, which is not configured`, retryable: false } as const;
-      const pending: Claimed = { investigationId: alert.investigationId, platform: route.platform, channelId: route.channelId, threadId: "", state: "failed" };
+      const pending: Claimed = { investigationId: alert.investigationId, platform: route.platform, channelId: route.channelId, threadId: "", state: "pending", at: now() };
       const claimed = yield* claim(key, encode(pending));
-      if (!claimed.claimed && decode(claimed.existing)?.state !== "failed") return { _tag: "Duplicate", key } as const;
+      if (!claimed.claimed) {
+        const existing = decode(claimed.existing);
+        const abandoned = existing?.state === "pending" && now() - (existing.at ?? 0) > PENDING_GRACE_MS;
+        if (existing?.state !== "failed" && !abandoned) return { _tag: "Duplicate", key } as const;
+        // A failed or abandoned post: this delivery takes over (the sender's retry must not be lost).
+        yield* remember(key, encode(pending));
+      }
       const posted = yield* chat.postMessage(route.channelId, { text: alertMessage(alert) }).pipe(Effect.result);
       if (posted._tag === "Failure") {
+        yield* remember(key, encode({ ...pending, state: "failed" }));
         yield* log("error", "could not post a webhook alert; the sender should retry", { investigationId: alert.investigationId, error: posted.failure.message });
         return { _tag: "Failed", reason: posted.failure.message, retryable: true } as const;
       }

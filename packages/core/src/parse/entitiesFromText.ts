@@ -173,9 +173,12 @@ export const entitiesFromText = (input: string): Entities => {
   return withWorkloadGuess(out);
 };
 
-const KUBE_TALK = /\b(?:pods?|deploy(?:ment)?s?|workloads?|replicas?|crash\w*|restart\w*|rollouts?|namespaces?|statefulsets?|daemonsets?|OOM\w*|k8s|kubernetes)\b/i;
+const KUBE_TALK = /\bKube[A-Z]\w*|\b(?:pods?|deploy(?:ment)?s?|workloads?|replicas?|crash\w*|restart\w*|rollouts?|namespaces?|statefulsets?|daemonsets?|OOM\w*|k8s|kubernetes)\b/i;
 const NS_WORKLOAD = /(?<![\w./:-])([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\/([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?![\w./:-])/;
 const NOT_A_PAIR = new Set(["pod", "pods", "po", "deployment", "deployments", "deploy", "statefulset", "statefulsets", "sts", "daemonset", "daemonsets", "ds", "service", "services", "svc", "node", "nodes", "job", "jobs", "cronjob", "replicaset", "rs", "namespace", "ns", "ingress", "pvc", "pv", "configmap", "cm", "secret", "hpa", "endpoints", "and", "or", "read", "write", "yes", "no", "on", "off", "in", "out", "up", "down", "tcp", "udp", "http", "https", "n", "a", "s"]);
+
+/** A StatefulSet pod: `<name>-<ordinal>` (trusted only next to a namespace). */
+const STATEFUL_POD = /^[a-z0-9](?:[a-z0-9-]{0,60}[a-z0-9])?-\d{1,4}$/;
 
 type Setter = (key: EntityKey, raw: string | undefined) => boolean;
 
@@ -188,7 +191,7 @@ const fromTitleValues = (values: string, set: Setter): void => {
   const parts = values.split(/\s+/).map(trimValue).filter((p) => p !== "");
   parts.forEach((part, i) => {
     if (SEVERITY_WORDS.test(part)) set("severity", part);
-    else if (isDeploymentPodName(part)) {
+    else if (isDeploymentPodName(part) || (i > 0 && STATEFUL_POD.test(part))) {
       set("pod", part);
       const before = parts[i - 1];
       if (before !== undefined && !SEVERITY_WORDS.test(before) && isK8sName(before) && before.length <= 63) set("namespace", before);
@@ -206,7 +209,7 @@ const fromShape = (token: string, set: Setter): void => {
   if (slash !== -1) {
     const ns = token.slice(0, slash);
     const pod = token.slice(slash + 1);
-    if (pod.includes("/") || !isK8sName(ns) || ns.length > 63 || !isDeploymentPodName(pod)) return;
+    if (pod.includes("/") || !isK8sName(ns) || ns.length > 63 || !(isDeploymentPodName(pod) || STATEFUL_POD.test(pod))) return;
     if (set("pod", pod)) set("namespace", ns);
     return;
   }
