@@ -15,8 +15,8 @@ const render = (r: InvestigationReport) => [
   { text: `${r.kind}|${r.agents.map((a) => `${a.agent}=${a.state}`).join(",")}|${r.summary}` }
 ];
 
-const setup = (enabled: ReadonlyArray<Specialist>, disabled: ReadonlyArray<string> = []) => {
-  const chat = makeInMemoryChat({ now: () => 0 });
+const setup = (enabled: ReadonlyArray<Specialist>, disabled: ReadonlyArray<string> = [], dialect: "slack" | "markdown" = "markdown") => {
+  const chat = makeInMemoryChat({ now: () => 0, dialect });
   const trace = makeInMemoryTraceStore();
   const events: Array<ProgressEvent> = [];
   const layer = Layer.mergeAll(
@@ -224,5 +224,22 @@ describe("runInvestigation", () => {
     const notices = s.chat.log().filter((p) => p.kind === "notice").map((p) => p.message.text);
     expect(notices.at(-1)).toContain(sampleAlert.investigationId);
     expect(notices.at(-1)).toContain("renderer exploded");
+  });
+
+  it("escapes the failure reason like any untrusted text (no broadcast mention reaches a Slack thread)", async () => {
+    const s = setup([makeFakeSpecialist("eks", { kind: "succeed" })], [], "slack");
+    await drive(
+      runInvestigation(sampleAlert, {
+        ...s.options,
+        render: () => {
+          throw new Error("<!channel> wake everyone & <@U1>");
+        }
+      }),
+      s.layer,
+      1
+    );
+    const notice = s.chat.log().filter((p) => p.kind === "notice").at(-1)?.message.text ?? "";
+    expect(notice).toContain(sampleAlert.investigationId);
+    expect(notice).not.toContain("<!channel>");
   });
 });

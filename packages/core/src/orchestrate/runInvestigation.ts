@@ -8,6 +8,7 @@ import { type Specialist, Specialists } from "../ports/Specialist.js";
 import { Telemetry } from "../ports/Telemetry.js";
 import { TraceStore, type TraceEventType } from "../ports/TraceStore.js";
 import { type AgentOutcome, buildReport, type Synthesis } from "../report/buildReport.js";
+import { renderFailureNotice } from "../render/renderReport.js";
 import { rankHypotheses } from "../report/rankHypotheses.js";
 
 export interface SynthesisRequest {
@@ -301,10 +302,9 @@ export const runInvestigation = (
     })
   );
 
+/** The failure notice goes through the renderer, so a defect message is escaped like any untrusted text. */
 const postFailureNotice = (chat: ChatPlatformShape, alert: AlertContext, reason: string) =>
-  chat
-    .postNotice(
-      { channelId: alert.channelId, threadId: alert.messageId },
-      `⚠️ Investigation \`${alert.investigationId}\` failed: ${reason}. Quote this id when reporting the problem.`
-    )
-    .pipe(Effect.catch(() => Effect.void));
+  Effect.suspend(() => {
+    const [first] = renderFailureNotice({ investigationId: alert.investigationId, reason }, chat.dialect);
+    return chat.postNotice({ channelId: alert.channelId, threadId: alert.messageId }, first?.text ?? `Investigation ${alert.investigationId} failed.`);
+  }).pipe(Effect.catch(() => Effect.void));

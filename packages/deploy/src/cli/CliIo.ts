@@ -34,3 +34,10 @@ export interface Command {
   readonly usage: string;
   readonly run: (args: ReadonlyArray<string>, io: CliIo) => Promise<number>;
 }
+
+/** A command as the CLI lists it; its module is imported only when it runs. */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}

@@ -79,11 +79,11 @@ describe("sre-on-call classify", () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", main, "classify", "--jsonl"], {
       input: '{"id":1,"text":"api 502s"}\n{"id":2,"text":"ty"}\n',
       encoding: "utf8",
-      timeout: 20_000
+      timeout: 90_000
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { decision: string }).map((v) => v.decision)).toEqual(["investigate", "suppress"]);
-    const bad = spawnSync(process.execPath, ["--import", "tsx", main, "classify"], { encoding: "utf8", timeout: 20_000 });
+    const bad = spawnSync(process.execPath, ["--import", "tsx", main, "classify"], { encoding: "utf8", timeout: 90_000 });
     expect(bad.status).toBe(2);
   });
 });

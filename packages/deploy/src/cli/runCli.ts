@@ -1,9 +1,9 @@
-import { type CliIo, type Command, CommandFailed, UsageError } from "./CliIo.js";
+import { type CliIo, type CommandEntry, CommandFailed, UsageError } from "./CliIo.js";
 import { commands } from "./commands/index.js";
 
 const VERSION = "0.1.0";
 
-export const mainHelp = (list: ReadonlyArray<Command>): string =>
+export const mainHelp = (list: ReadonlyArray<CommandEntry>): string =>
   [
     "sre-on-call — an on-call copilot: verifies and de-duplicates alerts, tells alerts from chatter,",
     "investigates them with specialist agents and posts an evidence-backed incident analysis.",
@@ -19,7 +19,7 @@ export const mainHelp = (list: ReadonlyArray<Command>): string =>
   ].join("\n");
 
 /** Runs the CLI in-process and returns the exit status (0 ok, 1 failed, 2 usage error). */
-export const runCli = async (argv: ReadonlyArray<string>, io: CliIo, list: ReadonlyArray<Command> = commands): Promise<number> => {
+export const runCli = async (argv: ReadonlyArray<string>, io: CliIo, list: ReadonlyArray<CommandEntry> = commands): Promise<number> => {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(mainHelp(list));
@@ -29,11 +29,12 @@ export const runCli = async (argv: ReadonlyArray<string>, io: CliIo, list: Reado
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const command = list.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = list.find((c) => c.name === name);
+  if (entry === undefined) {
     io.stderr(`sre-on-call: unknown command "${name}". Commands: ${list.map((c) => c.name).join(", ")}.\n`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     io.stdout(command.usage.endsWith("\n") ? command.usage : `${command.usage}\n`);
     return 0;

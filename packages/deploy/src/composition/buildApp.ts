@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { join, resolve } from "node:path";
-import { EmbeddedStore, makeConsoleChat, makeDiscordChat, makeDiscordInteractionResponder, makeEmbeddedDedupStore, makeEmbeddedTraceStore, makeSlackChat, readSlackBotIdentity } from "@sre-on-call/adapters";
+import { EmbeddedStore, makeEmbeddedDedupStore, makeEmbeddedTraceStore } from "@sre-on-call/adapters";
 import { makeEksSpecialist, openClusterSource, type ClusterSourceSpec } from "@sre-on-call/agents/eks/index";
 import { type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, type Specialist, type SpecialistsShape, type TraceStoreShape } from "@sre-on-call/core";
 import { Effect, Exit } from "effect";
@@ -8,7 +8,8 @@ import { Container } from "inversify";
 import type { AppConfig } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
 import { type InvestigationRunner, makeInvestigationRunner } from "../runtime/InvestigationRunner.js";
-import { type DiscordIntakeOptions, makeIntakeHandler, type WebhookAuth } from "../server/intakeHandler.js";
+import { buildChats, type Env, type Log, StartupError, webhookAuthFromEnv } from "../runtime/buildChats.js";
+import { makeIntakeHandler } from "../server/intakeHandler.js";
 
 /** Service identifiers of the composition root. Only this directory knows about inversify. */
 export const TOKENS = {
@@ -25,13 +26,7 @@ export const TOKENS = {
   Handler: Symbol.for("sre-on-call/HttpHandler")
 } as const;
 
-export type Env = Readonly<Record<string, string | undefined>>;
-export type Log = (level: "info" | "warn" | "error", message: string, fields?: Readonly<Record<string, unknown>>) => void;
-
-/** A problem with the environment or config that prevents startup, stated with its fix. */
-export class StartupError extends Error {
-  override readonly name = "StartupError";
-}
+export { type Env, type Log, StartupError } from "../runtime/buildChats.js";
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -95,15 +90,6 @@ export const buildSpecialists = async (config: AppConfig, cwd: string, log: Log)
   return { enabled, disabled };
 };
 
-const webhookAuth = (env: Env): WebhookAuth => {
-  const token = env["SRE_WEBHOOK_TOKEN"];
-  if (token !== undefined && token !== "") return { kind: "bearer", token };
-  const user = env["SRE_WEBHOOK_USERNAME"];
-  const password = env["SRE_WEBHOOK_PASSWORD"];
-  if (user !== undefined && password !== undefined) return { kind: "basic", username: user, password };
-  return { kind: "none" };
-};
-
 /** Matches an alert against `routing.routes` (first match wins), then `routing.default`. */
 export const routeFor = (config: AppConfig) => (alert: AlertContext) => {
   for (const r of config.routing.routes) {
@@ -129,30 +115,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   container.bind<DedupStoreShape>(TOKENS.Dedup).toDynamicValue(() => makeEmbeddedDedupStore(store)).inSingletonScope();
   container.bind<TraceStoreShape>(TOKENS.Trace).toDynamicValue(() => makeEmbeddedTraceStore(store)).inSingletonScope();
 
-  const chats: Record<string, ChatPlatformShape | undefined> = { console: makeConsoleChat({ write: options.consoleWrite }) };
-  const slackToken = env["SLACK_BOT_TOKEN"];
-  const slackSecret = env["SLACK_SIGNING_SECRET"];
-  let slackIdentity: { userId?: string; botId?: string } = {};
-  if (slackToken !== undefined && slackToken !== "") {
-    if (slackSecret === undefined || slackSecret === "") throw new StartupError("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not; set both (Slack app → Basic Information → Signing Secret).");
-    const apiUrl = env["SLACK_API_URL"];
-    chats["slack"] = makeSlackChat({ token: slackToken, ...(apiUrl !== undefined ? { apiUrl } : {}) });
-    const identity = await Effect.runPromiseExit(readSlackBotIdentity({ token: slackToken, ...(apiUrl !== undefined ? { apiUrl } : {}) }));
-    if (Exit.isSuccess(identity)) slackIdentity = { userId: identity.value.userId, ...(identity.value.botId !== undefined ? { botId: identity.value.botId } : {}) };
-    else log("warn", "could not read the Slack bot's identity (auth.test); its own messages are recognised from event authorizations instead", {});
-  }
-  let discordIntake: DiscordIntakeOptions | undefined;
-  const discordToken = env["DISCORD_BOT_TOKEN"];
-  if (discordToken !== undefined && discordToken !== "") {
-    const publicKeyHex = env["DISCORD_PUBLIC_KEY"];
-    const applicationId = env["DISCORD_APPLICATION_ID"];
-    if (publicKeyHex === undefined || applicationId === undefined) {
-      throw new StartupError("DISCORD_BOT_TOKEN is set but DISCORD_PUBLIC_KEY or DISCORD_APPLICATION_ID is not; set all three (Discord developer portal → General Information).");
-    }
-    const api = env["DISCORD_API_URL"];
-    chats["discord"] = makeDiscordChat({ token: discordToken, applicationId, ...(api !== undefined ? { api } : {}) });
-    discordIntake = { publicKeyHex, applicationId, responder: makeDiscordInteractionResponder({ applicationId, ...(api !== undefined ? { api } : {}) }) };
-  }
+  const { chats, slack: slackIntake, discord: discordIntake } = await buildChats(config, env, log, options.consoleWrite);
   container.bind(TOKENS.Chats).toConstantValue(chats);
 
   const specialists = await buildSpecialists(config, cwd, log);
@@ -168,6 +131,11 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
           reportAfterSeconds: config.investigation.report_after_seconds,
           synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds,
           hardCutoffSeconds: config.investigation.hard_cutoff_seconds
+        },
+        onEvent: (investigationId, event) => {
+          if (event.type === "delivery_failed") log("error", "a report could not be delivered", { investigationId, kind: event.kind, error: event.error });
+          else if (event.type === "report_posted") log("info", "report posted", { investigationId, kind: event.kind, messages: event.messages });
+          else if (event.type === "cutoff") log("warn", "hard cutoff reached; interrupting agents", { investigationId, pending: event.pending });
         },
         onDone: (alert, exit) => log(Exit.isSuccess(exit) ? "info" : "error", "investigation finished", { investigationId: alert.investigationId, ok: Exit.isSuccess(exit) })
       })
@@ -198,11 +166,9 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     .toDynamicValue((ctx) =>
       makeIntakeHandler({
         intake: ctx.get<Intake>(TOKENS.Intake),
-        ...(slackSecret !== undefined && slackSecret !== "" && chats["slack"] !== undefined
-          ? { slack: { signingSecret: slackSecret, reactionTrigger: config.classifier.reaction_trigger, ...(slackIdentity.userId !== undefined ? { botUserId: slackIdentity.userId } : {}), ...(slackIdentity.botId !== undefined ? { botId: slackIdentity.botId } : {}) } }
-          : {}),
+        ...(slackIntake !== undefined ? { slack: slackIntake } : {}),
         ...(discordIntake !== undefined ? { discord: discordIntake } : {}),
-        webhookAuth: webhookAuth(env),
+        webhookAuth: webhookAuthFromEnv(env),
         windowMinutes: config.investigation.window_minutes,
         deadlineMs: config.investigation.report_after_seconds * 1000,
         background: (work) => void Effect.runFork(work),
@@ -221,11 +187,12 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     describe: () => [
       `chats: ${Object.keys(chats).filter((k) => chats[k] !== undefined).join(", ")}`,
       `specialists: ${specialists.enabled.map((s) => s.id).join(", ") || "none"}${specialists.disabled.length > 0 ? ` (disabled: ${specialists.disabled.join(", ")})` : ""}`,
-      `alert webhook auth: ${webhookAuth(env).kind}`,
+      `alert webhook auth: ${webhookAuthFromEnv(env).kind}`,
       `store: ${resolve(cwd, config.store.directory)}`
     ],
     close: async () => {
-      await runner.drain(10_000);
+      const interrupted = await runner.drain(10_000);
+      if (interrupted.length > 0) log("warn", "shutdown interrupted investigations still running after 10 s", { investigationIds: interrupted });
       await store.close();
     }
   };

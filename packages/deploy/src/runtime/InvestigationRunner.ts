@@ -65,14 +65,24 @@ export const makeInvestigationRunner = (options: InvestigationRunnerOptions) => 
   /** Runs one investigation to its end (CLI). */
   const runToEnd = (alert: AlertContext, chat: ChatPlatformShape) => program(alert, chat);
 
-  /** Waits for running investigations, up to `timeoutMs`, then interrupts what is left. */
-  const drain = async (timeoutMs: number): Promise<number> => {
+  /**
+   * Waits for running investigations, up to `timeoutMs`, then interrupts what is left and
+   * returns their ids (the caller records them: nothing in flight disappears silently).
+   */
+  const drain = async (timeoutMs: number): Promise<ReadonlyArray<string>> => {
     const fibers = [...running.values()];
-    if (fibers.length === 0) return 0;
-    await Promise.race([Promise.all(fibers.map((f) => Effect.runPromise(Fiber.await(f)))), new Promise((r) => setTimeout(r, timeoutMs))]);
-    const left = [...running.values()];
-    await Promise.all(left.map((f) => Effect.runPromise(Fiber.interrupt(f))));
-    return left.length;
+    if (fibers.length === 0) return [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(fibers.map((f) => Effect.runPromise(Fiber.await(f)))),
+      new Promise((r) => {
+        timer = setTimeout(r, timeoutMs);
+      })
+    ]);
+    if (timer !== undefined) clearTimeout(timer);
+    const left = [...running.entries()];
+    await Promise.all(left.map(([, f]) => Effect.runPromise(Fiber.interrupt(f))));
+    return left.map(([id]) => id);
   };
 
   return { launch, runToEnd, drain, running: () => running.size };

@@ -141,8 +141,13 @@ export class Analysis {
     this.diagnosed.set(key, d);
   }
 
-  /** Whether `time` is in the alert's window or shortly before it (rollouts and restarts that coincide). */
+  /**
+   * Whether something last seen at `time` is relevant to the alert: seen in the window, shortly
+   * before it, or after it. Times are last occurrences; a recurring event or error still seen
+   * after the window was (most likely) going on during it too — dumps and live reads are taken
+   * after the alert, often long after — so only what had stopped before the window is dropped.
+   */
   recent(time: number | undefined, leadMs = 60 * 60_000): boolean {
-    return time !== undefined && time >= this.window.start - leadMs && time <= Math.max(this.window.end, this.alertTime);
+    return time !== undefined && time >= this.window.start - leadMs;
   }
 }

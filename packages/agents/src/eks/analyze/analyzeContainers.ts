@@ -312,8 +312,10 @@ const probes = (a: Analysis, frame: Frame, subject: Subject): number => {
           ? `${subject.label} fails its readiness probe (${target}): pods are taken out of the Service`
           : `${subject.label} is restarted by its failing ${kind.toLowerCase()} probe (${target})`,
       detail: `The ${kind.toLowerCase()} probe (${target}) answered: ${clipText(sample, 200)}. ${timeoutLike ? "It timed out: the process is too slow to answer (overload, a blocking dependency, or a timeout too tight for it)." : "The endpoint answered with an error: the application reports itself unhealthy, often because a dependency it checks is down."}`,
-      confidence: restartsByProbe > 0 || notReady > 0 ? "medium" : "low",
-      depth: 1,
+      // Restarts the kubelet made for this probe explain the crash loop they show up as: the
+      // probe is the deeper cause, above the generic "exits with code 137" hypothesis.
+      confidence: restartsByProbe > 0 ? "high" : notReady > 0 ? "medium" : "low",
+      depth: restartsByProbe > 0 ? 2 : 1,
       supporting: [id],
       confirmBy: `${kubectl(subject.ref.namespace, `describe pod ${pods[0] ?? ""}`)} (Events: Unhealthy); call ${target} from inside the pod to see what it reports`,
       actions: [

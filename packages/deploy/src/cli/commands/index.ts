@@ -1,7 +1,12 @@
-import type { Command } from "../CliIo.js";
-import { classifyCommand } from "./classify.js";
-import { configCommand } from "./config.js";
-import { investigateCommand } from "./investigate.js";
-import { serveCommand } from "./serve.js";
+import type { CommandEntry } from "../CliIo.js";
 
-export const commands: ReadonlyArray<Command> = [investigateCommand, classifyCommand, serveCommand, configCommand];
+/**
+ * Every command, loaded on first use: `classify` must not pay for the Kubernetes client and
+ * the AWS SDKs that `investigate` and `serve` import.
+ */
+export const commands: ReadonlyArray<CommandEntry> = [
+  { name: "investigate", summary: "investigate an alert now (Alertmanager/Grafana JSON or text) and print the report", load: async () => (await import("./investigate.js")).investigateCommand },
+  { name: "classify", summary: "tell an alert from chatter (one text, or JSON lines on stdin)", load: async () => (await import("./classify.js")).classifyCommand },
+  { name: "serve", summary: "run the intake server (Slack, Discord, Alertmanager, Grafana) on this machine", load: async () => (await import("./serve.js")).serveCommand },
+  { name: "config", summary: "validate config.yaml (errors name the key and the fix)", load: async () => (await import("./config.js")).configCommand }
+];

@@ -1,0 +1,230 @@
+import { join, resolve } from "node:path";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { EmbeddedStore, makeDynamoDedupStore, makeEmbeddedDedupStore } from "@sre-on-call/adapters";
+import { type DedupStoreShape, makeIntake, type SpecialistsShape, type TelemetryShape } from "@sre-on-call/core";
+import { Duration, Effect, Fiber } from "effect";
+import { buildSpecialists, routeFor } from "../composition/buildApp.js";
+import { buildChats, type Env, envValue as set, type Log, StartupError, webhookAuthFromEnv as webhookAuth } from "../runtime/buildChats.js";
+import type { AppConfig } from "../config/AppConfig.js";
+import type { HttpHandler } from "../http/HttpExchange.js";
+import { makeInvestigationRunner } from "../runtime/InvestigationRunner.js";
+import { makeIntakeHandler } from "../server/intakeHandler.js";
+import { decodeInvestigateEvent } from "./InvestigateEvent.js";
+import { type InvestigationHandOff, makeInlineHandOff, type RunOutcome, runWithinBudget } from "./InvestigationHandOff.js";
+import { makeLambdaInvokeHandOff } from "./LambdaInvokeHandOff.js";
+import { makeDynamoClient } from "./makeDynamoClient.js";
+
+export interface LambdaAppOptions {
+  readonly config: AppConfig;
+  readonly env: Env;
+  /** Directory relative paths in the config are resolved against (the function's code directory). */
+  readonly cwd: string;
+  readonly log: Log;
+  /** Where the console chat writes (routes with `platform: console`). Default: the log stream on stdout. */
+  readonly consoleWrite?: (text: string) => void;
+}
+
+/** What a direct investigate invocation did; returned to the invoker (and logged). */
+export type InvestigateResult =
+  | { readonly ok: true; readonly investigationId: string; readonly outcome: RunOutcome | "duplicate" }
+  | { readonly ok: false; readonly error: string };
+
+export interface LambdaApp {
+  /** The shared intake handler (the same routes as `serve`). */
+  readonly handler: HttpHandler;
+  readonly maxBodyBytes: number;
+  readonly handOff: InvestigationHandOff;
+  /**
+   * Finishes, within `budgetMs`, what intake started after answering (decoding, dedup, the
+   * acknowledgement, the hand-off) and then the hand-off's own work. Call it before returning.
+   */
+  readonly settle: (budgetMs: number) => Promise<void>;
+  /** Runs an investigate event (a direct invocation) to its end, within `budgetMs`. */
+  readonly investigate: (event: unknown, budgetMs: number) => Promise<InvestigateResult>;
+  readonly describe: () => ReadonlyArray<string>;
+  readonly close: () => Promise<void>;
+}
+
+interface Dedup {
+  readonly store: DedupStoreShape;
+  readonly description: string;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * DynamoDB (`SRE_DEDUP_TABLE`) on Lambda: containers come and go, and only a shared table keeps
+ * a retried delivery from being investigated twice. Off Lambda (trying the handler locally) the
+ * embedded store in `store.directory` stands in, with a warning; on Lambda a missing table is a
+ * startup error, never a silent per-container memory.
+ */
+const buildDedup = async (config: AppConfig, env: Env, cwd: string, log: Log): Promise<Dedup> => {
+  const table = set(env, "SRE_DEDUP_TABLE");
+  if (table !== undefined) {
+    const endpoint = set(env, "SRE_DYNAMODB_ENDPOINT");
+    const region = set(env, "AWS_REGION");
+    const client = makeDynamoClient({ ...(region !== undefined ? { region } : {}), ...(endpoint !== undefined ? { endpoint } : {}) });
+    return { store: makeDynamoDedupStore({ client, tableName: table }), description: `dedup: DynamoDB table ${table}`, close: () => Promise.resolve(client.destroy()) };
+  }
+  if (set(env, "AWS_LAMBDA_FUNCTION_NAME") !== undefined) {
+    throw new StartupError(
+      "SRE_DEDUP_TABLE is not set: on Lambda the dedup store must be a DynamoDB table (key pk: S, TTL attribute expiresAt) shared by every instance; " +
+        "set SRE_DEDUP_TABLE to its name and allow dynamodb:PutItem and dynamodb:GetItem on it."
+    );
+  }
+  const directory = join(resolve(cwd, config.store.directory), "store");
+  log("warn", "SRE_DEDUP_TABLE is not set; de-duplicating in the embedded store (fine off Lambda only)", { directory });
+  const store = await EmbeddedStore.open({ directory });
+  return { store: makeEmbeddedDedupStore(store), description: `dedup: embedded store ${directory}`, close: () => store.close() };
+};
+
+/** Intake's and the orchestrator's own log lines (store outages, delivery failures) go to the function's log; debug lines are dropped. */
+const logTelemetry = (log: Log): TelemetryShape => ({
+  log: (level, message, fields) => Effect.sync(() => (level === "debug" ? undefined : log(level, message, fields))),
+  span: (_name, _attributes, effect) => effect
+});
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * The Lambda host's composition: the same pieces as `serve` (chats, specialists, the intake
+ * pipeline and its HTTP handler) with a DynamoDB dedup store and an investigation hand-off in
+ * place of in-process background fibers, because a Lambda is frozen as soon as it answers.
+ * Throws `StartupError` for a configuration that cannot work.
+ */
+export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaApp> => {
+  const { config, env, cwd, log } = options;
+  const consoleWrite = options.consoleWrite ?? ((text: string) => void process.stdout.write(text));
+  const dedup = await buildDedup(config, env, cwd, log);
+  const lambdaClients: Array<LambdaClient> = [];
+  try {
+    const { chats, slack, discord } = await buildChats(config, env, log, consoleWrite);
+    const specialists: SpecialistsShape = await buildSpecialists(config, cwd, log);
+    const telemetry = logTelemetry(log);
+    const runner = makeInvestigationRunner({
+      specialists,
+      telemetry,
+      settings: {
+        reportAfterSeconds: config.investigation.report_after_seconds,
+        synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds,
+        hardCutoffSeconds: config.investigation.hard_cutoff_seconds
+      },
+      // A report that could not be delivered is recorded in the function's log, never dropped silently.
+      onEvent: (investigationId, event) => {
+        if (event.type === "delivery_failed") log("error", "a report could not be delivered", { investigationId, kind: event.kind, error: event.error });
+        else if (event.type === "report_posted") log("info", "report posted", { investigationId, kind: event.kind, messages: event.messages });
+        else if (event.type === "cutoff") log("warn", "hard cutoff reached; interrupting agents", { investigationId, pending: event.pending });
+      }
+    });
+    const inline = makeInlineHandOff({ run: runner.runToEnd, log });
+    const investigator = set(env, "SRE_INVESTIGATOR_FUNCTION");
+    let handOff: InvestigationHandOff = inline;
+    if (investigator !== undefined) {
+      const endpoint = set(env, "SRE_LAMBDA_ENDPOINT");
+      const region = set(env, "AWS_REGION");
+      const client = new LambdaClient({
+        ...(region !== undefined ? { region } : {}),
+        ...(endpoint !== undefined ? { endpoint } : {}),
+        maxAttempts: 2,
+        requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 }
+      });
+      lambdaClients.push(client);
+      handOff = makeLambdaInvokeHandOff({ client, functionName: investigator, chats, log, fallback: inline });
+    }
+
+    const intake = makeIntake({
+      chats,
+      dedup: dedup.store,
+      launch: handOff.launch,
+      telemetry,
+      gate: { enabled: config.classifier.enabled },
+      settings: {
+        windowMinutes: config.investigation.window_minutes,
+        deadlineMs: config.investigation.report_after_seconds * 1000,
+        dedupTtlSeconds: config.intake.dedup_ttl_hours * 3600,
+        chatterHint: config.classifier.chatter_hint,
+        route: routeFor(config)
+      }
+    });
+
+    // Intake work the handler runs after deciding its answer; settled before the invocation returns.
+    const pending = new Set<Fiber.Fiber<unknown>>();
+    const background = (work: Effect.Effect<unknown>) => {
+      const fiber = Effect.runFork(work.pipe(Effect.ignore));
+      pending.add(fiber);
+      fiber.addObserver(() => pending.delete(fiber));
+    };
+
+    const handler = makeIntakeHandler({
+      intake,
+      ...(slack !== undefined ? { slack } : {}),
+      ...(discord !== undefined ? { discord } : {}),
+      webhookAuth: webhookAuth(env),
+      windowMinutes: config.investigation.window_minutes,
+      deadlineMs: config.investigation.report_after_seconds * 1000,
+      background,
+      log
+    });
+
+    const settle = async (budgetMs: number) => {
+      const started = Date.now();
+      const fibers = [...pending];
+      if (fibers.length > 0) {
+        const done = await Effect.runPromise(
+          Fiber.awaitAll(fibers).pipe(Effect.timeoutOption(Duration.millis(Math.max(0, budgetMs))))
+        );
+        if (done._tag === "None") {
+          log("error", "intake work did not finish before the invocation's deadline; it was interrupted", { unfinished: pending.size });
+          await Effect.runPromise(Fiber.interruptAll([...pending]));
+        }
+      }
+      await handOff.settle(budgetMs - (Date.now() - started));
+    };
+
+    const runKeyTtl = config.intake.dedup_ttl_hours * 3600;
+    const investigate = async (event: unknown, budgetMs: number): Promise<InvestigateResult> => {
+      const decoded = decodeInvestigateEvent(event);
+      if (decoded._tag === "Failure") return { ok: false, error: decoded.failure.message };
+      const { alert, platform, channel } = decoded.success;
+      if (channel !== alert.channelId) return { ok: false, error: `invalid investigate event: channel ${channel} is not the alert's channel ${alert.channelId}` };
+      const chat = chats[platform];
+      if (chat === undefined) return { ok: false, error: `no ${platform} chat is configured in this function (check its environment: SLACK_BOT_TOKEN, DISCORD_BOT_TOKEN…)` };
+      // Lambda delivers asynchronous events at least once; one report per investigation id.
+      const claim = await Effect.runPromise(
+        dedup.store.putIfAbsent(`run:${alert.investigationId}`, String(Date.now()), runKeyTtl).pipe(
+          Effect.catch((e) =>
+            Effect.sync(() => {
+              log("warn", "dedup store unavailable; running the investigation without de-duplication", { investigationId: alert.investigationId, error: e.message });
+              return { claimed: true as const };
+            })
+          )
+        )
+      );
+      if (!claim.claimed) return { ok: true, investigationId: alert.investigationId, outcome: "duplicate" };
+      const outcome = await runWithinBudget(runner.runToEnd, alert, chat, budgetMs);
+      return { ok: true, investigationId: alert.investigationId, outcome };
+    };
+
+    return {
+      handler,
+      maxBodyBytes: config.intake.max_body_bytes,
+      handOff,
+      settle,
+      investigate,
+      describe: () => [
+        `chats: ${Object.keys(chats).filter((k) => chats[k] !== undefined).join(", ")}`,
+        `specialists: ${specialists.enabled.map((s) => s.id).join(", ") || "none"}${specialists.disabled.length > 0 ? ` (disabled: ${specialists.disabled.join(", ")})` : ""}`,
+        `alert webhook auth: ${webhookAuth(env).kind}`,
+        dedup.description,
+        `investigations: ${investigator !== undefined ? `asynchronous invocation of ${investigator}` : "inline in the intake invocation (SRE_INVESTIGATOR_FUNCTION is not set)"}`
+      ],
+      close: async () => {
+        for (const client of lambdaClients) client.destroy();
+        await dedup.close();
+      }
+    };
+  } catch (error) {
+    for (const client of lambdaClients) client.destroy();
+    await dedup.close().catch((e: unknown) => log("warn", "could not close the dedup store", { error: errorText(e) }));
+    throw error;
+  }
+};

@@ -1,0 +1,24 @@
+import { Result } from "effect";
+import type { Log } from "../composition/buildApp.js";
+import { buildLambdaApp, type LambdaApp } from "./buildLambdaApp.js";
+import { createLambdaHandler } from "./createLambdaHandler.js";
+import { loadLambdaConfig } from "./loadLambdaConfig.js";
+
+/** One JSON object per line on stdout, which Lambda ships to CloudWatch Logs. */
+const log: Log = (level, message, fields) => void process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+
+const start = async (): Promise<LambdaApp> => {
+  const env = process.env;
+  const cwd = env["LAMBDA_TASK_ROOT"] ?? process.cwd();
+  const config = await loadLambdaConfig(env, cwd);
+  if (Result.isFailure(config)) throw config.failure;
+  const app = await buildLambdaApp({ config: config.success, env, cwd, log });
+  log("info", "sre-on-call Lambda intake ready", { setup: app.describe() });
+  return app;
+};
+
+/**
+ * The function's handler (`packages/deploy/src/lambda/handler.handler`). The app is built once
+ * per container, during Lambda's init phase, and reused by every invocation the container serves.
+ */
+export const handler = createLambdaHandler({ app: start(), log });
