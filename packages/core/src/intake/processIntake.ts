@@ -69,6 +69,8 @@ interface Claimed {
   /** `pending` while the alert is being posted (with `at`), `posted` after, `failed` when posting failed. */
   readonly state: "pending" | "posted" | "failed";
   readonly at?: number;
+  /** The platform delivery that claimed it: a redelivery of the same event is a silent duplicate. */
+  readonly eventId?: string;
 }
 
 /** A `pending` claim older than this is treated as failed: its owner died before posting. */
@@ -88,7 +90,8 @@ const decode = (raw: string | undefined): Claimed | undefined => {
           channelId: v.channelId,
           threadId: v.threadId,
           state: v.state === "failed" || v.state === "pending" ? v.state : "posted",
-          ...(typeof v.at === "number" ? { at: v.at } : {})
+          ...(typeof v.at === "number" ? { at: v.at } : {}),
+          ...(typeof v.eventId === "string" ? { eventId: v.eventId } : {})
         }
       : undefined;
   } catch {
@@ -147,26 +150,45 @@ export const makeIntake = (deps: IntakeDeps) => {
   const investigateMessage = (
     chat: ChatPlatformShape,
     target: { readonly channelId: string; readonly messageId: string; readonly text: string; readonly timestamp: number },
-    options: { readonly force: boolean; readonly hints: ReadonlyArray<string>; readonly source: "slack" | "discord" | "cli"; readonly rerunKey?: string }
+    options: {
+      readonly force: boolean;
+      readonly hints: ReadonlyArray<string>;
+      readonly source: "slack" | "discord" | "cli";
+      readonly rerunKey?: string;
+      readonly eventId?: string;
+    }
   ): Effect.Effect<IntakeOutcome> =>
     Effect.gen(function* () {
       const baseId = investigationIdFor(chat.platform, target.channelId, target.messageId);
       const targetKey = `target:${chat.platform}:${target.channelId}:${target.messageId}`;
-      const record: Claimed = { investigationId: baseId, platform: chat.platform, channelId: target.channelId, threadId: target.messageId, state: "posted" };
+      const record: Claimed = {
+        investigationId: baseId,
+        platform: chat.platform,
+        channelId: target.channelId,
+        threadId: target.messageId,
+        state: "posted",
+        ...(options.eventId !== undefined ? { eventId: options.eventId } : {})
+      };
+      // One durable claim per investigated message; it also recognises the platform's redeliveries.
       const claimed = yield* claim(targetKey, encode(record));
       let investigationId = baseId;
       if (!claimed.claimed) {
         const existing = decode(claimed.existing);
+        if (options.eventId !== undefined && existing?.eventId === options.eventId) return { _tag: "Duplicate", key: targetKey } as const;
         if (!options.force && existing?.state !== "failed") {
           yield* chat
             .postNotice(
               { channelId: target.channelId, threadId: target.messageId },
               `Already investigated in this thread (${existing?.investigationId ?? baseId}). Mention me with \`investigate\` to run it again.`
             )
-            .pipe(Effect.ignore);
+            .pipe(Effect.ignore, Effect.forkDetach);
           return { _tag: "AlreadyInvestigated", investigationId: existing?.investigationId ?? baseId } as const;
         }
-        if (options.force) investigationId = investigationIdFor(chat.platform, target.channelId, target.messageId, options.rerunKey ?? String(now()));
+        if (options.force) {
+          investigationId = investigationIdFor(chat.platform, target.channelId, target.messageId, options.rerunKey ?? String(now()));
+          // The re-run now owns the claim, so a redelivery of this event is recognised too.
+          yield* remember(targetKey, encode({ ...record, investigationId }));
+        }
       }
       const parsed = parseChatAlert({
         source: options.source,
@@ -208,21 +230,18 @@ export const makeIntake = (deps: IntakeDeps) => {
           const hintKey = `hint:${chat.platform}:${event.channelId}:${event.messageId}`;
           const first = yield* claim(hintKey, String(now()));
           if (first.claimed) {
-            yield* chat.postNotice({ channelId: event.channelId, threadId: event.threadId ?? event.messageId }, hintFor(verdict)).pipe(Effect.ignore);
+            // Posted after intake answers: the acknowledgement never waits for the chat API.
+            yield* chat.postNotice({ channelId: event.channelId, threadId: event.threadId ?? event.messageId }, hintFor(verdict)).pipe(Effect.ignore, Effect.forkDetach);
           }
         }
         return { _tag: "Suppressed", verdict } as const;
-      }
-      if (event.eventId !== undefined) {
-        const key = `delivery:${chat.platform}:${event.eventId}`;
-        const first = yield* claim(key, String(now()));
-        if (!first.claimed) return { _tag: "Duplicate", key } as const;
       }
       return yield* investigateMessage(chat, target, {
         force: verdict.rule === "override",
         hints,
         source: event.platform,
-        rerunKey: event.messageId
+        rerunKey: event.messageId,
+        ...(event.eventId !== undefined ? { eventId: event.eventId } : {})
       });
     });
 

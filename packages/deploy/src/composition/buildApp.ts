@@ -36,6 +36,11 @@ export interface AppOptions {
   readonly log: Log;
   /** Where `console` routes and the console chat write. */
   readonly consoleWrite: (text: string) => void;
+  /**
+   * Where investigations are dispatched. Default: run in this process (the local server). The
+   * distributed runtime hands them to the master agent instead; the intake benchmark to a queue.
+   */
+  readonly dispatch?: (alert: AlertContext, chat: ChatPlatformShape) => Effect.Effect<void>;
 }
 
 export interface App {
@@ -148,7 +153,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
       makeIntake({
         chats: ctx.get(TOKENS.Chats),
         dedup: ctx.get<DedupStoreShape>(TOKENS.Dedup),
-        launch: ctx.get<InvestigationRunner>(TOKENS.Runner).launch,
+        launch: options.dispatch ?? ctx.get<InvestigationRunner>(TOKENS.Runner).launch,
         gate: { enabled: config.classifier.enabled },
         settings: {
           windowMinutes: config.investigation.window_minutes,

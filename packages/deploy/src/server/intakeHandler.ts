@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { decodeDiscordInteraction, decodeSlackRequest, type DiscordInteractionResponder, verifyDiscordRequest, verifySlackRequest } from "@sre-on-call/adapters";
 import { type AlertFormat, type Intake, type IntakeOutcome, parseAlertPayload } from "@sre-on-call/core";
-import { Effect, Result } from "effect";
+import { Effect, Fiber, Result } from "effect";
 import { errorResponse, type HttpHandler, type HttpRequest, type HttpResponse, json } from "../http/HttpExchange.js";
 
 export interface SlackIntakeOptions {
@@ -46,6 +46,9 @@ export interface IntakeHandlerOptions {
   readonly extraRoutes?: ReadonlyArray<ExtraRoute>;
   readonly now?: () => number;
 }
+
+/** Slack and Discord want an answer within 3 s; intake gets this much of it before the ack goes out regardless. */
+const ACK_BUDGET_MS = 2_000;
 
 const safeEqual = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
@@ -130,7 +133,15 @@ export const makeIntakeHandler = (options: IntakeHandlerOptions): HttpHandler =>
     const work = options.intake.handleChatEvent(withId, "slack").pipe(
       Effect.tap((o) => Effect.sync(() => log(o._tag === "Failed" ? "error" : "info", "slack event handled", { retry: d.retry, ...summarize(o) })))
     );
-    await runLater(work);
+    // verify → decode → classify → dedup, then acknowledge; the investigation itself is launched
+    // asynchronously. Should intake be slow (a thread parent to read from a slow Slack), answer
+    // within Slack's 3 s anyway and let it finish in the background.
+    if (withId._tag === "Command" || options.background === undefined) await runLater(work);
+    else {
+      const fiber = Effect.runFork(work);
+      const done = await Promise.race([Effect.runPromise(Fiber.await(fiber)).then(() => true), new Promise<false>((r) => setTimeout(() => r(false), ACK_BUDGET_MS).unref())]);
+      if (!done) log("warn", "intake took longer than the acknowledgement budget; acknowledged, still working", { budgetMs: ACK_BUDGET_MS });
+    }
     // Slash commands get an immediate, visible-to-the-user acknowledgement; events just a 200.
     return withId._tag === "Command" ? json(200, { response_type: "ephemeral", text: `Working on /${withId.request.command === "snapshot" ? "sre-snapshot" : withId.request.command}…` }) : json(200, { ok: true });
   };
