@@ -153,4 +153,21 @@ describe("intake end to end", () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/alerts\[0\]\.labels/);
   });
+
+  it("a Grafana unified-alerting webhook is investigated the same way", async () => {
+    const payload = readFileSync(join(ROOT, "packages/core/src/parse/fixtures/grafana-firing.json"), "utf8");
+    const res = await fetch(`${server.url}/webhooks/grafana`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer am-secret-token" }, body: payload });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { format: string; alerts: Array<{ result: string; threadId?: string; channelId?: string }> };
+    expect(body.format).toBe("grafana");
+    expect(body.alerts.some((a) => a.result === "investigating")).toBe(true);
+  });
+
+  it("refuses a body over 1 MB with 413 and never dispatches it", async () => {
+    const big = JSON.stringify({ version: "4", alerts: [], pad: "x".repeat(1_100_000) });
+    const res = await fetch(`${server.url}/webhooks/alertmanager`, { method: "POST", headers: { authorization: "Bearer am-secret-token" }, body: big });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBeDefined();
+    expect(app.runner.running()).toBe(0);
+  });
 });
