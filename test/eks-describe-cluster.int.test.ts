@@ -27,7 +27,7 @@ describe.skipIf(!motoAvailable())(`EKS DescribeCluster on moto_server${motoAvail
       expect(cluster?.server).toBe(created.cluster?.endpoint);
       expect(cluster?.server).toMatch(/^https:\/\//);
       const init = await kc.applyToFetchOptions({});
-      const auth = new Headers(init.headers as HeadersInit).get("authorization") ?? "";
+      const auth = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).get("authorization") ?? "";
       expect(auth.startsWith(`Bearer ${EKS_TOKEN_PREFIX}`)).toBe(true);
       expect(auth).not.toContain(credentials.secretAccessKey);
 
