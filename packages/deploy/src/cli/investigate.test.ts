@@ -59,12 +59,31 @@ describe("sre-on-call investigate", () => {
     expect(t.out()).toMatch(/payments-db/);
   });
 
+  it("--logs adds the offline CloudWatch Logs specialist, whose patterns support the database cause", async () => {
+    const c = capture();
+    expect(await runCli(["investigate", "--alert", ALERT, "--cluster-dump", DUMP, "--logs", "examples/payments-outage/logs", "--format", "json", "-q"], c.io), c.err()).toBe(0);
+    const r = JSON.parse(c.out()) as { agents: Array<{ agent: string; state: string; findings: number }>; findings: Array<{ agent: string; content: string }>; hypotheses: Array<{ title: string }> };
+    expect(r.agents.find((a) => a.agent === "cloudwatch-logs")).toMatchObject({ state: "ok" });
+    expect(r.findings.filter((f) => f.agent === "cloudwatch-logs").map((f) => f.content).join("\n")).toMatch(/No space left on device/);
+    expect(r.hypotheses[0]!.title).toMatch(/volume .* is full/);
+  });
+
+  it("an unreachable Prometheus is reported as such and never holds the report", async () => {
+    const c = capture();
+    expect(await runCli(["investigate", "--alert", ALERT, "--cluster-dump", DUMP, "--prometheus", "http://127.0.0.1:9", "--format", "json", "-q"], c.io), c.err()).toBe(0);
+    const r = JSON.parse(c.out()) as { agents: Array<{ agent: string; state: string }>; hypotheses: Array<{ title: string }> };
+    expect(r.agents.map((a) => a.agent)).toEqual(["eks", "prometheus", "cloudwatch-logs"]);
+    expect(r.agents[1]!.state).not.toBe("ok");
+    expect(r.hypotheses[0]!.title).toMatch(/volume .* is full/);
+  });
+
   it.each([
     [["investigate", "--alert", "nope.json", "--cluster-dump", DUMP], /no such file/],
     [["investigate", "--alert", ALERT, "--cluster-dump", "packages"], /Kubernetes data source/],
     [["investigate", "--alert", ALERT, "--text", "x"], /exactly one of --alert/],
     [["investigate", "--alert", ALERT, "--format", "yaml"], /--format must be one of/],
-    [["investigate"], /exactly one of --alert/]
+    [["investigate"], /exactly one of --alert/],
+    [["investigate", "--alert", ALERT, "--prometheus", "prom:9090"], /--prometheus must be an http/]
   ])("exits 2 with a clear message: %j", async (argv, message) => {
     const c = capture();
     expect(await runCli(argv, c.io)).toBe(2);

@@ -1,14 +1,14 @@
 import "reflect-metadata";
 import { join, resolve } from "node:path";
-import { EmbeddedStore, makeEmbeddedDedupStore, makeEmbeddedTraceStore } from "@sre-on-call/adapters";
-import { makeEksSpecialist, openClusterSource, type ClusterSourceSpec } from "@sre-on-call/agents/eks/index";
-import { type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, type Specialist, type SpecialistsShape, type TraceStoreShape } from "@sre-on-call/core";
+import { EmbeddedStore, makeEmbeddedDedupStore, makeEmbeddedIncidentMemory, makeEmbeddedTraceStore } from "@sre-on-call/adapters";
+import { type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, type SpecialistsShape, type TraceStoreShape } from "@sre-on-call/core";
 import { Effect, Exit } from "effect";
 import { Container } from "inversify";
 import type { AppConfig } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
 import { type InvestigationRunner, makeInvestigationRunner } from "../runtime/InvestigationRunner.js";
-import { buildChats, type Env, type Log, StartupError, webhookAuthFromEnv } from "../runtime/buildChats.js";
+import { buildChats, type Env, type Log, webhookAuthFromEnv } from "../runtime/buildChats.js";
+import { buildSpecialists, remember } from "../runtime/buildSpecialists.js";
 import { makeIntakeHandler } from "../server/intakeHandler.js";
 
 /** Service identifiers of the composition root. Only this directory knows about inversify. */
@@ -53,48 +53,6 @@ export interface App {
   readonly close: () => Promise<void>;
 }
 
-const dataSourceSpec = (config: AppConfig, cwd: string): ClusterSourceSpec | undefined => {
-  const ds = config.agents.eks?.data_source;
-  if (ds === undefined) return undefined;
-  if (ds.cluster_dump !== undefined) return { kind: "dump", directory: resolve(cwd, ds.cluster_dump) };
-  if (ds.eks_cluster !== undefined) return { kind: "eks", clusterName: ds.eks_cluster, region: ds.region ?? "" };
-  if (ds.in_cluster === true) return { kind: "in-cluster" };
-  if (ds.kubeconfig !== undefined || ds.context !== undefined) {
-    return { kind: "kubeconfig", ...(ds.kubeconfig !== undefined ? { path: resolve(cwd, ds.kubeconfig) } : {}), ...(ds.context !== undefined ? { context: ds.context } : {}) };
-  }
-  return undefined;
-};
-
-/** The specialists config.yaml enables and this build implements; the others are reported as disabled. */
-export const buildSpecialists = async (config: AppConfig, cwd: string, log: Log): Promise<SpecialistsShape> => {
-  const enabled: Array<Specialist> = [];
-  const disabled: Array<string> = [];
-  for (const [id, agent] of Object.entries(config.agents)) {
-    if (id === "master" || agent === undefined) continue;
-    if (agent.enabled === false) {
-      disabled.push(id);
-      continue;
-    }
-    if (id === "eks") {
-      const spec = dataSourceSpec(config, cwd);
-      if (spec === undefined) {
-        log("warn", "agents.eks has no data_source; the Kubernetes specialist is disabled", {});
-        disabled.push(id);
-        continue;
-      }
-      const source = await Effect.runPromiseExit(openClusterSource(spec));
-      if (Exit.isFailure(source)) {
-        throw new StartupError(`agents.eks.data_source: ${String(source.cause).split("\n")[0]}`);
-      }
-      enabled.push(makeEksSpecialist(source.value, { ...(config.agents.eks?.data_source?.eks_cluster !== undefined ? { clusterName: config.agents.eks.data_source.eks_cluster } : {}) }));
-      continue;
-    }
-    log("warn", `agents.${id} is configured but not available in this build yet; reported as disabled`, {});
-    disabled.push(id);
-  }
-  return { enabled, disabled };
-};
-
 /** Matches an alert against `routing.routes` (first match wins), then `routing.default`. */
 export const routeFor = (config: AppConfig) => (alert: AlertContext) => {
   for (const r of config.routing.routes) {
@@ -123,7 +81,17 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   const { chats, slack: slackIntake, discord: discordIntake } = await buildChats(config, env, log, options.consoleWrite);
   container.bind(TOKENS.Chats).toConstantValue(chats);
 
-  const specialists = await buildSpecialists(config, cwd, log);
+  const memory = makeEmbeddedIncidentMemory(store);
+  const specialists = await buildSpecialists({
+    config,
+    cwd,
+    log,
+    env,
+    chats,
+    memory,
+    ...(slackIntake?.botUserId !== undefined ? { slackBotUserId: slackIntake.botUserId } : {}),
+    ...(discordIntake?.applicationId !== undefined ? { discordBotUserId: discordIntake.applicationId } : {})
+  });
   container.bind(TOKENS.Specialists).toConstantValue(specialists);
 
   container
@@ -142,7 +110,11 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
           else if (event.type === "report_posted") log("info", "report posted", { investigationId, kind: event.kind, messages: event.messages });
           else if (event.type === "cutoff") log("warn", "hard cutoff reached; interrupting agents", { investigationId, pending: event.pending });
         },
-        onDone: (alert, exit) => log(Exit.isSuccess(exit) ? "info" : "error", "investigation finished", { investigationId: alert.investigationId, ok: Exit.isSuccess(exit) })
+        onDone: (alert, exit) => {
+          log(Exit.isSuccess(exit) ? "info" : "error", "investigation finished", { investigationId: alert.investigationId, ok: Exit.isSuccess(exit) });
+          // Every finished investigation is remembered, so the next similar alert can be matched with it.
+          if (Exit.isSuccess(exit)) void Effect.runPromise(remember(memory, alert, exit.value.final, config, log));
+        }
       })
     )
     .inSingletonScope();

@@ -47,4 +47,15 @@ describe("config validation", () => {
   it("rejects two data sources for one agent", () => {
     expect(problems("agents:\n  eks:\n    data_source:\n      cluster_dump: d\n      kubeconfig: k\n")[0]).toMatch(/choose one of cluster_dump/);
   });
+
+  it("checks each specialist's data source with its own schema", () => {
+    const bad = parseConfigText(["agents:", "  prometheus:", "    data_source: { url: http://prom:9090, auth: { type: bearer, token: plain-secret } }", "  discord-history:", "    data_source: { channels: [general] }"].join("\n"), "x.yaml");
+    expect(Result.isFailure(bad)).toBe(true);
+    if (Result.isFailure(bad)) {
+      const text = bad.failure.message;
+      expect(text).toMatch(/agents\.prometheus\.data_source/);
+      expect(text).toMatch(/Discord channel ids/);
+      expect(text).not.toContain("plain-secret");
+    }
+  });
 });

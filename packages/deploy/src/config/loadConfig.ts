@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { Result, Schema } from "effect";
 import { parseDocument } from "yaml";
+import { chatHistoryConfig } from "@sre-on-call/agents";
+import { decodeCloudWatchLogsDataSource, decodePrometheusDataSource } from "../runtime/buildSpecialists.js";
 import { AGENT_IDS, AppConfig } from "./AppConfig.js";
 
 /** A configuration that cannot be used; each problem names the key and the fix. */
@@ -66,6 +68,17 @@ const semanticProblems = (config: AppConfig): ReadonlyArray<string> => {
     if (ds.eks_cluster !== undefined && ds.region === undefined) {
       problems.push("agents.eks.data_source.region: set the AWS region of the EKS cluster (for example eu-west-1).");
     }
+  }
+  // Each specialist's data source is checked with the specialist's own schema.
+  const prometheusSource = decodePrometheusDataSource(config.agents.prometheus?.data_source ?? {});
+  if (Result.isFailure(prometheusSource)) problems.push(prometheusSource.failure.message);
+  const logsSource = decodeCloudWatchLogsDataSource(config.agents["cloudwatch-logs"]?.data_source ?? {});
+  if (Result.isFailure(logsSource)) problems.push(logsSource.failure.message);
+  for (const id of ["slack-history", "discord-history"] as const) {
+    const ds = config.agents[id]?.data_source;
+    if (ds === undefined) continue;
+    const checked = chatHistoryConfig(id, ds);
+    if (Result.isFailure(checked)) problems.push(checked.failure.message);
   }
   for (const [id, agent] of Object.entries(config.agents)) {
     if (agent?.mode === "agent" && (agent.model ?? config.defaults.model) === "none") {

@@ -3,7 +3,8 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { EmbeddedStore, makeDynamoDedupStore, makeEmbeddedDedupStore } from "@sre-on-call/adapters";
 import { type DedupStoreShape, makeIntake, type SpecialistsShape, type TelemetryShape } from "@sre-on-call/core";
 import { Duration, Effect, Fiber } from "effect";
-import { buildSpecialists, routeFor } from "../composition/buildApp.js";
+import { routeFor } from "../composition/buildApp.js";
+import { buildSpecialists } from "../runtime/buildSpecialists.js";
 import { buildChats, type Env, envValue as set, type Log, StartupError, webhookAuthFromEnv as webhookAuth } from "../runtime/buildChats.js";
 import type { AppConfig } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
@@ -98,7 +99,7 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
   const lambdaClients: Array<LambdaClient> = [];
   try {
     const { chats, slack, discord } = await buildChats(config, env, log, consoleWrite);
-    const specialists: SpecialistsShape = await buildSpecialists(config, cwd, log);
+    const specialists: SpecialistsShape = await buildSpecialists({ config, cwd, log, chats, env });
     const telemetry = logTelemetry(log);
     const runner = makeInvestigationRunner({
       specialists,

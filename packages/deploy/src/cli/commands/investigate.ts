@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { makeConsoleChat } from "@sre-on-call/adapters";
 import { type ClusterSourceSpec, makeEksSpecialist, openClusterSource } from "@sre-on-call/agents";
@@ -13,11 +13,13 @@ import {
   renderReport,
   runInvestigation,
   Specialists,
+  type Specialist,
   type SpecialistsShape
 } from "@sre-on-call/core";
 import { Duration, Effect, Exit, Result } from "effect";
 import type { AppConfig } from "../../config/AppConfig.js";
-import { loadConfigFile } from "../../config/loadConfig.js";
+import { decodeConfig, loadConfigFile } from "../../config/loadConfig.js";
+import { buildCloudWatchLogs, buildPrometheus } from "../../runtime/buildSpecialists.js";
 import { type CliIo, type Command, CommandFailed, UsageError } from "../CliIo.js";
 import { parseOptions } from "../parseOptions.js";
 
@@ -37,6 +39,15 @@ Kubernetes data source (one of; default: agents.eks.data_source in config.yaml):
   --kubeconfig PATH     a kubeconfig file (with --context NAME); read-only API calls only
   --in-cluster          the pod's service account
   --eks-cluster NAME    an EKS cluster (with --region); token from the default AWS credentials
+
+Metrics:
+  --prometheus URL      a Prometheus-compatible query API (default: agents.prometheus in
+                        config.yaml, or PROMETHEUS_URL; PROMETHEUS_TOKEN for a bearer token)
+
+Logs:
+  --logs DIR            offline logs: files of \`aws logs filter-log-events\` JSON output or plain
+                        log files, one log group per file (default: agents.cloudwatch-logs in
+                        config.yaml — live CloudWatch Logs in its region)
 
 Options:
   --format FORMAT       markdown (default), json, slack (Block Kit JSON), discord
@@ -60,6 +71,9 @@ Example:
   sre-on-call investigate --alert examples/payments-outage/alert.json \\
     --cluster-dump examples/payments-outage/cluster-dump
 `;
+
+/** Every default, for runs without a config.yaml. */
+const emptyConfig: AppConfig = Result.getOrThrow(decodeConfig({}, "defaults"));
 
 const FORMATS = ["markdown", "json", "slack", "discord"] as const;
 type Format = (typeof FORMATS)[number];
@@ -175,6 +189,8 @@ export const investigateCommand: Command = {
       "in-cluster": { type: "boolean" },
       "eks-cluster": { type: "string" },
       region: { type: "string" },
+      prometheus: { type: "string" },
+      logs: { type: "string" },
       format: { type: "string", short: "f" },
       out: { type: "string", short: "o" },
       "report-after": { type: "string" },
@@ -252,10 +268,39 @@ export const investigateCommand: Command = {
       progress(`opening ${spec.kind === "dump" ? `cluster dump ${spec.directory}` : spec.kind === "eks" ? `EKS cluster ${spec.clusterName} (${spec.region})` : spec.kind}…`);
       const opened = await Effect.runPromiseExit(openClusterSource(spec));
       if (Exit.isFailure(opened)) throw new CommandFailed(`cannot use the Kubernetes data source: ${String(opened.cause).split("\n")[0]}`, 2);
-      (specialists.enabled as Array<ReturnType<typeof makeEksSpecialist>>).push(makeEksSpecialist(opened.value, spec.kind === "eks" ? { clusterName: spec.clusterName } : {}));
+      (specialists.enabled as Array<Specialist>).push(makeEksSpecialist(opened.value, spec.kind === "eks" ? { clusterName: spec.clusterName } : {}));
     } else {
       progress("no Kubernetes data source (--cluster-dump, --kubeconfig, --in-cluster or --eks-cluster); the report will only restate the alert");
       (specialists.disabled as Array<string>).push("eks");
+    }
+
+    const promUrl = str(values["prometheus"]);
+    if (promUrl !== undefined && !/^https?:\/\//i.test(promUrl)) throw new UsageError("--prometheus must be an http(s) URL such as http://127.0.0.1:9090.");
+    let prom;
+    try {
+      prom = buildPrometheus({ config: config ?? emptyConfig, env: io.env }, promUrl);
+    } catch (error) {
+      throw new CommandFailed(error instanceof Error ? error.message : String(error), 2);
+    }
+    if (prom !== undefined) {
+      if ("specialist" in prom) (specialists.enabled as Array<Specialist>).push(prom.specialist);
+      else (specialists.disabled as Array<string>).push("prometheus");
+    }
+
+    const logsDir = str(values["logs"]);
+    if (logsDir !== undefined) {
+      const st = await stat(resolve(io.cwd, logsDir)).catch(() => undefined);
+      if (st === undefined || !st.isDirectory()) throw new CommandFailed(`--logs ${logsDir}: not a directory`, 2);
+    }
+    let logs;
+    try {
+      logs = buildCloudWatchLogs({ config: config ?? emptyConfig, env: io.env, cwd: io.cwd }, logsDir);
+    } catch (error) {
+      throw new CommandFailed(error instanceof Error ? error.message : String(error), 2);
+    }
+    if (logs !== undefined) {
+      if ("specialist" in logs) (specialists.enabled as Array<Specialist>).push(logs.specialist);
+      else (specialists.disabled as Array<string>).push("cloudwatch-logs");
     }
 
     const chat = makeConsoleChat({ write: () => undefined });
