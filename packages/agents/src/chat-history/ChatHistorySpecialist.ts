@@ -1,5 +1,5 @@
 import type { AgentResult, AlertContext, ChatError, ChatMessage, ChatPlatformShape, Finding, SnapshotSection, Specialist, SpecialistCall, TimeWindow } from "@sre-on-call/core";
-import { AgentFailure, formatDuration } from "@sre-on-call/core";
+import { AgentFailure, formatDuration, deterministicMetadata } from "@sre-on-call/core";
 import { Duration, Effect, Option } from "effect";
 import { analyzeHistory, type ChannelRead } from "./correlate/analyzeHistory.js";
 import { type MessageLinkOptions, messageLinker } from "./messageLink.js";
@@ -137,15 +137,7 @@ export const makeChatHistorySpecialist = (options: ChatHistorySpecialistOptions)
             ? { error: `no channel could be read: ${failed.map((r) => (r.ok ? "" : `${r.channelId}: ${r.reason}`)).join("; ")}` }
             : {}),
         durationMs: endedAt - startedAt,
-        metadata: {
-          startedAt,
-          endedAt,
-          inputTokens: 0,
-          outputTokens: 0,
-          costUsd: 0,
-          modelCalls: 0,
-          extra: { channels: [...targets], range: { ...range }, messagesRead: analysis.messagesRead, related: analysis.related, truncated, perChannelLimit: limit }
-        }
+        metadata: deterministicMetadata(startedAt, endedAt, { channels: [...targets], range: { ...range }, messagesRead: analysis.messagesRead, related: analysis.related, truncated, perChannelLimit: limit })
       } satisfies AgentResult;
     });
 

@@ -1,5 +1,5 @@
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { AgentFailure, type AgentFailureKind, type AgentResult, type AlertContext, type Finding, type HealthState, type SnapshotSection, type Specialist, type SpecialistCall } from "@sre-on-call/core";
+import { AgentFailure, type AgentFailureKind, type AgentResult, type AlertContext, type Finding, type HealthState, type SnapshotSection, type Specialist, type SpecialistCall, deterministicMetadata } from "@sre-on-call/core";
 import { Duration, Effect, Option } from "effect";
 import { analyzeErrors } from "./investigate/analyzeErrors.js";
 import { candidatePrefixes, namedGroups, rankLogGroups, type RankedGroup, searchTerms } from "./investigate/discoverLogGroups.js";
@@ -104,7 +104,7 @@ export const makeLogsSpecialist = (source: LogSource, options: LogsSpecialistOpt
           summary: cut ? `Partial (deadline reached while reading ${source.description}): ${summary}` : summary,
           ...(cut ? { error: "deadline reached before the log search finished" } : {}),
           durationMs: endedAt - startedAt,
-          metadata: { startedAt, endedAt, inputTokens: 0, outputTokens: 0, costUsd: 0, modelCalls: 0, extra: { source: source.description, ...extra } }
+          metadata: deterministicMetadata(startedAt, endedAt, { source: source.description, ...extra })
         };
       };
       if (ranked.length === 0) {

@@ -1,4 +1,4 @@
-import { type AgentFailureKind, AgentFailure, type AgentResult, type AlertContext, type Finding, type SnapshotSection, type Specialist, type SpecialistCall } from "@sre-on-call/core";
+import { type AgentFailureKind, AgentFailure, type AgentResult, type AlertContext, type Finding, type SnapshotSection, type Specialist, type SpecialistCall, deterministicMetadata } from "@sre-on-call/core";
 import { Duration, Effect, Option } from "effect";
 import { containersOf, isPodDone, isPodReady, listNames, plural } from "./analyze/podFacts.js";
 import { analyzeClusterView } from "./investigate/analyzeClusterView.js";
@@ -60,15 +60,7 @@ export const makeEksSpecialist = (source: ClusterSource, options: EksSpecialistO
         summary: complete ? analysis.summary : `Partial (deadline reached while reading ${source.description}): ${analysis.summary}`,
         ...(complete ? {} : { error: "deadline reached before the cluster was fully read" }),
         durationMs: endedAt - startedAt,
-        metadata: {
-          startedAt,
-          endedAt,
-          inputTokens: 0,
-          outputTokens: 0,
-          costUsd: 0,
-          modelCalls: 0,
-          extra: { source: source.description, scope: describeScope(scope), workloads: analysis.subjects.map((s) => ({ ...s })), gaps: view.gaps.map((g) => ({ ...g })) }
-        }
+        metadata: deterministicMetadata(startedAt, endedAt, { source: source.description, scope: describeScope(scope), workloads: analysis.subjects.map((s) => ({ ...s })), gaps: view.gaps.map((g) => ({ ...g })) })
       } satisfies AgentResult;
     });
 

@@ -1,4 +1,4 @@
-import { AgentFailure, type AgentFailureKind, type AgentResult, type AlertContext, type Finding, type HealthState, type SnapshotSection, type Specialist, type SpecialistCall } from "@sre-on-call/core";
+import { AgentFailure, type AgentFailureKind, type AgentResult, type AlertContext, type Finding, type HealthState, type SnapshotSection, type Specialist, type SpecialistCall, deterministicMetadata } from "@sre-on-call/core";
 import { Duration, Effect, Option } from "effect";
 import { analyzeSignals, dayEarlierOf, type QueryOutcome } from "./analyze/analyzeSignals.js";
 import { expressionFromGeneratorUrl, splitComparison } from "./analyze/promql.js";
@@ -147,14 +147,7 @@ export const makePrometheusSpecialist = (options: PrometheusSpecialistOptions): 
         summary,
         ...(error === undefined ? {} : { error }),
         durationMs: endedAt - startedAt,
-        metadata: {
-          startedAt,
-          endedAt,
-          inputTokens: 0,
-          outputTokens: 0,
-          costUsd: 0,
-          modelCalls: 0,
-          extra: {
+        metadata: deterministicMetadata(startedAt, endedAt, {
             prometheus: client.description,
             scope: scope.subject,
             window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() },
@@ -162,8 +155,7 @@ export const makePrometheusSpecialist = (options: PrometheusSpecialistOptions): 
             queries: { planned: queries, answered: answered.length, failed: failures.length },
             coverage: { ...analysis.coverage },
             ...(failures.length === 0 ? {} : { errors: failures.slice(0, 5).map((e) => e.message) })
-          }
-        }
+          })
       } satisfies AgentResult;
     });
 

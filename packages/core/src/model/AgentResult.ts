@@ -16,6 +16,17 @@ export const AgentMetadata = Schema.Struct({
 });
 export type AgentMetadata = typeof AgentMetadata.Type;
 
+/** Metadata of a run that called no model (deterministic analysis): zero tokens, zero cost. */
+export const deterministicMetadata = (startedAt: number, endedAt: number, extra?: AgentMetadata["extra"]): AgentMetadata => ({
+  startedAt,
+  endedAt,
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+  modelCalls: 0,
+  ...(extra !== undefined ? { extra } : {})
+});
+
 export const AgentStatus = Schema.Literals(["success", "error", "unhealthy", "timeout"]);
 export type AgentStatus = typeof AgentStatus.Type;
 
