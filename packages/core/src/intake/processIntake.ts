@@ -325,7 +325,8 @@ export const makeIntake = (deps: IntakeDeps) => {
 
   const alertMessage = (alert: AlertContext): string => {
     const sev = alert.entities.severity !== undefined ? ` (${alert.entities.severity})` : "";
-    const lines = [`🚨 [FIRING] ${alert.alertText.split("\n")[0]}${sev}`];
+    const first = alert.alertText.split("\n")[0] ?? "";
+    const lines = [`🚨 ${/^\[FIRING/i.test(first) ? "" : "[FIRING] "}${first}${first.includes(`(${alert.entities.severity ?? ""})`) ? "" : sev}`];
     if (alert.generatorUrl !== undefined) lines.push(`Source: ${alert.generatorUrl}`);
     lines.push(`Investigation ${alert.investigationId} starting; the report follows in this thread.`);
     return lines.join("\n");
