@@ -162,6 +162,29 @@ describe("sre-on-call serve (a real process) with Slack", () => {
     await waitFor("the report under the reacted message", () => botReplies(target).find(isReport));
   });
 
+  it("/sre-snapshot posts every agent's health in the channel and tells the operator", async () => {
+    const before = slack.messages(CHANNEL).length;
+    const form = new URLSearchParams({
+      token: "x",
+      team_id: "T0FAKE",
+      channel_id: CHANNEL,
+      channel_name: "alerts",
+      user_id: "U0ALICE",
+      user_name: "alice",
+      command: "/sre-snapshot",
+      text: "",
+      response_url: "https://hooks.slack.com/commands/T0FAKE/1/abc",
+      trigger_id: "1.2.3"
+    }).toString();
+    const res = await postSlack(form, {}, "/slack/commands", "application/x-www-form-urlencoded");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { response_type: string; text: string };
+    expect(body.response_type).toBe("ephemeral");
+    expect(body.text).toMatch(/Snapshot posted|Working on/);
+    const posted = await waitFor("the snapshot", () => slack.messages(CHANNEL).slice(before).find((m) => /eks/.test(m.text + JSON.stringify(m.blocks ?? []))));
+    expect(posted.thread_ts === undefined || posted.thread_ts === posted.ts).toBe(true);
+  });
+
   it("refuses a forged request with 401 and an unknown route with 404", async () => {
     const forged = await fetch(`${url}/slack/events`, { method: "POST", headers: { "x-slack-request-timestamp": "1", "x-slack-signature": "v0=00" }, body: "{}" });
     expect(forged.status).toBe(401);

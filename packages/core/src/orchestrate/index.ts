@@ -1,1 +1,2 @@
 export * from "./runInvestigation.js";
+export * from "./takeSnapshot.js";

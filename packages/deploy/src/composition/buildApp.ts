@@ -2,13 +2,14 @@ import "reflect-metadata";
 import { join, resolve } from "node:path";
 import { EmbeddedStore, makeEmbeddedDedupStore, makeEmbeddedIncidentMemory, makeEmbeddedTraceStore } from "@sre-on-call/adapters";
 import { type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, type SpecialistsShape, type TraceStoreShape } from "@sre-on-call/core";
-import { Effect, Exit } from "effect";
+import { Duration, Effect, Exit } from "effect";
 import { Container } from "inversify";
 import type { AppConfig } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
 import { type InvestigationRunner, makeInvestigationRunner } from "../runtime/InvestigationRunner.js";
 import { buildChats, type Env, type Log, webhookAuthFromEnv } from "../runtime/buildChats.js";
 import { buildSpecialists, remember } from "../runtime/buildSpecialists.js";
+import { makeSnapshotCommand } from "../runtime/snapshotCommand.js";
 import { makeIntakeHandler } from "../server/intakeHandler.js";
 
 /** Service identifiers of the composition root. Only this directory knows about inversify. */
@@ -126,6 +127,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
         chats: ctx.get(TOKENS.Chats),
         dedup: ctx.get<DedupStoreShape>(TOKENS.Dedup),
         launch: options.dispatch ?? ctx.get<InvestigationRunner>(TOKENS.Runner).launch,
+        commands: { snapshot: makeSnapshotCommand(ctx.get<SpecialistsShape>(TOKENS.Specialists), Duration.seconds(config.defaults.agent_deadline_seconds)) },
         gate: { enabled: config.classifier.enabled },
         settings: {
           windowMinutes: config.investigation.window_minutes,
@@ -144,6 +146,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
       makeIntakeHandler({
         intake: ctx.get<Intake>(TOKENS.Intake),
         ...(slackIntake !== undefined ? { slack: slackIntake } : {}),
+        ...(env["SLACK_API_URL"] !== undefined && env["SLACK_API_URL"] !== "" ? { slackApiUrl: env["SLACK_API_URL"] } : {}),
         ...(discordIntake !== undefined ? { discord: discordIntake } : {}),
         webhookAuth: webhookAuthFromEnv(env),
         windowMinutes: config.investigation.window_minutes,

@@ -32,6 +32,8 @@ export interface ExtraRoute {
 export interface IntakeHandlerOptions {
   readonly intake: Intake;
   readonly slack?: SlackIntakeOptions;
+  /** SLACK_API_URL when set: response_urls on its origin are trusted too (tests). */
+  readonly slackApiUrl?: string;
   readonly discord?: DiscordIntakeOptions;
   readonly webhookAuth: WebhookAuth;
   readonly windowMinutes?: number;
@@ -49,6 +51,17 @@ export interface IntakeHandlerOptions {
 
 /** Slack and Discord want an answer within 3 s; intake gets this much of it before the ack goes out regardless. */
 const ACK_BUDGET_MS = 2_000;
+
+/** Only Slack's own hooks (or the configured API's host, for tests) receive command results: no request forgery. */
+const isSlackResponseUrl = (url: string, apiUrl: string | undefined): boolean => {
+  try {
+    const u = new URL(url);
+    if (u.protocol === "https:" && u.hostname === "hooks.slack.com") return true;
+    return apiUrl !== undefined && u.origin === new URL(apiUrl).origin;
+  } catch {
+    return false;
+  }
+};
 
 const safeEqual = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
@@ -136,14 +149,31 @@ export const makeIntakeHandler = (options: IntakeHandlerOptions): HttpHandler =>
     // verify → decode → classify → dedup, then acknowledge; the investigation itself is launched
     // asynchronously. Should intake be slow (a thread parent to read from a slow Slack), answer
     // within Slack's 3 s anyway and let it finish in the background.
-    if (withId._tag === "Command" || options.background === undefined) await runLater(work);
+    if (withId._tag === "Command") {
+      // Answer with the result when it is ready inside Slack's window; otherwise acknowledge and
+      // send the result to the command's response_url when it is.
+      const fiber = Effect.runFork(work);
+      const outcome = await Promise.race([
+        Effect.runPromise(Fiber.join(fiber)),
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), ACK_BUDGET_MS).unref())
+      ]);
+      if (outcome !== undefined) return json(200, { response_type: "ephemeral", text: followUpText(outcome) });
+      const responseUrl = withId.replyHandle;
+      void Effect.runPromise(Fiber.join(fiber)).then(async (late) => {
+        if (responseUrl === undefined || !isSlackResponseUrl(responseUrl, options.slackApiUrl)) return;
+        await fetch(responseUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ response_type: "ephemeral", text: followUpText(late) }) }).catch((e: unknown) =>
+          log("warn", "could not answer a slash command's response_url", { error: e instanceof Error ? e.message : String(e) })
+        );
+      });
+      return json(200, { response_type: "ephemeral", text: `Working on /${withId.request.command === "snapshot" ? "sre-snapshot" : withId.request.command}…` });
+    }
+    if (options.background === undefined) await runLater(work);
     else {
       const fiber = Effect.runFork(work);
       const done = await Promise.race([Effect.runPromise(Fiber.await(fiber)).then(() => true), new Promise<false>((r) => setTimeout(() => r(false), ACK_BUDGET_MS).unref())]);
       if (!done) log("warn", "intake took longer than the acknowledgement budget; acknowledged, still working", { budgetMs: ACK_BUDGET_MS });
     }
-    // Slash commands get an immediate, visible-to-the-user acknowledgement; events just a 200.
-    return withId._tag === "Command" ? json(200, { response_type: "ephemeral", text: `Working on /${withId.request.command === "snapshot" ? "sre-snapshot" : withId.request.command}…` }) : json(200, { ok: true });
+    return json(200, { ok: true });
   };
 
   /** What the operator who ran a Discord command is told once intake has acted on it. */
