@@ -6,6 +6,7 @@ import type { CommandEntry } from "../CliIo.js";
  */
 export const commands: ReadonlyArray<CommandEntry> = [
   { name: "investigate", summary: "investigate an alert now (Alertmanager/Grafana JSON or text) and print the report", load: async () => (await import("./investigate.js")).investigateCommand },
+  { name: "snapshot", summary: "print a health snapshot of the cluster, metrics and logs (what /sre-snapshot posts)", load: async () => (await import("./snapshot.js")).snapshotCommand },
   { name: "classify", summary: "tell an alert from chatter (one text, or JSON lines on stdin)", load: async () => (await import("./classify.js")).classifyCommand },
   { name: "serve", summary: "run the intake server (Slack, Discord, Alertmanager, Grafana) on this machine", load: async () => (await import("./serve.js")).serveCommand },
   { name: "trace", summary: "show an investigation's trace (events and reports)", load: async () => (await import("./trace.js")).traceCommand },

@@ -1,7 +1,6 @@
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { makeConsoleChat } from "@sre-on-call/adapters";
-import { type ClusterSourceSpec, makeEksSpecialist, openClusterSource } from "@sre-on-call/agents";
 import {
   type AlertContext,
   ChatPlatform,
@@ -13,13 +12,11 @@ import {
   renderReport,
   runInvestigation,
   Specialists,
-  type Specialist,
-  type SpecialistsShape
 } from "@sre-on-call/core";
 import { Duration, Effect, Exit, Result } from "effect";
 import type { AppConfig } from "../../config/AppConfig.js";
-import { decodeConfig, loadConfigFile } from "../../config/loadConfig.js";
-import { buildCloudWatchLogs, buildPrometheus } from "../../runtime/buildSpecialists.js";
+import { loadConfigFile } from "../../config/loadConfig.js";
+import { cliSpecialists, SOURCE_HELP, SOURCE_OPTIONS } from "./cliSpecialists.js";
 import { type CliIo, type Command, CommandFailed, UsageError } from "../CliIo.js";
 import { parseOptions } from "../parseOptions.js";
 
@@ -34,20 +31,7 @@ Alert (one of):
                         one report each.
   --text "TEXT"         an alert or symptom in words, as it would be pasted in chat
 
-Kubernetes data source (one of; default: agents.eks.data_source in config.yaml):
-  --cluster-dump DIR    a \`kubectl cluster-info dump --output-directory DIR\` tree (offline)
-  --kubeconfig PATH     a kubeconfig file (with --context NAME); read-only API calls only
-  --in-cluster          the pod's service account
-  --eks-cluster NAME    an EKS cluster (with --region); token from the default AWS credentials
-
-Metrics:
-  --prometheus URL      a Prometheus-compatible query API (default: agents.prometheus in
-                        config.yaml, or PROMETHEUS_URL; PROMETHEUS_TOKEN for a bearer token)
-
-Logs:
-  --logs DIR            offline logs: files of \`aws logs filter-log-events\` JSON output or plain
-                        log files, one log group per file (default: agents.cloudwatch-logs in
-                        config.yaml — live CloudWatch Logs in its region)
+${SOURCE_HELP}
 
 Options:
   --format FORMAT       markdown (default), json, slack (Block Kit JSON), discord
@@ -72,40 +56,10 @@ Example:
     --cluster-dump examples/payments-outage/cluster-dump
 `;
 
-/** Every default, for runs without a config.yaml. */
-const emptyConfig: AppConfig = Result.getOrThrow(decodeConfig({}, "defaults"));
-
 const FORMATS = ["markdown", "json", "slack", "discord"] as const;
 type Format = (typeof FORMATS)[number];
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-
-const sourceFromFlags = (values: Readonly<Record<string, unknown>>, cwd: string): ClusterSourceSpec | undefined => {
-  const chosen = ["cluster-dump", "kubeconfig", "in-cluster", "eks-cluster"].filter((k) => values[k] !== undefined);
-  if (chosen.length > 1) throw new UsageError(`choose one Kubernetes data source, not ${chosen.map((c) => `--${c}`).join(" and ")}.`);
-  const dump = str(values["cluster-dump"]);
-  if (dump !== undefined) return { kind: "dump", directory: resolve(cwd, dump) };
-  const kubeconfig = str(values["kubeconfig"]);
-  if (kubeconfig !== undefined) return { kind: "kubeconfig", path: resolve(cwd, kubeconfig), ...(str(values["context"]) !== undefined ? { context: str(values["context"])! } : {}) };
-  if (values["in-cluster"] === true) return { kind: "in-cluster" };
-  const eks = str(values["eks-cluster"]);
-  if (eks !== undefined) {
-    const region = str(values["region"]);
-    if (region === undefined) throw new UsageError("--eks-cluster needs --region (for example --region eu-west-1).");
-    return { kind: "eks", clusterName: eks, region };
-  }
-  return undefined;
-};
-
-const sourceFromConfig = (config: AppConfig | undefined, cwd: string): ClusterSourceSpec | undefined => {
-  const ds = config?.agents.eks?.enabled === false ? undefined : config?.agents.eks?.data_source;
-  if (ds === undefined) return undefined;
-  if (ds.cluster_dump !== undefined) return { kind: "dump", directory: resolve(cwd, ds.cluster_dump) };
-  if (ds.eks_cluster !== undefined && ds.region !== undefined) return { kind: "eks", clusterName: ds.eks_cluster, region: ds.region };
-  if (ds.in_cluster === true) return { kind: "in-cluster" };
-  if (ds.kubeconfig !== undefined || ds.context !== undefined) return { kind: "kubeconfig", ...(ds.kubeconfig !== undefined ? { path: resolve(cwd, ds.kubeconfig) } : {}), ...(ds.context !== undefined ? { context: ds.context } : {}) };
-  return undefined;
-};
 
 const readAlertFile = async (file: string, io: CliIo): Promise<string> => {
   if (file === "-") return io.stdinText();
@@ -183,14 +137,7 @@ export const investigateCommand: Command = {
     const { values, positionals } = parseOptions(args, {
       alert: { type: "string", short: "a" },
       text: { type: "string", short: "t" },
-      "cluster-dump": { type: "string" },
-      kubeconfig: { type: "string" },
-      context: { type: "string" },
-      "in-cluster": { type: "boolean" },
-      "eks-cluster": { type: "string" },
-      region: { type: "string" },
-      prometheus: { type: "string" },
-      logs: { type: "string" },
+      ...SOURCE_OPTIONS,
       format: { type: "string", short: "f" },
       out: { type: "string", short: "o" },
       "report-after": { type: "string" },
@@ -262,46 +209,7 @@ export const investigateCommand: Command = {
     }
 
     // Specialists.
-    const spec = sourceFromFlags(values, io.cwd) ?? sourceFromConfig(config, io.cwd);
-    const specialists: SpecialistsShape = { enabled: [], disabled: [] };
-    if (spec !== undefined) {
-      progress(`opening ${spec.kind === "dump" ? `cluster dump ${spec.directory}` : spec.kind === "eks" ? `EKS cluster ${spec.clusterName} (${spec.region})` : spec.kind}…`);
-      const opened = await Effect.runPromiseExit(openClusterSource(spec));
-      if (Exit.isFailure(opened)) throw new CommandFailed(`cannot use the Kubernetes data source: ${String(opened.cause).split("\n")[0]}`, 2);
-      (specialists.enabled as Array<Specialist>).push(makeEksSpecialist(opened.value, spec.kind === "eks" ? { clusterName: spec.clusterName } : {}));
-    } else {
-      progress("no Kubernetes data source (--cluster-dump, --kubeconfig, --in-cluster or --eks-cluster); the report will only restate the alert");
-      (specialists.disabled as Array<string>).push("eks");
-    }
-
-    const promUrl = str(values["prometheus"]);
-    if (promUrl !== undefined && !/^https?:\/\//i.test(promUrl)) throw new UsageError("--prometheus must be an http(s) URL such as http://127.0.0.1:9090.");
-    let prom;
-    try {
-      prom = buildPrometheus({ config: config ?? emptyConfig, env: io.env }, promUrl);
-    } catch (error) {
-      throw new CommandFailed(error instanceof Error ? error.message : String(error), 2);
-    }
-    if (prom !== undefined) {
-      if ("specialist" in prom) (specialists.enabled as Array<Specialist>).push(prom.specialist);
-      else (specialists.disabled as Array<string>).push("prometheus");
-    }
-
-    const logsDir = str(values["logs"]);
-    if (logsDir !== undefined) {
-      const st = await stat(resolve(io.cwd, logsDir)).catch(() => undefined);
-      if (st === undefined || !st.isDirectory()) throw new CommandFailed(`--logs ${logsDir}: not a directory`, 2);
-    }
-    let logs;
-    try {
-      logs = buildCloudWatchLogs({ config: config ?? emptyConfig, env: io.env, cwd: io.cwd }, logsDir);
-    } catch (error) {
-      throw new CommandFailed(error instanceof Error ? error.message : String(error), 2);
-    }
-    if (logs !== undefined) {
-      if ("specialist" in logs) (specialists.enabled as Array<Specialist>).push(logs.specialist);
-      else (specialists.disabled as Array<string>).push("cloudwatch-logs");
-    }
+    const specialists = await cliSpecialists(values, config, io, progress);
 
     const chat = makeConsoleChat({ write: () => undefined });
     const outputs: Array<string> = [];
