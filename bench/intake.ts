@@ -31,6 +31,7 @@
  *
  * Profile the server with: BENCH_MARKS=1 node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/intake.ts
  * (the marks on stderr give each level's load window on the profile's clock).
+  * BENCH_HINTS=off turns chatter hints off (they are chat API calls made after the ack).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
@@ -170,7 +171,7 @@ const bench = async (storeDir: string) => {
   const fake = slack.ready;
 
   // ---- the server, as `sre-on-call serve` builds it ----
-  const config = parseConfigText(`store: { directory: ${JSON.stringify(storeDir)} }\nrouting:\n  default: { platform: slack, channel: C0LOAD0000 }\n`, "bench config");
+  const config = parseConfigText(`store: { directory: ${JSON.stringify(storeDir)} }\nclassifier: { chatter_hint: ${process.env["BENCH_HINTS"] === "off" ? "false" : "true"} }\nrouting:\n  default: { platform: slack, channel: C0LOAD0000 }\n`, "bench config");
   if (Result.isFailure(config)) throw config.failure;
   const logPath = join(storeDir, "server.log");
   const logFile = createWriteStream(logPath, { flags: "a" });
