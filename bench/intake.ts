@@ -31,7 +31,7 @@
  *
  * Profile the server with: BENCH_MARKS=1 node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/intake.ts
  * (the marks on stderr give each level's load window on the profile's clock).
-  * BENCH_HINTS=off turns chatter hints off (they are chat API calls made after the ack).
+ * BENCH_HINTS=off turns chatter hints off (they are chat API calls made after the ack).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
