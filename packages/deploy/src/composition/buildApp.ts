@@ -76,7 +76,12 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
 
   const store = await EmbeddedStore.open({ directory: join(resolve(cwd, config.store.directory), "store") });
   container.bind(TOKENS.Store).toConstantValue(store);
-  container.bind<DedupStoreShape>(TOKENS.Dedup).toDynamicValue(() => makeEmbeddedDedupStore(store)).inSingletonScope();
+  // One process owns the store (directory lock), so a claim is exclusive as soon as it is made:
+  // intake answers before the fsync, which lands milliseconds later.
+  container
+    .bind<DedupStoreShape>(TOKENS.Dedup)
+    .toDynamicValue(() => makeEmbeddedDedupStore(store, { answerBeforeDurable: true, onDurabilityError: (e) => log("error", "a dedup claim could not be written to disk", { error: String(e) }) }))
+    .inSingletonScope();
   container.bind<TraceStoreShape>(TOKENS.Trace).toDynamicValue(() => makeEmbeddedTraceStore(store)).inSingletonScope();
 
   const { chats, slack: slackIntake, discord: discordIntake } = await buildChats(config, env, log, options.consoleWrite);

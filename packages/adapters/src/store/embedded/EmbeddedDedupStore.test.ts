@@ -22,6 +22,26 @@ const freshStore = async (now: () => number) => {
 describe("EmbeddedDedupStore", () => {
   for (const c of dedupStoreContract({ make: freshStore })) it(c.name, c.run);
 
+  describe("answering before the fsync", () => {
+    const eagerStore = async (now: () => number) => {
+      const directory = await mkdtemp(join(tmpdir(), "embedded-dedup-eager-"));
+      const store = await EmbeddedStore.open({ directory, now, compactEveryMs: 0 });
+      return { store: makeEmbeddedDedupStore(store, { answerBeforeDurable: true }), close: async () => { await store.close(); await rm(directory, { recursive: true, force: true }); }, directory, raw: store };
+    };
+    for (const c of dedupStoreContract({ make: eagerStore })) it(`${c.name} (answerBeforeDurable)`, c.run);
+
+    it("keeps a claim exclusive under concurrency and durable across a restart", async () => {
+      const { store, raw, directory } = await eagerStore(Date.now);
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => Effect.runPromise(store.putIfAbsent("k", `v${i}`, 60))));
+      expect(results.filter((r) => r.claimed)).toHaveLength(1);
+      await raw.close();
+      const reopened = await EmbeddedStore.open({ directory, compactEveryMs: 0 });
+      expect(await Effect.runPromise(makeEmbeddedDedupStore(reopened).get("k"))).toMatch(/^v\d+$/);
+      await reopened.close();
+      await rm(directory, { recursive: true, force: true });
+    });
+  });
+
   describe("across a restart", () => {
     let directory: string;
     beforeEach(async () => {

@@ -247,8 +247,24 @@ export class EmbeddedStore {
    * writes happen and the promise rejects with what it threw. `f` must not be async.
    */
   transact<A>(f: (tx: Transaction) => A): Promise<A> {
+    try {
+      const { result, durable } = this.transactEager(f);
+      return durable.then(() => result);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Like `transact`, but returns `f`'s result as soon as it is decided — the writes are already
+   * visible to every later transaction in this process — with `durable` resolving once they (and
+   * what they read) are on disk. For callers whose answer may go out before the fsync (a dedup
+   * claim acknowledged to a webhook sender: within one process, the claim is already exclusive).
+   * Throws what `f` throws, or the store's refusal, synchronously.
+   */
+  transactEager<A>(f: (tx: Transaction) => A): { readonly result: A; readonly durable: Promise<void> } {
     const refused = this.refusal();
-    if (refused !== undefined) return Promise.reject(refused);
+    if (refused !== undefined) throw refused;
     const now = this.now();
     const ops: Array<string> = [];
     const touched: Array<readonly [string, string]> = [];
@@ -365,12 +381,12 @@ export class EmbeddedStore {
       if (isThenable(result)) throw invalid("transaction functions must be synchronous; await outside the transaction");
     } catch (e) {
       for (const step of undo.reverse()) step();
-      return Promise.reject(e);
+      throw e;
     } finally {
       active = false;
     }
     if (ops.length > 0) waitFor = this.enqueue(ops, touched);
-    return waitFor === undefined ? Promise.resolve(result) : waitFor.done.then(() => result);
+    return { result, durable: waitFor === undefined ? Promise.resolve() : waitFor.done.then(() => undefined) };
   }
 
   table<V>(name: string): Table<V> {
