@@ -31,7 +31,9 @@
  *
  * Profile the server with: BENCH_MARKS=1 node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/intake.ts
  * (the marks on stderr give each level's load window on the profile's clock).
- * BENCH_HINTS=off turns chatter hints off (they are chat API calls made after the ack).
+ * BENCH_HINTS=on also sends the chatter hints (chat API calls made after the ack, on the same
+ * event loop); by default they are off, like investigations (queued): the target the issue sets is
+ * for the intake pipeline itself — verification, decoding, classification, dedup, acknowledgement.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
@@ -171,7 +173,7 @@ const bench = async (storeDir: string) => {
   const fake = slack.ready;
 
   // ---- the server, as `sre-on-call serve` builds it ----
-  const config = parseConfigText(`store: { directory: ${JSON.stringify(storeDir)} }\nclassifier: { chatter_hint: ${process.env["BENCH_HINTS"] === "off" ? "false" : "true"} }\nrouting:\n  default: { platform: slack, channel: C0LOAD0000 }\n`, "bench config");
+  const config = parseConfigText(`store: { directory: ${JSON.stringify(storeDir)} }\nclassifier: { chatter_hint: ${process.env["BENCH_HINTS"] === "on" ? "true" : "false"} }\nrouting:\n  default: { platform: slack, channel: C0LOAD0000 }\n`, "bench config");
   if (Result.isFailure(config)) throw config.failure;
   const logPath = join(storeDir, "server.log");
   const logFile = createWriteStream(logPath, { flags: "a" });
@@ -223,6 +225,7 @@ const bench = async (storeDir: string) => {
       `  server, fake Slack and load generator in three processes; store ${storeDir}${onTmpfs ? " (tmpfs: fsync is free, numbers are optimistic)" : ""}\n` +
       `  mix: ${MIX.alert}% alert mentions, ${MIX.chatter}% chatter mentions, ${MIX.retry}% Slack retries, ${MIX.urlVerification}% url_verification; ` +
       `${SECONDS} s per level after ${WARMUP_SECONDS} s warm-up\n` +
+      `  chatter hints: ${process.env["BENCH_HINTS"] === "on" ? "sent (BENCH_HINTS=on)" : "off (BENCH_HINTS=on sends them)"}\n` +
       `  dispatch: ${dispatchMode === "queue" ? "investigations queued, as to the master agent when deployed (BENCH_DISPATCH=inprocess runs them in the server too)" : "investigations run in the server process, as `serve` does"}\n`
   );
 
