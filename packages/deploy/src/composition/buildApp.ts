@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { join, resolve } from "node:path";
 import { EmbeddedStore, makeEmbeddedDedupStore, makeEmbeddedIncidentMemory, makeEmbeddedTraceStore } from "@sre-on-call/adapters";
-import { type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, type SpecialistsShape, type TraceStoreShape } from "@sre-on-call/core";
+import { modelTier2, type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, type SpecialistsShape, type TraceStoreShape } from "@sre-on-call/core";
 import { Duration, Effect, Exit } from "effect";
 import { Container } from "inversify";
 import type { AppConfig } from "../config/AppConfig.js";
@@ -10,6 +10,7 @@ import { type InvestigationRunner, makeInvestigationRunner } from "../runtime/In
 import { buildChats, type Env, type Log, webhookAuthFromEnv } from "../runtime/buildChats.js";
 import { buildSpecialists, remember } from "../runtime/buildSpecialists.js";
 import { makeSnapshotCommand } from "../runtime/snapshotCommand.js";
+import { modelFromSpec, modelSpecFor } from "../runtime/buildModel.js";
 import { makeIntakeHandler } from "../server/intakeHandler.js";
 
 /** Service identifiers of the composition root. Only this directory knows about inversify. */
@@ -87,6 +88,8 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   const { chats, slack: slackIntake, discord: discordIntake } = await buildChats(config, env, log, options.consoleWrite);
   container.bind(TOKENS.Chats).toConstantValue(chats);
 
+  // Tier 2 of the gate: a model for the messages tier 1 cannot decide, when one is configured.
+  const classifierModel = config.classifier.tier2 === "auto" ? modelFromSpec(modelSpecFor(config, env, "classifier"), env, "defaults.model (classifier)") : undefined;
   const memory = makeEmbeddedIncidentMemory(store);
   const specialists = await buildSpecialists({
     config,
@@ -133,7 +136,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
         dedup: ctx.get<DedupStoreShape>(TOKENS.Dedup),
         launch: options.dispatch ?? ctx.get<InvestigationRunner>(TOKENS.Runner).launch,
         commands: { snapshot: makeSnapshotCommand(ctx.get<SpecialistsShape>(TOKENS.Specialists), Duration.seconds(config.defaults.agent_deadline_seconds)) },
-        gate: { enabled: config.classifier.enabled },
+        gate: { enabled: config.classifier.enabled, ...(classifierModel !== undefined ? { tier2: modelTier2(classifierModel) } : {}) },
         settings: {
           windowMinutes: config.investigation.window_minutes,
           deadlineMs: config.investigation.report_after_seconds * 1000,
@@ -173,6 +176,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
       `chats: ${Object.keys(chats).filter((k) => chats[k] !== undefined).join(", ")}`,
       `specialists: ${specialists.enabled.map((s) => s.id).join(", ") || "none"}${specialists.disabled.length > 0 ? ` (disabled: ${specialists.disabled.join(", ")})` : ""}`,
       `alert webhook auth: ${webhookAuthFromEnv(env).kind}`,
+      `classifier tier 2: ${classifierModel !== undefined ? modelSpecFor(config, env, "classifier") : "off (no model configured)"}`,
       `store: ${resolve(cwd, config.store.directory)}`
     ],
     close: async () => {
