@@ -10,6 +10,7 @@ import { type InvestigationRunner, makeInvestigationRunner } from "../runtime/In
 import { buildChats, type Env, type Log, webhookAuthFromEnv } from "../runtime/buildChats.js";
 import { buildSpecialists, remember } from "../runtime/buildSpecialists.js";
 import { makeSnapshotCommand } from "../runtime/snapshotCommand.js";
+import { makePostmortemCommand } from "../runtime/postmortemCommand.js";
 import { modelFromSpec, modelSpecFor } from "../runtime/buildModel.js";
 import { makeIntakeHandler } from "../server/intakeHandler.js";
 
@@ -135,7 +136,10 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
         chats: ctx.get(TOKENS.Chats),
         dedup: ctx.get<DedupStoreShape>(TOKENS.Dedup),
         launch: options.dispatch ?? ctx.get<InvestigationRunner>(TOKENS.Runner).launch,
-        commands: { snapshot: makeSnapshotCommand(ctx.get<SpecialistsShape>(TOKENS.Specialists), Duration.seconds(config.defaults.agent_deadline_seconds)) },
+        commands: {
+          snapshot: makeSnapshotCommand(ctx.get<SpecialistsShape>(TOKENS.Specialists), Duration.seconds(config.defaults.agent_deadline_seconds)),
+          postmortem: makePostmortemCommand({ trace: ctx.get<TraceStoreShape>(TOKENS.Trace), memory })
+        },
         gate: { enabled: config.classifier.enabled, ...(classifierModel !== undefined ? { tier2: modelTier2(classifierModel) } : {}) },
         settings: {
           windowMinutes: config.investigation.window_minutes,
