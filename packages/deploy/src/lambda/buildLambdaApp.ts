@@ -1,10 +1,13 @@
 import { join, resolve } from "node:path";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { EmbeddedStore, makeDynamoDedupStore, makeEmbeddedDedupStore } from "@sre-on-call/adapters";
-import { type DedupStoreShape, makeIntake, type SpecialistsShape, type TelemetryShape } from "@sre-on-call/core";
-import { Duration, Effect, Fiber } from "effect";
+import { S3Client } from "@aws-sdk/client-s3";
+import { EmbeddedStore, makeAwsIncidentMemory, makeDynamoDedupStore, makeEmbeddedDedupStore } from "@sre-on-call/adapters";
+import { type DedupStoreShape, type IncidentMemoryShape, makeIntake, modelTier2, type SpecialistsShape, type TelemetryShape } from "@sre-on-call/core";
+import { Duration, Effect, Exit, Fiber } from "effect";
 import { routeFor } from "../composition/buildApp.js";
-import { buildSpecialists } from "../runtime/buildSpecialists.js";
+import { buildSpecialists, remember } from "../runtime/buildSpecialists.js";
+import { modelFromSpec, modelSpecFor } from "../runtime/buildModel.js";
+import { makeSnapshotCommand } from "../runtime/snapshotCommand.js";
 import { buildChats, type Env, envValue as set, type Log, StartupError, webhookAuthFromEnv as webhookAuth } from "../runtime/buildChats.js";
 import type { AppConfig } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
@@ -45,6 +48,27 @@ export interface LambdaApp {
   readonly describe: () => ReadonlyArray<string>;
   readonly close: () => Promise<void>;
 }
+
+/**
+ * Incident history on AWS: DynamoDB index (`SRE_INCIDENT_TABLE`) + S3 records (`SRE_INCIDENT_BUCKET`,
+ * SSE-KMS with `SRE_INCIDENT_KMS_KEY`). Without both, incident history is off on Lambda.
+ */
+const buildIncidentMemory = (env: Env): IncidentMemoryShape | undefined => {
+  const table = set(env, "SRE_INCIDENT_TABLE");
+  const bucket = set(env, "SRE_INCIDENT_BUCKET");
+  if (table === undefined || bucket === undefined) return undefined;
+  const region = set(env, "AWS_REGION");
+  const endpoint = set(env, "SRE_DYNAMODB_ENDPOINT");
+  const s3Endpoint = set(env, "SRE_S3_ENDPOINT");
+  const kmsKeyId = set(env, "SRE_INCIDENT_KMS_KEY");
+  return makeAwsIncidentMemory({
+    dynamo: makeDynamoClient({ ...(region !== undefined ? { region } : {}), ...(endpoint !== undefined ? { endpoint } : {}) }),
+    table,
+    s3: new S3Client({ ...(region !== undefined ? { region } : {}), ...(s3Endpoint !== undefined ? { endpoint: s3Endpoint, forcePathStyle: true } : {}) }),
+    bucket,
+    ...(kmsKeyId !== undefined ? { kmsKeyId } : {})
+  });
+};
 
 interface Dedup {
   readonly store: DedupStoreShape;
@@ -99,7 +123,9 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
   const lambdaClients: Array<LambdaClient> = [];
   try {
     const { chats, slack, discord } = await buildChats(config, env, log, consoleWrite);
-    const specialists: SpecialistsShape = await buildSpecialists({ config, cwd, log, chats, env });
+    const memory = buildIncidentMemory(env);
+    const specialists: SpecialistsShape = await buildSpecialists({ config, cwd, log, chats, env, ...(memory !== undefined ? { memory } : {}) });
+    const classifierModel = config.classifier.tier2 === "auto" ? modelFromSpec(modelSpecFor(config, env, "classifier"), env, "defaults.model (classifier)") : undefined;
     const telemetry = logTelemetry(log);
     const runner = makeInvestigationRunner({
       specialists,
@@ -114,6 +140,10 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
         if (event.type === "delivery_failed") log("error", "a report could not be delivered", { investigationId, kind: event.kind, error: event.error });
         else if (event.type === "report_posted") log("info", "report posted", { investigationId, kind: event.kind, messages: event.messages });
         else if (event.type === "cutoff") log("warn", "hard cutoff reached; interrupting agents", { investigationId, pending: event.pending });
+      },
+      // Every finished investigation is remembered for incident history (when the AWS memory is configured).
+      onDone: (alert, exit) => {
+        if (memory !== undefined && Exit.isSuccess(exit)) void Effect.runPromise(remember(memory, alert, exit.value.final, config, log));
       }
     });
     const inline = makeInlineHandOff({ run: runner.runToEnd, log });
@@ -137,7 +167,9 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
       dedup: dedup.store,
       launch: handOff.launch,
       telemetry,
-      gate: { enabled: config.classifier.enabled },
+      gate: { enabled: config.classifier.enabled, ...(classifierModel !== undefined ? { tier2: modelTier2(classifierModel) } : {}) },
+      // /postmortem needs the trace archive, which Lambda does not have yet (S3 + DynamoDB, a later slice).
+      commands: { snapshot: makeSnapshotCommand(specialists, Duration.seconds(config.defaults.agent_deadline_seconds)) },
       settings: {
         windowMinutes: config.investigation.window_minutes,
         deadlineMs: config.investigation.report_after_seconds * 1000,

@@ -62,8 +62,9 @@ export const makeInvestigationRunner = (options: InvestigationRunnerOptions) => 
       });
     });
 
-  /** Runs one investigation to its end (CLI). */
-  const runToEnd = (alert: AlertContext, chat: ChatPlatformShape) => program(alert, chat);
+  /** Runs one investigation to its end (CLI, the Lambda investigator); `onDone` sees its exit too. */
+  const runToEnd = (alert: AlertContext, chat: ChatPlatformShape) =>
+    program(alert, chat).pipe(Effect.onExit((exit) => Effect.sync(() => options.onDone?.(alert, exit))));
 
   /**
    * Waits for running investigations, up to `timeoutMs`, then interrupts what is left and
