@@ -1,3 +1,4 @@
 export * from "./buildReport.js";
 export * from "./rankHypotheses.js";
 export * from "./severityFromLabel.js";
+export * from "./synthesize.js";

@@ -50,7 +50,7 @@ describe("sre-on-call investigate", () => {
 
   it("takes a plain-text alert (file or --text) and writes --out", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sre-inv-"));
-    writeFileSync(join(dir, "alert.txt"), "payments api in namespace payments is returning 500s, pods not ready\n");
+    writeFileSync(join(dir, "alert.txt"), "[FIRING:1] payments api in namespace payments is returning 500s, pods not ready\n");
     const c = capture();
     expect(await runCli(["investigate", "--alert", join(dir, "alert.txt"), "--at", "2026-03-12T14:20:00Z", "--cluster-dump", DUMP, "--out", join(dir, "report.md")], c.io), c.err()).toBe(0);
     expect(readFileSync(join(dir, "report.md"), "utf8")).toMatch(/payments-db/);

@@ -5,6 +5,7 @@ import {
   type InvestigationOutcome,
   type ProgressEvent,
   renderReport,
+  synthesizeDeterministic,
   runInvestigation,
   Specialists,
   type SpecialistsShape,
@@ -41,6 +42,7 @@ export const makeInvestigationRunner = (options: InvestigationRunnerOptions) => 
   const program = (alert: AlertContext, chat: ChatPlatformShape) => {
     let effect = runInvestigation(alert, {
       render: (report, dialect) => renderReport(report, dialect),
+      synthesize: (request) => Effect.sync(() => synthesizeDeterministic(request)),
       reportAfter: Duration.seconds(options.settings.reportAfterSeconds),
       synthesisReserve: Duration.seconds(options.settings.synthesisReserveSeconds),
       hardCutoff: Duration.seconds(options.settings.hardCutoffSeconds),

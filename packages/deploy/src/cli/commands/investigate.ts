@@ -12,6 +12,7 @@ import {
   renderReport,
   runInvestigation,
   Specialists,
+  synthesizeDeterministic
 } from "@sre-on-call/core";
 import { Duration, Effect, Exit, Result } from "effect";
 import type { AppConfig } from "../../config/AppConfig.js";
@@ -193,7 +194,9 @@ export const investigateCommand: Command = {
         try {
           payload = JSON.parse(trimmed);
         } catch (error) {
-          throw new CommandFailed(`--alert ${alertFile}: looks like JSON but does not parse (${error instanceof Error ? error.message : String(error)})`, 2);
+          // "[FIRING:1] …" is a text alert that merely starts with a bracket; "{…" must be JSON.
+          if (trimmed.startsWith("{")) throw new CommandFailed(`--alert ${alertFile}: looks like JSON but does not parse (${error instanceof Error ? error.message : String(error)})`, 2);
+          payload = undefined;
         }
       }
       if (payload === undefined) {
@@ -218,6 +221,7 @@ export const investigateCommand: Command = {
       const exit = await Effect.runPromiseExit(
         runInvestigation(alert, {
           render: (report, dialect) => renderReport(report, dialect),
+          synthesize: (request) => Effect.sync(() => synthesizeDeterministic(request)),
           reportAfter: Duration.seconds(reportAfter),
           synthesisReserve: Duration.seconds(Math.min(config?.investigation.synthesis_reserve_seconds ?? 5, reportAfter / 2)),
           hardCutoff: Duration.seconds(reportAfter),
