@@ -9,7 +9,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EmbeddedStore, ensureDedupTable, makeDynamoDedupStore, makeEmbeddedDedupStore } from "@sre-on-call/adapters";
 import { MOTO_SKIP_REASON, motoAvailable, motoClientConfig, startMotoServer } from "@sre-on-call/adapters/testing/motoServer";
 import { type AlertContext, type DedupStoreShape, type IntakeEvent, makeIntake, parseAlertmanagerWebhook } from "@sre-on-call/core";
-import { makeInMemoryChat } from "@sre-on-call/core/testing";
+import { makeCapturingTelemetry, makeInMemoryChat } from "@sre-on-call/core/testing";
 import { Effect, Result } from "effect";
 import { describe, expect, it } from "vitest";
 
@@ -39,7 +39,9 @@ const group = {
 const race = async (dedup: DedupStoreShape) => {
   const chat = makeInMemoryChat({ platform: "slack" });
   const launched: Array<AlertContext> = [];
+  const logs = makeCapturingTelemetry();
   const intake = makeIntake({
+    telemetry: logs.telemetry,
     chats: { slack: chat.chat },
     dedup,
     launch: (alert) => Effect.sync(() => void launched.push(alert)),
@@ -49,10 +51,12 @@ const race = async (dedup: DedupStoreShape) => {
   const parsed = parseAlertmanagerWebhook(group, { now: Date.now() });
   if (Result.isFailure(parsed)) throw parsed.failure;
   const webhooks = await Promise.all(Array.from({ length: 50 }, () => Effect.runPromise(intake.handleAlerts(parsed.success.alerts))));
-  return { launched, mentions, webhooks: webhooks.flat(), posted: chat.log().filter((l) => l.kind === "top").length };
+  return { launched, mentions, webhooks: webhooks.flat(), posted: chat.log().filter((l) => l.kind === "top").length, logs: logs.records().filter((r) => r["level"] !== "info") };
 };
 
 const check = (r: Awaited<ReturnType<typeof race>>) => {
+  // A store error would fail open (a second investigation): none may happen here.
+  expect(r.logs, JSON.stringify(r.logs)).toEqual([]);
   expect(r.mentions.filter((o) => o._tag === "Investigating")).toHaveLength(1);
   expect(r.mentions.filter((o) => o._tag === "Duplicate")).toHaveLength(49);
   expect(r.webhooks.filter((o) => o._tag === "Investigating")).toHaveLength(1);

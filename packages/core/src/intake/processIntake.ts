@@ -1,4 +1,4 @@
-import { Effect } from "effect";
+import { Effect, Schedule } from "effect";
 import { classifyMessage, type GateOptions } from "../classify/gate.js";
 import type { Verdict } from "../classify/Verdict.js";
 import type { AlertContext } from "../model/AlertContext.js";
@@ -125,8 +125,13 @@ export const makeIntake = (deps: IntakeDeps) => {
     deps.telemetry?.log(level, message, fields) ?? Effect.void;
 
   /** Claims a key; a store failure counts as claimed (fail-open) and is logged. */
+  /**
+   * Claims a key. A failing store is retried briefly (throttling, a busy table); if it still
+   * fails, the claim counts as won (fail-open): a duplicate investigation beats a lost page.
+   */
   const claim = (key: string, value: string) =>
     deps.dedup.putIfAbsent(key, value, ttl).pipe(
+      Effect.retry({ times: 3, schedule: Schedule.exponential("20 millis") }),
       Effect.catch((e) => log("warn", "dedup store unavailable; continuing without de-duplication", { key, error: errorText(e) }).pipe(Effect.as({ claimed: true as const })))
     );
 
