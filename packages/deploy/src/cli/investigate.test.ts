@@ -72,7 +72,7 @@ describe("sre-on-call investigate", () => {
     const c = capture();
     expect(await runCli(["investigate", "--alert", ALERT, "--cluster-dump", DUMP, "--prometheus", "http://127.0.0.1:9", "--format", "json", "-q"], c.io), c.err()).toBe(0);
     const r = JSON.parse(c.out()) as { agents: Array<{ agent: string; state: string }>; hypotheses: Array<{ title: string }> };
-    expect(r.agents.map((a) => a.agent)).toEqual(["eks", "prometheus", "cloudwatch-logs"]);
+    expect(r.agents.map((a) => a.agent)).toEqual(["eks", "prometheus", "cloudwatch-logs", "incident-history"]);
     expect(r.agents[1]!.state).not.toBe("ok");
     expect(r.hypotheses[0]!.title).toMatch(/volume .* is full/);
   });

@@ -161,7 +161,7 @@ export const eksSourceSpec = (config: AppConfig, cwd: string): ClusterSourceSpec
 
 export type Built = { readonly specialist: Specialist } | { readonly disabled: string };
 
-const chatHistory = (id: "slack-history" | "discord-history", deps: SpecialistDeps): Built => {
+export const buildChatHistory = (id: "slack-history" | "discord-history", deps: SpecialistDeps): Built => {
   const platform = id === "slack-history" ? "slack" : "discord";
   const chat = deps.chats[platform];
   if (chat === undefined) return { disabled: `${platform} is not connected (set the ${platform === "slack" ? "SLACK_*" : "DISCORD_*"} environment variables)` };
@@ -191,7 +191,7 @@ const build = async (id: SpecialistId, deps: SpecialistDeps): Promise<Built | un
       return buildCloudWatchLogs(deps);
     case "slack-history":
     case "discord-history":
-      return agent === undefined ? undefined : chatHistory(id, deps);
+      return agent === undefined ? undefined : buildChatHistory(id, deps);
     case "incident-history":
       // On by default: it needs nothing but the store every deployment has.
       return deps.memory === undefined ? { disabled: "no incident store" } : { specialist: makeIncidentHistorySpecialist({ memory: deps.memory }) };

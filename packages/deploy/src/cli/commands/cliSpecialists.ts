@@ -1,11 +1,13 @@
 import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
-import { type ClusterSourceSpec, makeEksSpecialist, openClusterSource } from "@sre-on-call/agents";
-import type { Specialist, SpecialistsShape } from "@sre-on-call/core";
+import { join, resolve } from "node:path";
+import { EmbeddedStore, makeEmbeddedIncidentMemory } from "@sre-on-call/adapters";
+import { type ClusterSourceSpec, makeEksSpecialist, makeIncidentHistorySpecialist, openClusterSource } from "@sre-on-call/agents";
+import type { IncidentMemoryShape, Specialist, SpecialistsShape } from "@sre-on-call/core";
 import { Effect, Exit, Result } from "effect";
 import type { AppConfig } from "../../config/AppConfig.js";
 import { decodeConfig } from "../../config/loadConfig.js";
-import { buildCloudWatchLogs, buildPrometheus } from "../../runtime/buildSpecialists.js";
+import { buildChats } from "../../runtime/buildChats.js";
+import { buildChatHistory, buildCloudWatchLogs, buildPrometheus } from "../../runtime/buildSpecialists.js";
 import { type CliIo, CommandFailed, UsageError } from "../CliIo.js";
 
 /** The data-source flags `investigate` and `snapshot` share (node:util parseArgs options). */
@@ -68,13 +70,24 @@ const sourceFromConfig = (config: AppConfig | undefined, cwd: string): ClusterSo
 };
 
 
-/** The specialists a CLI run uses: flags first, then config.yaml. Unusable inputs exit 2. */
+export interface CliSpecialists extends SpecialistsShape {
+  /** The incident memory when the store could be opened (CLI investigations are remembered too). */
+  readonly memory?: IncidentMemoryShape;
+  /** Releases what the run opened (the store's lock). */
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * The specialists a CLI run uses: flags first, then config.yaml; channel history when the chat
+ * platform's token is in the environment; incident history from the embedded store when no
+ * server holds it. Unusable inputs exit 2.
+ */
 export const cliSpecialists = async (
   values: Readonly<Record<string, unknown>>,
   config: AppConfig | undefined,
   io: CliIo,
   progress: (line: string) => void
-): Promise<SpecialistsShape> => {
+): Promise<CliSpecialists> => {
   const enabled: Array<Specialist> = [];
   const disabled: Array<string> = [];
   const spec = sourceFromFlags(values, io.cwd) ?? sourceFromConfig(config, io.cwd);
@@ -109,5 +122,44 @@ export const cliSpecialists = async (
     if ("specialist" in built) enabled.push(built.specialist);
     else disabled.push(id);
   }
-  return { enabled, disabled };
+
+  const cfg = config ?? emptyConfig;
+  const silent = () => undefined;
+  if (cfg.agents["slack-history"] !== undefined || cfg.agents["discord-history"] !== undefined) {
+    let chats;
+    try {
+      chats = (await buildChats(cfg, io.env, silent, silent)).chats;
+    } catch (error) {
+      throw new CommandFailed(error instanceof Error ? error.message : String(error), 2);
+    }
+    for (const id of ["slack-history", "discord-history"] as const) {
+      if (cfg.agents[id] === undefined || cfg.agents[id]?.enabled === false) continue;
+      let built;
+      try {
+        built = buildChatHistory(id, { config: cfg, cwd: io.cwd, log: silent, chats });
+      } catch (error) {
+        throw new CommandFailed(error instanceof Error ? error.message : String(error), 2);
+      }
+      if ("specialist" in built) enabled.push(built.specialist);
+      else {
+        progress(`${id}: ${built.disabled}`);
+        disabled.push(id);
+      }
+    }
+  }
+
+  let store: EmbeddedStore | undefined;
+  let memory: IncidentMemoryShape | undefined;
+  if (cfg.agents["incident-history"]?.enabled !== false) {
+    const directory = join(resolve(io.cwd, cfg.store.directory), "store");
+    try {
+      store = await EmbeddedStore.open({ directory });
+      memory = makeEmbeddedIncidentMemory(store);
+      enabled.push(makeIncidentHistorySpecialist({ memory }));
+    } catch (error) {
+      progress(`incident-history: the store in ${directory} is not available (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+      disabled.push("incident-history");
+    }
+  }
+  return { enabled, disabled, ...(memory !== undefined ? { memory } : {}), close: async () => void (await store?.close()) };
 };

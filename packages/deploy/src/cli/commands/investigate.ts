@@ -17,7 +17,8 @@ import {
 import { Duration, Effect, Exit, Result } from "effect";
 import type { AppConfig } from "../../config/AppConfig.js";
 import { loadConfigFile } from "../../config/loadConfig.js";
-import { cliSpecialists, SOURCE_HELP, SOURCE_OPTIONS } from "./cliSpecialists.js";
+import { remember } from "../../runtime/buildSpecialists.js";
+import { cliSpecialists, emptyConfig, SOURCE_HELP, SOURCE_OPTIONS } from "./cliSpecialists.js";
 import { type CliIo, type Command, CommandFailed, UsageError } from "../CliIo.js";
 import { parseOptions } from "../parseOptions.js";
 
@@ -214,36 +215,42 @@ export const investigateCommand: Command = {
     // Specialists.
     const specialists = await cliSpecialists(values, config, io, progress);
 
-    const chat = makeConsoleChat({ write: () => undefined });
-    const outputs: Array<string> = [];
-    for (const alert of alerts) {
-      progress(`investigating ${alert.investigationId}: ${alert.alertText.split("\n")[0]}`);
-      const exit = await Effect.runPromiseExit(
-        runInvestigation(alert, {
-          render: (report, dialect) => renderReport(report, dialect),
-          synthesize: (request) => Effect.sync(() => synthesizeDeterministic(request)),
-          reportAfter: Duration.seconds(reportAfter),
-          synthesisReserve: Duration.seconds(Math.min(config?.investigation.synthesis_reserve_seconds ?? 5, reportAfter / 2)),
-          hardCutoff: Duration.seconds(reportAfter),
-          announce: false,
-          onEvent: (e) => Effect.sync(() => {
-            const line = progressLine(e);
-            if (line !== undefined) progress(line);
-          })
-        }).pipe(Effect.provideService(ChatPlatform, chat), Effect.provideService(Specialists, specialists))
-      );
-      if (Exit.isFailure(exit)) throw new CommandFailed(`investigation ${alert.investigationId} failed: ${String(exit.cause).split("\n")[0]}`);
-      outputs.push(renderFor(exit.value.final, format));
-    }
-    const out = str(values["out"]);
-    if (out === undefined) io.stdout(outputs.join(format === "markdown" || format === "discord" ? "\n---\n\n" : ""));
-    else {
-      try {
-        await writeFile(resolve(io.cwd, out), outputs.join(format === "markdown" || format === "discord" ? "\n---\n\n" : ""));
-      } catch (error) {
-        throw new CommandFailed(`--out ${out}: cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 2);
+    try {
+      const chat = makeConsoleChat({ write: () => undefined });
+      const outputs: Array<string> = [];
+      for (const alert of alerts) {
+        progress(`investigating ${alert.investigationId}: ${alert.alertText.split("\n")[0]}`);
+        const exit = await Effect.runPromiseExit(
+          runInvestigation(alert, {
+            render: (report, dialect) => renderReport(report, dialect),
+            synthesize: (request) => Effect.sync(() => synthesizeDeterministic(request)),
+            reportAfter: Duration.seconds(reportAfter),
+            synthesisReserve: Duration.seconds(Math.min(config?.investigation.synthesis_reserve_seconds ?? 5, reportAfter / 2)),
+            hardCutoff: Duration.seconds(reportAfter),
+            announce: false,
+            onEvent: (e) => Effect.sync(() => {
+              const line = progressLine(e);
+              if (line !== undefined) progress(line);
+            })
+          }).pipe(Effect.provideService(ChatPlatform, chat), Effect.provideService(Specialists, specialists))
+        );
+        if (Exit.isFailure(exit)) throw new CommandFailed(`investigation ${alert.investigationId} failed: ${String(exit.cause).split("\n")[0]}`);
+        outputs.push(renderFor(exit.value.final, format));
+        // Remembered like the server's investigations, so the next similar alert finds this one.
+        if (specialists.memory !== undefined) await Effect.runPromise(remember(specialists.memory, alert, exit.value.final, config ?? emptyConfig, () => undefined));
       }
-      progress(`report written to ${out}`);
+      const out = str(values["out"]);
+      if (out === undefined) io.stdout(outputs.join(format === "markdown" || format === "discord" ? "\n---\n\n" : ""));
+      else {
+        try {
+          await writeFile(resolve(io.cwd, out), outputs.join(format === "markdown" || format === "discord" ? "\n---\n\n" : ""));
+        } catch (error) {
+          throw new CommandFailed(`--out ${out}: cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 2);
+        }
+        progress(`report written to ${out}`);
+      }
+    } finally {
+      await specialists.close();
     }
     return 0;
   }

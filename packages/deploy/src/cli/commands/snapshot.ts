@@ -54,7 +54,7 @@ export const snapshotCommand: Command = {
     };
     const specialists = await cliSpecialists(values, config, io, progress);
     progress(`asking ${specialists.enabled.map((s) => s.id).join(", ") || "no agents"}…`);
-    const snapshot = await Effect.runPromise(takeSnapshot(specialists, { snapshotId: `snap-${Date.now().toString(36)}`, deadline: Duration.seconds(deadline) }));
+    const snapshot = await Effect.runPromise(takeSnapshot(specialists, { snapshotId: `snap-${Date.now().toString(36)}`, deadline: Duration.seconds(deadline) })).finally(() => specialists.close());
     const dialect = format === "markdown" ? "markdown" : format;
     const chunks = renderSnapshot(snapshot, dialect);
     io.stdout(format === "slack" ? `${JSON.stringify(chunks.map((c) => ({ text: c.text, blocks: c.blocks ?? [] })), null, 2)}\n` : `${chunks.map((c) => c.text).join("\n")}\n`);
