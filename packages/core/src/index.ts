@@ -9,3 +9,4 @@ export * from "./classify/index.js";
 export * from "./parse/index.js";
 export * from "./render/index.js";
 export * from "./pricing/index.js";
+export * from "./redact/index.js";

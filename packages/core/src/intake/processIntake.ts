@@ -4,6 +4,7 @@ import type { Verdict } from "../classify/Verdict.js";
 import type { AlertContext } from "../model/AlertContext.js";
 import type { CommandRequest } from "../model/CommandRequest.js";
 import { normalizeChatText } from "../parse/normalizeChatText.js";
+import { redactSecrets } from "../redact/redactSecrets.js";
 import { investigationIdFor } from "../parse/investigationIdFor.js";
 import { parseChatAlert } from "../parse/parseChatAlert.js";
 import type { ChatMessage, ChatPlatformShape, ThreadRef } from "../ports/ChatPlatform.js";
@@ -334,7 +335,7 @@ export const makeIntake = (deps: IntakeDeps) => {
     const lines = [`🚨 ${/^\[FIRING/i.test(first) ? "" : "[FIRING] "}${first}${first.includes(`(${alert.entities.severity ?? ""})`) ? "" : sev}`];
     if (alert.generatorUrl !== undefined) lines.push(`Source: ${alert.generatorUrl}`);
     lines.push(`Investigation ${alert.investigationId} starting; the report follows in this thread.`);
-    return lines.join("\n");
+    return redactSecrets(lines.join("\n"));
   };
 
   /**

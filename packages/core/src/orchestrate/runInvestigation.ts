@@ -8,6 +8,7 @@ import { type Specialist, Specialists } from "../ports/Specialist.js";
 import { Telemetry } from "../ports/Telemetry.js";
 import { TraceStore, type TraceEventType } from "../ports/TraceStore.js";
 import { type AgentOutcome, buildReport, type Synthesis } from "../report/buildReport.js";
+import { redactSecrets } from "../redact/redactSecrets.js";
 import { renderFailureNotice } from "../render/renderReport.js";
 import { rankHypotheses } from "../report/rankHypotheses.js";
 
@@ -305,6 +306,6 @@ export const runInvestigation = (
 /** The failure notice goes through the renderer, so a defect message is escaped like any untrusted text. */
 const postFailureNotice = (chat: ChatPlatformShape, alert: AlertContext, reason: string) =>
   Effect.suspend(() => {
-    const [first] = renderFailureNotice({ investigationId: alert.investigationId, reason }, chat.dialect);
+    const [first] = renderFailureNotice({ investigationId: alert.investigationId, reason: redactSecrets(reason) }, chat.dialect);
     return chat.postNotice({ channelId: alert.channelId, threadId: alert.messageId }, first?.text ?? `Investigation ${alert.investigationId} failed.`);
   }).pipe(Effect.catch(() => Effect.void));

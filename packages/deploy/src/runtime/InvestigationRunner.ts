@@ -4,6 +4,7 @@ import {
   type ChatPlatformShape,
   type InvestigationOutcome,
   type ProgressEvent,
+  redactDeep,
   renderReport,
   synthesizeDeterministic,
   runInvestigation,
@@ -41,7 +42,8 @@ export const makeInvestigationRunner = (options: InvestigationRunnerOptions) => 
 
   const program = (alert: AlertContext, chat: ChatPlatformShape) => {
     let effect = runInvestigation(alert, {
-      render: (report, dialect) => renderReport(report, dialect),
+      // Secrets in evidence (log lines, annotations, chat) never reach a chat message.
+      render: (report, dialect) => renderReport(redactDeep(report), dialect),
       synthesize: (request) => Effect.sync(() => synthesizeDeterministic(request)),
       reportAfter: Duration.seconds(options.settings.reportAfterSeconds),
       synthesisReserve: Duration.seconds(options.settings.synthesisReserveSeconds),

@@ -1,5 +1,5 @@
 import { makeBedrockModel, makeOpenAiCompatibleModel } from "@sre-on-call/adapters";
-import type { ModelPortShape } from "@sre-on-call/core";
+import { type ModelPortShape, redactingModel } from "@sre-on-call/core";
 import type { AppConfig } from "../config/AppConfig.js";
 import { type Env, envValue, StartupError } from "./buildChats.js";
 
@@ -17,7 +17,7 @@ export const modelSpecFor = (config: AppConfig, env: Env, callSite: CallSite): s
 };
 
 /**
- * A model adapter for a spec. Bedrock: region from AWS_REGION (default us-east-1), credentials
+ * A model adapter for a spec, redacting every prompt before it leaves. Bedrock: region from AWS_REGION (default us-east-1), credentials
  * from the default AWS chain, SRE_BEDROCK_ENDPOINT for another endpoint. OpenAI-compatible:
  * OPENAI_BASE_URL (default https://api.openai.com/v1) and OPENAI_API_KEY (optional for local
  * servers). A spec that names no known provider is a startup error naming the key.
@@ -31,11 +31,11 @@ export const modelFromSpec = (spec: string, env: Env, key = "defaults.model"): M
   switch (provider) {
     case "bedrock": {
       const endpoint = envValue(env, "SRE_BEDROCK_ENDPOINT");
-      return makeBedrockModel({ region: envValue(env, "AWS_REGION") ?? "us-east-1", defaultModelId: id, ...(endpoint !== undefined ? { endpoint } : {}) });
+      return redactingModel(makeBedrockModel({ region: envValue(env, "AWS_REGION") ?? "us-east-1", defaultModelId: id, ...(endpoint !== undefined ? { endpoint } : {}) }));
     }
     case "openai": {
       const apiKey = envValue(env, "OPENAI_API_KEY");
-      return makeOpenAiCompatibleModel({ baseUrl: envValue(env, "OPENAI_BASE_URL") ?? "https://api.openai.com/v1", defaultModelId: id, ...(apiKey !== undefined ? { apiKey } : {}) });
+      return redactingModel(makeOpenAiCompatibleModel({ baseUrl: envValue(env, "OPENAI_BASE_URL") ?? "https://api.openai.com/v1", defaultModelId: id, ...(apiKey !== undefined ? { apiKey } : {}) }));
     }
     default:
       throw new StartupError(`${key}: unknown model provider "${provider}"; write bedrock:<model id>, openai:<model id> or none.`);

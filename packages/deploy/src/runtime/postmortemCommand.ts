@@ -7,6 +7,7 @@ import {
   escapeMarkdown,
   escapeSlack,
   formatUtc,
+  redactSecrets,
   type IncidentMemoryShape,
   type InvestigationReport,
   splitText,
@@ -114,7 +115,7 @@ export const makePostmortemCommand = (options: PostmortemOptions): CommandHandle
     const confirmed = confirmedCause(request.text);
     const top = report.hypotheses[0];
     const cause = confirmed !== undefined ? { text: confirmed, confirmed: true } : top !== undefined ? { text: top.title, confirmed: false } : undefined;
-    const draft = postmortemDraft(report, trace, thread, cause, chat.dialect);
+    const draft = redactSecrets(postmortemDraft(report, trace, thread, cause, chat.dialect));
     const posted = yield* Effect.forEach(splitText(draft, limitFor(chat.dialect)), (text) => chat.postInThread({ channelId: request.channelId, threadId }, { text }), { concurrency: 1 }).pipe(
       Effect.as(true),
       Effect.catch(() => Effect.succeed(false))

@@ -1,4 +1,4 @@
-import { type CommandHandler, renderSnapshot, type SpecialistsShape, takeSnapshot } from "@sre-on-call/core";
+import { type CommandHandler, redactDeep, renderSnapshot, type SpecialistsShape, takeSnapshot } from "@sre-on-call/core";
 import { Duration, Effect } from "effect";
 
 /**
@@ -8,7 +8,7 @@ import { Duration, Effect } from "effect";
 export const makeSnapshotCommand = (specialists: SpecialistsShape, deadline: Duration.Input = Duration.seconds(20)): CommandHandler => (request, chat) =>
   takeSnapshot(specialists, { snapshotId: `snap-${request.requestedAt.toString(36)}`, deadline }).pipe(
     Effect.flatMap((snapshot) =>
-      Effect.forEach(renderSnapshot(snapshot, chat.dialect), (message) => chat.postMessage(request.channelId, message), { concurrency: 1 }).pipe(
+      Effect.forEach(renderSnapshot(redactDeep(snapshot), chat.dialect), (message) => chat.postMessage(request.channelId, message), { concurrency: 1 }).pipe(
         Effect.as(`Snapshot posted: overall ${snapshot.health}, ${snapshot.sections.length} agent(s).`),
         Effect.catch((e) => Effect.succeed(`The snapshot was taken (overall ${snapshot.health}) but could not be posted here: ${e.reason}`))
       )

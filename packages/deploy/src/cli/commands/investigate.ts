@@ -9,6 +9,7 @@ import {
   parseAlertPayload,
   parseChatAlert,
   type ProgressEvent,
+  redactDeep,
   renderReport,
   runInvestigation,
   Specialists,
@@ -222,7 +223,7 @@ export const investigateCommand: Command = {
         progress(`investigating ${alert.investigationId}: ${alert.alertText.split("\n")[0]}`);
         const exit = await Effect.runPromiseExit(
           runInvestigation(alert, {
-            render: (report, dialect) => renderReport(report, dialect),
+            render: (report, dialect) => renderReport(redactDeep(report), dialect),
             synthesize: (request) => Effect.sync(() => synthesizeDeterministic(request)),
             reportAfter: Duration.seconds(reportAfter),
             synthesisReserve: Duration.seconds(Math.min(config?.investigation.synthesis_reserve_seconds ?? 5, reportAfter / 2)),
@@ -235,7 +236,7 @@ export const investigateCommand: Command = {
           }).pipe(Effect.provideService(ChatPlatform, chat), Effect.provideService(Specialists, specialists))
         );
         if (Exit.isFailure(exit)) throw new CommandFailed(`investigation ${alert.investigationId} failed: ${String(exit.cause).split("\n")[0]}`);
-        outputs.push(renderFor(exit.value.final, format));
+        outputs.push(renderFor(redactDeep(exit.value.final), format));
         // Remembered like the server's investigations, so the next similar alert finds this one.
         if (specialists.memory !== undefined) await Effect.runPromise(remember(specialists.memory, alert, exit.value.final, config ?? emptyConfig, () => undefined));
       }

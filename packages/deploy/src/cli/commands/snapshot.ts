@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { renderSnapshot, takeSnapshot } from "@sre-on-call/core";
+import { redactDeep, renderSnapshot, takeSnapshot } from "@sre-on-call/core";
 import { Duration, Effect, Result } from "effect";
 import type { AppConfig } from "../../config/AppConfig.js";
 import { loadConfigFile } from "../../config/loadConfig.js";
@@ -56,7 +56,7 @@ export const snapshotCommand: Command = {
     progress(`asking ${specialists.enabled.map((s) => s.id).join(", ") || "no agents"}…`);
     const snapshot = await Effect.runPromise(takeSnapshot(specialists, { snapshotId: `snap-${Date.now().toString(36)}`, deadline: Duration.seconds(deadline) })).finally(() => specialists.close());
     const dialect = format === "markdown" ? "markdown" : format;
-    const chunks = renderSnapshot(snapshot, dialect);
+    const chunks = renderSnapshot(redactDeep(snapshot), dialect);
     io.stdout(format === "slack" ? `${JSON.stringify(chunks.map((c) => ({ text: c.text, blocks: c.blocks ?? [] })), null, 2)}\n` : `${chunks.map((c) => c.text).join("\n")}\n`);
     return 0;
   }

@@ -1,0 +1,2 @@
+export * from "./redactSecrets.js";
+export * from "./redactingModel.js";
