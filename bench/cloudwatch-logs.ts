@@ -16,22 +16,17 @@ import { motoAvailable, motoClientConfig, startMotoServer } from "../packages/ag
 import { seedLogGroup } from "../packages/agents/src/cloudwatch-logs/testing/seedCloudWatchLogs.js";
 import { paymentsOutageLines } from "../packages/agents/src/cloudwatch-logs/testing/syntheticLogs.js";
 import { makeAlert } from "../packages/agents/src/eks/testing/makeAlert.js";
+import { describeTimes, median, timeRuns } from "./support/timing.js";
 
 const RUNS = 5;
-const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const fmt = (n: number) => n.toLocaleString("en-US");
 
 const timeInvestigation = async (label: string, specialist: Specialist, at: number) => {
   const alert = makeAlert({ labels: { alertname: "PaymentsApiErrors", namespace: "payments", deployment: "api", cluster: "prod" }, at });
-  const samples: Array<number> = [];
-  let last: AgentResult | undefined;
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    last = await Effect.runPromise(specialist.investigate(alert, { deadline: Date.now() + 60_000 }));
-    samples.push(performance.now() - started);
-  }
+  const t = await timeRuns(RUNS, () => Effect.runPromise(specialist.investigate(alert, { deadline: Date.now() + 60_000 })));
+  const last: AgentResult | undefined = t.last;
   const extra = (last?.metadata.extra ?? {}) as { lines?: number; matched?: number; patterns?: number; method?: string };
-  console.log(`${label}: median ${median(samples).toFixed(1)} ms, min ${Math.min(...samples).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms over ${RUNS} runs (${extra.method ?? "?"})`);
+  console.log(`${label}: ${describeTimes(t)} (${extra.method ?? "?"})`);
   console.log(`  ${fmt(extra.lines ?? 0)} error lines → ${fmt(extra.patterns ?? 0)} patterns → ${last?.findings.length ?? 0} findings, ${last?.hypotheses.length ?? 0} hypothesis; top: ${last?.hypotheses[0]?.title ?? "(none)"}`);
 };
 

@@ -14,24 +14,17 @@ import { ClusterFixture } from "../packages/agents/src/eks/testing/ClusterFixtur
 import { makeDeployment, makeEvent, makeNode, makePod, makeReplicaSet, makeService, terminated, waiting } from "../packages/agents/src/eks/testing/kubeBuilders.js";
 import { makeAlert } from "../packages/agents/src/eks/testing/makeAlert.js";
 import { writeClusterDump } from "../packages/agents/src/eks/testing/writeClusterDump.js";
+import { describeTimes, timeRuns } from "./support/timing.js";
 
 const RUNS = 5;
 const T = Date.parse("2026-03-12T14:20:00Z");
 
-const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 const time = async (label: string, directory: string, labels: Record<string, string>, at: number) => {
   const alert = makeAlert({ labels, at });
-  const samples: Array<number> = [];
-  let top = "";
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    const result = await Effect.runPromise(analyzeClusterDump(directory, alert));
-    samples.push(performance.now() - started);
-    top = result.hypotheses[0]?.title ?? "(no hypothesis)";
-  }
-  console.log(`${label}: median ${median(samples).toFixed(1)} ms, min ${Math.min(...samples).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms over ${RUNS} runs`);
-  console.log(`  top hypothesis: ${top}`);
+  const t = await timeRuns(RUNS, () => Effect.runPromise(analyzeClusterDump(directory, alert)));
+  console.log(`${label}: ${describeTimes(t)}`);
+  console.log(`  top hypothesis: ${t.last.hypotheses[0]?.title ?? "(no hypothesis)"}`);
 };
 
 /** 5,000 pods: 250 deployments of 20 pods in one namespace (the worst case: the whole namespace is read), one of them crash-looping. */

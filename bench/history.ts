@@ -19,6 +19,7 @@ import { makeIncidentHistorySpecialist } from "@sre-on-call/agents/incident-hist
 import type { AgentResult, AlertContext, IncidentRecord, Specialist } from "@sre-on-call/core";
 import { makeInMemoryChat, makeScriptedModel } from "@sre-on-call/core/testing";
 import { Effect } from "effect";
+import { median, timeRuns } from "./support/timing.js";
 
 const RUNS = 7;
 const MIN = 60_000;
@@ -26,7 +27,6 @@ const T0 = Date.UTC(2024, 4, 14, 14, 20, 0);
 const PER_CHANNEL = 1_000;
 const CHATTER = ["lunch at 12?", "anyone up for coffee", "thanks for the review!", "the standup moved to 10:30", "PTO tomorrow", "merged the docs PR", "can someone look at my PR", "nice weekend everyone"];
 
-const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 const alertFor = (source: AlertContext["source"], channelId: string, messageId: string): AlertContext => ({
   investigationId: `bench-${source}`,
@@ -45,13 +45,9 @@ const alertFor = (source: AlertContext["source"], channelId: string, messageId: 
 });
 
 const time = async (label: string, specialist: Specialist, alert: AlertContext) => {
-  const samples: Array<number> = [];
-  let last: AgentResult | undefined;
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    last = await Effect.runPromise(specialist.investigate(alert, { deadline: Date.now() + 60_000 }));
-    samples.push(performance.now() - started);
-  }
+  const t = await timeRuns(RUNS, () => Effect.runPromise(specialist.investigate(alert, { deadline: Date.now() + 60_000 })));
+  const samples = t.samples;
+  const last: AgentResult | undefined = t.last;
   const read = last?.metadata.extra?.["messagesRead"];
   console.log(
     `${label}: median ${median(samples).toFixed(1)} ms, min ${Math.min(...samples).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms over ${RUNS} runs` +

@@ -24,12 +24,12 @@ import {
   type ScenarioExpectation,
   scoreScenario
 } from "../packages/agents/src/eks/testing/writeScenarios.js";
+import { median } from "./support/timing.js";
 
 const RUNS = Math.max(1, Number(process.env["BENCH_RUNS"] ?? 5) || 5);
 const TARGET_MS = 1_000;
 const ROOT = fileURLToPath(new URL("../examples/scenarios/", import.meta.url));
 
-const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
 
 /** One investigation end to end from the scenario directory: alert and expectation read, dump read, analysed, orchestrated, rendered. */

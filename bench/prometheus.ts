@@ -10,10 +10,10 @@ import { Effect } from "effect";
 import { makePrometheusSpecialist } from "../packages/agents/src/prometheus/PrometheusSpecialist.js";
 import { prometheusAvailable, PROMETHEUS_SKIP_REASON, startPrometheus } from "../packages/agents/src/prometheus/testing/PrometheusServer.js";
 import { ALERTS, NOW, scenarioSeries } from "../packages/agents/src/prometheus/testing/scenarios.js";
+import { describeTimes, median, timeRuns } from "./support/timing.js";
 
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 10);
 const verbose = process.env["BENCH_VERBOSE"] !== undefined;
-const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 const main = async () => {
   if (!prometheusAvailable()) {
@@ -28,17 +28,11 @@ const main = async () => {
     const specialist = makePrometheusSpecialist({ url: server.url, now: () => NOW });
     for (const [name, make] of Object.entries(ALERTS)) {
       const alert = make();
-      const samples: Array<number> = [];
-      let last: Awaited<ReturnType<typeof run>> | undefined;
-      const run = () => Effect.runPromise(specialist.investigate(alert, { deadline: Date.now() + 30_000 }));
-      for (let i = 0; i < RUNS; i++) {
-        const t0 = performance.now();
-        last = await run();
-        samples.push(performance.now() - t0);
-      }
-      const extra = last?.metadata.extra as { queries?: { planned: number } } | undefined;
+      const t = await timeRuns(RUNS, () => Effect.runPromise(specialist.investigate(alert, { deadline: Date.now() + 30_000 })));
+      const last = t.last;
+      const extra = last.metadata.extra as { queries?: { planned: number } } | undefined;
       console.log(
-        `${name}: median ${median(samples).toFixed(1)} ms, min ${Math.min(...samples).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms over ${RUNS} runs; ${extra?.queries?.planned ?? 0} range queries, ${last?.findings.length ?? 0} findings, ${last?.hypotheses.length ?? 0} hypotheses`
+        `${name}: ${describeTimes(t)}; ${extra?.queries?.planned ?? 0} range queries, ${last?.findings.length ?? 0} findings, ${last?.hypotheses.length ?? 0} hypotheses`
       );
       console.log(`  summary: ${last?.summary ?? ""}`);
       if (verbose) {
