@@ -10,3 +10,4 @@ export * from "./parse/index.js";
 export * from "./render/index.js";
 export * from "./pricing/index.js";
 export * from "./redact/index.js";
+export * from "./agent/index.js";
