@@ -102,6 +102,17 @@ export const AppConfig = Schema.Struct({
     {}
   ),
   store: withDefault(Schema.Struct({ directory: withDefault(Schema.String, ".sre-on-call") }), {}),
+  /** Extra secret patterns (JavaScript regular expressions) redacted, besides the built-in ones, before text reaches a model or a chat message. */
+  redaction: withDefault(Schema.Struct({ patterns: withDefault(Schema.Array(Schema.String), []) }), {}),
+  telemetry: withDefault(
+    Schema.Struct({
+      log_level: withDefault(Schema.Literals(["debug", "info", "warn", "error"]), "info"),
+      /** OTLP/HTTP traces endpoint (e.g. http://localhost:4318/v1/traces); off when unset. OTEL_EXPORTER_OTLP_ENDPOINT also enables it. */
+      otlp_endpoint: Schema.optionalKey(Schema.String),
+      service_name: withDefault(Schema.String, "sre-on-call")
+    }),
+    {}
+  ),
   agents: withDefault(
     Schema.Struct({
       master: Schema.optionalKey(GenericAgentConfig),

@@ -80,6 +80,18 @@ const semanticProblems = (config: AppConfig): ReadonlyArray<string> => {
     const checked = chatHistoryConfig(id, ds);
     if (Result.isFailure(checked)) problems.push(checked.failure.message);
   }
+  config.redaction.patterns.forEach((pattern, i) => {
+    try {
+      if (pattern.trim() === "") throw new Error("empty pattern");
+      if (new RegExp(pattern, "u").test("")) throw new Error("it matches the empty string");
+    } catch (e) {
+      problems.push(`redaction.patterns[${i}]: ${JSON.stringify(pattern.slice(0, 60))} is not a usable regular expression (${e instanceof Error ? e.message : String(e)}); write a JavaScript regex that matches only the secret, e.g. "acme_[A-Za-z0-9]{32}".`);
+    }
+  });
+  const otlp = config.telemetry.otlp_endpoint;
+  if (otlp !== undefined && !/^https?:\/\/[^\s]+$/i.test(otlp)) {
+    problems.push(`telemetry.otlp_endpoint: must be an http(s) URL such as http://localhost:4318/v1/traces, not ${JSON.stringify(otlp.slice(0, 60))}.`);
+  }
   for (const [id, agent] of Object.entries(config.agents)) {
     if (agent?.mode === "agent" && (agent.model ?? config.defaults.model) === "none") {
       problems.push(`agents.${id}.mode: agent mode needs a model; set agents.${id}.model or defaults.model, or use mode: deterministic.`);
