@@ -6,3 +6,4 @@ export * from "./chat/discord/index.js";
 export * from "./store/aws/index.js";
 export * from "./model/openai/index.js";
 export * from "./model/bedrock/index.js";
+export * from "./mcp/index.js";
