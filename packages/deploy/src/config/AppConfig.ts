@@ -1,3 +1,4 @@
+import { McpServerOptions } from "@sre-on-call/adapters/mcp/McpServerOptions";
 import { Effect, Schema } from "effect";
 
 const Seconds = Schema.Number.pipe(Schema.check(Schema.isFinite(), Schema.isGreaterThan(0)));
@@ -10,15 +11,8 @@ export type AgentId = (typeof AGENT_IDS)[number];
 
 export const NetworkMode = Schema.Literals(["PUBLIC", "VPC"]);
 
-export const McpServerConfig = Schema.Struct({
-  name: Schema.String,
-  transport: Schema.Literals(["stdio", "http"]),
-  command: Schema.optionalKey(Schema.String),
-  args: Schema.optionalKey(Schema.Array(Schema.String)),
-  url: Schema.optionalKey(Schema.String),
-  auth: Schema.optionalKey(Schema.Literals(["none", "api_key", "iam"])),
-  api_key_env: Schema.optionalKey(Schema.String)
-});
+/** An agent's MCP server (`agents.<id>.mcp_servers[]`): the adapter's own schema, so config and adapter never disagree. */
+export const McpServerConfig = McpServerOptions;
 
 export const EksDataSource = Schema.Struct({
   cluster_dump: Schema.optionalKey(Schema.String),
