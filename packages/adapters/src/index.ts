@@ -7,3 +7,5 @@ export * from "./store/aws/index.js";
 export * from "./model/openai/index.js";
 export * from "./model/bedrock/index.js";
 export * from "./mcp/index.js";
+export * from "./store/aws/AwsTraceStore.js";
+export * from "./telemetry/index.js";
