@@ -6,7 +6,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureDedupTable, makeDynamoDedupStore } from "@sre-on-call/adapters";
+import { S3Client } from "@aws-sdk/client-s3";
+import { ensureDedupTable, ensureTraceStoreResources, makeAwsTraceStore, makeDynamoDedupStore, signSlackRequest } from "@sre-on-call/adapters";
 import { type FakeSlackApi, startFakeSlackApi } from "@sre-on-call/adapters/chat/slack/testing/fakeSlackApi";
 import { MOTO_SKIP_REASON, motoAvailable, type MotoServer, startMotoServer } from "@sre-on-call/adapters/testing/motoServer";
 import { Effect, Result } from "effect";
@@ -19,7 +20,7 @@ import { createLambdaHandler, type LambdaHandler } from "./createLambdaHandler.j
 import type { FunctionUrlResult } from "./functionUrl.js";
 import { makeDynamoClient } from "./makeDynamoClient.js";
 import { type FakeLambdaApi, startFakeLambdaApi } from "./testing/fakeLambdaApi.js";
-import { lambdaContext, signedSlackEvent, slackMention } from "./testing/functionUrlEvents.js";
+import { functionUrlEvent, lambdaContext, signedSlackEvent, slackMention } from "./testing/functionUrlEvents.js";
 
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const SECRET = "0123456789abcdef0123456789abcdef";
@@ -196,5 +197,47 @@ describe.skipIf(!available)("dedup in DynamoDB (moto_server)", () => {
     expect(results.map((r) => (r.ok ? r.outcome : r.error)).sort()).toEqual(["duplicate", "reported"]);
     expect(reportsIn(ts)).toHaveLength(1);
     expect(logs.filter((l) => /dedup store unavailable|dedup store write failed/.test(l))).toEqual([]);
+  });
+
+  it("archives every investigation in S3 + DynamoDB and answers /postmortem in the thread from that archive", async () => {
+    const env = await lambdaEnv();
+    const bucket = `sre-trace-${tables}`;
+    const traceTable = `sre-trace-index-${tables}`;
+    const dynamo = makeDynamoClient({ region: "us-east-1", endpoint: moto!.endpoint });
+    const s3 = new S3Client({ region: "us-east-1", endpoint: moto!.endpoint, forcePathStyle: true });
+    await Effect.runPromise(ensureTraceStoreResources(dynamo, traceTable, s3, bucket));
+    const traceEnv: Env = { ...env, SRE_TRACE_BUCKET: bucket, SRE_TRACE_TABLE: traceTable, SRE_S3_ENDPOINT: moto!.endpoint };
+    const a = container(traceEnv);
+    expect((await a.app).describe().join("\n")).toMatch(new RegExp(`trace archive: S3 ${bucket} \\+ DynamoDB ${traceTable}`));
+    const before = lambda.invocations().length;
+    const { ts, body } = mention("Ev0TRACE1", "payments-db-5");
+    expect((await http(a.handler, signedSlackEvent(SECRET, body))).statusCode).toBe(200);
+    const payload = lambda.invocations().slice(before)[0]!.payload;
+    const result = (await a.handler(payload, lambdaContext(60_000))) as InvestigateResult;
+    expect(result).toMatchObject({ ok: true, outcome: "reported" });
+
+    const archive = makeAwsTraceStore({ dynamo, table: traceTable, s3, bucket });
+    const ids = await Effect.runPromise(archive.findByThread(CHANNEL, ts));
+    expect(ids).toHaveLength(1);
+    const trace = await Effect.runPromise(archive.get(ids[0]!));
+    expect(trace._tag).toBe("Some");
+    if (trace._tag !== "Some") return;
+    expect(trace.value.events.map((e) => e.type)).toEqual(expect.arrayContaining(["dispatched", "agent_request", "agent_response", "report_posted"]));
+    expect(trace.value.reports.length).toBeGreaterThanOrEqual(1);
+
+    // /postmortem pointing at the alert's message drafts the postmortem in its thread from the archive.
+    const form = new URLSearchParams({
+      team_id: "T0FAKE", channel_id: CHANNEL, channel_name: "alerts", user_id: "U0ALICE", user_name: "alice", command: "/postmortem",
+      text: `https://acme.slack.com/archives/${CHANNEL}/p${ts.replace(".", "")} root cause: the database volume filled up`,
+      response_url: "https://hooks.slack.com/commands/T0FAKE/1/abc", trigger_id: "1.2.3"
+    }).toString();
+    const stamp = String(Math.floor(Date.now() / 1000));
+    const command = functionUrlEvent({ path: "/slack/commands", body: form, headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": stamp, "x-slack-signature": signSlackRequest(SECRET, stamp, form) } });
+    expect((await http(a.handler, command, 30_000)).statusCode).toBe(200);
+    const draft = slack.messages(CHANNEL).find((m) => m.thread_ts === ts && /postmortem/i.test(m.text + JSON.stringify(m.blocks ?? [])));
+    expect(draft).toBeDefined();
+    expect(draft!.text + JSON.stringify(draft!.blocks ?? [])).toMatch(/database volume filled up/);
+    dynamo.destroy();
+    s3.destroy();
   });
 });

@@ -1,13 +1,16 @@
 import { join, resolve } from "node:path";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
-import { EmbeddedStore, makeAwsIncidentMemory, makeDynamoDedupStore, makeEmbeddedDedupStore } from "@sre-on-call/adapters";
+import { combineTelemetry, EmbeddedStore, makeAwsIncidentMemory, makeDynamoDedupStore, makeEmbeddedDedupStore } from "@sre-on-call/adapters";
 import { type DedupStoreShape, type IncidentMemoryShape, makeIntake, modelTier2, type SpecialistsShape, type TelemetryShape } from "@sre-on-call/core";
-import { Duration, Effect, Exit, Fiber } from "effect";
+import { Duration, Effect, Exit, Fiber, Result } from "effect";
 import { routeFor } from "../composition/buildApp.js";
 import { buildSpecialists, remember } from "../runtime/buildSpecialists.js";
 import { modelFromSpec, modelSpecFor } from "../runtime/buildModel.js";
 import { makeSnapshotCommand } from "../runtime/snapshotCommand.js";
+import { makePostmortemCommand } from "../runtime/postmortemCommand.js";
+import { traceStoreFromEnv } from "../runtime/traceArchive.js";
+import { telemetryFromConfig } from "../telemetry/telemetryFromConfig.js";
 import { buildChats, type Env, envValue as set, type Log, StartupError, webhookAuthFromEnv as webhookAuth } from "../runtime/buildChats.js";
 import type { AppConfig } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
@@ -46,6 +49,8 @@ export interface LambdaApp {
   /** Runs an investigate event (a direct invocation) to its end, within `budgetMs`. */
   readonly investigate: (event: unknown, budgetMs: number) => Promise<InvestigateResult>;
   readonly describe: () => ReadonlyArray<string>;
+  /** Sends the spans ended so far (when OTLP tracing is on); call before an invocation returns. */
+  readonly flush?: () => Promise<void>;
   readonly close: () => Promise<void>;
 }
 
@@ -126,10 +131,16 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
     const memory = buildIncidentMemory(env);
     const specialists: SpecialistsShape = await buildSpecialists({ config, cwd, log, chats, env, ...(memory !== undefined ? { memory } : {}) });
     const classifierModel = config.classifier.tier2 === "auto" ? modelFromSpec(modelSpecFor(config, env, "classifier"), env, "defaults.model (classifier)") : undefined;
-    const telemetry = logTelemetry(log);
+    // The trace archive (S3 + DynamoDB) when SRE_TRACE_BUCKET and SRE_TRACE_TABLE are set: /postmortem and `trace show` read it.
+    const trace = traceStoreFromEnv(env);
+    // Log lines go to the function's log; spans go to OTLP when telemetry.otlp_endpoint or OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    const host = telemetryFromConfig(config, env);
+    if (Result.isFailure(host)) throw new StartupError(host.failure.message);
+    const telemetry = host.success.tracing ? combineTelemetry(logTelemetry(log), host.success.telemetry) : logTelemetry(log);
     const runner = makeInvestigationRunner({
       specialists,
       telemetry,
+      ...(trace !== undefined ? { trace } : {}),
       settings: {
         reportAfterSeconds: config.investigation.report_after_seconds,
         synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds,
@@ -168,8 +179,11 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
       launch: handOff.launch,
       telemetry,
       gate: { enabled: config.classifier.enabled, ...(classifierModel !== undefined ? { tier2: modelTier2(classifierModel) } : {}) },
-      // /postmortem needs the trace archive, which Lambda does not have yet (S3 + DynamoDB, a later slice).
-      commands: { snapshot: makeSnapshotCommand(specialists, Duration.seconds(config.defaults.agent_deadline_seconds)) },
+      commands: {
+        snapshot: makeSnapshotCommand(specialists, Duration.seconds(config.defaults.agent_deadline_seconds)),
+        // /postmortem rebuilds the report from the trace archive; without one it is not offered.
+        ...(trace !== undefined ? { postmortem: makePostmortemCommand({ trace, ...(memory !== undefined ? { memory } : {}) }) } : {})
+      },
       settings: {
         windowMinutes: config.investigation.window_minutes,
         deadlineMs: config.investigation.report_after_seconds * 1000,
@@ -248,9 +262,13 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
         `specialists: ${specialists.enabled.map((s) => s.id).join(", ") || "none"}${specialists.disabled.length > 0 ? ` (disabled: ${specialists.disabled.join(", ")})` : ""}`,
         `alert webhook auth: ${webhookAuth(env).kind}`,
         dedup.description,
+        `trace archive: ${trace !== undefined ? `S3 ${set(env, "SRE_TRACE_BUCKET") ?? ""} + DynamoDB ${set(env, "SRE_TRACE_TABLE") ?? ""}` : "off (SRE_TRACE_BUCKET / SRE_TRACE_TABLE not set)"}`,
+        `tracing: ${host.success.tracing ? "OTLP" : "off"}`,
         `investigations: ${investigator !== undefined ? `asynchronous invocation of ${investigator}` : "inline in the intake invocation (SRE_INVESTIGATOR_FUNCTION is not set)"}`
       ],
+      flush: host.success.flush,
       close: async () => {
+        await host.success.shutdown();
         for (const client of lambdaClients) client.destroy();
         await dedup.close();
       }

@@ -38,6 +38,13 @@ const startupMessage = (error: unknown): string =>
  * because the function failed to start throws, so Lambda retries it and, after that, hands it to
  * the function's on-failure destination instead of dropping it.
  */
+/** Spans must leave before Lambda freezes the container; a slow collector never holds the answer past the deadline. */
+const flushWithin = async (app: LambdaApp, budgetMs: number): Promise<void> => {
+  if (app.flush === undefined) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([app.flush().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, Math.max(0, budgetMs))))]).finally(() => clearTimeout(timer));
+};
+
 export const createLambdaHandler = (options: LambdaHandlerOptions): LambdaHandler => {
   const margin = options.safetyMarginMs ?? 1_000;
   const ready: Promise<Ready> = options.app.then(
@@ -57,6 +64,7 @@ export const createLambdaHandler = (options: LambdaHandlerOptions): LambdaHandle
     if (isInvestigateInvocation(event)) {
       if (!state.ok) throw new Error(state.message);
       const result = await state.app.investigate(event, budget());
+      await flushWithin(state.app, budget());
       options.log(result.ok ? "info" : "error", "investigate invocation handled", { ...result, ...(requestId !== undefined ? { requestId } : {}) });
       return result;
     }
@@ -71,6 +79,7 @@ export const createLambdaHandler = (options: LambdaHandlerOptions): LambdaHandle
     const response = await Promise.race([state.app.handler(request.success), late]).finally(() => clearTimeout(timer));
     if (response.status === 503) options.log("error", "answered 503", { path: request.success.path, body: response.body, ...(requestId !== undefined ? { requestId } : {}) });
     await state.app.settle(budget());
+    await flushWithin(state.app, budget());
     return fromHttpResponse(response);
   };
 };

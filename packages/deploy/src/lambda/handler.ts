@@ -2,7 +2,7 @@ import { Result } from "effect";
 import type { Log } from "../composition/buildApp.js";
 import { buildLambdaApp, type LambdaApp } from "./buildLambdaApp.js";
 import { createLambdaHandler } from "./createLambdaHandler.js";
-import { loadLambdaConfig } from "./loadLambdaConfig.js";
+import { loadConfigSource } from "../config/loadConfigFromSsm.js";
 
 /** One JSON object per line on stdout, which Lambda ships to CloudWatch Logs. */
 const log: Log = (level, message, fields) => void process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
@@ -10,7 +10,8 @@ const log: Log = (level, message, fields) => void process.stdout.write(`${JSON.s
 const start = async (): Promise<LambdaApp> => {
   const env = process.env;
   const cwd = env["LAMBDA_TASK_ROOT"] ?? process.cwd();
-  const config = await loadLambdaConfig(env, cwd);
+  // config.yaml from the SSM parameter SRE_CONFIG_SSM_PARAMETER names, else bundled with the function.
+  const config = await loadConfigSource(env, { cwd });
   if (Result.isFailure(config)) throw config.failure;
   const app = await buildLambdaApp({ config: config.success, env, cwd, log });
   log("info", "sre-on-call Lambda intake ready", { setup: app.describe() });

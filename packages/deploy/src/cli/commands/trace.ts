@@ -1,15 +1,18 @@
 import { join, resolve } from "node:path";
 import { EmbeddedStore, makeEmbeddedTraceStore } from "@sre-on-call/adapters";
-import { renderReport } from "@sre-on-call/core";
+import { renderReport, type TraceStoreShape } from "@sre-on-call/core";
 import { Effect, Exit, Option, Result } from "effect";
 import { decodeConfig, loadConfigFile } from "../../config/loadConfig.js";
-import { type Command, CommandFailed, UsageError } from "../CliIo.js";
+import { type CliIo, type Command, CommandFailed, UsageError } from "../CliIo.js";
 import { parseOptions } from "../parseOptions.js";
+import { traceStoreFromEnv } from "../../runtime/traceArchive.js";
 
 const usage = `Usage:
   sre-on-call trace show INVESTIGATION_ID [--json] [--config FILE]
 
-Prints one investigation's trace from the embedded store (store.directory in config.yaml): every
+Prints one investigation's trace from the embedded store (store.directory in config.yaml), or
+from the AWS trace archive when SRE_TRACE_BUCKET and SRE_TRACE_TABLE are set (S3 + DynamoDB,
+credentials from the default AWS chain, AWS_REGION): every
 event (received, dispatched, each agent's answer, reports posted, delivery failures) with its
 time, then the last report. --json prints the whole trace as one JSON object.
 
@@ -27,6 +30,14 @@ export const traceCommand: Command = {
     const configPath = typeof values["config"] === "string" ? values["config"] : io.env["SRE_ON_CALL_CONFIG"];
     const loaded = configPath !== undefined ? await loadConfigFile(resolve(io.cwd, configPath)) : await loadConfigFile(resolve(io.cwd, "config.yaml")).then((r) => (Result.isSuccess(r) ? r : decodeConfig({}, "defaults")));
     if (Result.isFailure(loaded)) throw new CommandFailed(loaded.failure.message);
+    const archive = (() => {
+      try {
+        return traceStoreFromEnv(io.env);
+      } catch (error) {
+        throw new CommandFailed(error instanceof Error ? error.message : String(error));
+      }
+    })();
+    if (archive !== undefined) return printTrace(archive, id, `s3://${io.env["SRE_TRACE_BUCKET"] ?? ""}`, values["json"] === true, io);
     const directory = join(resolve(io.cwd, loaded.success.store.directory), "store");
     let store: EmbeddedStore;
     try {
@@ -35,24 +46,28 @@ export const traceCommand: Command = {
       throw new CommandFailed(`cannot open the store in ${directory}: ${error instanceof Error ? error.message : String(error)}`);
     }
     try {
-      const found = await Effect.runPromiseExit(makeEmbeddedTraceStore(store).get(id));
-      if (Exit.isFailure(found)) throw new CommandFailed(`cannot read the trace: ${String(found.cause).split("\n")[0]}`);
-      if (Option.isNone(found.value)) throw new CommandFailed(`no trace for ${id} in ${directory}`);
-      const trace = found.value.value;
-      if (values["json"] === true) {
-        io.stdout(`${JSON.stringify(trace)}\n`);
-        return 0;
-      }
-      io.stdout(`# Trace ${trace.investigationId}\n\nthread ${trace.channelId}/${trace.threadId}, started ${new Date(trace.startedAt).toISOString()}\n\n`);
-      for (const e of trace.events) {
-        const data = JSON.stringify(e.data);
-        io.stdout(`- ${new Date(e.at).toISOString()} ${e.type}${data === "{}" ? "" : ` ${data.length > 300 ? `${data.slice(0, 297)}…` : data}`}\n`);
-      }
-      const last = trace.reports.at(-1);
-      if (last !== undefined) io.stdout(`\n${renderReport(last, "markdown").map((m) => m.text).join("\n")}\n`);
-      return 0;
+      return await printTrace(makeEmbeddedTraceStore(store), id, directory, values["json"] === true, io);
     } finally {
       await store.close();
     }
   }
+};
+
+const printTrace = async (store: TraceStoreShape, id: string, where: string, json: boolean, io: CliIo): Promise<number> => {
+  const found = await Effect.runPromiseExit(store.get(id));
+  if (Exit.isFailure(found)) throw new CommandFailed(`cannot read the trace: ${String(found.cause).split("\n")[0]}`);
+  if (Option.isNone(found.value)) throw new CommandFailed(`no trace for ${id} in ${where}`);
+  const trace = found.value.value;
+  if (json) {
+    io.stdout(`${JSON.stringify(trace)}\n`);
+    return 0;
+  }
+  io.stdout(`# Trace ${trace.investigationId}\n\nthread ${trace.channelId}/${trace.threadId}, started ${new Date(trace.startedAt).toISOString()}\n\n`);
+  for (const e of trace.events) {
+    const data = JSON.stringify(e.data);
+    io.stdout(`- ${new Date(e.at).toISOString()} ${e.type}${data === "{}" ? "" : ` ${data.length > 300 ? `${data.slice(0, 297)}…` : data}`}\n`);
+  }
+  const last = trace.reports.at(-1);
+  if (last !== undefined) io.stdout(`\n${renderReport(last, "markdown").map((m) => m.text).join("\n")}\n`);
+  return 0;
 };
