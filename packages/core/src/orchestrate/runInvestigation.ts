@@ -1,7 +1,7 @@
 import { Cause, Clock, Duration, Effect, Exit, Fiber, Option, Queue, Schema } from "effect";
 import type { AgentResult } from "../model/AgentResult.js";
 import type { AlertContext } from "../model/AlertContext.js";
-import type { EvidenceState, InvestigationReport, ReportKind } from "../model/InvestigationReport.js";
+import type { CostLine, EvidenceState, InvestigationReport, ReportKind } from "../model/InvestigationReport.js";
 import type { JsonRecord } from "../model/primitives.js";
 import { ChatPlatform, type ChatPlatformShape, type Dialect, type OutgoingMessage, type PostedMessage } from "../ports/ChatPlatform.js";
 import { type Specialist, Specialists } from "../ports/Specialist.js";
@@ -16,6 +16,12 @@ export interface SynthesisRequest {
   readonly alert: AlertContext;
   readonly kind: ReportKind;
   readonly outcomes: ReadonlyArray<AgentOutcome>;
+}
+
+/** What a routing step decided: the ids of the specialists to dispatch, and what deciding cost. */
+export interface RouteDecision {
+  readonly agents: ReadonlyArray<string>;
+  readonly cost?: CostLine;
 }
 
 export type ProgressEvent =
@@ -33,6 +39,12 @@ export interface OrchestratorOptions {
   /** After this, from the start, agents still running are interrupted (default 300 s). */
   readonly hardCutoff?: Duration.Input;
   readonly render: (report: InvestigationReport, dialect: Dialect) => ReadonlyArray<OutgoingMessage>;
+  /**
+   * Optional routing (e.g. `routeSpecialists` with a model): which of the specialists that would
+   * be dispatched actually are; the others are reported as skipped. Fails open: when it fails,
+   * overruns the reserve, chooses none or names an unknown id, every one is dispatched.
+   */
+  readonly route?: (alert: AlertContext, candidates: ReadonlyArray<Specialist>) => Effect.Effect<RouteDecision>;
   /** Optional synthesis step; bounded by the reserve, and ignored when it fails or overruns. */
   readonly synthesize?: (request: SynthesisRequest) => Effect.Effect<Synthesis | undefined>;
   /** Progress for a terminal or a log; never allowed to break the investigation. */
@@ -121,6 +133,22 @@ export const runInvestigation = (
       else settled.set(s.id, { agent: s.id, state: "skipped", error: skip });
     }
     for (const id of specialists.disabled) settled.set(id, { agent: id, state: "disabled" });
+    const extraCost: Array<CostLine> = [];
+    if (options.route !== undefined && dispatch.length > 1) {
+      const candidates = [...dispatch];
+      const decision = yield* Effect.suspend(() => options.route!(alert, candidates)).pipe(
+        Effect.timeoutOption(Duration.millis(Math.max(1, reserve))),
+        Effect.catchCause((cause) => log("warn", "routing failed", { error: defectMessage(cause) }).pipe(Effect.as(Option.none<RouteDecision>())))
+      );
+      if (Option.isSome(decision)) {
+        if (decision.value.cost !== undefined) extraCost.push(decision.value.cost);
+        const chosen = new Set(decision.value.agents);
+        if (chosen.size > 0 && [...chosen].every((id) => candidates.some((s) => s.id === id))) {
+          for (const s of candidates) if (!chosen.has(s.id)) settled.set(s.id, { agent: s.id, state: "skipped", error: "not selected by routing" });
+          dispatch.splice(0, dispatch.length, ...candidates.filter((s) => chosen.has(s.id)));
+        }
+      }
+    }
     const order = [...specialists.enabled.map((s) => s.id), ...specialists.disabled.filter((id) => !specialists.enabled.some((s) => s.id === id))];
 
     const outcomes = (pendingState: EvidenceState): ReadonlyArray<AgentOutcome> =>
@@ -221,7 +249,7 @@ export const runInvestigation = (
                 )
               );
         const generatedAt = yield* Clock.currentTimeMillis;
-        return buildReport({ alert, kind, generatedAt, outcomes: current, ...(synthesis !== undefined ? { synthesis } : {}) });
+        return buildReport({ alert, kind, generatedAt, outcomes: current, ...(synthesis !== undefined ? { synthesis } : {}), ...(extraCost.length > 0 ? { extraCost } : {}) });
       });
     const deliver = (r: InvestigationReport) =>
       Effect.gen(function* () {

@@ -1,2 +1,3 @@
 export * from "./redactSecrets.js";
 export * from "./redactingModel.js";
+export * from "./makeRedactor.js";

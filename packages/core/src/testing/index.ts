@@ -12,3 +12,4 @@ export * from "./memory/index.js";
 export * from "./classifierProperties.js";
 export * from "./alertArbitraries.js";
 export * from "./reportArbitraries.js";
+export * from "./injection.js";

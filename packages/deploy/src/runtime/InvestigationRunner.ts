@@ -3,10 +3,15 @@ import {
   ChatPlatform,
   type ChatPlatformShape,
   type InvestigationOutcome,
+  type ModelPortShape,
+  type PriceTable,
   type ProgressEvent,
   redactDeep,
   renderReport,
+  type Synthesis,
+  type SynthesisRequest,
   synthesizeDeterministic,
+  synthesizeWithModel,
   runInvestigation,
   Specialists,
   type SpecialistsShape,
@@ -24,8 +29,71 @@ export interface InvestigationSettings {
   readonly hardCutoffSeconds: number;
 }
 
+/**
+ * The models bare `--model bedrock` and `--model openai` mean: Claude Sonnet 4.5 through Bedrock's
+ * global cross-region inference profile (on-demand Sonnet 4.5 needs an inference profile), and
+ * OpenAI's small, cheap gpt-4o-mini.
+ */
+export const DEFAULT_SYNTHESIS_MODELS = {
+  bedrock: "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+  openai: "gpt-4o-mini"
+} as const;
+
+/**
+ * OpenAI list prices (USD per 1M tokens, standard tier, from https://openai.com/api/pricing),
+ * for the cost footer of `--model openai`; the core's table holds the Bedrock prices.
+ */
+export const OPENAI_PRICE_TABLE: PriceTable = {
+  "gpt-4o-mini": { inputPerMTok: 0.15, outputPerMTok: 0.6, cacheReadPerMTok: 0.075 },
+  "gpt-4o": { inputPerMTok: 2.5, outputPerMTok: 10, cacheReadPerMTok: 1.25 },
+  "gpt-4.1-mini": { inputPerMTok: 0.4, outputPerMTok: 1.6, cacheReadPerMTok: 0.1 },
+  "gpt-4.1": { inputPerMTok: 2, outputPerMTok: 8, cacheReadPerMTok: 0.5 }
+};
+
+/** The model used for the synthesis step, with what bounds it. */
+export interface SynthesisModel {
+  readonly model: ModelPortShape;
+  /** Redacts secrets (builtin and configured patterns) before text reaches the model. */
+  readonly redact?: (text: string) => string;
+  /** Prices for the cost line; default the core's Bedrock table. */
+  readonly priceTable?: PriceTable;
+  /**
+   * How long the call may take; default 80% of the synthesis reserve, so that on a timeout the
+   * deterministic synthesis still makes it into the report the reserve was kept for.
+   */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The synthesis step of an investigation: with a model, `synthesizeWithModel` (the deterministic
+ * synthesis when the model fails or overruns); without one, the deterministic synthesis.
+ */
+export const synthesisStep = (
+  synthesis: SynthesisModel | undefined,
+  reserveSeconds: number
+): ((request: SynthesisRequest) => Effect.Effect<Synthesis | undefined>) => {
+  if (synthesis === undefined) return (request) => Effect.sync(() => synthesizeDeterministic(request));
+  const timeoutMs = Math.max(1, Math.floor(synthesis.timeoutMs ?? reserveSeconds * 800));
+  // The orchestrator synthesises every report it cuts; when nothing changed since the last one
+  // (all agents answered before the initial report), the final report reuses that synthesis
+  // instead of paying for the same call twice.
+  let last: { readonly outcomes: SynthesisRequest["outcomes"]; readonly synthesis: Synthesis } | undefined;
+  const unchanged = (a: SynthesisRequest["outcomes"], b: SynthesisRequest["outcomes"]) =>
+    a.length === b.length && a.every((o, i) => o.agent === b[i]?.agent && o.state === b[i]?.state && o.result === b[i]?.result && o.error === b[i]?.error);
+  return (request) => {
+    if (last !== undefined && unchanged(last.outcomes, request.outcomes)) return Effect.succeed(last.synthesis);
+    return synthesizeWithModel(synthesis.model, request, {
+      timeout: Duration.millis(timeoutMs),
+      ...(synthesis.redact !== undefined ? { redact: synthesis.redact } : {}),
+      ...(synthesis.priceTable !== undefined ? { priceTable: synthesis.priceTable } : {})
+    }).pipe(Effect.tap((result) => Effect.sync(() => void (last = { outcomes: request.outcomes, synthesis: result }))));
+  };
+};
+
 export interface InvestigationRunnerOptions {
   readonly specialists: SpecialistsShape;
+  /** A model for the synthesis step; without one the synthesis is deterministic. */
+  readonly synthesisModel?: SynthesisModel;
   readonly settings: InvestigationSettings;
   readonly trace?: TraceStoreShape;
   readonly telemetry?: TelemetryShape;
@@ -44,7 +112,7 @@ export const makeInvestigationRunner = (options: InvestigationRunnerOptions) => 
     let effect = runInvestigation(alert, {
       // Secrets in evidence (log lines, annotations, chat) never reach a chat message.
       render: (report, dialect) => renderReport(redactDeep(report), dialect),
-      synthesize: (request) => Effect.sync(() => synthesizeDeterministic(request)),
+      synthesize: synthesisStep(options.synthesisModel, options.settings.synthesisReserveSeconds),
       reportAfter: Duration.seconds(options.settings.reportAfterSeconds),
       synthesisReserve: Duration.seconds(options.settings.synthesisReserveSeconds),
       hardCutoff: Duration.seconds(options.settings.hardCutoffSeconds),

@@ -6,19 +6,23 @@ import {
   ChatPlatform,
   type Dialect,
   type InvestigationReport,
+  makeRedactor,
+  mergePriceTables,
+  DEFAULT_PRICE_TABLE,
   parseAlertPayload,
   parseChatAlert,
   type ProgressEvent,
-  redactDeep,
   renderReport,
   runInvestigation,
-  Specialists,
-  synthesizeDeterministic
+  Specialists
 } from "@sre-on-call/core";
 import { Duration, Effect, Exit, Result } from "effect";
 import type { AppConfig } from "../../config/AppConfig.js";
 import { loadConfigFile } from "../../config/loadConfig.js";
+import { StartupError } from "../../runtime/buildChats.js";
+import { modelFromSpec, modelSpecFor } from "../../runtime/buildModel.js";
 import { remember } from "../../runtime/buildSpecialists.js";
+import { DEFAULT_SYNTHESIS_MODELS, OPENAI_PRICE_TABLE, type SynthesisModel, synthesisStep } from "../../runtime/InvestigationRunner.js";
 import { cliSpecialists, emptyConfig, SOURCE_HELP, SOURCE_OPTIONS } from "./cliSpecialists.js";
 import { type CliIo, type Command, CommandFailed, UsageError } from "../CliIo.js";
 import { parseOptions } from "../parseOptions.js";
@@ -43,6 +47,14 @@ Options:
   --window MINUTES      look at ± this many minutes around the alert (default: config, 5)
   --at TIME             when a text alert fired (RFC 3339, e.g. 2026-03-12T14:20:00Z); default
                         now. Set it when investigating an old cluster dump.
+  --model SPEC          the model for the synthesis step: none (deterministic only), bedrock,
+                        openai, bedrock:<model id> or openai:<model id>. Bare bedrock means
+                        ${DEFAULT_SYNTHESIS_MODELS.bedrock},
+                        bare openai means ${DEFAULT_SYNTHESIS_MODELS.openai}. Default: SRE_ON_CALL_MODEL,
+                        else defaults.model in config.yaml, else none. Bedrock uses AWS_REGION,
+                        the default AWS credentials and SRE_BEDROCK_ENDPOINT; OpenAI-compatible
+                        servers use OPENAI_BASE_URL and OPENAI_API_KEY. The report footer shows
+                        the tokens and cost of the call; see docs/models.md.
   --config FILE         config file (default ./config.yaml if present, else embedded defaults)
   --quiet               no progress on stderr
   -h, --help            show this help
@@ -57,7 +69,20 @@ findings, agents (state, durationMs, findings, error), actions, links, cost, rep
 Example:
   sre-on-call investigate --alert examples/payments-outage/alert.json \\
     --cluster-dump examples/payments-outage/cluster-dump
+  OPENAI_API_KEY=… sre-on-call investigate --alert examples/payments-outage/alert.json \\
+    --cluster-dump examples/payments-outage/cluster-dump --model openai
 `;
+
+/** `bedrock` and `openai` alone name the documented default model of that provider. */
+export const expandModelSpec = (spec: string): string => {
+  const s = spec.trim();
+  if (s === "bedrock" || s === "openai") return `${s}:${DEFAULT_SYNTHESIS_MODELS[s]}`;
+  return s;
+};
+
+const CLI_PRICES = mergePriceTables(DEFAULT_PRICE_TABLE, OPENAI_PRICE_TABLE);
+
+const MODEL_SPEC = /^(?:none|(?:bedrock|openai)(?::\S+)?)$/;
 
 const FORMATS = ["markdown", "json", "slack", "discord"] as const;
 type Format = (typeof FORMATS)[number];
@@ -127,7 +152,7 @@ export const reportJson = (report: InvestigationReport) => ({
 const renderFor = (report: InvestigationReport, format: Format): string => {
   if (format === "json") return `${JSON.stringify(reportJson(report))}\n`;
   const dialect: Dialect = format === "markdown" ? "markdown" : format;
-  const chunks = renderReport(report, dialect);
+  const chunks = renderReport(report, dialect, { priceTable: CLI_PRICES });
   if (format === "slack") return `${JSON.stringify(chunks.map((c) => ({ text: c.text, blocks: c.blocks ?? [] })), null, 2)}\n`;
   return `${chunks.map((c) => c.text).join("\n")}\n`;
 };
@@ -147,6 +172,7 @@ export const investigateCommand: Command = {
       window: { type: "string" },
       at: { type: "string" },
       config: { type: "string", short: "c" },
+      model: { type: "string", short: "m" },
       quiet: { type: "boolean", short: "q" }
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"; quote the text and pass it with --text.`);
@@ -169,6 +195,23 @@ export const investigateCommand: Command = {
       const loaded = await loadConfigFile(resolve(io.cwd, configPath ?? "config.yaml"));
       if (Result.isFailure(loaded)) throw new CommandFailed(loaded.failure.message);
       config = loaded.success;
+    }
+    // Secrets, with the configured extra patterns, never reach the model or the printed report.
+    const redactor = makeRedactor(config?.redaction.patterns ?? []);
+    if (Result.isFailure(redactor)) throw new CommandFailed(redactor.failure.message, 2);
+    const { redact, redactDeep } = redactor.success;
+    const modelFlag = str(values["model"]);
+    if (modelFlag !== undefined && !MODEL_SPEC.test(modelFlag.trim())) {
+      throw new UsageError(`--model must be none, bedrock, openai, bedrock:<model id> or openai:<model id> (got ${JSON.stringify(modelFlag.slice(0, 80))}).`);
+    }
+    const modelSpec = expandModelSpec(modelFlag ?? modelSpecFor(config ?? emptyConfig, io.env, "synthesis"));
+    let synthesisModel: SynthesisModel | undefined;
+    try {
+      const model = modelFromSpec(modelSpec, io.env, modelFlag !== undefined ? "--model" : "defaults.model");
+      if (model !== undefined) synthesisModel = { model, redact, priceTable: CLI_PRICES };
+    } catch (error) {
+      if (error instanceof StartupError) throw new CommandFailed(error.message, 2);
+      throw error;
     }
     const reportAfter = number("report-after", config?.investigation.report_after_seconds ?? 60);
     const windowMinutes = number("window", config?.investigation.window_minutes ?? 5);
@@ -220,13 +263,15 @@ export const investigateCommand: Command = {
       const chat = makeConsoleChat({ write: () => undefined });
       const outputs: Array<string> = [];
       for (const alert of alerts) {
-        progress(`investigating ${alert.investigationId}: ${alert.alertText.split("\n")[0]}`);
+        progress(`investigating ${alert.investigationId}: ${alert.alertText.split("\n")[0]}${synthesisModel !== undefined ? ` (synthesis: ${modelSpec})` : ""}`);
+        // A model call needs more of the reserve than the deterministic synthesis.
+        const reserve = Math.min(config?.investigation.synthesis_reserve_seconds ?? (synthesisModel !== undefined ? 20 : 5), reportAfter / 2);
         const exit = await Effect.runPromiseExit(
           runInvestigation(alert, {
-            render: (report, dialect) => renderReport(redactDeep(report), dialect),
-            synthesize: (request) => Effect.sync(() => synthesizeDeterministic(request)),
+            render: (report, dialect) => renderReport(redactDeep(report), dialect, { priceTable: CLI_PRICES }),
+            synthesize: synthesisStep(synthesisModel, reserve),
             reportAfter: Duration.seconds(reportAfter),
-            synthesisReserve: Duration.seconds(Math.min(config?.investigation.synthesis_reserve_seconds ?? 5, reportAfter / 2)),
+            synthesisReserve: Duration.seconds(reserve),
             hardCutoff: Duration.seconds(reportAfter),
             announce: false,
             onEvent: (e) => Effect.sync(() => {
