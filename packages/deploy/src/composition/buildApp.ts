@@ -1,8 +1,8 @@
 import "reflect-metadata";
 import { join, resolve } from "node:path";
 import { EmbeddedStore, makeEmbeddedDedupStore, makeEmbeddedIncidentMemory, makeEmbeddedTraceStore } from "@sre-on-call/adapters";
-import { modelTier2, type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, type SpecialistsShape, type TraceStoreShape } from "@sre-on-call/core";
-import { Duration, Effect, Exit } from "effect";
+import { modelTier2, type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, type SpecialistsShape, type TelemetryShape, type TraceStoreShape } from "@sre-on-call/core";
+import { Duration, Effect, Exit, Result } from "effect";
 import { Container } from "inversify";
 import type { AppConfig } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
@@ -13,6 +13,7 @@ import { makeSnapshotCommand } from "../runtime/snapshotCommand.js";
 import { makePostmortemCommand } from "../runtime/postmortemCommand.js";
 import { modelFromSpec, modelSpecFor } from "../runtime/buildModel.js";
 import { makeIntakeHandler } from "../server/intakeHandler.js";
+import { telemetryFromConfig } from "../telemetry/telemetryFromConfig.js";
 
 /** Service identifiers of the composition root. Only this directory knows about inversify. */
 export const TOKENS = {
@@ -26,10 +27,12 @@ export const TOKENS = {
   Specialists: Symbol.for("sre-on-call/Specialists"),
   Runner: Symbol.for("sre-on-call/InvestigationRunner"),
   Intake: Symbol.for("sre-on-call/Intake"),
-  Handler: Symbol.for("sre-on-call/HttpHandler")
+  Handler: Symbol.for("sre-on-call/HttpHandler"),
+  Telemetry: Symbol.for("sre-on-call/Telemetry")
 } as const;
 
 export { type Env, type Log, StartupError } from "../runtime/buildChats.js";
+import { StartupError } from "../runtime/buildChats.js";
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -44,6 +47,8 @@ export interface AppOptions {
    * distributed runtime hands them to the master agent instead; the intake benchmark to a queue.
    */
   readonly dispatch?: (alert: AlertContext, chat: ChatPlatformShape) => Effect.Effect<void>;
+  /** Where the orchestrator's and intake's JSON log lines go (with the investigation id on each). Default standard error. */
+  readonly logLine?: (line: string) => void;
 }
 
 export interface App {
@@ -75,6 +80,11 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.Env).toConstantValue(env);
   container.bind(TOKENS.Log).toConstantValue(log);
+  // JSON logs (pino) with the investigation id on every line; OTLP spans when an endpoint is configured.
+  const logLine = options.logLine ?? ((line: string) => void process.stderr.write(line));
+  const host = telemetryFromConfig(config, env, { destination: { write: logLine } });
+  if (Result.isFailure(host)) throw new StartupError(host.failure.message);
+  container.bind<TelemetryShape>(TOKENS.Telemetry).toConstantValue(host.success.telemetry);
 
   const store = await EmbeddedStore.open({ directory: join(resolve(cwd, config.store.directory), "store") });
   container.bind(TOKENS.Store).toConstantValue(store);
@@ -110,6 +120,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
       makeInvestigationRunner({
         specialists: ctx.get<SpecialistsShape>(TOKENS.Specialists),
         trace: ctx.get<TraceStoreShape>(TOKENS.Trace),
+        telemetry: ctx.get<TelemetryShape>(TOKENS.Telemetry),
         settings: {
           reportAfterSeconds: config.investigation.report_after_seconds,
           synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds,
@@ -136,6 +147,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
         chats: ctx.get(TOKENS.Chats),
         dedup: ctx.get<DedupStoreShape>(TOKENS.Dedup),
         launch: options.dispatch ?? ctx.get<InvestigationRunner>(TOKENS.Runner).launch,
+        telemetry: ctx.get<TelemetryShape>(TOKENS.Telemetry),
         commands: {
           snapshot: makeSnapshotCommand(ctx.get<SpecialistsShape>(TOKENS.Specialists), Duration.seconds(config.defaults.agent_deadline_seconds)),
           postmortem: makePostmortemCommand({ trace: ctx.get<TraceStoreShape>(TOKENS.Trace), memory })
@@ -181,11 +193,13 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
       `specialists: ${specialists.enabled.map((s) => s.id).join(", ") || "none"}${specialists.disabled.length > 0 ? ` (disabled: ${specialists.disabled.join(", ")})` : ""}`,
       `alert webhook auth: ${webhookAuthFromEnv(env).kind}`,
       `classifier tier 2: ${classifierModel !== undefined ? modelSpecFor(config, env, "classifier") : "off (no model configured)"}`,
-      `store: ${resolve(cwd, config.store.directory)}`
+      `store: ${resolve(cwd, config.store.directory)}`,
+      `tracing: ${host.success.tracing ? "OTLP" : "off (telemetry.otlp_endpoint / OTEL_EXPORTER_OTLP_ENDPOINT not set)"}`
     ],
     close: async () => {
       const interrupted = await runner.drain(10_000);
       if (interrupted.length > 0) log("warn", "shutdown interrupted investigations still running after 10 s", { investigationIds: interrupted });
+      await host.success.shutdown();
       await store.close();
     }
   };

@@ -54,7 +54,7 @@ export const serveCommand: Command = {
       io.stderr(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
     let app;
     try {
-      app = await buildApp({ config: loaded.success, env: io.env, cwd: io.cwd, log, consoleWrite: io.stdout });
+      app = await buildApp({ config: loaded.success, env: io.env, cwd: io.cwd, log, consoleWrite: io.stdout, logLine: io.stderr });
     } catch (error) {
       if (error instanceof StartupError) throw new CommandFailed(error.message);
       throw error;
