@@ -14,6 +14,7 @@ import { makePostmortemCommand } from "../runtime/postmortemCommand.js";
 import { modelFromSpec, modelSpecFor } from "../runtime/buildModel.js";
 import { makeIntakeHandler } from "../server/intakeHandler.js";
 import { telemetryFromConfig } from "../telemetry/telemetryFromConfig.js";
+import { synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
 
 /** Service identifiers of the composition root. Only this directory knows about inversify. */
 export const TOKENS = {
@@ -113,6 +114,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     ...(discordIntake?.applicationId !== undefined ? { discordBotUserId: discordIntake.applicationId } : {})
   });
   container.bind(TOKENS.Specialists).toConstantValue(specialists);
+  const synthesis = synthesisFromConfig(config, env);
 
   container
     .bind<InvestigationRunner>(TOKENS.Runner)
@@ -121,6 +123,8 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
         specialists: ctx.get<SpecialistsShape>(TOKENS.Specialists),
         trace: ctx.get<TraceStoreShape>(TOKENS.Trace),
         telemetry: ctx.get<TelemetryShape>(TOKENS.Telemetry),
+        ...(synthesis.synthesisModel !== undefined ? { synthesisModel: synthesis.synthesisModel } : {}),
+        redactReport: synthesis.redactDeep,
         settings: {
           reportAfterSeconds: config.investigation.report_after_seconds,
           synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds,
@@ -194,6 +198,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
       `alert webhook auth: ${webhookAuthFromEnv(env).kind}`,
       `classifier tier 2: ${classifierModel !== undefined ? modelSpecFor(config, env, "classifier") : "off (no model configured)"}`,
       `store: ${resolve(cwd, config.store.directory)}`,
+      `synthesis: ${synthesis.modelSpec === "none" ? "deterministic (no model configured)" : synthesis.modelSpec}`,
       `tracing: ${host.success.tracing ? "OTLP" : "off (telemetry.otlp_endpoint / OTEL_EXPORTER_OTLP_ENDPOINT not set)"}`
     ],
     close: async () => {

@@ -63,7 +63,7 @@ describe("config validation", () => {
     expect(problems("redaction:\n  patterns: ['acme_[A-Za-z0-9]{32}']\ntelemetry:\n  otlp_endpoint: http://127.0.0.1:4318/v1/traces\n")).toEqual([]);
     const bad = problems("redaction:\n  patterns: ['acme_(', '.*']\ntelemetry:\n  otlp_endpoint: localhost:4318\n");
     expect(bad).toHaveLength(3);
-    expect(bad[0]).toMatch(/^redaction\.patterns\[0\]: "acme_\(" is not a usable regular expression/);
+    expect(bad[0]).toMatch(/^redaction\.patterns\[0\]: "acme_\(" is not usable: not a valid regular expression/);
     expect(bad[1]).toMatch(/^redaction\.patterns\[1\]: .*matches the empty string/);
     expect(bad[2]).toMatch(/^telemetry\.otlp_endpoint: must be an http\(s\) URL/);
   });

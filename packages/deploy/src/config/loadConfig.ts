@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { Result, Schema } from "effect";
 import { parseDocument } from "yaml";
 import { chatHistoryConfig } from "@sre-on-call/agents";
+import { makeRedactor } from "@sre-on-call/core";
 import { decodeCloudWatchLogsDataSource, decodePrometheusDataSource } from "../runtime/buildSpecialists.js";
 import { AGENT_IDS, AppConfig } from "./AppConfig.js";
 
@@ -80,12 +81,11 @@ const semanticProblems = (config: AppConfig): ReadonlyArray<string> => {
     const checked = chatHistoryConfig(id, ds);
     if (Result.isFailure(checked)) problems.push(checked.failure.message);
   }
+  // The same checks the redactor applies at startup, so `config validate` and the running process agree.
   config.redaction.patterns.forEach((pattern, i) => {
-    try {
-      if (pattern.trim() === "") throw new Error("empty pattern");
-      if (new RegExp(pattern, "u").test("")) throw new Error("it matches the empty string");
-    } catch (e) {
-      problems.push(`redaction.patterns[${i}]: ${JSON.stringify(pattern.slice(0, 60))} is not a usable regular expression (${e instanceof Error ? e.message : String(e)}); write a JavaScript regex that matches only the secret, e.g. "acme_[A-Za-z0-9]{32}".`);
+    const compiled = makeRedactor([pattern]);
+    if (Result.isFailure(compiled)) {
+      problems.push(`redaction.patterns[${i}]: ${JSON.stringify(pattern.slice(0, 60))} is not usable: ${compiled.failure.reason}; write a JavaScript regex that matches only the secret, e.g. "acme_[A-Za-z0-9]{32}".`);
     }
   });
   const otlp = config.telemetry.otlp_endpoint;

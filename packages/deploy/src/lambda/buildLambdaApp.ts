@@ -11,6 +11,7 @@ import { makeSnapshotCommand } from "../runtime/snapshotCommand.js";
 import { makePostmortemCommand } from "../runtime/postmortemCommand.js";
 import { traceStoreFromEnv } from "../runtime/traceArchive.js";
 import { telemetryFromConfig } from "../telemetry/telemetryFromConfig.js";
+import { synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
 import { buildChats, type Env, envValue as set, type Log, StartupError, webhookAuthFromEnv as webhookAuth } from "../runtime/buildChats.js";
 import type { AppConfig } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
@@ -137,9 +138,12 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
     const host = telemetryFromConfig(config, env);
     if (Result.isFailure(host)) throw new StartupError(host.failure.message);
     const telemetry = host.success.tracing ? combineTelemetry(logTelemetry(log), host.success.telemetry) : logTelemetry(log);
+    const synthesis = synthesisFromConfig(config, env);
     const runner = makeInvestigationRunner({
       specialists,
       telemetry,
+      ...(synthesis.synthesisModel !== undefined ? { synthesisModel: synthesis.synthesisModel } : {}),
+      redactReport: synthesis.redactDeep,
       ...(trace !== undefined ? { trace } : {}),
       settings: {
         reportAfterSeconds: config.investigation.report_after_seconds,
@@ -263,6 +267,7 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
         `alert webhook auth: ${webhookAuth(env).kind}`,
         dedup.description,
         `trace archive: ${trace !== undefined ? `S3 ${set(env, "SRE_TRACE_BUCKET") ?? ""} + DynamoDB ${set(env, "SRE_TRACE_TABLE") ?? ""}` : "off (SRE_TRACE_BUCKET / SRE_TRACE_TABLE not set)"}`,
+        `synthesis: ${synthesis.modelSpec === "none" ? "deterministic (no model configured)" : synthesis.modelSpec}`,
         `tracing: ${host.success.tracing ? "OTLP" : "off"}`,
         `investigations: ${investigator !== undefined ? `asynchronous invocation of ${investigator}` : "inline in the intake invocation (SRE_INVESTIGATOR_FUNCTION is not set)"}`
       ],

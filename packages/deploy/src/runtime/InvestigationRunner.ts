@@ -94,6 +94,8 @@ export interface InvestigationRunnerOptions {
   readonly specialists: SpecialistsShape;
   /** A model for the synthesis step; without one the synthesis is deterministic. */
   readonly synthesisModel?: SynthesisModel;
+  /** Redacts secrets in a report before it is rendered (builtin patterns plus configured ones). Default: builtin only. */
+  readonly redactReport?: <A>(value: A) => A;
   readonly settings: InvestigationSettings;
   readonly trace?: TraceStoreShape;
   readonly telemetry?: TelemetryShape;
@@ -111,7 +113,7 @@ export const makeInvestigationRunner = (options: InvestigationRunnerOptions) => 
   const program = (alert: AlertContext, chat: ChatPlatformShape) => {
     let effect = runInvestigation(alert, {
       // Secrets in evidence (log lines, annotations, chat) never reach a chat message.
-      render: (report, dialect) => renderReport(redactDeep(report), dialect),
+      render: (report, dialect) => renderReport((options.redactReport ?? redactDeep)(report), dialect),
       synthesize: synthesisStep(options.synthesisModel, options.settings.synthesisReserveSeconds),
       reportAfter: Duration.seconds(options.settings.reportAfterSeconds),
       synthesisReserve: Duration.seconds(options.settings.synthesisReserveSeconds),

@@ -1,5 +1,5 @@
 import { combineTelemetry, type LogDestination, makePinoTelemetry } from "@sre-on-call/adapters";
-import type { RedactOptions, TelemetryShape } from "@sre-on-call/core";
+import { makeRedactor, type RedactOptions, type TelemetryShape } from "@sre-on-call/core";
 import { Result } from "effect";
 import type { AppConfig } from "../config/AppConfig.js";
 import { makeOtelTelemetry, type OtelConfigError, otlpEndpointFrom } from "./OtelTelemetry.js";
@@ -20,15 +20,6 @@ export interface TelemetryHostOptions {
   readonly base?: Readonly<Record<string, unknown>>;
 }
 
-/** Config validation already rejected unusable patterns; one that slips through is skipped, not thrown. */
-const compile = (pattern: string): ReadonlyArray<RegExp> => {
-  try {
-    return [new RegExp(pattern, "gu")];
-  } catch {
-    return [];
-  }
-};
-
 /**
  * The telemetry a host runs with, from config.yaml's `telemetry` section and the OTEL_*
  * environment: pino JSON logs at `log_level` (with `service` and `environment` on every line,
@@ -40,7 +31,9 @@ export const telemetryFromConfig = (
   env: Readonly<Record<string, string | undefined>>,
   options: TelemetryHostOptions = {}
 ): Result.Result<HostTelemetry, OtelConfigError> => {
-  const redact: RedactOptions = { extra: config.redaction.patterns.flatMap(compile) };
+  // Config validation already rejected unusable patterns; the same redactor is used everywhere.
+  const redactor = makeRedactor(config.redaction.patterns);
+  const redact: RedactOptions = { extra: Result.isSuccess(redactor) ? redactor.success.extra : [] };
   const logs = makePinoTelemetry({
     level: config.telemetry.log_level,
     base: { service: config.telemetry.service_name, environment: config.environment, ...options.base },
