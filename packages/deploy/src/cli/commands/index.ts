@@ -10,5 +10,6 @@ export const commands: ReadonlyArray<CommandEntry> = [
   { name: "classify", summary: "tell an alert from chatter (one text, or JSON lines on stdin)", load: async () => (await import("./classify.js")).classifyCommand },
   { name: "serve", summary: "run the intake server (Slack, Discord, Alertmanager, Grafana) on this machine", load: async () => (await import("./serve.js")).serveCommand },
   { name: "trace", summary: "show an investigation's trace (events and reports)", load: async () => (await import("./trace.js")).traceCommand },
-  { name: "config", summary: "validate config.yaml (errors name the key and the fix)", load: async () => (await import("./config.js")).configCommand }
+  { name: "config", summary: "validate config.yaml (errors name the key and the fix)", load: async () => (await import("./config.js")).configCommand },
+  { name: "eval", summary: "score the investigation pipeline over a directory of scenarios (and compare two configs)", load: async () => (await import("./eval.js")).evalCommand }
 ];
