@@ -3,12 +3,14 @@ import type { Log } from "../composition/buildApp.js";
 import { buildLambdaApp, type LambdaApp } from "./buildLambdaApp.js";
 import { createLambdaHandler } from "./createLambdaHandler.js";
 import { loadConfigSource } from "../config/loadConfigFromSsm.js";
+import { withSecretsFromAws } from "../runtime/secretsFromAws.js";
 
 /** One JSON object per line on stdout, which Lambda ships to CloudWatch Logs. */
 const log: Log = (level, message, fields) => void process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
 
 const start = async (): Promise<LambdaApp> => {
-  const env = process.env;
+  // Chat tokens from the Secrets Manager secrets the deployment names (SRE_SLACK_SECRET_ARN, SRE_DISCORD_SECRET_ARN).
+  const env = await withSecretsFromAws(process.env);
   const cwd = env["LAMBDA_TASK_ROOT"] ?? process.cwd();
   // config.yaml from the SSM parameter SRE_CONFIG_SSM_PARAMETER names, else bundled with the function.
   const config = await loadConfigSource(env, { cwd });
