@@ -212,8 +212,8 @@ export const makeLogsSpecialist = (source: LogSource, options: LogsSpecialistOpt
   };
 };
 
-/** The specialist over live CloudWatch Logs. */
-export const makeCloudWatchLogsSpecialist = (options: CloudWatchLogsSpecialistOptions): Specialist => {
+/** The live CloudWatch Logs source the options describe (shared by the specialist and its tools). */
+export const makeLiveLogSource = (options: CloudWatchLogsSpecialistOptions): LogSource => {
   const client =
     options.client ??
     new CloudWatchLogsClient({
@@ -222,7 +222,7 @@ export const makeCloudWatchLogsSpecialist = (options: CloudWatchLogsSpecialistOp
       ...(options.credentials !== undefined ? { credentials: { ...options.credentials } } : {}),
       maxAttempts: options.maxAttempts ?? 3
     });
-  const source = makeCloudWatchLogsSource({
+  return makeCloudWatchLogsSource({
     client,
     ...(options.region !== undefined ? { region: options.region } : {}),
     ...(options.insights !== undefined ? { insights: options.insights } : {}),
@@ -234,8 +234,10 @@ export const makeCloudWatchLogsSpecialist = (options: CloudWatchLogsSpecialistOp
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     ...(options.now !== undefined ? { now: options.now } : {})
   });
-  return makeLogsSpecialist(source, options);
 };
+
+/** The specialist over live CloudWatch Logs. */
+export const makeCloudWatchLogsSpecialist = (options: CloudWatchLogsSpecialistOptions): Specialist => makeLogsSpecialist(makeLiveLogSource(options), options);
 
 /** The same analysis over a directory of `aws logs filter-log-events` JSON exports and plain log files (CLI `--logs DIR`). */
 export const makeOfflineLogsSpecialist = (dir: string, options: LogsSpecialistOptions & DirectoryLogSourceOptions = {}): Specialist =>

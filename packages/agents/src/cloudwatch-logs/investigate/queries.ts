@@ -46,3 +46,17 @@ export const patternQuery = (patternKey: string, exemplar: string): string => {
   const filter = literal.length >= 4 ? `filter @message like /${escapeRegex(literal)}/` : INSIGHTS_ERROR_FILTER;
   return `fields @timestamp, @message, @logStream, @log\n| ${filter}\n| sort @timestamp desc\n| limit 200`;
 };
+
+/**
+ * A FilterLogEvents pattern for lines with every word: the server is asked for the longest word
+ * only (quoted, so punctuation is literal; emulators do not AND several quoted terms), and the
+ * caller keeps the lines that contain the others.
+ */
+export const textFilterPattern = (words: ReadonlyArray<string>): string => {
+  const longest = words.map((w) => w.replace(/["\\]/g, "")).reduce((best, w) => (w.length > best.length ? w : best), "");
+  return longest === "" ? "" : `"${longest}"`;
+};
+
+/** The Logs Insights query for lines containing every word (case-insensitive), for deep links. */
+export const textQuery = (words: ReadonlyArray<string>): string =>
+  `fields @timestamp, @message, @logStream, @log\n${words.map((w) => `| filter @message like /(?i)${escapeRegex(w)}/`).join("\n")}\n| sort @timestamp desc\n| limit 200`;

@@ -8,7 +8,7 @@ import {
   StopQueryCommand
 } from "@aws-sdk/client-cloudwatch-logs";
 import { Effect } from "effect";
-import { ERROR_FILTER_PATTERN, ERRORS_BY_GROUP_QUERY, errorLinesQuery, INSIGHTS_MAX_ROWS, isErrorLine, VOLUME_QUERY } from "../investigate/queries.js";
+import { ERROR_FILTER_PATTERN, ERRORS_BY_GROUP_QUERY, errorLinesQuery, INSIGHTS_MAX_ROWS, isErrorLine, textFilterPattern, textQuery, VOLUME_QUERY } from "../investigate/queries.js";
 import { describeAwsError } from "./describeAwsError.js";
 import {
   type ActivityReport,
@@ -22,7 +22,8 @@ import {
   type LogListing,
   type LogSource,
   LogSourceError,
-  type SearchRequest
+  type SearchRequest,
+  type TextSearchRequest
 } from "./LogSource.js";
 
 export interface CloudWatchLogsSourceOptions {
@@ -302,6 +303,12 @@ export const makeCloudWatchLogsSource = (options: CloudWatchLogsSourceOptions): 
       return { lines: read.lines.filter((l) => isErrorLine(l.message)), complete: read.complete, deadlineReached: read.deadlineReached, method: "filter-log-events", gaps: [...gaps, ...read.gaps], query } satisfies ErrorSearch;
     });
 
+  /** FilterLogEvents for the longest word (case-sensitive, as CloudWatch's filter is), then every word checked here. */
+  const searchText = (request: TextSearchRequest): Effect.Effect<ErrorSearch, LogSourceError> =>
+    filterGroups(request.groups, request.start, request.end, textFilterPattern(request.words), maxLines, request.deadline).pipe(
+      Effect.map((read): ErrorSearch => ({ lines: read.lines.filter((l) => request.words.every((w) => l.message.toLowerCase().includes(w.toLowerCase()))), complete: read.complete, deadlineReached: read.deadlineReached, method: "filter-log-events", gaps: read.gaps, query: textQuery(request.words) }))
+    );
+
   const activityByInsights = (groups: ReadonlyArray<string>, start: number, end: number, deadline: number) =>
     Effect.gen(function* () {
       const [volume, errors] = yield* Effect.all([runQuery(groups, start, end, VOLUME_QUERY, deadline), runQuery(groups, start, end, ERRORS_BY_GROUP_QUERY, deadline)], { concurrency: 2 });
@@ -358,6 +365,7 @@ export const makeCloudWatchLogsSource = (options: CloudWatchLogsSourceOptions): 
     curated: false,
     listGroups: (request) => Effect.flatMap(resolveRegion, () => listGroups(request)),
     searchErrors,
+    searchText,
     activity
   } as LogSource;
 };

@@ -2,7 +2,7 @@ import type { Dirent } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import { Effect } from "effect";
-import { errorLinesQuery, isErrorLine } from "../investigate/queries.js";
+import { errorLinesQuery, isErrorLine, textQuery } from "../investigate/queries.js";
 import { type ActivityReport, type ErrorSearch, type GroupActivity, type LogGap, type LogGroupInfo, type LogLine, type LogSource, LogSourceError } from "./LogSource.js";
 
 export interface DirectoryLogSourceOptions {
@@ -203,6 +203,15 @@ export const makeDirectoryLogSource = (dir: string, options: DirectoryLogSourceO
         const wanted = new Set(request.groups);
         const lines = l.groups.filter((g) => wanted.has(g.info.name)).flatMap((g) => g.lines.filter((x) => inWindow(x, request.start, request.end) && isErrorLine(x.message)));
         return { lines, complete: true, deadlineReached: false, method: "files", gaps: [], query: errorLinesQuery() };
+      }),
+    searchText: (request) =>
+      Effect.map(loaded, (l): ErrorSearch => {
+        const wanted = new Set(request.groups);
+        const words = request.words.map((w) => w.toLowerCase());
+        const lines = l.groups
+          .filter((g) => wanted.has(g.info.name))
+          .flatMap((g) => g.lines.filter((x) => inWindow(x, request.start, request.end) && words.every((w) => x.message.toLowerCase().includes(w))));
+        return { lines, complete: true, deadlineReached: false, method: "files", gaps: [], query: textQuery(request.words) };
       }),
     activity: (request) =>
       Effect.map(loaded, (l): ActivityReport => {

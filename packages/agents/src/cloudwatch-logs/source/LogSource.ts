@@ -107,6 +107,12 @@ export interface SearchRequest {
   readonly deadline: number;
 }
 
+/** Lines (any level) that contain every word, in the window. */
+export interface TextSearchRequest extends SearchRequest {
+  /** Matched case-insensitively offline; live, the longest word goes to CloudWatch's filter pattern, which is case-sensitive. */
+  readonly words: ReadonlyArray<string>;
+}
+
 export interface ActivityRequest {
   readonly groups: ReadonlyArray<LogGroupInfo>;
   /** Length of the interval ending now (or at the data's end, offline). */
@@ -128,5 +134,7 @@ export interface LogSource {
   readonly curated: boolean;
   readonly listGroups: (request: ListRequest) => Effect.Effect<LogListing, LogSourceError>;
   readonly searchErrors: (request: SearchRequest) => Effect.Effect<ErrorSearch, LogSourceError>;
+  /** Lines of any level containing every word (the tools' `search_logs` with a pattern). */
+  readonly searchText?: (request: TextSearchRequest) => Effect.Effect<ErrorSearch, LogSourceError>;
   readonly activity: (request: ActivityRequest) => Effect.Effect<ActivityReport, LogSourceError>;
 }
