@@ -18,6 +18,7 @@ import type { AlertContext, ChatPlatformShape, IncidentMemoryShape, Investigatio
 import { Effect, Exit, Result, Schema } from "effect";
 import type { AppConfig } from "../config/AppConfig.js";
 import { type Env, envValue, type Log, StartupError } from "./buildChats.js";
+import { remoteSpecialistsFromConfig } from "./remoteSpecialists.js";
 
 /** The order agents appear in every report's evidence, whatever order config.yaml lists them in. */
 export const SPECIALIST_ORDER = ["eks", "prometheus", "cloudwatch-logs", "slack-history", "discord-history", "incident-history"] as const;
@@ -171,7 +172,8 @@ export const buildChatHistory = (id: "slack-history" | "discord-history", deps: 
   return { specialist: makeChatHistorySpecialist({ id, chat, ...options.success, ...(botUserId !== undefined ? { botUserId } : {}) }) };
 };
 
-const build = async (id: SpecialistId, deps: SpecialistDeps): Promise<Built | undefined> => {
+/** One specialist built in this process (what `sre-on-call agent serve --id <id>` serves); undefined when config.yaml does not mention it. */
+export const buildOneSpecialist = async (id: SpecialistId, deps: SpecialistDeps): Promise<Built | undefined> => {
   const { config, log } = deps;
   const agent = config.agents[id];
   if (agent?.enabled === false) return { disabled: "disabled in config.yaml" };
@@ -202,12 +204,18 @@ const build = async (id: SpecialistId, deps: SpecialistDeps): Promise<Built | un
   }
 };
 
-/** The specialists config.yaml enables and this build implements, in report order; the rest are reported as disabled. */
+/**
+ * The specialists config.yaml enables and this build implements, in report order; the rest are
+ * reported as disabled. An agent with an A2A endpoint (`agents.<id>.url`/`runtime_arn`, or
+ * `<AGENT>_AGENT_URL`/`<AGENT>_AGENT_RUNTIME_ARN`) is reached there instead of built here.
+ */
 export const buildSpecialists = async (deps: SpecialistDeps): Promise<SpecialistsShape> => {
   const enabled: Array<Specialist> = [];
   const disabled: Array<string> = [];
+  const remote = remoteSpecialistsFromConfig(deps.config, deps.env ?? {});
   for (const id of SPECIALIST_ORDER) {
-    const built = await build(id, deps);
+    const remoteSpecialist = deps.config.agents[id]?.enabled === false ? undefined : remote(id);
+    const built = remoteSpecialist !== undefined ? { specialist: remoteSpecialist } : await buildOneSpecialist(id, deps);
     if (built === undefined) continue;
     if ("specialist" in built) enabled.push(built.specialist);
     else {

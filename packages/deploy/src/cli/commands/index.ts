@@ -11,5 +11,6 @@ export const commands: ReadonlyArray<CommandEntry> = [
   { name: "serve", summary: "run the intake server (Slack, Discord, Alertmanager, Grafana) on this machine", load: async () => (await import("./serve.js")).serveCommand },
   { name: "trace", summary: "show an investigation's trace (events and reports)", load: async () => (await import("./trace.js")).traceCommand },
   { name: "config", summary: "validate config.yaml (errors name the key and the fix)", load: async () => (await import("./config.js")).configCommand },
-  { name: "eval", summary: "score the investigation pipeline over a directory of scenarios (and compare two configs)", load: async () => (await import("./eval.js")).evalCommand }
+  { name: "eval", summary: "score the investigation pipeline over a directory of scenarios (and compare two configs)", load: async () => (await import("./eval.js")).evalCommand },
+  { name: "agent", summary: "serve one agent (master or a specialist) as an A2A server", load: async () => (await import("./agent.js")).agentCommand }
 ];

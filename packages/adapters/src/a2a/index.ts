@@ -1,0 +1,2 @@
+export * from "./A2aSpecialist.js";
+export * from "./wire.js";
