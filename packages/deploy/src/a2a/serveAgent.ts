@@ -7,6 +7,7 @@ import { AGENT_IDS, type AppConfig } from "../config/AppConfig.js";
 import { makeInvestigationRunner } from "../runtime/InvestigationRunner.js";
 import { buildChats, type Env, type Log, StartupError } from "../runtime/buildChats.js";
 import { buildOneSpecialist, buildSpecialists, SPECIALIST_ORDER, type SpecialistId } from "../runtime/buildSpecialists.js";
+import { applyConfiguredAgentMode } from "../runtime/configuredAgentMode.js";
 import { AGENT_DESCRIPTIONS } from "../runtime/remoteSpecialists.js";
 import { type RunningA2aServer, type ServedAgent, startA2aServer } from "./startA2aServer.js";
 
@@ -109,7 +110,7 @@ export const serveAgent = async (id: string, options: ServeAgentOptions): Promis
   let agent: ServedAgent;
   try {
     if (id === "master") {
-      const specialists = await buildSpecialists({ config, cwd, log, env, chats: {} });
+      const specialists = await buildSpecialists({ config, cwd, log, env, chats: {}, onClose: (close) => void closers.push(close) });
       agent = servedMaster(specialists, { reportAfterSeconds: config.investigation.report_after_seconds, synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds });
     } else if (isSpecialistId(id)) {
       const chats = id === "slack-history" || id === "discord-history" ? (await buildChats(config, env, log, () => undefined)).chats : {};
@@ -124,7 +125,9 @@ export const serveAgent = async (id: string, options: ServeAgentOptions): Promis
       const built = await buildOneSpecialist(id, { config, cwd, log, env, chats, ...(memory !== undefined ? { memory } : {}) });
       if (built === undefined) throw new AgentRefused(`agent "${id}" is not configured in config.yaml (add agents.${id} with its data_source).`);
       if ("disabled" in built) throw new AgentRefused(`agent "${id}" cannot be served: ${built.disabled}.`);
-      agent = servedSpecialist(built.specialist);
+      // A specialist in `mode: agent` runs its model loop here, in its own runtime.
+      const shaped = await applyConfiguredAgentMode([built], [], { config, env, log, onClose: (close) => void closers.push(close) });
+      agent = servedSpecialist(shaped.enabled[0] ?? built.specialist);
     } else {
       throw new AgentRefused(`agent "${id}" is not available in this build.`);
     }

@@ -103,7 +103,9 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   // Tier 2 of the gate: a model for the messages tier 1 cannot decide, when one is configured.
   const classifierModel = config.classifier.tier2 === "auto" ? modelFromSpec(modelSpecFor(config, env, "classifier"), env, "defaults.model (classifier)") : undefined;
   const memory = makeEmbeddedIncidentMemory(store);
+  const closers: Array<() => Promise<void>> = [];
   const specialists = await buildSpecialists({
+    onClose: (close) => void closers.push(close),
     config,
     cwd,
     log,
@@ -204,6 +206,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     close: async () => {
       const interrupted = await runner.drain(10_000);
       if (interrupted.length > 0) log("warn", "shutdown interrupted investigations still running after 10 s", { investigationIds: interrupted });
+      for (const close of closers) await close().catch((e: unknown) => log("warn", "could not close an MCP connection", { error: String(e) }));
       await host.success.shutdown();
       await store.close();
     }

@@ -127,10 +127,11 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
   const consoleWrite = options.consoleWrite ?? ((text: string) => void process.stdout.write(text));
   const dedup = await buildDedup(config, env, cwd, log);
   const lambdaClients: Array<LambdaClient> = [];
+  const closers: Array<() => Promise<void>> = [];
   try {
     const { chats, slack, discord } = await buildChats(config, env, log, consoleWrite);
     const memory = buildIncidentMemory(env);
-    const specialists: SpecialistsShape = await buildSpecialists({ config, cwd, log, chats, env, ...(memory !== undefined ? { memory } : {}) });
+    const specialists: SpecialistsShape = await buildSpecialists({ config, cwd, log, chats, env, onClose: (close) => void closers.push(close), ...(memory !== undefined ? { memory } : {}) });
     const classifierModel = config.classifier.tier2 === "auto" ? modelFromSpec(modelSpecFor(config, env, "classifier"), env, "defaults.model (classifier)") : undefined;
     // The trace archive (S3 + DynamoDB) when SRE_TRACE_BUCKET and SRE_TRACE_TABLE are set: /postmortem and `trace show` read it.
     const trace = traceStoreFromEnv(env);
@@ -274,6 +275,7 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
       flush: host.success.flush,
       close: async () => {
         await host.success.shutdown();
+        for (const close of closers) await close().catch(() => undefined);
         for (const client of lambdaClients) client.destroy();
         await dedup.close();
       }

@@ -8,17 +8,24 @@ import {
   makeIncidentHistorySpecialist,
   makeOfflineLogsSpecialist,
   makePrometheusSpecialist,
+  makeChatHistoryTools,
+  makeCloudWatchLogsTools,
+  makeEksTools,
+  makeIncidentHistoryTools,
+  makeOfflineLogsTools,
+  makePrometheusTools,
   type PrometheusAuth,
   messageLinker,
   openClusterSource,
   rememberInvestigation
 } from "@sre-on-call/agents";
 import { decodeUnknown } from "@sre-on-call/core";
-import type { AlertContext, ChatPlatformShape, IncidentMemoryShape, InvestigationReport, Specialist, SpecialistsShape } from "@sre-on-call/core";
+import type { AgentTool, AlertContext, ChatPlatformShape, IncidentMemoryShape, InvestigationReport, Specialist, SpecialistsShape } from "@sre-on-call/core";
 import { Effect, Exit, Result, Schema } from "effect";
 import type { AppConfig } from "../config/AppConfig.js";
 import { type Env, envValue, type Log, StartupError } from "./buildChats.js";
 import { remoteSpecialistsFromConfig } from "./remoteSpecialists.js";
+import { applyConfiguredAgentMode, type BuiltSpecialist } from "./configuredAgentMode.js";
 
 /** The order agents appear in every report's evidence, whatever order config.yaml lists them in. */
 export const SPECIALIST_ORDER = ["eks", "prometheus", "cloudwatch-logs", "slack-history", "discord-history", "incident-history"] as const;
@@ -34,6 +41,8 @@ export interface SpecialistDeps {
   readonly discordBotUserId?: string;
   /** Secrets named by config (`token_env`, `password_env`) and PROMETHEUS_URL are read from here. */
   readonly env?: Env;
+  /** Receives what must be closed on shutdown (MCP connections of agents in agent mode). */
+  readonly onClose?: (close: () => Promise<void>) => void;
 }
 
 const PositiveInt = Schema.Number.pipe(Schema.check(Schema.isInt(), Schema.isGreaterThan(0)));
@@ -89,20 +98,19 @@ export const buildCloudWatchLogs = (deps: Pick<SpecialistDeps, "config" | "env" 
     ...(ds.snapshot_window_ms !== undefined ? { snapshotWindowMs: ds.snapshot_window_ms } : {})
   };
   const dir = logsDirOverride ?? ds.logs_dir;
-  if (dir !== undefined) return { specialist: makeOfflineLogsSpecialist(resolve(deps.cwd, dir), common) };
+  if (dir !== undefined) return { specialist: makeOfflineLogsSpecialist(resolve(deps.cwd, dir), common), tools: () => makeOfflineLogsTools(resolve(deps.cwd, dir), common) };
   const region = ds.region ?? envValue(deps.env ?? {}, "AWS_REGION");
   if (region === undefined) return { disabled: "no region (agents.cloudwatch-logs.data_source.region or AWS_REGION)" };
-  return {
-    specialist: makeCloudWatchLogsSpecialist({
-      region,
-      ...common,
-      ...(ds.endpoint !== undefined ? { endpoint: ds.endpoint } : {}),
-      ...(ds.insights !== undefined ? { insights: ds.insights } : {}),
-      ...(ds.max_listed_groups !== undefined ? { maxListedGroups: ds.max_listed_groups } : {}),
-      ...(ds.max_lines !== undefined ? { maxLines: ds.max_lines } : {}),
-      ...(ds.request_timeout_ms !== undefined ? { requestTimeoutMs: ds.request_timeout_ms } : {})
-    })
+  const live = {
+    region,
+    ...common,
+    ...(ds.endpoint !== undefined ? { endpoint: ds.endpoint } : {}),
+    ...(ds.insights !== undefined ? { insights: ds.insights } : {}),
+    ...(ds.max_listed_groups !== undefined ? { maxListedGroups: ds.max_listed_groups } : {}),
+    ...(ds.max_lines !== undefined ? { maxLines: ds.max_lines } : {}),
+    ...(ds.request_timeout_ms !== undefined ? { requestTimeoutMs: ds.request_timeout_ms } : {})
   };
+  return { specialist: makeCloudWatchLogsSpecialist(live), tools: () => makeCloudWatchLogsTools(live) };
 };
 
 /** Validates `agents.prometheus.data_source` (without reading secrets); the error names the key. */
@@ -133,18 +141,17 @@ export const buildPrometheus = (deps: Pick<SpecialistDeps, "config" | "env">, ur
     const token = envValue(env, "PROMETHEUS_TOKEN");
     if (token !== undefined) auth = { type: "bearer", token };
   }
-  return {
-    specialist: makePrometheusSpecialist({
-      url,
-      ...(auth !== undefined ? { auth } : {}),
-      ...(ds.headers !== undefined ? { headers: ds.headers } : {}),
-      ...(ds.graph_url !== undefined ? { graphUrl: ds.graph_url } : {}),
-      ...(ds.request_timeout_ms !== undefined ? { requestTimeoutMs: ds.request_timeout_ms } : {}),
-      ...(ds.max_series !== undefined ? { maxSeries: ds.max_series } : {}),
-      ...(ds.max_points !== undefined ? { maxPoints: ds.max_points } : {}),
-      ...(ds.concurrency !== undefined ? { concurrency: ds.concurrency } : {})
-    })
+  const options = {
+    url,
+    ...(auth !== undefined ? { auth } : {}),
+    ...(ds.headers !== undefined ? { headers: ds.headers } : {}),
+    ...(ds.graph_url !== undefined ? { graphUrl: ds.graph_url } : {}),
+    ...(ds.request_timeout_ms !== undefined ? { requestTimeoutMs: ds.request_timeout_ms } : {}),
+    ...(ds.max_series !== undefined ? { maxSeries: ds.max_series } : {}),
+    ...(ds.max_points !== undefined ? { maxPoints: ds.max_points } : {}),
+    ...(ds.concurrency !== undefined ? { concurrency: ds.concurrency } : {})
   };
+  return { specialist: makePrometheusSpecialist(options), tools: () => makePrometheusTools(options) };
 };
 
 /** The Kubernetes data source config.yaml names, resolved against `cwd`. */
@@ -160,7 +167,11 @@ export const eksSourceSpec = (config: AppConfig, cwd: string): ClusterSourceSpec
   return undefined;
 };
 
-export type Built = { readonly specialist: Specialist } | { readonly disabled: string };
+/**
+ * A specialist, with its tools for agent mode (built only when the agent runs in agent mode:
+ * they share the specialist's clients and data source), or the reason it is disabled.
+ */
+export type Built = { readonly specialist: Specialist; readonly tools?: () => ReadonlyArray<AgentTool> } | { readonly disabled: string };
 
 export const buildChatHistory = (id: "slack-history" | "discord-history", deps: SpecialistDeps): Built => {
   const platform = id === "slack-history" ? "slack" : "discord";
@@ -169,7 +180,8 @@ export const buildChatHistory = (id: "slack-history" | "discord-history", deps: 
   const options = chatHistoryConfig(id, deps.config.agents[id]?.data_source);
   if (Result.isFailure(options)) throw new StartupError(options.failure.message);
   const botUserId = id === "slack-history" ? deps.slackBotUserId : deps.discordBotUserId;
-  return { specialist: makeChatHistorySpecialist({ id, chat, ...options.success, ...(botUserId !== undefined ? { botUserId } : {}) }) };
+  const specialistOptions = { id, chat, ...options.success, ...(botUserId !== undefined ? { botUserId } : {}) };
+  return { specialist: makeChatHistorySpecialist(specialistOptions), tools: () => makeChatHistoryTools(specialistOptions) };
 };
 
 /** One specialist built in this process (what `sre-on-call agent serve --id <id>` serves); undefined when config.yaml does not mention it. */
@@ -185,7 +197,7 @@ export const buildOneSpecialist = async (id: SpecialistId, deps: SpecialistDeps)
       const source = await Effect.runPromiseExit(openClusterSource(spec));
       if (Exit.isFailure(source)) throw new StartupError(`agents.eks.data_source: ${String(source.cause).split("\n")[0]}`);
       const cluster = config.agents.eks?.data_source?.eks_cluster;
-      return { specialist: makeEksSpecialist(source.value, cluster !== undefined ? { clusterName: cluster } : {}) };
+      return { specialist: makeEksSpecialist(source.value, cluster !== undefined ? { clusterName: cluster } : {}), tools: () => makeEksTools(source.value) };
     }
     case "prometheus":
       return buildPrometheus(deps);
@@ -196,7 +208,7 @@ export const buildOneSpecialist = async (id: SpecialistId, deps: SpecialistDeps)
       return agent === undefined ? undefined : buildChatHistory(id, deps);
     case "incident-history":
       // On by default: it needs nothing but the store every deployment has.
-      return deps.memory === undefined ? { disabled: "no incident store" } : { specialist: makeIncidentHistorySpecialist({ memory: deps.memory }) };
+      return deps.memory === undefined ? { disabled: "no incident store" } : { specialist: makeIncidentHistorySpecialist({ memory: deps.memory }), tools: () => makeIncidentHistoryTools({ memory: deps.memory! }) };
     default:
       if (agent === undefined) return undefined;
       log("warn", `agents.${id} is configured but not available in this build yet; reported as disabled`, {});
@@ -210,20 +222,21 @@ export const buildOneSpecialist = async (id: SpecialistId, deps: SpecialistDeps)
  * `<AGENT>_AGENT_URL`/`<AGENT>_AGENT_RUNTIME_ARN`) is reached there instead of built here.
  */
 export const buildSpecialists = async (deps: SpecialistDeps): Promise<SpecialistsShape> => {
-  const enabled: Array<Specialist> = [];
+  const enabled: Array<BuiltSpecialist> = [];
   const disabled: Array<string> = [];
   const remote = remoteSpecialistsFromConfig(deps.config, deps.env ?? {});
   for (const id of SPECIALIST_ORDER) {
     const remoteSpecialist = deps.config.agents[id]?.enabled === false ? undefined : remote(id);
     const built = remoteSpecialist !== undefined ? { specialist: remoteSpecialist } : await buildOneSpecialist(id, deps);
     if (built === undefined) continue;
-    if ("specialist" in built) enabled.push(built.specialist);
+    if ("specialist" in built) enabled.push(built);
     else {
       if (deps.config.agents[id] !== undefined) deps.log("warn", `agents.${id}: ${built.disabled}; reported as disabled`, {});
       disabled.push(id);
     }
   }
-  return { enabled, disabled };
+  // `mode: agent` agents get their tools, skills and MCP servers offered to their model.
+  return applyConfiguredAgentMode(enabled, disabled, { config: deps.config, env: deps.env ?? {}, log: deps.log, ...(deps.onClose !== undefined ? { onClose: deps.onClose } : {}) });
 };
 
 /** Remembers a finished investigation in the incident memory (fail-open: a store error is logged). */
