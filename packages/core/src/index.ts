@@ -11,3 +11,4 @@ export * from "./render/index.js";
 export * from "./pricing/index.js";
 export * from "./redact/index.js";
 export * from "./agent/index.js";
+export * from "./experiment/index.js";

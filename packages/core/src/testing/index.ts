@@ -12,4 +12,5 @@ export * from "./memory/index.js";
 export * from "./classifierProperties.js";
 export * from "./alertArbitraries.js";
 export * from "./reportArbitraries.js";
+export * from "./experimentStoreContract.js";
 export * from "./injection.js";

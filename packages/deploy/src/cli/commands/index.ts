@@ -9,8 +9,9 @@ export const commands: ReadonlyArray<CommandEntry> = [
   { name: "snapshot", summary: "print a health snapshot of the cluster, metrics and logs (what /sre-snapshot posts)", load: async () => (await import("./snapshot.js")).snapshotCommand },
   { name: "classify", summary: "tell an alert from chatter (one text, or JSON lines on stdin)", load: async () => (await import("./classify.js")).classifyCommand },
   { name: "serve", summary: "run the intake server (Slack, Discord, Alertmanager, Grafana) on this machine", load: async () => (await import("./serve.js")).serveCommand },
+  { name: "agent", summary: "serve one agent (master or a specialist) as an A2A server", load: async () => (await import("./agent.js")).agentCommand },
   { name: "trace", summary: "show an investigation's trace (events and reports)", load: async () => (await import("./trace.js")).traceCommand },
-  { name: "config", summary: "validate config.yaml (errors name the key and the fix)", load: async () => (await import("./config.js")).configCommand },
   { name: "eval", summary: "score the investigation pipeline over a directory of scenarios (and compare two configs)", load: async () => (await import("./eval.js")).evalCommand },
-  { name: "agent", summary: "serve one agent (master or a specialist) as an A2A server", load: async () => (await import("./agent.js")).agentCommand }
+  { name: "experiment", summary: "define, activate, pause and report online A/B experiments (two variants on every alert)", load: async () => (await import("./experiment.js")).experimentCommand },
+  { name: "config", summary: "validate config.yaml (errors name the key and the fix)", load: async () => (await import("./config.js")).configCommand }
 ];
