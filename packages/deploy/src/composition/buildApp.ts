@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { join, resolve } from "node:path";
-import { EmbeddedStore, makeEmbeddedDedupStore, makeEmbeddedIncidentMemory, makeEmbeddedTraceStore } from "@sre-on-call/adapters";
+import { EmbeddedStore, makeEmbeddedExperimentStore, makeEmbeddedDedupStore, makeEmbeddedIncidentMemory, makeEmbeddedTraceStore } from "@sre-on-call/adapters";
 import { modelTier2, type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, type SpecialistsShape, type TelemetryShape, type TraceStoreShape } from "@sre-on-call/core";
 import { Duration, Effect, Exit, Result } from "effect";
 import { Container } from "inversify";
@@ -15,6 +15,7 @@ import { modelFromSpec, modelSpecFor } from "../runtime/buildModel.js";
 import { makeIntakeHandler } from "../server/intakeHandler.js";
 import { telemetryFromConfig } from "../telemetry/telemetryFromConfig.js";
 import { synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
+import { makeExperimentDispatch } from "../runtime/experimentDispatch.js";
 
 /** Service identifiers of the composition root. Only this directory knows about inversify. */
 export const TOKENS = {
@@ -104,8 +105,8 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   const classifierModel = config.classifier.tier2 === "auto" ? modelFromSpec(modelSpecFor(config, env, "classifier"), env, "defaults.model (classifier)") : undefined;
   const memory = makeEmbeddedIncidentMemory(store);
   const closers: Array<() => Promise<void>> = [];
-  const specialists = await buildSpecialists({
-    onClose: (close) => void closers.push(close),
+  const specialistDeps = {
+    onClose: (close: () => Promise<void>) => void closers.push(close),
     config,
     cwd,
     log,
@@ -114,7 +115,8 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     memory,
     ...(slackIntake?.botUserId !== undefined ? { slackBotUserId: slackIntake.botUserId } : {}),
     ...(discordIntake?.applicationId !== undefined ? { discordBotUserId: discordIntake.applicationId } : {})
-  });
+  };
+  const specialists = await buildSpecialists(specialistDeps);
   container.bind(TOKENS.Specialists).toConstantValue(specialists);
   const synthesis = synthesisFromConfig(config, env);
 
@@ -152,7 +154,24 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
       makeIntake({
         chats: ctx.get(TOKENS.Chats),
         dedup: ctx.get<DedupStoreShape>(TOKENS.Dedup),
-        launch: options.dispatch ?? ctx.get<InvestigationRunner>(TOKENS.Runner).launch,
+        // While an A/B experiment is active, both variants investigate each alert.
+        launch:
+          options.dispatch ??
+          makeExperimentDispatch({
+            config,
+            env,
+            log,
+            store: makeEmbeddedExperimentStore(store),
+            settings: {
+              reportAfterSeconds: config.investigation.report_after_seconds,
+              synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds,
+              hardCutoffSeconds: config.investigation.hard_cutoff_seconds
+            },
+            specialistsFor: (variantConfig) =>
+              buildSpecialists({ ...specialistDeps, config: variantConfig }),
+            trace: ctx.get<TraceStoreShape>(TOKENS.Trace),
+            fallback: ctx.get<InvestigationRunner>(TOKENS.Runner).launch
+          }),
         telemetry: ctx.get<TelemetryShape>(TOKENS.Telemetry),
         commands: {
           snapshot: makeSnapshotCommand(ctx.get<SpecialistsShape>(TOKENS.Specialists), Duration.seconds(config.defaults.agent_deadline_seconds)),

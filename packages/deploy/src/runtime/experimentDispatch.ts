@@ -1,0 +1,140 @@
+import {
+  type AlertContext,
+  ChatPlatform,
+  type ChatPlatformShape,
+  type ExperimentStoreShape,
+  type InvestigationReport,
+  renderReport,
+  runInvestigation,
+  Specialists,
+  type SpecialistsShape,
+  type TraceStoreShape,
+  type Variant
+} from "@sre-on-call/core";
+import { Duration, Effect } from "effect";
+import type { AppConfig } from "../config/AppConfig.js";
+import type { Log } from "./buildChats.js";
+import { type InvestigationSettings, synthesisStep } from "./InvestigationRunner.js";
+import { runExperimentForAlert, type VariantResult } from "./experimentRunner.js";
+import { synthesisFromConfig } from "./synthesisFromConfig.js";
+import type { Env } from "./buildChats.js";
+
+/** The configuration a variant runs with: config.yaml with the variant's overrides applied. */
+export const configForVariant = (config: AppConfig, variant: Variant): AppConfig => {
+  const o = variant.overrides;
+  const agents = { ...config.agents } as Record<string, Record<string, unknown> | undefined>;
+  for (const [id, mode] of Object.entries(o.agent_mode ?? {})) agents[id] = { ...agents[id], mode };
+  if (o.max_tool_cycles !== undefined) for (const id of Object.keys(agents)) if (agents[id] !== undefined) agents[id] = { ...agents[id], max_tool_cycles: o.max_tool_cycles };
+  const synthesis = o.synthesis_model ?? o.model;
+  if (synthesis !== undefined) agents["master"] = { ...agents["master"], model: synthesis };
+  return {
+    ...config,
+    defaults: { ...config.defaults, ...(o.model !== undefined ? { model: o.model } : {}) },
+    agents: agents as AppConfig["agents"]
+  };
+};
+
+/** A chat that keeps what a variant's investigation would have posted: the experiment posts (or archives) the labelled report itself. */
+const silentChat = (like: ChatPlatformShape): ChatPlatformShape => {
+  const posted = (channelId: string) => Effect.succeed({ channelId, messageId: `variant-${Date.now()}` });
+  return {
+    ...like,
+    postMessage: (channelId) => posted(channelId),
+    postInThread: (thread) => posted(thread.channelId),
+    updateMessage: () => Effect.void,
+    postNotice: (thread) => posted(thread.channelId)
+  };
+};
+
+export interface ExperimentDispatchDeps {
+  readonly config: AppConfig;
+  readonly env: Env;
+  readonly log: Log;
+  readonly store: ExperimentStoreShape;
+  readonly settings: InvestigationSettings;
+  /** Specialists for a variant's configuration (built once per variant and cached). */
+  readonly specialistsFor: (config: AppConfig) => Promise<SpecialistsShape>;
+  /** Where a post-control experiment keeps the treatment's report (the trace archive). */
+  readonly trace?: TraceStoreShape;
+  /** Investigations when no experiment is active. */
+  readonly fallback: (alert: AlertContext, chat: ChatPlatformShape) => Effect.Effect<void>;
+}
+
+/**
+ * Intake's dispatch while experiments exist: with no active experiment, the normal
+ * investigation; with one, both variants investigate the alert at once, and their labelled
+ * reports are posted in the thread (or only the control's, the treatment's archived), with
+ * latency, tokens and cost recorded per variant. A store that cannot be read investigates
+ * normally (fail-open: an alert is never lost to the experiment machinery).
+ */
+export const makeExperimentDispatch = (deps: ExperimentDispatchDeps) => {
+  const specialists = new Map<string, Promise<SpecialistsShape>>();
+  const variantSpecialists = (key: string, config: AppConfig) => {
+    let found = specialists.get(key);
+    if (found === undefined) {
+      found = deps.specialistsFor(config);
+      specialists.set(key, found);
+    }
+    return found;
+  };
+
+  const runVariant = (experimentId: string, chat: ChatPlatformShape) => (variant: Variant, role: string, alert: AlertContext) =>
+    Effect.gen(function* () {
+      const config = configForVariant(deps.config, variant);
+      const shape = yield* Effect.promise(() => variantSpecialists(`${experimentId}:${role}`, config));
+      const synthesis = synthesisFromConfig(config, deps.env);
+      const started = Date.now();
+      const outcome = yield* runInvestigation(alert, {
+        render: (report, dialect) => renderReport(synthesis.redactDeep(report), dialect),
+        synthesize: synthesisStep(synthesis.synthesisModel, deps.settings.synthesisReserveSeconds),
+        reportAfter: Duration.seconds(deps.settings.reportAfterSeconds),
+        synthesisReserve: Duration.seconds(deps.settings.synthesisReserveSeconds),
+        hardCutoff: Duration.seconds(deps.settings.hardCutoffSeconds),
+        announce: false
+      }).pipe(Effect.provideService(ChatPlatform, silentChat(chat)), Effect.provideService(Specialists, shape));
+      const report = synthesis.redactDeep(outcome.final);
+      return {
+        report,
+        latencyMs: Date.now() - started,
+        tokens: { input: report.cost.inputTokens, output: report.cost.outputTokens },
+        costUsd: report.cost.costUsd
+      } satisfies VariantResult;
+    });
+
+  const post = (chat: ChatPlatformShape, alert: AlertContext) => (report: InvestigationReport) =>
+    Effect.gen(function* () {
+      const thread = { channelId: alert.channelId, threadId: alert.messageId };
+      let first: string | undefined;
+      for (const message of renderReport(report, chat.dialect)) {
+        const posted = yield* chat.postInThread(thread, message);
+        first ??= posted.messageId;
+      }
+      return first;
+    });
+
+  const archive = (report: InvestigationReport) =>
+    deps.trace === undefined ? Effect.succeed(undefined) : deps.trace.putReport(report).pipe(Effect.as(`trace:${report.investigationId}`));
+
+  return (alert: AlertContext, chat: ChatPlatformShape): Effect.Effect<void> =>
+    deps.store.active().pipe(
+      Effect.catch((e) => Effect.sync(() => deps.log("error", "experiment store unavailable; investigating without the experiment", { investigationId: alert.investigationId, error: e.message })).pipe(Effect.as(undefined))),
+      Effect.flatMap((experiment) =>
+        experiment === undefined
+          ? deps.fallback(alert, chat)
+          : Effect.sync(() => {
+              deps.log("info", "investigating with both variants of the active experiment", { investigationId: alert.investigationId, experimentId: experiment.id });
+              Effect.runFork(
+                runExperimentForAlert({ store: deps.store, runVariant: runVariant(experiment.id, chat), post: post(chat, alert), archive }, experiment, alert).pipe(
+                  Effect.tap((outcome) =>
+                    Effect.sync(() => {
+                      for (const side of [outcome.control, outcome.treatment]) {
+                        if (side.errors.length > 0) deps.log("warn", `experiment ${side.role} had problems`, { investigationId: alert.investigationId, errors: side.errors });
+                      }
+                    })
+                  )
+                )
+              );
+            })
+      )
+    );
+};
