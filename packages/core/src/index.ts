@@ -12,3 +12,4 @@ export * from "./pricing/index.js";
 export * from "./redact/index.js";
 export * from "./agent/index.js";
 export * from "./experiment/index.js";
+export * from "./telemetry/index.js";

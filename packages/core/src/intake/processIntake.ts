@@ -9,7 +9,7 @@ import { investigationIdFor } from "../parse/investigationIdFor.js";
 import { parseChatAlert } from "../parse/parseChatAlert.js";
 import type { ChatMessage, ChatPlatformShape, ThreadRef } from "../ports/ChatPlatform.js";
 import type { DedupStoreShape } from "../ports/DedupStore.js";
-import type { TelemetryShape } from "../ports/Telemetry.js";
+import type { Attributes, TelemetryShape } from "../ports/Telemetry.js";
 import type { IntakeEvent } from "./IntakeEvent.js";
 
 /** Where an alert without a chat message of its own (a webhook alert) is posted. */
@@ -387,7 +387,13 @@ export const makeIntake = (deps: IntakeDeps) => {
       return yield* start({ ...alert, channelId: posted.success.channelId, messageId: posted.success.messageId }, chat);
     }).pipe(Effect.catchCause((cause) => Effect.succeed<IntakeOutcome>({ _tag: "Failed", reason: String(cause).split("\n")[0] ?? "intake failed", retryable: true })));
 
-  return { handleChatEvent, handleAlerts };
+  // Each delivery is one `intake` span when telemetry traces (decode, gate, dedup and launch happen inside it).
+  const span = <A>(attributes: Attributes, effect: Effect.Effect<A>): Effect.Effect<A> => (deps.telemetry === undefined ? effect : deps.telemetry.span("intake", attributes, effect));
+
+  return {
+    handleChatEvent: (event: IntakeEvent, platform: string) => span({ platform, event: event._tag }, handleChatEvent(event, platform)),
+    handleAlerts: (alerts: ReadonlyArray<AlertContext>) => span({ platform: "webhook", alerts: alerts.length }, handleAlerts(alerts))
+  };
 };
 
 export type Intake = ReturnType<typeof makeIntake>;

@@ -99,6 +99,18 @@ export const runInvestigation = (
   alert: AlertContext,
   options: OrchestratorOptions
 ): Effect.Effect<InvestigationOutcome, InvestigationFailed, ChatPlatform | Specialists> =>
+  Effect.serviceOption(Telemetry).pipe(
+    Effect.flatMap((telemetry) =>
+      Option.isSome(telemetry)
+        ? telemetry.value.span("investigation", { investigationId: alert.investigationId, source: alert.source, alertname: alert.entities.alertname }, investigate(alert, options))
+        : investigate(alert, options)
+    )
+  );
+
+const investigate = (
+  alert: AlertContext,
+  options: OrchestratorOptions
+): Effect.Effect<InvestigationOutcome, InvestigationFailed, ChatPlatform | Specialists> =>
   Effect.gen(function* () {
     const chat = yield* ChatPlatform;
     const specialists = yield* Specialists;
@@ -205,7 +217,10 @@ export const runInvestigation = (
             });
         yield* Queue.offer(queue, outcome);
       });
-    const fibers = yield* Effect.forEach(dispatch, (s) => Effect.forkChild(runAgent(s)));
+    // Each agent in its own span (child of the investigation's) when telemetry traces.
+    const spanned = (s: Specialist) =>
+      Option.isSome(telemetry) ? telemetry.value.span("agent", { investigationId: alert.investigationId, agent: s.id }, runAgent(s)) : runAgent(s);
+    const fibers = yield* Effect.forEach(dispatch, (s) => Effect.forkChild(spanned(s)));
 
     const settle = (o: AgentOutcome) =>
       Effect.gen(function* () {
@@ -243,7 +258,10 @@ export const runInvestigation = (
           options.synthesize === undefined
             ? undefined
             : Option.getOrUndefined(
-                yield* options.synthesize({ alert, kind, outcomes: current }).pipe(
+                yield* (Option.isSome(telemetry)
+                  ? telemetry.value.span("synthesis", { investigationId: alert.investigationId, kind }, options.synthesize({ alert, kind, outcomes: current }))
+                  : options.synthesize({ alert, kind, outcomes: current })
+                ).pipe(
                   Effect.timeoutOption(Duration.millis(Math.max(1, reserve))),
                   Effect.catchCause((cause) => log("warn", "synthesis failed", { error: defectMessage(cause) }).pipe(Effect.as(Option.none())))
                 )

@@ -1,5 +1,5 @@
 import { makeBedrockModel, makeOpenAiCompatibleModel } from "@sre-on-call/adapters";
-import { type ModelPortShape, redactingModel } from "@sre-on-call/core";
+import { type ModelPortShape, redactingModel, tracedModel } from "@sre-on-call/core";
 import type { AppConfig } from "../config/AppConfig.js";
 import { type Env, envValue, StartupError } from "./buildChats.js";
 
@@ -31,11 +31,11 @@ export const modelFromSpec = (spec: string, env: Env, key = "defaults.model"): M
   switch (provider) {
     case "bedrock": {
       const endpoint = envValue(env, "SRE_BEDROCK_ENDPOINT");
-      return redactingModel(makeBedrockModel({ region: envValue(env, "AWS_REGION") ?? "us-east-1", defaultModelId: id, ...(endpoint !== undefined ? { endpoint } : {}) }));
+      return tracedModel(redactingModel(makeBedrockModel({ region: envValue(env, "AWS_REGION") ?? "us-east-1", defaultModelId: id, ...(endpoint !== undefined ? { endpoint } : {}) })));
     }
     case "openai": {
       const apiKey = envValue(env, "OPENAI_API_KEY");
-      return redactingModel(makeOpenAiCompatibleModel({ baseUrl: envValue(env, "OPENAI_BASE_URL") ?? "https://api.openai.com/v1", defaultModelId: id, ...(apiKey !== undefined ? { apiKey } : {}) }));
+      return tracedModel(redactingModel(makeOpenAiCompatibleModel({ baseUrl: envValue(env, "OPENAI_BASE_URL") ?? "https://api.openai.com/v1", defaultModelId: id, ...(apiKey !== undefined ? { apiKey } : {}) })));
     }
     default:
       throw new StartupError(`${key}: unknown model provider "${provider}"; write bedrock:<model id>, openai:<model id> or none.`);
