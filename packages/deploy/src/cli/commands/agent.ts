@@ -3,6 +3,8 @@ import { Result } from "effect";
 import { AgentRefused, serveAgent } from "../../a2a/serveAgent.js";
 import { AGENT_IDS } from "../../config/AppConfig.js";
 import { loadConfigFile } from "../../config/loadConfig.js";
+import { CONFIG_SSM_PARAMETER_ENV, loadConfigSource } from "../../config/loadConfigFromSsm.js";
+import { withSecretsFromAws } from "../../runtime/secretsFromAws.js";
 import { StartupError } from "../../runtime/buildChats.js";
 import { type Command, CommandFailed, UsageError } from "../CliIo.js";
 import { parseOptions } from "../parseOptions.js";
@@ -29,7 +31,11 @@ Options:
   --id ID        the agent to serve (required)
   --port N       port to listen on (default 9000, AgentCore's A2A port; 0 picks a free one)
   --host ADDR    address to bind (default 127.0.0.1; use 0.0.0.0 in a container)
-  --config FILE  config file (default: SRE_ON_CALL_CONFIG or config.yaml)
+  --config FILE  config file (default: the SSM parameter SRE_CONFIG_SSM_PARAMETER names, else
+                 SRE_ON_CALL_CONFIG, else config.yaml)
+
+Chat tokens for the history agents come from the environment, or from the Secrets Manager secrets
+SRE_SLACK_SECRET_ARN / SRE_DISCORD_SECRET_ARN name (as the AWS deployment sets them).
 
 An unknown or disabled agent is refused with exit status 2. Stops on SIGINT/SIGTERM.
 `;
@@ -52,14 +58,24 @@ export const agentCommand: Command = {
     const port = Number(typeof values["port"] === "string" ? values["port"] : "9000");
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be an integer between 0 and 65535.");
     const host = typeof values["host"] === "string" ? values["host"] : "127.0.0.1";
-    const file = resolve(io.cwd, typeof values["config"] === "string" ? values["config"] : (io.env["SRE_ON_CALL_CONFIG"] ?? "config.yaml"));
-    const loaded = await loadConfigFile(file);
+    // On AgentCore the config comes from the SSM parameter the deployment names (SRE_CONFIG_SSM_PARAMETER).
+    const fromSsm = typeof values["config"] !== "string" && (io.env[CONFIG_SSM_PARAMETER_ENV] ?? "").trim() !== "";
+    const loaded = fromSsm
+      ? await loadConfigSource(io.env, { cwd: io.cwd })
+      : await loadConfigFile(resolve(io.cwd, typeof values["config"] === "string" ? values["config"] : (io.env["SRE_ON_CALL_CONFIG"] ?? "config.yaml")));
     if (Result.isFailure(loaded)) throw new CommandFailed(loaded.failure.message);
+    // Chat tokens (chat-history agents) from the Secrets Manager secrets the deployment names.
+    let env = io.env;
+    try {
+      env = await withSecretsFromAws(io.env);
+    } catch (error) {
+      throw new CommandFailed(error instanceof Error ? error.message : String(error));
+    }
     const log = (level: string, message: string, fields?: Readonly<Record<string, unknown>>) =>
       io.stderr(`${JSON.stringify({ time: new Date().toISOString(), level, agent: id, message, ...fields })}\n`);
     let serving;
     try {
-      serving = await serveAgent(id, { config: loaded.success, env: io.env, cwd: io.cwd, host, port, log });
+      serving = await serveAgent(id, { config: loaded.success, env, cwd: io.cwd, host, port, log });
     } catch (error) {
       if (error instanceof AgentRefused) throw new CommandFailed(error.message, 2);
       if (error instanceof StartupError) throw new CommandFailed(error.message);
