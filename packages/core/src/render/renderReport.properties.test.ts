@@ -18,7 +18,8 @@ import type { FailureNotice } from "./reportDocument.js";
 
 const CHAT: ReadonlyArray<Dialect> = ["slack", "discord"];
 const ALL: ReadonlyArray<Dialect> = ["slack", "discord", "markdown", "json"];
-const RUNS = { numRuns: 60 };
+// A failure on a large generated report can shrink for minutes: stop after 20 s and report it rather than stall CI.
+const RUNS = { numRuns: 60, interruptAfterTimeLimit: 20_000, markInterruptAsFailure: true };
 
 interface Block {
   readonly type: string;

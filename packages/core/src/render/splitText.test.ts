@@ -55,6 +55,24 @@ describe("splitText", () => {
     for (const c of splitText("😀".repeat(20), 9)) expect(c).not.toMatch(/^[\udc00-\udfff]|[\ud800-\udbff]$/);
   });
 
+  it("never cuts an entity even where links and line starts leave no better place (found by the rendering property)", () => {
+    const token = fc.constantFrom("&gt;", "&lt;", "&amp;", "a", "b ", "> ", "- ", "https://x.example/", "<https://y.example/p|y>", "\\*", "#");
+    // Inline-code spans overlapping across the window left no strict cut; the fallback cut `&gt;` in two.
+    const found = "[7xK#k:paQK~t6BQRuCna_YOv^!^JKZ)QM?H `0'kd=tU*YHpM{fK\"fBZsqXI/&lt;|.aSgeJUHN](MC)ZWZgu,|PB7E264.\"+a-MFqyx1Yy^INP&amp;#R@H5E-f;ZTutsWih;6jf:0)#EJ6?a9YCJgq_eEZZ?xPrr_a+mRRt.&amp;X5Jv2!l0}Fy&gt;_s}l@Ws&gt;Ha-yc\\1y3S\\N+H#vokNP/`5p-|ivZNx;-sh!6f oPQ^)syDh2l:f{GK6Zzf:b1 Hi;:&gt;X.vQDc!\\`,Hy|VWZ8)diBE,;.#CNsUpmX-rdUJcM\"e_kv=WZ9`C_=2p&amp;sE.Exw]4&amp;-iaqJJR4WOL8j85XjaMYn^)e{&gt;dXMq ";
+    const parts = splitText(found, 188);
+    expect(parts.join("")).toBe(found);
+    for (const c of parts) expect(c).not.toMatch(/&(?:[a-z]{1,3})?$|^(?:g|l|am|amp|t|p|mp)?;/);
+    fc.assert(
+      fc.property(fc.array(token, { minLength: 1, maxLength: 120 }), fc.integer({ min: MIN_SPLIT_LIMIT, max: 60 }), (tokens, limit) => {
+        const text = tokens.join("");
+        const chunks = splitTextParts(text, limit);
+        expect(chunks.map((c) => c.body).join("")).toBe(text);
+        for (const c of chunks) expect(c.body).not.toMatch(/&(?:[a-z]{1,3})?$|^(?:g|l|am|amp|t|p|mp)?;/);
+      }),
+      { numRuns: 300 }
+    );
+  });
+
   it("closes a code block at a cut and reopens it with the same fence in the next chunk", () => {
     const text = "before\n```sql\n" + Array.from({ length: 8 }, (_, i) => `select ${i};\n`).join("") + "```\nafter\n";
     const parts = splitTextParts(text, 48);

@@ -59,6 +59,7 @@ const PROTECTED: ReadonlyArray<RegExp> = [
   /&#?[a-z0-9]{1,32};/gi,
   /`[^`\n]{1,500}`/g
 ];
+const ENTITY = /&#?[a-z0-9]{1,32};/gi;
 
 const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
 const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
@@ -96,6 +97,9 @@ const safeCut = (s: string, budget: number): number => {
     for (const m of window.matchAll(re)) if (m[0].length <= budget) spans.push([m.index, m.index + m[0].length]);
   }
   const outsideSpans = (p: number) => spans.every(([a, b]) => p <= a || p >= b);
+  // An entity (`&gt;`) is a few characters: it is never cut, even when a long link leaves no other place.
+  const entities = [...window.matchAll(ENTITY)].map((m) => [m.index, m.index + m[0].length] as const);
+  const outsideEntities = (p: number) => entities.every(([a, b]) => p <= a || p >= b);
   const strict = (p: number) => keepsCharacters(s, p) && keepsGraphemes(s, p) && !startsBlock(s, p) && outsideSpans(p);
   for (let p = hi; p >= Math.ceil(hi / 2); p--) {
     const prev = s.charAt(p - 1);
@@ -103,8 +107,9 @@ const safeCut = (s: string, budget: number): number => {
   }
   const rules: ReadonlyArray<(p: number) => boolean> = [
     strict,
-    (p) => keepsCharacters(s, p) && keepsGraphemes(s, p) && !startsBlock(s, p),
-    (p) => keepsCharacters(s, p) && !startsBlock(s, p),
+    (p) => keepsCharacters(s, p) && keepsGraphemes(s, p) && !startsBlock(s, p) && outsideEntities(p),
+    (p) => keepsCharacters(s, p) && !startsBlock(s, p) && outsideEntities(p),
+    (p) => keepsCharacters(s, p) && outsideEntities(p),
     (p) => keepsCharacters(s, p),
     (p) => !(isHigh(s.charCodeAt(p - 1)) && isLow(s.charCodeAt(p)))
   ];
