@@ -129,6 +129,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
         telemetry: ctx.get<TelemetryShape>(TOKENS.Telemetry),
         ...(synthesis.synthesisModel !== undefined ? { synthesisModel: synthesis.synthesisModel } : {}),
         redactReport: synthesis.redactDeep,
+        ...(synthesis.route !== undefined ? { route: synthesis.route } : {}),
         settings: {
           reportAfterSeconds: config.investigation.report_after_seconds,
           synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds,

@@ -68,7 +68,9 @@ export const AppConfig = Schema.Struct({
       report_after_seconds: withDefault(Seconds, 60),
       synthesis_reserve_seconds: withDefault(Seconds, 5),
       hard_cutoff_seconds: withDefault(Seconds, 300),
-      window_minutes: withDefault(Seconds, 5)
+      window_minutes: withDefault(Seconds, 5),
+      /** `all` dispatches every enabled specialist; `model` lets the synthesis model pick the relevant ones (fail-open to all). */
+      routing: withDefault(Schema.Literals(["all", "model"]), "all")
     }),
     {}
   ),

@@ -145,6 +145,7 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
       telemetry,
       ...(synthesis.synthesisModel !== undefined ? { synthesisModel: synthesis.synthesisModel } : {}),
       redactReport: synthesis.redactDeep,
+      ...(synthesis.route !== undefined ? { route: synthesis.route } : {}),
       ...(trace !== undefined ? { trace } : {}),
       settings: {
         reportAfterSeconds: config.investigation.report_after_seconds,

@@ -8,6 +8,7 @@ import {
   type ProgressEvent,
   redactDeep,
   renderReport,
+  type OrchestratorOptions,
   type Synthesis,
   type SynthesisRequest,
   synthesizeDeterministic,
@@ -96,6 +97,8 @@ export interface InvestigationRunnerOptions {
   readonly synthesisModel?: SynthesisModel;
   /** Redacts secrets in a report before it is rendered (builtin patterns plus configured ones). Default: builtin only. */
   readonly redactReport?: <A>(value: A) => A;
+  /** Which specialists to dispatch (model routing); default all. */
+  readonly route?: OrchestratorOptions["route"];
   readonly settings: InvestigationSettings;
   readonly trace?: TraceStoreShape;
   readonly telemetry?: TelemetryShape;
@@ -115,6 +118,7 @@ export const makeInvestigationRunner = (options: InvestigationRunnerOptions) => 
       // Secrets in evidence (log lines, annotations, chat) never reach a chat message.
       render: (report, dialect) => renderReport((options.redactReport ?? redactDeep)(report), dialect),
       synthesize: synthesisStep(options.synthesisModel, options.settings.synthesisReserveSeconds),
+      ...(options.route !== undefined ? { route: options.route } : {}),
       reportAfter: Duration.seconds(options.settings.reportAfterSeconds),
       synthesisReserve: Duration.seconds(options.settings.synthesisReserveSeconds),
       hardCutoff: Duration.seconds(options.settings.hardCutoffSeconds),

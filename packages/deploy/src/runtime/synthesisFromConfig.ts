@@ -1,5 +1,5 @@
-import { makeRedactor, mergePriceTables, DEFAULT_PRICE_TABLE } from "@sre-on-call/core";
-import { Result } from "effect";
+import { type AlertContext, DEFAULT_PRICE_TABLE, makeRedactor, mergePriceTables, type RouteDecision, routeSpecialists, type Specialist } from "@sre-on-call/core";
+import { type Effect, Result } from "effect";
 import type { AppConfig } from "../config/AppConfig.js";
 import { type Env, StartupError } from "./buildChats.js";
 import { modelFromSpec, modelSpecFor } from "./buildModel.js";
@@ -11,6 +11,8 @@ export interface HostSynthesis {
   /** Redacts builtin and `redaction.patterns` secrets in a report before it is rendered. */
   readonly redactDeep: <A>(value: A) => A;
   readonly modelSpec: string;
+  /** With `investigation.routing: model` and a model: which specialists to dispatch (fail-open to all). */
+  readonly route?: (alert: AlertContext, candidates: ReadonlyArray<Specialist>) => Effect.Effect<RouteDecision>;
 }
 
 /**
@@ -23,11 +25,16 @@ export const synthesisFromConfig = (config: AppConfig, env: Env): HostSynthesis 
   if (Result.isFailure(redactor)) throw new StartupError(redactor.failure.message);
   const spec = config.agents.master?.model ?? modelSpecFor(config, env, "synthesis");
   const model = modelFromSpec(spec, env, config.agents.master?.model !== undefined ? "agents.master.model" : "defaults.model (synthesis)");
+  const priceTable = mergePriceTables(DEFAULT_PRICE_TABLE, OPENAI_PRICE_TABLE);
+  const redact = redactor.success.redact;
   return {
+    ...(model !== undefined && config.investigation.routing === "model"
+      ? { route: (alert: AlertContext, candidates: ReadonlyArray<Specialist>) => routeSpecialists(model, alert, candidates, { redact, priceTable }) }
+      : {}),
     modelSpec: model === undefined ? "none" : spec,
     redactDeep: redactor.success.redactDeep,
     ...(model !== undefined
-      ? { synthesisModel: { model, redact: redactor.success.redact, priceTable: mergePriceTables(DEFAULT_PRICE_TABLE, OPENAI_PRICE_TABLE) } }
+      ? { synthesisModel: { model, redact, priceTable } }
       : {})
   };
 };
