@@ -172,7 +172,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
               buildSpecialists({ ...specialistDeps, config: variantConfig }),
             trace: ctx.get<TraceStoreShape>(TOKENS.Trace),
             fallback: ctx.get<InvestigationRunner>(TOKENS.Runner).launch
-          }),
+          }).dispatch,
         telemetry: ctx.get<TelemetryShape>(TOKENS.Telemetry),
         commands: {
           snapshot: makeSnapshotCommand(ctx.get<SpecialistsShape>(TOKENS.Specialists), Duration.seconds(config.defaults.agent_deadline_seconds)),

@@ -294,6 +294,7 @@ describe("deployStack: intake Lambda", () => {
     const env = fn.args["environment"] as Record<string, string>;
     expect(env).toMatchObject({
       SRE_DEDUP_TABLE: "sre-on-call-prod-dedup",
+      SRE_EXPERIMENT_TABLE: "sre-on-call-prod-experiments",
       SRE_TRACE_TABLE: "sre-on-call-prod-traces",
       SRE_INCIDENT_TABLE: "sre-on-call-prod-incidents",
       SRE_TRACE_BUCKET: `sre-on-call-prod-archive-${TEST_ACCOUNT}`,
@@ -307,6 +308,10 @@ describe("deployStack: intake Lambda", () => {
     const on = (action: string) => perms.filter((p) => p.actions.includes(action)).flatMap((p) => p.resources);
     expect(on("lambda:InvokeFunction")).toEqual([`arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:sre-on-call-prod-intake`]);
     expect(on("dynamodb:PutItem")).toContain(`arn:aws:dynamodb:${TEST_REGION}:${TEST_ACCOUNT}:table/sre-on-call-prod-dedup`);
+    // The intake reads the active experiment and records runs; defining and activating is the CLI's (an operator's role).
+    expect(on("dynamodb:GetItem")).toContain(`arn:aws:dynamodb:${TEST_REGION}:${TEST_ACCOUNT}:table/sre-on-call-prod-experiments`);
+    expect(on("dynamodb:Query")).not.toContain(`arn:aws:dynamodb:${TEST_REGION}:${TEST_ACCOUNT}:table/sre-on-call-prod-experiments`);
+    expect(on("dynamodb:TransactWriteItems")).not.toContain(`arn:aws:dynamodb:${TEST_REGION}:${TEST_ACCOUNT}:table/sre-on-call-prod-experiments`);
     expect(on("secretsmanager:GetSecretValue")).toHaveLength(2);
     expect(on("bedrock-agentcore:InvokeAgentRuntime")).toEqual([outputs.agents.master?.runtimeArn, `${String(outputs.agents.master?.runtimeArn)}/runtime-endpoint/*`]);
     expect(outputs.slackEventsUrl).toBe("https://sre-on-call-prod-intake.lambda-url.eu-west-1.on.aws/slack/events");
@@ -328,7 +333,7 @@ describe("deployStack: alarms and names", () => {
     expect(has("AWS/Lambda", "Errors", { FunctionName: "sre-on-call-prod-intake" })).toBe(true);
     expect(has("AWS/Lambda", "Throttles", { FunctionName: "sre-on-call-prod-intake" })).toBe(true);
     expect(has("AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: "sre-on-call-prod-investigation-dlq" })).toBe(true);
-    for (const t of ["dedup", "traces", "incidents"]) {
+    for (const t of ["dedup", "traces", "incidents", "experiments"]) {
       expect(has("AWS/DynamoDB", "WriteThrottleEvents", { TableName: `sre-on-call-prod-${t}` })).toBe(true);
       expect(has("AWS/DynamoDB", "ReadThrottleEvents", { TableName: `sre-on-call-prod-${t}` })).toBe(true);
     }

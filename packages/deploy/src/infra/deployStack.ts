@@ -111,6 +111,20 @@ export const deployStack = (provider: InfraProvider, input: DeployInput, stage: 
     pointInTimeRecovery: { enabled: true },
     deletionProtectionEnabled: plan.protect
   });
+  // A/B experiments: definitions, the single-active sentinel and every variant's run.
+  const experimentTable = new aws.dynamodb.Table("ExperimentTable", {
+    name: `${p}-experiments`,
+    billingMode: "PAY_PER_REQUEST",
+    hashKey: "pk",
+    rangeKey: "sk",
+    attributes: [
+      { name: "pk", type: "S" },
+      { name: "sk", type: "S" }
+    ],
+    serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+    pointInTimeRecovery: { enabled: true },
+    deletionProtectionEnabled: plan.protect
+  });
   const incidentTable = new aws.dynamodb.Table("IncidentTable", {
     name: `${p}-incidents`,
     billingMode: "PAY_PER_REQUEST",
@@ -284,6 +298,7 @@ export const deployStack = (provider: InfraProvider, input: DeployInput, stage: 
       SRE_STAGE: stage,
       SRE_CONFIG_SSM_PARAMETER: parameterName,
       SRE_DEDUP_TABLE: dedupTable.name,
+      SRE_EXPERIMENT_TABLE: experimentTable.name,
       SRE_INVESTIGATOR_FUNCTION: functionName,
       SRE_SLACK_SECRET_ARN: slackSecret.arn,
       SRE_DISCORD_SECRET_ARN: discordSecret.arn,
@@ -294,6 +309,8 @@ export const deployStack = (provider: InfraProvider, input: DeployInput, stage: 
     permissions: [
       ...policyDocument([
         allow("Dedup", ["dynamodb:GetItem", "dynamodb:PutItem"], [dedupTable.arn]),
+        // Reads the active experiment and records both variants' runs (the CLI defines and activates).
+        allow("Experiments", ["dynamodb:GetItem", "dynamodb:PutItem"], [experimentTable.arn]),
         readSecrets([slackSecret.arn, discordSecret.arn]),
         readParameter(scope, parameterName),
         // Investigations run in an asynchronous invocation of this same function.
@@ -342,7 +359,8 @@ export const deployStack = (provider: InfraProvider, input: DeployInput, stage: 
   for (const [logical, table, suffix] of [
     ["Dedup", dedupTable, "dedup"],
     ["Trace", traceTable, "traces"],
-    ["Incident", incidentTable, "incidents"]
+    ["Incident", incidentTable, "incidents"],
+    ["Experiment", experimentTable, "experiments"]
   ] as const) {
     for (const kind of ["Read", "Write"] as const) {
       alarm(`${logical}Table${kind}Throttles`, {

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { S3Client } from "@aws-sdk/client-s3";
-import { ensureDedupTable, ensureTraceStoreResources, makeAwsTraceStore, makeDynamoDedupStore, signSlackRequest } from "@sre-on-call/adapters";
+import { ensureDedupTable, ensureExperimentTable, ensureTraceStoreResources, makeAwsTraceStore, makeDynamoDedupStore, makeDynamoExperimentStore, signSlackRequest } from "@sre-on-call/adapters";
+import { sampleExperiment } from "@sre-on-call/core/testing";
 import { type FakeSlackApi, startFakeSlackApi } from "@sre-on-call/adapters/chat/slack/testing/fakeSlackApi";
 import { MOTO_SKIP_REASON, motoAvailable, type MotoServer, startMotoServer } from "@sre-on-call/adapters/testing/motoServer";
 import { Effect, Result } from "effect";
@@ -239,5 +240,28 @@ describe.skipIf(!available)("dedup in DynamoDB (moto_server)", () => {
     expect(draft!.text + JSON.stringify(draft!.blocks ?? [])).toMatch(/database volume filled up/);
     dynamo.destroy();
     s3.destroy();
+  });
+
+  it("investigates with both variants of the experiment active in DynamoDB and records both runs", async () => {
+    const env = await lambdaEnv();
+    const table = `sre-experiments-${tables}`;
+    const dynamo = makeDynamoClient({ region: "us-east-1", endpoint: moto!.endpoint });
+    await Effect.runPromise(ensureExperimentTable(dynamo, table));
+    const experiments = makeDynamoExperimentStore({ client: dynamo, tableName: table });
+    await Effect.runPromise(experiments.define(sampleExperiment("exp-lambda", { control: { label: "today", overrides: {} }, treatment: { label: "fewer cycles", overrides: { max_tool_cycles: 2 } } })));
+    await Effect.runPromise(experiments.activate("exp-lambda", Date.now()));
+    const a = container({ ...env, SRE_EXPERIMENT_TABLE: table });
+    expect((await a.app).describe().join("\n")).toMatch(new RegExp(`experiments: DynamoDB table ${table}`));
+    const before = lambda.invocations().length;
+    const { ts, body } = mention("Ev0EXPERIMENT1", "payments-db-6");
+    expect((await http(a.handler, signedSlackEvent(SECRET, body))).statusCode).toBe(200);
+    const payload = lambda.invocations().slice(before)[0]!.payload;
+    expect(await a.handler(payload, lambdaContext(60_000))).toMatchObject({ ok: true, outcome: "reported" });
+    const thread = slack.messages(CHANNEL).filter((m) => m.thread_ts === ts).map((m) => m.text + JSON.stringify(m.blocks ?? [])).join("\n");
+    expect(thread).toMatch(/A\/B control: today/);
+    expect(thread).toMatch(/A\/B treatment: fewer cycles/);
+    const runs = await Effect.runPromise(experiments.runsOf("exp-lambda"));
+    expect(runs.map((r) => r.variant).sort()).toEqual(["control", "treatment"]);
+    dynamo.destroy();
   });
 });

@@ -12,6 +12,8 @@ import { makePostmortemCommand } from "../runtime/postmortemCommand.js";
 import { traceStoreFromEnv } from "../runtime/traceArchive.js";
 import { telemetryFromConfig } from "../telemetry/telemetryFromConfig.js";
 import { synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
+import { makeExperimentDispatch } from "../runtime/experimentDispatch.js";
+import { experimentStoreFromEnv } from "../runtime/experimentStoreFromEnv.js";
 import { buildChats, type Env, envValue as set, type Log, StartupError, webhookAuthFromEnv as webhookAuth } from "../runtime/buildChats.js";
 import type { AppConfig } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
@@ -163,6 +165,25 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
         if (memory !== undefined && Exit.isSuccess(exit)) void Effect.runPromise(remember(memory, alert, exit.value.final, config, log));
       }
     });
+    const experimentTable = experimentStoreFromEnv(env);
+    if (experimentTable !== undefined) closers.push(() => Promise.resolve(experimentTable.close()));
+    const experiments =
+      experimentTable === undefined
+        ? undefined
+        : makeExperimentDispatch({
+            config,
+            env,
+            log,
+            store: experimentTable.store,
+            settings: {
+              reportAfterSeconds: config.investigation.report_after_seconds,
+              synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds,
+              hardCutoffSeconds: config.investigation.hard_cutoff_seconds
+            },
+            specialistsFor: (variantConfig) => buildSpecialists({ config: variantConfig, cwd, log, chats, env, onClose: (close) => void closers.push(close), ...(memory !== undefined ? { memory } : {}) }),
+            ...(trace !== undefined ? { trace } : {}),
+            fallback: runner.launch
+          });
     const inline = makeInlineHandOff({ run: runner.runToEnd, log });
     const investigator = set(env, "SRE_INVESTIGATOR_FUNCTION");
     let handOff: InvestigationHandOff = inline;
@@ -253,6 +274,14 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
         )
       );
       if (!claim.claimed) return { ok: true, investigationId: alert.investigationId, outcome: "duplicate" };
+      // An active A/B experiment (SRE_EXPERIMENT_TABLE) investigates with both variants, within this invocation.
+      if (experiments !== undefined) {
+        const ab = await Effect.runPromise(
+          experiments.runIfActive(alert, chat).pipe(Effect.timeoutOption(Duration.millis(Math.max(0, budgetMs))))
+        );
+        if (ab._tag === "Some" && ab.value !== undefined) return { ok: true, investigationId: alert.investigationId, outcome: "reported" };
+        if (ab._tag === "None") return { ok: true, investigationId: alert.investigationId, outcome: "cut_short" };
+      }
       const outcome = await runWithinBudget(runner.runToEnd, alert, chat, budgetMs);
       return { ok: true, investigationId: alert.investigationId, outcome };
     };
@@ -271,6 +300,7 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
         `trace archive: ${trace !== undefined ? `S3 ${set(env, "SRE_TRACE_BUCKET") ?? ""} + DynamoDB ${set(env, "SRE_TRACE_TABLE") ?? ""}` : "off (SRE_TRACE_BUCKET / SRE_TRACE_TABLE not set)"}`,
         `synthesis: ${synthesis.modelSpec === "none" ? "deterministic (no model configured)" : synthesis.modelSpec}`,
         `tracing: ${host.success.tracing ? "OTLP" : "off"}`,
+        `experiments: ${experimentTable !== undefined ? `DynamoDB table ${experimentTable.table}` : "off (SRE_EXPERIMENT_TABLE not set)"}`,
         `investigations: ${investigator !== undefined ? `asynchronous invocation of ${investigator}` : "inline in the intake invocation (SRE_INVESTIGATOR_FUNCTION is not set)"}`
       ],
       flush: host.success.flush,

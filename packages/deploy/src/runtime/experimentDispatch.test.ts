@@ -18,7 +18,7 @@ const settings = { reportAfterSeconds: 10, synthesisReserveSeconds: 1, hardCutof
 const setup = (store: ExperimentStoreShape) => {
   const fallback: Array<string> = [];
   const logs: Array<string> = [];
-  const dispatch = makeExperimentDispatch({
+  const { dispatch, runIfActive } = makeExperimentDispatch({
     config,
     env: {},
     log: (level, message) => void logs.push(`${level} ${message}`),
@@ -27,7 +27,7 @@ const setup = (store: ExperimentStoreShape) => {
     specialistsFor: (c) => buildSpecialists({ config: c, cwd: ROOT, log: () => undefined, chats: {}, env: {} }),
     fallback: (a: AlertContext, _chat: ChatPlatformShape) => Effect.sync(() => void fallback.push(a.investigationId))
   });
-  return { dispatch, fallback, logs };
+  return { dispatch, runIfActive, fallback, logs };
 };
 
 const waitFor = async <A>(what: string, probe: () => Promise<A | undefined>, ms = 20_000): Promise<A> => {
@@ -94,5 +94,23 @@ describe("configForVariant", () => {
     expect(c.agents.eks?.max_tool_cycles).toBe(3);
     expect(c.agents.master?.model).toBe("bedrock:claude");
     expect(config.agents.eks?.mode).toBeUndefined();
+  });
+});
+
+describe("experiment dispatch on a host that must finish in its invocation", () => {
+  it("runs both variants to the end, or answers undefined when no experiment is active", async () => {
+    const store = makeInMemoryExperimentStore();
+    const idle = setup(store);
+    expect(await Effect.runPromise(idle.runIfActive(alert, makeInMemoryChat().chat))).toBeUndefined();
+    await Effect.runPromise(store.define(sampleExperiment("exp-2", { mode: "post-control", control: { label: "today", overrides: {} }, treatment: { label: "t", overrides: { max_tool_cycles: 3 } } })));
+    await Effect.runPromise(store.activate("exp-2", Date.now()));
+    const chat = makeInMemoryChat();
+    const outcome = await Effect.runPromise(setup(store).runIfActive({ ...alert, investigationId: "inv-ab-2" }, chat.chat));
+    expect(outcome?.control.delivery).toBe("posted");
+    expect(outcome?.treatment.delivery).toBe("archived");
+    expect((await Effect.runPromise(store.runsOf("exp-2"))).map((r) => r.variant).sort()).toEqual(["control", "treatment"]);
+    const posts = chat.log().map((p) => p.message.text).join("\n");
+    expect(posts).toMatch(/A\/B control: today/);
+    expect(posts).not.toMatch(/A\/B treatment/);
   });
 });

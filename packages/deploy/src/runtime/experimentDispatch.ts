@@ -2,6 +2,7 @@ import {
   type AlertContext,
   ChatPlatform,
   type ChatPlatformShape,
+  type Experiment,
   type ExperimentStoreShape,
   type InvestigationReport,
   renderReport,
@@ -15,7 +16,7 @@ import { Duration, Effect } from "effect";
 import type { AppConfig } from "../config/AppConfig.js";
 import type { Log } from "./buildChats.js";
 import { type InvestigationSettings, synthesisStep } from "./InvestigationRunner.js";
-import { runExperimentForAlert, type VariantResult } from "./experimentRunner.js";
+import { type ExperimentAlertOutcome, runExperimentForAlert, type VariantResult } from "./experimentRunner.js";
 import { synthesisFromConfig } from "./synthesisFromConfig.js";
 import type { Env } from "./buildChats.js";
 
@@ -115,26 +116,35 @@ export const makeExperimentDispatch = (deps: ExperimentDispatchDeps) => {
   const archive = (report: InvestigationReport) =>
     deps.trace === undefined ? Effect.succeed(undefined) : deps.trace.putReport(report).pipe(Effect.as(`trace:${report.investigationId}`));
 
-  return (alert: AlertContext, chat: ChatPlatformShape): Effect.Effect<void> =>
+  const logProblems = (alert: AlertContext) => (outcome: ExperimentAlertOutcome) =>
+    Effect.sync(() => {
+      for (const side of [outcome.control, outcome.treatment]) {
+        if (side.errors.length > 0) deps.log("warn", `experiment ${side.role} had problems`, { investigationId: alert.investigationId, errors: side.errors });
+      }
+    });
+
+  /** The active experiment, or undefined (also when the store cannot be read: the alert is investigated normally). */
+  const activeExperiment = (alert: AlertContext) =>
     deps.store.active().pipe(
-      Effect.catch((e) => Effect.sync(() => deps.log("error", "experiment store unavailable; investigating without the experiment", { investigationId: alert.investigationId, error: e.message })).pipe(Effect.as(undefined))),
-      Effect.flatMap((experiment) =>
-        experiment === undefined
-          ? deps.fallback(alert, chat)
-          : Effect.sync(() => {
-              deps.log("info", "investigating with both variants of the active experiment", { investigationId: alert.investigationId, experimentId: experiment.id });
-              Effect.runFork(
-                runExperimentForAlert({ store: deps.store, runVariant: runVariant(experiment.id, chat), post: post(chat, alert), archive }, experiment, alert).pipe(
-                  Effect.tap((outcome) =>
-                    Effect.sync(() => {
-                      for (const side of [outcome.control, outcome.treatment]) {
-                        if (side.errors.length > 0) deps.log("warn", `experiment ${side.role} had problems`, { investigationId: alert.investigationId, errors: side.errors });
-                      }
-                    })
-                  )
-                )
-              );
-            })
+      Effect.catch((e) =>
+        Effect.sync(() => deps.log("error", "experiment store unavailable; investigating without the experiment", { investigationId: alert.investigationId, error: e.message })).pipe(Effect.as(undefined))
       )
     );
+
+  const runBoth = (experiment: Experiment, alert: AlertContext, chat: ChatPlatformShape) => {
+    deps.log("info", "investigating with both variants of the active experiment", { investigationId: alert.investigationId, experimentId: experiment.id });
+    return runExperimentForAlert({ store: deps.store, runVariant: runVariant(experiment.id, chat), post: post(chat, alert), archive }, experiment, alert).pipe(Effect.tap(logProblems(alert)));
+  };
+
+  /** For a host that answers first (serve): starts both variants in the background, or the normal investigation. */
+  const dispatch = (alert: AlertContext, chat: ChatPlatformShape): Effect.Effect<void> =>
+    activeExperiment(alert).pipe(
+      Effect.flatMap((experiment) => (experiment === undefined ? deps.fallback(alert, chat) : Effect.sync(() => void Effect.runFork(runBoth(experiment, alert, chat)))))
+    );
+
+  /** For a host that must finish within its invocation (Lambda): runs both variants to the end; undefined when no experiment is active. */
+  const runIfActive = (alert: AlertContext, chat: ChatPlatformShape): Effect.Effect<ExperimentAlertOutcome | undefined> =>
+    activeExperiment(alert).pipe(Effect.flatMap((experiment) => (experiment === undefined ? Effect.succeed(undefined) : runBoth(experiment, alert, chat))));
+
+  return { dispatch, runIfActive };
 };

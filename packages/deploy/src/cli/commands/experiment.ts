@@ -21,6 +21,7 @@ import type { Env } from "../../runtime/buildChats.js";
 import { modelFromSpec } from "../../runtime/buildModel.js";
 import { OPENAI_PRICE_TABLE } from "../../runtime/InvestigationRunner.js";
 import { type CliIo, type Command, CommandFailed, UsageError } from "../CliIo.js";
+import { experimentStoreFromEnv } from "../../runtime/experimentStoreFromEnv.js";
 import { parseOptions } from "../parseOptions.js";
 
 const usage = `Usage:
@@ -52,7 +53,8 @@ ratio treatment/control. With --judge-model, a model compares the two reports of
 on coverage, correctness against the evidence, actionability and noise, twice with the reports
 swapped; a dimension is won only when both orders agree, which cancels position bias.
 
-Experiments live in the embedded store (store.directory in config.yaml).
+Experiments live in the embedded store (store.directory in config.yaml), or in the DynamoDB table
+SRE_EXPERIMENT_TABLE names (on AWS, where the Lambda intake reads the active one).
 
 Exit status: 0 done, 1 the store cannot be opened or read, 2 usage error or refused
 (unknown id, id taken, another experiment active).
@@ -121,6 +123,9 @@ const runStore = async <A>(effect: Effect.Effect<A, ExperimentError>): Promise<A
 };
 
 const openStore = async (configFlag: string | undefined, io: CliIo): Promise<{ store: ExperimentStoreShape; close: () => Promise<void> }> => {
+  // On AWS the experiments live in DynamoDB, shared with the running intake.
+  const aws = experimentStoreFromEnv(io.env);
+  if (aws !== undefined) return { store: aws.store, close: () => Promise.resolve(aws.close()) };
   const configPath = configFlag ?? io.env["SRE_ON_CALL_CONFIG"];
   const loaded =
     configPath !== undefined
