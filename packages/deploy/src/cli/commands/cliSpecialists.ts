@@ -1,8 +1,9 @@
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { EmbeddedStore, makeEmbeddedIncidentMemory } from "@sre-on-call/adapters";
-import { type ClusterSourceSpec, makeEksSpecialist, makeIncidentHistorySpecialist, openClusterSource } from "@sre-on-call/agents";
-import type { IncidentMemoryShape, Specialist, SpecialistsShape } from "@sre-on-call/core";
+import { type ClusterSourceSpec, makeEksSpecialist, makeEksTools, makeIncidentHistorySpecialist, makeIncidentHistoryTools, openClusterSource } from "@sre-on-call/agents";
+import type { IncidentMemoryShape, SpecialistsShape } from "@sre-on-call/core";
+import { applyConfiguredAgentMode, type BuiltSpecialist } from "../../runtime/configuredAgentMode.js";
 import { Effect, Exit, Result } from "effect";
 import type { AppConfig } from "../../config/AppConfig.js";
 import { decodeConfig } from "../../config/loadConfig.js";
@@ -88,14 +89,15 @@ export const cliSpecialists = async (
   io: CliIo,
   progress: (line: string) => void
 ): Promise<CliSpecialists> => {
-  const enabled: Array<Specialist> = [];
+  const enabled: Array<BuiltSpecialist> = [];
   const disabled: Array<string> = [];
   const spec = sourceFromFlags(values, io.cwd) ?? sourceFromConfig(config, io.cwd);
   if (spec !== undefined) {
     progress(`opening ${spec.kind === "dump" ? `cluster dump ${spec.directory}` : spec.kind === "eks" ? `EKS cluster ${spec.clusterName} (${spec.region})` : spec.kind}…`);
     const opened = await Effect.runPromiseExit(openClusterSource(spec));
     if (Exit.isFailure(opened)) throw new CommandFailed(`cannot use the Kubernetes data source: ${String(opened.cause).split("\n")[0]}`, 2);
-    enabled.push(makeEksSpecialist(opened.value, spec.kind === "eks" ? { clusterName: spec.clusterName } : {}));
+    const source = opened.value;
+    enabled.push({ specialist: makeEksSpecialist(source, spec.kind === "eks" ? { clusterName: spec.clusterName } : {}), tools: () => makeEksTools(source) });
   } else {
     progress("no Kubernetes data source (--cluster-dump, --kubeconfig, --in-cluster or --eks-cluster)");
     disabled.push("eks");
@@ -119,7 +121,7 @@ export const cliSpecialists = async (
       throw new CommandFailed(error instanceof Error ? error.message : String(error), 2);
     }
     if (built === undefined) continue;
-    if ("specialist" in built) enabled.push(built.specialist);
+    if ("specialist" in built) enabled.push(built);
     else disabled.push(id);
   }
 
@@ -140,7 +142,7 @@ export const cliSpecialists = async (
       } catch (error) {
         throw new CommandFailed(error instanceof Error ? error.message : String(error), 2);
       }
-      if ("specialist" in built) enabled.push(built.specialist);
+      if ("specialist" in built) enabled.push(built);
       else {
         progress(`${id}: ${built.disabled}`);
         disabled.push(id);
@@ -154,12 +156,30 @@ export const cliSpecialists = async (
     const directory = join(resolve(io.cwd, cfg.store.directory), "store");
     try {
       store = await EmbeddedStore.open({ directory });
-      memory = makeEmbeddedIncidentMemory(store);
-      enabled.push(makeIncidentHistorySpecialist({ memory }));
+      const opened = makeEmbeddedIncidentMemory(store);
+      memory = opened;
+      enabled.push({ specialist: makeIncidentHistorySpecialist({ memory: opened }), tools: () => makeIncidentHistoryTools({ memory: opened }) });
     } catch (error) {
       progress(`incident-history: the store in ${directory} is not available (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
       disabled.push("incident-history");
     }
   }
-  return { enabled, disabled, ...(memory !== undefined ? { memory } : {}), close: async () => void (await store?.close()) };
+  // `mode: agent` agents offer their tools (and MCP servers' tools) to their model, as in `serve`.
+  const closers: Array<() => Promise<void>> = [];
+  let shaped: SpecialistsShape;
+  try {
+    shaped = await applyConfiguredAgentMode(enabled, disabled, { config: cfg, env: io.env, log: (_level, message) => progress(message), onClose: (close) => void closers.push(close) });
+  } catch (error) {
+    await store?.close();
+    throw new CommandFailed(error instanceof Error ? error.message : String(error), 2);
+  }
+  return {
+    enabled: shaped.enabled,
+    disabled: shaped.disabled,
+    ...(memory !== undefined ? { memory } : {}),
+    close: async () => {
+      for (const close of closers) await close().catch(() => undefined);
+      await store?.close();
+    }
+  };
 };
