@@ -3,7 +3,8 @@ import { EmbeddedStore, makeConsoleChat, makeEmbeddedIncidentMemory } from "@sre
 import type { A2aReply, A2aRequest } from "@sre-on-call/adapters/a2a/wire";
 import type { Specialist, SpecialistsShape } from "@sre-on-call/core";
 import { Cause, Effect, Exit } from "effect";
-import { AGENT_IDS, type AppConfig } from "../config/AppConfig.js";
+import { AGENT_IDS, type AppConfig, synthesisReserveSeconds } from "../config/AppConfig.js";
+import { type HostSynthesis, synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
 import { makeInvestigationRunner } from "../runtime/InvestigationRunner.js";
 import { buildChats, type Env, type Log, StartupError } from "../runtime/buildChats.js";
 import { buildOneSpecialist, buildSpecialists, SPECIALIST_ORDER, type SpecialistId } from "../runtime/buildSpecialists.js";
@@ -52,6 +53,8 @@ export const servedSpecialist = (specialist: Specialist): ServedAgent => ({
 export interface MasterSettings {
   readonly reportAfterSeconds: number;
   readonly synthesisReserveSeconds: number;
+  /** The master's synthesis model, routing and report redaction (from config.yaml), when configured. */
+  readonly synthesis?: HostSynthesis;
 }
 
 /**
@@ -69,6 +72,9 @@ export const servedMaster = (specialists: SpecialistsShape, settings: MasterSett
     const budgetSeconds = Math.max(0, (request.deadline - Date.now()) / 1000);
     const runner = makeInvestigationRunner({
       specialists,
+      ...(settings.synthesis?.synthesisModel !== undefined ? { synthesisModel: settings.synthesis.synthesisModel } : {}),
+      ...(settings.synthesis?.route !== undefined ? { route: settings.synthesis.route } : {}),
+      ...(settings.synthesis !== undefined ? { redactReport: settings.synthesis.redactDeep } : {}),
       settings: { reportAfterSeconds: Math.min(settings.reportAfterSeconds, budgetSeconds), synthesisReserveSeconds: Math.min(settings.synthesisReserveSeconds, budgetSeconds / 10), hardCutoffSeconds: budgetSeconds }
     });
     // The caller posts the report: the master's own chat is a sink.
@@ -111,7 +117,8 @@ export const serveAgent = async (id: string, options: ServeAgentOptions): Promis
   try {
     if (id === "master") {
       const specialists = await buildSpecialists({ config, cwd, log, env, chats: {}, onClose: (close) => void closers.push(close) });
-      agent = servedMaster(specialists, { reportAfterSeconds: config.investigation.report_after_seconds, synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds });
+      const synthesis = synthesisFromConfig(config, env);
+      agent = servedMaster(specialists, { reportAfterSeconds: config.investigation.report_after_seconds, synthesisReserveSeconds: synthesisReserveSeconds(config, synthesis.synthesisModel !== undefined), synthesis });
     } else if (isSpecialistId(id)) {
       const chats = id === "slack-history" || id === "discord-history" ? (await buildChats(config, env, log, () => undefined)).chats : {};
       let memory;

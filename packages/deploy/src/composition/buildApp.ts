@@ -4,7 +4,7 @@ import { EmbeddedStore, makeEmbeddedExperimentStore, makeEmbeddedDedupStore, mak
 import { modelTier2, type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, type SpecialistsShape, type TelemetryShape, type TraceStoreShape } from "@sre-on-call/core";
 import { Duration, Effect, Exit, Result } from "effect";
 import { Container } from "inversify";
-import type { AppConfig } from "../config/AppConfig.js";
+import { type AppConfig, synthesisReserveSeconds } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
 import { type InvestigationRunner, makeInvestigationRunner } from "../runtime/InvestigationRunner.js";
 import { buildChats, type Env, type Log, webhookAuthFromEnv } from "../runtime/buildChats.js";
@@ -132,7 +132,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
         ...(synthesis.route !== undefined ? { route: synthesis.route } : {}),
         settings: {
           reportAfterSeconds: config.investigation.report_after_seconds,
-          synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds,
+          synthesisReserveSeconds: synthesisReserveSeconds(config, synthesis.synthesisModel !== undefined),
           hardCutoffSeconds: config.investigation.hard_cutoff_seconds
         },
         onEvent: (investigationId, event) => {
@@ -165,7 +165,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
             store: makeEmbeddedExperimentStore(store),
             settings: {
               reportAfterSeconds: config.investigation.report_after_seconds,
-              synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds,
+              synthesisReserveSeconds: synthesisReserveSeconds(config, synthesis.synthesisModel !== undefined),
               hardCutoffSeconds: config.investigation.hard_cutoff_seconds
             },
             specialistsFor: (variantConfig) =>

@@ -66,7 +66,8 @@ export const AppConfig = Schema.Struct({
   investigation: withDefault(
     Schema.Struct({
       report_after_seconds: withDefault(Seconds, 60),
-      synthesis_reserve_seconds: withDefault(Seconds, 5),
+      /** Default: 5 s without a synthesis model, 20 s with one (a structured model call needs the time). See `synthesisReserveSeconds`. */
+      synthesis_reserve_seconds: Schema.optionalKey(Seconds),
       hard_cutoff_seconds: withDefault(Seconds, 300),
       window_minutes: withDefault(Seconds, 5),
       /** `all` dispatches every enabled specialist; `model` lets the synthesis model pick the relevant ones (fail-open to all). */
@@ -124,3 +125,7 @@ export const AppConfig = Schema.Struct({
 });
 export type AppConfig = typeof AppConfig.Type;
 export type AgentConfig = typeof GenericAgentConfig.Type;
+
+/** Seconds kept for the synthesis before a report is due: the configured value, else 20 with a synthesis model and 5 without. */
+export const synthesisReserveSeconds = (config: Pick<AppConfig, "investigation">, hasModel: boolean): number =>
+  config.investigation.synthesis_reserve_seconds ?? (hasModel ? 20 : 5);

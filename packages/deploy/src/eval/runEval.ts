@@ -2,7 +2,7 @@ import { makeConsoleChat } from "@sre-on-call/adapters";
 import { makeEksSpecialist, openClusterSource } from "@sre-on-call/agents";
 import { ChatPlatform, redactDeep as redactDeepBuiltin, renderReport, runInvestigation, type Specialist, Specialists } from "@sre-on-call/core";
 import { Duration, Effect, Exit, Option, Result } from "effect";
-import type { AppConfig } from "../config/AppConfig.js";
+import { type AppConfig, synthesisReserveSeconds } from "../config/AppConfig.js";
 import type { Env } from "../runtime/buildChats.js";
 import { modelSpecFor } from "../runtime/buildModel.js";
 import { buildCloudWatchLogs } from "../runtime/buildSpecialists.js";
@@ -109,7 +109,7 @@ export const runScenario = (scenario: EvalScenario, run: EvalConfig, options: Ev
     if (Exit.isFailure(pipeline)) return failed(Option.getOrElse(Exit.findErrorOption(pipeline), () => "the pipeline could not be built"));
     const chat = makeConsoleChat({ write: () => undefined });
     const redactDeep = run.redactDeep ?? redactDeepBuiltin;
-    const reserve = Math.min(run.config.investigation.synthesis_reserve_seconds, reportAfter / 2);
+    const reserve = Math.min(synthesisReserveSeconds(run.config, run.synthesisModel !== undefined), reportAfter / 2);
     const outcome = yield* Effect.exit(
       runInvestigation(alert.success, {
         render: (report, dialect) => renderReport(redactDeep(report), dialect),

@@ -15,7 +15,7 @@ import { synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
 import { makeExperimentDispatch } from "../runtime/experimentDispatch.js";
 import { experimentStoreFromEnv } from "../runtime/experimentStoreFromEnv.js";
 import { buildChats, type Env, envValue as set, type Log, StartupError, webhookAuthFromEnv as webhookAuth } from "../runtime/buildChats.js";
-import type { AppConfig } from "../config/AppConfig.js";
+import { type AppConfig, synthesisReserveSeconds } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
 import { makeInvestigationRunner } from "../runtime/InvestigationRunner.js";
 import { makeIntakeHandler } from "../server/intakeHandler.js";
@@ -151,7 +151,7 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
       ...(trace !== undefined ? { trace } : {}),
       settings: {
         reportAfterSeconds: config.investigation.report_after_seconds,
-        synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds,
+        synthesisReserveSeconds: synthesisReserveSeconds(config, synthesis.synthesisModel !== undefined),
         hardCutoffSeconds: config.investigation.hard_cutoff_seconds
       },
       // A report that could not be delivered is recorded in the function's log, never dropped silently.
@@ -177,7 +177,7 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
             store: experimentTable.store,
             settings: {
               reportAfterSeconds: config.investigation.report_after_seconds,
-              synthesisReserveSeconds: config.investigation.synthesis_reserve_seconds,
+              synthesisReserveSeconds: synthesisReserveSeconds(config, synthesis.synthesisModel !== undefined),
               hardCutoffSeconds: config.investigation.hard_cutoff_seconds
             },
             specialistsFor: (variantConfig) => buildSpecialists({ config: variantConfig, cwd, log, chats, env, onClose: (close) => void closers.push(close), ...(memory !== undefined ? { memory } : {}) }),

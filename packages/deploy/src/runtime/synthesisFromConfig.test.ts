@@ -38,3 +38,12 @@ describe("synthesis from config.yaml", () => {
     expect(() => synthesisFromConfig(config("agents:\n  master: { model: nosuch:thing }"), {})).toThrow(/agents\.master\.model/);
   });
 });
+
+describe("synthesis reserve", () => {
+  it("keeps 5 s without a model and 20 s with one, unless config.yaml says otherwise", async () => {
+    const { synthesisReserveSeconds } = await import("../config/AppConfig.js");
+    expect(synthesisReserveSeconds(config(""), false)).toBe(5);
+    expect(synthesisReserveSeconds(config(""), true)).toBe(20);
+    expect(synthesisReserveSeconds(config("investigation: { synthesis_reserve_seconds: 8 }"), true)).toBe(8);
+  });
+});
