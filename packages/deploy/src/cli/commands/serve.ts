@@ -29,6 +29,16 @@ Environment (secrets are never read from config.yaml):
   SRE_WEBHOOK_TOKEN                       bearer token the alert webhooks must send, or
   SRE_WEBHOOK_USERNAME/SRE_WEBHOOK_PASSWORD   basic auth credentials
   SRE_ON_CALL_CONFIG                      config file when --config is not given
+  SRE_ON_CALL_MODEL                       model spec for every call site without its own
+                                          (bedrock:<id> with AWS_REGION, openai:<id> with
+                                          OPENAI_BASE_URL/OPENAI_API_KEY)
+  <AGENT>_AGENT_URL / <AGENT>_AGENT_RUNTIME_ARN
+                                          reach a specialist over A2A instead of in-process
+  OTEL_EXPORTER_OTLP_ENDPOINT             export spans over OTLP/HTTP (or telemetry.otlp_endpoint)
+
+Logs: JSON lines on stderr with the investigation id. Agents in mode: agent drive their tools
+with their model; while an A/B experiment is active (sre-on-call experiment), every alert is
+investigated by both variants.
 
 Stops on SIGINT/SIGTERM after giving running investigations up to 10 s to post their reports.
 `;
