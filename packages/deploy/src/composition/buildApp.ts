@@ -4,7 +4,7 @@ import { EmbeddedStore, makeEmbeddedExperimentStore, makeEmbeddedDedupStore, mak
 import { modelTier2, type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, type SpecialistsShape, type TelemetryShape, type TraceStoreShape } from "@sre-on-call/core";
 import { Duration, Effect, Exit, Result } from "effect";
 import { Container } from "inversify";
-import { type AppConfig, synthesisReserveSeconds } from "../config/AppConfig.js";
+import type { AppConfig } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
 import { type InvestigationRunner, makeInvestigationRunner } from "../runtime/InvestigationRunner.js";
 import { buildChats, type Env, type Log, webhookAuthFromEnv } from "../runtime/buildChats.js";
@@ -14,7 +14,7 @@ import { makePostmortemCommand } from "../runtime/postmortemCommand.js";
 import { modelFromSpec, modelSpecFor } from "../runtime/buildModel.js";
 import { makeIntakeHandler } from "../server/intakeHandler.js";
 import { telemetryFromConfig } from "../telemetry/telemetryFromConfig.js";
-import { synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
+import { investigationSettings, synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
 import { makeExperimentDispatch } from "../runtime/experimentDispatch.js";
 
 /** Service identifiers of the composition root. Only this directory knows about inversify. */
@@ -130,11 +130,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
         ...(synthesis.synthesisModel !== undefined ? { synthesisModel: synthesis.synthesisModel } : {}),
         redactReport: synthesis.redactDeep,
         ...(synthesis.route !== undefined ? { route: synthesis.route } : {}),
-        settings: {
-          reportAfterSeconds: config.investigation.report_after_seconds,
-          synthesisReserveSeconds: synthesisReserveSeconds(config, synthesis.synthesisModel !== undefined),
-          hardCutoffSeconds: config.investigation.hard_cutoff_seconds
-        },
+        settings: investigationSettings(config, synthesis),
         onEvent: (investigationId, event) => {
           if (event.type === "delivery_failed") log("error", "a report could not be delivered", { investigationId, kind: event.kind, error: event.error });
           else if (event.type === "report_posted") log("info", "report posted", { investigationId, kind: event.kind, messages: event.messages });
@@ -163,11 +159,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
             env,
             log,
             store: makeEmbeddedExperimentStore(store),
-            settings: {
-              reportAfterSeconds: config.investigation.report_after_seconds,
-              synthesisReserveSeconds: synthesisReserveSeconds(config, synthesis.synthesisModel !== undefined),
-              hardCutoffSeconds: config.investigation.hard_cutoff_seconds
-            },
+            settings: investigationSettings(config, synthesis),
             specialistsFor: (variantConfig) =>
               buildSpecialists({ ...specialistDeps, config: variantConfig }),
             trace: ctx.get<TraceStoreShape>(TOKENS.Trace),

@@ -11,11 +11,11 @@ import { makeSnapshotCommand } from "../runtime/snapshotCommand.js";
 import { makePostmortemCommand } from "../runtime/postmortemCommand.js";
 import { traceStoreFromEnv } from "../runtime/traceArchive.js";
 import { telemetryFromConfig } from "../telemetry/telemetryFromConfig.js";
-import { synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
+import { investigationSettings, synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
 import { makeExperimentDispatch } from "../runtime/experimentDispatch.js";
 import { experimentStoreFromEnv } from "../runtime/experimentStoreFromEnv.js";
 import { buildChats, type Env, envValue as set, type Log, StartupError, webhookAuthFromEnv as webhookAuth } from "../runtime/buildChats.js";
-import { type AppConfig, synthesisReserveSeconds } from "../config/AppConfig.js";
+import type { AppConfig } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
 import { makeInvestigationRunner } from "../runtime/InvestigationRunner.js";
 import { makeIntakeHandler } from "../server/intakeHandler.js";
@@ -149,11 +149,7 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
       redactReport: synthesis.redactDeep,
       ...(synthesis.route !== undefined ? { route: synthesis.route } : {}),
       ...(trace !== undefined ? { trace } : {}),
-      settings: {
-        reportAfterSeconds: config.investigation.report_after_seconds,
-        synthesisReserveSeconds: synthesisReserveSeconds(config, synthesis.synthesisModel !== undefined),
-        hardCutoffSeconds: config.investigation.hard_cutoff_seconds
-      },
+      settings: investigationSettings(config, synthesis),
       // A report that could not be delivered is recorded in the function's log, never dropped silently.
       onEvent: (investigationId, event) => {
         if (event.type === "delivery_failed") log("error", "a report could not be delivered", { investigationId, kind: event.kind, error: event.error });
@@ -175,11 +171,7 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
             env,
             log,
             store: experimentTable.store,
-            settings: {
-              reportAfterSeconds: config.investigation.report_after_seconds,
-              synthesisReserveSeconds: synthesisReserveSeconds(config, synthesis.synthesisModel !== undefined),
-              hardCutoffSeconds: config.investigation.hard_cutoff_seconds
-            },
+            settings: investigationSettings(config, synthesis),
             specialistsFor: (variantConfig) => buildSpecialists({ config: variantConfig, cwd, log, chats, env, onClose: (close) => void closers.push(close), ...(memory !== undefined ? { memory } : {}) }),
             ...(trace !== undefined ? { trace } : {}),
             fallback: runner.launch

@@ -1,4 +1,5 @@
-import { type AgentSkill, type AgentTool, DEFAULT_MAX_TOOL_CYCLES, type ModelPortShape, type PriceTable, redactSecrets, type Specialist, type SpecialistsShape, withAgentMode } from "@sre-on-call/core";
+import { type AgentSkill, type AgentTool, DEFAULT_MAX_TOOL_CYCLES, makeRedactor, type ModelPortShape, type PriceTable, redactSecrets, type Specialist, type SpecialistsShape, withAgentMode } from "@sre-on-call/core";
+import { Result } from "effect";
 import type { AppConfig } from "../config/AppConfig.js";
 import { type Env, envValue, type Log, StartupError } from "./buildChats.js";
 import { modelFromSpec, modelSpecFor } from "./buildModel.js";
@@ -22,16 +23,12 @@ type AgentSettings = { readonly mode?: string; readonly model?: string; readonly
 
 const settingsOf = (config: AppConfig, id: string): AgentSettings | undefined => (config.agents as Readonly<Record<string, AgentSettings | undefined>>)[id];
 
-/** `redaction.patterns` (validated by loadConfig) as regular expressions. */
-const redactionOf = (config: AppConfig, log: Log): ReadonlyArray<RegExp> =>
-  config.redaction.patterns.flatMap((p, i) => {
-    try {
-      return [new RegExp(p, "g")];
-    } catch {
-      log("warn", `redaction.patterns[${i}] is not a usable regular expression; it is ignored`, {});
-      return [];
-    }
-  });
+/** `redaction.patterns` compiled by the same redactor config validation and reports use. */
+const redactionOf = (config: AppConfig): ReadonlyArray<RegExp> => {
+  const redactor = makeRedactor(config.redaction.patterns);
+  if (Result.isFailure(redactor)) throw new StartupError(redactor.failure.message);
+  return redactor.success.extra;
+};
 
 /**
  * Wraps every enabled specialist whose `agents.<id>.mode` is `agent` in agent mode, when a model
@@ -40,7 +37,7 @@ const redactionOf = (config: AppConfig, log: Log): ReadonlyArray<RegExp> =>
  * tools of the same name. A bad model spec is a StartupError naming the key.
  */
 export const applyAgentMode = async (specialists: SpecialistsShape, deps: AgentModeDeps): Promise<SpecialistsShape> => {
-  const redact = { extra: redactionOf(deps.config, deps.log) };
+  const redact = { extra: redactionOf(deps.config) };
   const modelFor = deps.modelFor ?? modelFromSpec;
   const enabled: Array<Specialist> = [];
   for (const specialist of specialists.enabled) {

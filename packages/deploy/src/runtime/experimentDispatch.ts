@@ -1,21 +1,18 @@
 import {
   type AlertContext,
-  ChatPlatform,
   type ChatPlatformShape,
   type Experiment,
   type ExperimentStoreShape,
   type InvestigationReport,
   renderReport,
-  runInvestigation,
-  Specialists,
   type SpecialistsShape,
   type TraceStoreShape,
   type Variant
 } from "@sre-on-call/core";
-import { Duration, Effect } from "effect";
+import { Effect } from "effect";
 import type { AppConfig } from "../config/AppConfig.js";
 import type { Log } from "./buildChats.js";
-import { type InvestigationSettings, synthesisStep } from "./InvestigationRunner.js";
+import { type InvestigationSettings, makeInvestigationRunner } from "./InvestigationRunner.js";
 import { type ExperimentAlertOutcome, runExperimentForAlert, type VariantResult } from "./experimentRunner.js";
 import { synthesisFromConfig } from "./synthesisFromConfig.js";
 import type { Env } from "./buildChats.js";
@@ -84,15 +81,16 @@ export const makeExperimentDispatch = (deps: ExperimentDispatchDeps) => {
       const config = configForVariant(deps.config, variant);
       const shape = yield* Effect.promise(() => variantSpecialists(`${experimentId}:${role}`, config));
       const synthesis = synthesisFromConfig(config, deps.env);
+      // The same runner as every investigation, with the variant's synthesis, posting into a sink.
+      const runner = makeInvestigationRunner({
+        specialists: shape,
+        ...(synthesis.synthesisModel !== undefined ? { synthesisModel: synthesis.synthesisModel } : {}),
+        ...(synthesis.route !== undefined ? { route: synthesis.route } : {}),
+        redactReport: synthesis.redactDeep,
+        settings: deps.settings
+      });
       const started = Date.now();
-      const outcome = yield* runInvestigation(alert, {
-        render: (report, dialect) => renderReport(synthesis.redactDeep(report), dialect),
-        synthesize: synthesisStep(synthesis.synthesisModel, deps.settings.synthesisReserveSeconds),
-        reportAfter: Duration.seconds(deps.settings.reportAfterSeconds),
-        synthesisReserve: Duration.seconds(deps.settings.synthesisReserveSeconds),
-        hardCutoff: Duration.seconds(deps.settings.hardCutoffSeconds),
-        announce: false
-      }).pipe(Effect.provideService(ChatPlatform, silentChat(chat)), Effect.provideService(Specialists, shape));
+      const outcome = yield* runner.runToEnd(alert, silentChat(chat));
       const report = synthesis.redactDeep(outcome.final);
       return {
         report,

@@ -1,11 +1,12 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Env } from "./buildChats.js";
 import { StartupError } from "./buildChats.js";
+import { SECRET_KEYS } from "../infra/hydrateSecrets.js";
 
-/** Secret ARNs the deployment sets, and the environment variables each JSON secret may hold. */
+/** Secret ARNs the deployment sets, and the environment variables each JSON secret holds (what hydrate-secrets writes). */
 const SOURCES = [
-  { arnEnv: "SRE_SLACK_SECRET_ARN", keys: ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"] },
-  { arnEnv: "SRE_DISCORD_SECRET_ARN", keys: ["DISCORD_BOT_TOKEN", "DISCORD_PUBLIC_KEY", "DISCORD_APPLICATION_ID"] }
+  { arnEnv: "SRE_SLACK_SECRET_ARN", keys: SECRET_KEYS.slack },
+  { arnEnv: "SRE_DISCORD_SECRET_ARN", keys: SECRET_KEYS.discord }
 ] as const;
 
 export interface SecretsClient {

@@ -1,9 +1,9 @@
 import { type AlertContext, DEFAULT_PRICE_TABLE, makeRedactor, mergePriceTables, type RouteDecision, routeSpecialists, type Specialist } from "@sre-on-call/core";
 import { type Effect, Result } from "effect";
-import type { AppConfig } from "../config/AppConfig.js";
+import { type AppConfig, synthesisReserveSeconds } from "../config/AppConfig.js";
 import { type Env, StartupError } from "./buildChats.js";
 import { modelFromSpec, modelSpecFor } from "./buildModel.js";
-import { OPENAI_PRICE_TABLE, type SynthesisModel } from "./InvestigationRunner.js";
+import { type InvestigationSettings, OPENAI_PRICE_TABLE, type SynthesisModel } from "./InvestigationRunner.js";
 
 export interface HostSynthesis {
   /** The synthesis model (`agents.master.model` → SRE_ON_CALL_MODEL → defaults.model), when one is configured. */
@@ -38,3 +38,10 @@ export const synthesisFromConfig = (config: AppConfig, env: Env): HostSynthesis 
       : {})
   };
 };
+
+/** The orchestrator's timings from config.yaml; the synthesis reserve follows whether a model synthesises. */
+export const investigationSettings = (config: AppConfig, synthesis: Pick<HostSynthesis, "synthesisModel">): InvestigationSettings => ({
+  reportAfterSeconds: config.investigation.report_after_seconds,
+  synthesisReserveSeconds: synthesisReserveSeconds(config, synthesis.synthesisModel !== undefined),
+  hardCutoffSeconds: config.investigation.hard_cutoff_seconds
+});
