@@ -3,7 +3,7 @@ import { EmbeddedStore, makeConsoleChat, makeEmbeddedIncidentMemory } from "@sre
 import type { A2aReply, A2aRequest } from "@sre-on-call/adapters/a2a/wire";
 import type { Specialist, SpecialistsShape } from "@sre-on-call/core";
 import { Cause, Effect, Exit } from "effect";
-import { AGENT_IDS, type AppConfig, synthesisReserveSeconds } from "../config/AppConfig.js";
+import { AGENT_IDS, type AppConfig, agentConfigOf, synthesisReserveSeconds } from "../config/AppConfig.js";
 import { type HostSynthesis, synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
 import { makeInvestigationRunner } from "../runtime/InvestigationRunner.js";
 import { buildChats, type Env, type Log, StartupError } from "../runtime/buildChats.js";
@@ -110,7 +110,7 @@ const isSpecialistId = (id: string): id is SpecialistId => (SPECIALIST_ORDER as 
 export const serveAgent = async (id: string, options: ServeAgentOptions): Promise<ServingAgent> => {
   const { config, env, cwd, log } = options;
   if (!(AGENT_IDS as ReadonlyArray<string>).includes(id)) throw new AgentRefused(`unknown agent "${id}"; the agents are: ${AGENT_IDS.join(", ")}.`);
-  const agentConfig = (config.agents as Readonly<Record<string, { readonly enabled?: boolean } | undefined>>)[id];
+  const agentConfig = agentConfigOf(config, id);
   if (agentConfig?.enabled === false) throw new AgentRefused(`agent "${id}" is disabled in config.yaml (agents.${id}.enabled: false); enable it to serve it.`);
   const closers: Array<() => Promise<void>> = [];
   let agent: ServedAgent;

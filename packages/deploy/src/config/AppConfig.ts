@@ -129,3 +129,6 @@ export type AgentConfig = typeof GenericAgentConfig.Type;
 /** Seconds kept for the synthesis before a report is due: the configured value, else 20 with a synthesis model and 5 without. */
 export const synthesisReserveSeconds = (config: Pick<AppConfig, "investigation">, hasModel: boolean): number =>
   config.investigation.synthesis_reserve_seconds ?? (hasModel ? 20 : 5);
+
+/** The settings every agent shares (`agents.<id>`), by id, or undefined when config.yaml does not list it. */
+export const agentConfigOf = (config: Pick<AppConfig, "agents">, id: string): AgentConfig | undefined => (config.agents as Readonly<Record<string, AgentConfig | undefined>>)[id];

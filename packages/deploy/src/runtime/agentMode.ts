@@ -1,6 +1,6 @@
 import { type AgentSkill, type AgentTool, DEFAULT_MAX_TOOL_CYCLES, makeRedactor, type ModelPortShape, type PriceTable, redactSecrets, type Specialist, type SpecialistsShape, withAgentMode } from "@sre-on-call/core";
 import { Result } from "effect";
-import type { AppConfig } from "../config/AppConfig.js";
+import { type AppConfig, agentConfigOf } from "../config/AppConfig.js";
 import { type Env, envValue, type Log, StartupError } from "./buildChats.js";
 import { modelFromSpec, modelSpecFor } from "./buildModel.js";
 
@@ -19,9 +19,6 @@ export interface AgentModeDeps {
   readonly priceTable?: PriceTable;
 }
 
-type AgentSettings = { readonly mode?: string; readonly model?: string; readonly max_tool_cycles?: number; readonly deadline_seconds?: number };
-
-const settingsOf = (config: AppConfig, id: string): AgentSettings | undefined => (config.agents as Readonly<Record<string, AgentSettings | undefined>>)[id];
 
 /** `redaction.patterns` compiled by the same redactor config validation and reports use. */
 const redactionOf = (config: AppConfig): ReadonlyArray<RegExp> => {
@@ -42,7 +39,7 @@ export const applyAgentMode = async (specialists: SpecialistsShape, deps: AgentM
   const enabled: Array<Specialist> = [];
   for (const specialist of specialists.enabled) {
     const id = specialist.id;
-    const settings = settingsOf(deps.config, id);
+    const settings = agentConfigOf(deps.config, id);
     if (settings?.mode !== "agent") {
       enabled.push(specialist);
       continue;

@@ -1,6 +1,6 @@
 import { makeBedrockModel, makeOpenAiCompatibleModel } from "@sre-on-call/adapters";
 import { type ModelPortShape, redactingModel, tracedModel } from "@sre-on-call/core";
-import type { AppConfig } from "../config/AppConfig.js";
+import { type AppConfig, agentConfigOf } from "../config/AppConfig.js";
 import { type Env, envValue, StartupError } from "./buildChats.js";
 
 /** Where a model is used; agents use their id. */
@@ -12,7 +12,7 @@ export type CallSite = "classifier" | "synthesis" | string;
  * `openai:<model id>`.
  */
 export const modelSpecFor = (config: AppConfig, env: Env, callSite: CallSite): string => {
-  const agent = (config.agents as Readonly<Record<string, { readonly model?: string } | undefined>>)[callSite];
+  const agent = agentConfigOf(config, callSite);
   return agent?.model ?? envValue(env, "SRE_ON_CALL_MODEL") ?? config.defaults.model;
 };
 

@@ -2,7 +2,7 @@ import { connectMcpServers } from "@sre-on-call/adapters";
 import { loadAgentSkills, type Skill } from "@sre-on-call/agents";
 import type { AgentTool, Specialist, SpecialistsShape } from "@sre-on-call/core";
 import { Effect, Exit } from "effect";
-import type { AppConfig } from "../config/AppConfig.js";
+import { type AppConfig, agentConfigOf } from "../config/AppConfig.js";
 import { applyAgentMode } from "./agentMode.js";
 import { type Env, type Log, StartupError } from "./buildChats.js";
 
@@ -20,8 +20,6 @@ export interface ConfiguredAgentModeDeps {
   readonly onClose?: (close: () => Promise<void>) => void;
 }
 
-type AgentSettings = { readonly mode?: string; readonly skills?: ReadonlyArray<string>; readonly mcp_servers?: ReadonlyArray<Parameters<typeof connectMcpServers>[0][number]> };
-const settingsOf = (config: AppConfig, id: string): AgentSettings | undefined => (config.agents as Readonly<Record<string, AgentSettings | undefined>>)[id];
 
 const MCP_CONNECT_TIMEOUT_MS = 15_000;
 
@@ -55,7 +53,7 @@ const skillsAndTools = async (id: string, tools: ReadonlyArray<AgentTool>, selec
  */
 export const applyConfiguredAgentMode = async (built: ReadonlyArray<BuiltSpecialist>, disabled: ReadonlyArray<string>, deps: ConfiguredAgentModeDeps): Promise<SpecialistsShape> => {
   const shape: SpecialistsShape = { enabled: built.map((b) => b.specialist), disabled };
-  const candidates = built.filter((b) => settingsOf(deps.config, b.specialist.id)?.mode === "agent");
+  const candidates = built.filter((b) => agentConfigOf(deps.config, b.specialist.id)?.mode === "agent");
   if (candidates.length === 0) return shape;
   const tools = new Map<string, ReadonlyArray<AgentTool>>();
   const skills = new Map<string, ReadonlyArray<Skill>>();
@@ -65,7 +63,7 @@ export const applyConfiguredAgentMode = async (built: ReadonlyArray<BuiltSpecial
       deps.log("warn", `agents.${id}.mode is "agent" but ${id} runs remotely or has no tools here; agent mode is applied where it runs`, { agent: id });
       continue;
     }
-    const chosen = await skillsAndTools(id, b.tools(), settingsOf(deps.config, id)?.skills);
+    const chosen = await skillsAndTools(id, b.tools(), agentConfigOf(deps.config, id)?.skills);
     tools.set(id, chosen.tools);
     skills.set(id, chosen.skills);
   }
@@ -80,7 +78,7 @@ export const applyConfiguredAgentMode = async (built: ReadonlyArray<BuiltSpecial
       toolsFor: (id) => tools.get(id) ?? [],
       skillsFor: (id) => skills.get(id) ?? [],
       mcpToolsFor: async (id) => {
-        const servers = settingsOf(deps.config, id)?.mcp_servers ?? [];
+        const servers = agentConfigOf(deps.config, id)?.mcp_servers ?? [];
         if (servers.length === 0 || !tools.has(id)) return [];
         const connection = await Effect.runPromise(
           connectMcpServers(servers, {

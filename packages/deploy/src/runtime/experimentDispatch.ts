@@ -11,11 +11,10 @@ import {
 } from "@sre-on-call/core";
 import { Effect } from "effect";
 import type { AppConfig } from "../config/AppConfig.js";
-import type { Log } from "./buildChats.js";
+import type { Env, Log } from "./buildChats.js";
 import { type InvestigationSettings, makeInvestigationRunner } from "./InvestigationRunner.js";
 import { type ExperimentAlertOutcome, runExperimentForAlert, type VariantResult } from "./experimentRunner.js";
 import { synthesisFromConfig } from "./synthesisFromConfig.js";
-import type { Env } from "./buildChats.js";
 
 /** The configuration a variant runs with: config.yaml with the variant's overrides applied. */
 export const configForVariant = (config: AppConfig, variant: Variant): AppConfig => {

@@ -1,7 +1,7 @@
 import { type A2aEndpoint, makeA2aSpecialist } from "@sre-on-call/adapters/a2a/A2aSpecialist";
 import type { Specialist } from "@sre-on-call/core";
 import { agentCoreTransport, regionOfRuntimeArn } from "../a2a/agentCoreTransport.js";
-import type { AppConfig } from "../config/AppConfig.js";
+import { type AppConfig, agentConfigOf } from "../config/AppConfig.js";
 import { type Env, envValue, StartupError } from "./buildChats.js";
 
 /** What each agent does, for agent cards and remote specialists. */
@@ -28,7 +28,7 @@ export type RemoteEndpoint =
  * An ARN wins over a URL. Undefined when the agent runs in-process.
  */
 export const remoteEndpointFor = (id: string, config: AppConfig, env: Env): RemoteEndpoint | undefined => {
-  const agent = (config.agents as Readonly<Record<string, { readonly runtime_arn?: string; readonly url?: string } | undefined>>)[id];
+  const agent = agentConfigOf(config, id);
   const prefix = agentEnvPrefix(id);
   const arnFrom = agent?.runtime_arn !== undefined ? `agents.${id}.runtime_arn` : `${prefix}_AGENT_RUNTIME_ARN`;
   const arn = agent?.runtime_arn ?? envValue(env, `${prefix}_AGENT_RUNTIME_ARN`);
