@@ -34,7 +34,7 @@ describe("classifier tier 2 through a configured model", () => {
     const fake = await startFakeOpenAi({ apiKey: "sk-test-key-123456" });
     const dir = mkdtempSync(join(tmpdir(), "sre-tier2-"));
     const app = await buildApp({
-      config: config(`defaults: { model: 'openai:triage-model' }\nstore: { directory: ${JSON.stringify(dir)} }\nclassifier: { chatter_hint: false }`),
+      config: config(`defaults: { model: 'openai:triage-model' }\nstore: { directory: ${JSON.stringify(dir)} }\nclassifier: { chatter_hint: false }\nintake: { webhook_auth: disabled }`),
       env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "sk-test-key-123456" },
       cwd: dir,
       log: () => undefined,

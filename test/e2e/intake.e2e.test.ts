@@ -55,7 +55,7 @@ beforeEach(async () => {
   logs = [];
   app = await buildApp({
     config: config.success,
-    env: { SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url, SRE_WEBHOOK_TOKEN: "am-secret-token" },
+    env: { SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url, SRE_WEBHOOK_TOKEN: "am-secret-token-0123456789" },
     cwd: ROOT,
     log: (level, message, fields) => logs.push(JSON.stringify({ level, message, ...fields })),
     consoleWrite: () => undefined
@@ -132,7 +132,7 @@ describe("intake end to end", () => {
 
   it("an Alertmanager webhook is posted to its routed channel and investigated in that thread; a re-send is not", async () => {
     const payload = readFileSync(join(ROOT, "examples/payments-outage/alert.json"), "utf8");
-    const send = () => fetch(`${server.url}/webhooks/alertmanager`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer am-secret-token" }, body: payload });
+    const send = () => fetch(`${server.url}/webhooks/alertmanager`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer am-secret-token-0123456789" }, body: payload });
     const unauthorized = await fetch(`${server.url}/webhooks/alertmanager`, { method: "POST", body: payload });
     expect(unauthorized.status).toBe(401);
     const first = await send();
@@ -149,14 +149,14 @@ describe("intake end to end", () => {
     expect(report.text + JSON.stringify(report.blocks ?? [])).toMatch(/payments-db/);
     expect(slack.messages("C0PAYMENTS").filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts)).toHaveLength(1);
 
-    const bad = await fetch(`${server.url}/webhooks/alertmanager`, { method: "POST", headers: { authorization: "Bearer am-secret-token" }, body: '{"version":"4","alerts":[{"labels":"nope"}]}' });
+    const bad = await fetch(`${server.url}/webhooks/alertmanager`, { method: "POST", headers: { authorization: "Bearer am-secret-token-0123456789" }, body: '{"version":"4","alerts":[{"labels":"nope"}]}' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/alerts\[0\]\.labels/);
   });
 
   it("a Grafana unified-alerting webhook is investigated the same way", async () => {
     const payload = readFileSync(join(ROOT, "packages/core/src/parse/fixtures/grafana-firing.json"), "utf8");
-    const res = await fetch(`${server.url}/webhooks/grafana`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer am-secret-token" }, body: payload });
+    const res = await fetch(`${server.url}/webhooks/grafana`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer am-secret-token-0123456789" }, body: payload });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { format: string; alerts: Array<{ result: string; threadId?: string; channelId?: string }> };
     expect(body.format).toBe("grafana");
@@ -165,7 +165,7 @@ describe("intake end to end", () => {
 
   it("refuses a body over 1 MB with 413 and never dispatches it", async () => {
     const big = JSON.stringify({ version: "4", alerts: [], pad: "x".repeat(1_100_000) });
-    const res = await fetch(`${server.url}/webhooks/alertmanager`, { method: "POST", headers: { authorization: "Bearer am-secret-token" }, body: big });
+    const res = await fetch(`${server.url}/webhooks/alertmanager`, { method: "POST", headers: { authorization: "Bearer am-secret-token-0123456789" }, body: big });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBeDefined();
     expect(app.runner.running()).toBe(0);

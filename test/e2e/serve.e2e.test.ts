@@ -49,6 +49,8 @@ beforeAll(async () => {
     config,
     [
       "investigation: { report_after_seconds: 20, synthesis_reserve_seconds: 1, hard_cutoff_seconds: 30 }",
+      // Slack and Discord only: no alert webhooks to authenticate.
+      "intake: { webhook_auth: disabled }",
       `store: { directory: ${JSON.stringify(join(dir, "state"))} }`,
       "agents:",
       "  eks:",

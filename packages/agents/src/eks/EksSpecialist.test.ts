@@ -71,6 +71,18 @@ describe("EKS specialist over the bundled payments-outage example", () => {
     expect(specialist.skipReason?.(exampleAlert)).toBeUndefined();
   });
 
+  it("an alert naming a namespace, pod or node that is not a Kubernetes name reads nothing for it and says why, once", async () => {
+    const alert = makeAlert({ labels: { alertname: "KubePodCrashLooping", namespace: "../../../../etc", pod: "../passwd", node: "/etc/shadow" }, at: exampleAlert.alertTimestamp });
+    const result = await Effect.runPromise(makeEksSpecialist(makeDumpClusterSource(dumpDir)).investigate(alert, { deadline: Date.now() + 20_000 }));
+    expect(result.status).toBe("success");
+    const notRead = result.findings.map((f) => f.content).filter((c) => c.startsWith("Not read:"));
+    expect(notRead).toEqual([
+      expect.stringMatching(/^Not read: the alert's namespace \(not-found: "\.\.\/\.\.\/\.\.\/\.\.\/etc" is not a valid Kubernetes namespace name/),
+      expect.stringMatching(/^Not read: the alert's pod \(not-found: "\.\.\/passwd" is not a valid Kubernetes pod name/),
+      expect.stringMatching(/^Not read: the alert's node \(not-found: "\/etc\/shadow" is not a valid Kubernetes node name/)
+    ]);
+  });
+
   it("a deadline already passed still answers, marked partial", async () => {
     const result = await Effect.runPromise(makeEksSpecialist(makeDumpClusterSource(dumpDir)).investigate(exampleAlert, { deadline: Date.now() - 1 }));
     expect(result.status).toBe("timeout");

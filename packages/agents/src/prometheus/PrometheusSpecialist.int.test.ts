@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePrometheusSpecialist, type PrometheusSpecialistOptions } from "./PrometheusSpecialist.js";
 import { startLoopbackProxy } from "./testing/LoopbackProxy.js";
 import { type PrometheusServer, skipWithoutPrometheus, startPrometheus } from "./testing/PrometheusServer.js";
-import { ALERTS, generatorUrlFor, makePromAlert, NOW, PAYMENTS_5XX_EXPR, scenarioSeries } from "./testing/scenarios.js";
+import { ALERTS, generatorUrlFor, makePromAlert, NOW, PAYMENTS_5XX_EXPR, PLANTED_SECRETS, scenarioSeries } from "./testing/scenarios.js";
 
 const skip = skipWithoutPrometheus();
 
@@ -111,7 +111,7 @@ describe.skipIf(skip)("Prometheus specialist against a real Prometheus", () => {
   });
 
   it("an expression without a threshold is reported by when it held", async () => {
-    const alert = makePromAlert({ alertname: "PaymentsHigh5xxRatio", namespace: "payments" }, { generatorUrl: generatorUrlFor('ALERTS{alertname="PaymentsHigh5xxRatio",alertstate="firing"}') });
+    const alert = makePromAlert({ alertname: "PaymentsHigh5xxRatio", namespace: "payments" }, { generatorUrl: generatorUrlFor('ALERTS{alertname="PaymentsHigh5xxRatio",alertstate="firing"}'), authenticated: true });
     const result = await investigate(alert);
     const [expression] = bySignal(result, "alert-expression");
     // The alert began firing at 14:08 (5 minutes after the errors started) and there was none a day earlier.
@@ -126,11 +126,71 @@ describe.skipIf(skip)("Prometheus specialist against a real Prometheus", () => {
   });
 
   it("an expression Prometheus rejects is a low finding, not a failure", async () => {
-    const alert = makePromAlert({ alertname: "Broken", namespace: "shop", service: "catalog" }, { generatorUrl: generatorUrlFor("sum(rate(http_requests_total[5m]) > 1") });
+    const alert = makePromAlert({ alertname: "Broken", namespace: "shop", service: "catalog" }, { generatorUrl: generatorUrlFor("sum(rate(http_requests_total)) > 1"), authenticated: true });
     const result = await investigate(alert);
     expect(result.status).toBe("success");
-    expect(result.findings[0]?.content).toMatch(/^The alert's expression could not be re-evaluated \(bad-query\): HTTP 400 bad_data: .*parse error: unclosed left parenthesis$/);
+    expect(result.findings[0]?.content).toMatch(/^The alert's expression could not be re-evaluated \(bad-query\): HTTP 400 bad_data: .*expected type range vector in call to function "rate", got instant vector$/);
     expect(result.findings[0]?.severity).toBe("low");
+  });
+
+  describe("whose PromQL runs", () => {
+    const withProxy = async (run: (url: string) => Promise<AgentResult>) => {
+      const proxy = await startLoopbackProxy({ target: server.url });
+      try {
+        return { result: await run(proxy.url), queries: [...proxy.queries] };
+      } finally {
+        await proxy.stop();
+      }
+    };
+    const expressionQueries = (queries: ReadonlyArray<string>, expr: string) => queries.filter((q) => q.includes(expr));
+    const unauthenticated = (expr: string, authenticated?: boolean) =>
+      makePromAlert({ alertname: "PaymentsHigh5xxRatio", severity: "critical", namespace: "payments", service: "api" }, { generatorUrl: generatorUrlFor(expr), ...(authenticated === undefined ? {} : { authenticated }) });
+
+    it("an alert that did not come through an authenticated webhook: its expression never reaches Prometheus; the golden signals are still read", async () => {
+      const marker = 'app_build_info{service="probe-7f3a"}';
+      for (const authenticated of [undefined, false]) {
+        const { result, queries } = await withProxy((url) => investigate(unauthenticated(`${marker} == 1`, authenticated), { url }));
+        expect(expressionQueries(queries, marker)).toEqual([]);
+        expect(queries.length).toBeGreaterThan(0);
+        const [skipped] = bySignal(result, "alert-expression");
+        expect(skipped?.severity).toBe("info");
+        expect(skipped?.content).toBe(
+          "The alert's own PromQL expression (from its generatorURL) was not run: the alert did not arrive through an authenticated alert webhook. The golden signals are read from the alert's labels instead."
+        );
+        expect(JSON.stringify(result)).not.toContain("probe-7f3a");
+        expect(bySignal(result, "error-ratio")[0]?.content).toMatch(/^5xx ratio of payments\/api rose from 0\.2% to 12\.4%/);
+      }
+      // The same alert through an authenticated webhook runs it: the probe above observes what it claims.
+      const { queries } = await withProxy((url) => investigate(unauthenticated(`${marker} == 1`, true), { url }));
+      expect(expressionQueries(queries, marker).length).toBeGreaterThan(0);
+    });
+
+    it("an authenticated alert whose expression reads every series or a secret label is refused with its reason, and not sent", async () => {
+      for (const [expr, reason] of [
+        ['count({__name__=~".+"}) > 0', "a selector names no metric, so it would read every series"],
+        ['app_build_info{db_password=~"h.*"} == 1', 'label "db_password" looks like it holds a secret'],
+        ["max_over_time(up[30d]) == 0", "a range of 30d looks back further than the 7d limit"]
+      ] as const) {
+        const { result, queries } = await withProxy((url) => investigate(unauthenticated(expr, true), { url }));
+        expect(queries.filter((q) => q.includes("__name__=~\".+\"") || q.includes("db_password") || q.includes("[30d]"))).toEqual([]);
+        const [refused] = bySignal(result, "alert-expression");
+        expect(refused?.severity).toBe("info");
+        expect(refused?.content).toContain(`The alert's own PromQL expression was refused and not run: ${reason}`);
+        expect(refused?.metadata["query"]).toBeUndefined();
+        expect(bySignal(result, "error-ratio")).toHaveLength(1);
+      }
+    });
+
+    it("label values that look like secrets never reach a finding", async () => {
+      const alert = unauthenticated('app_build_info{namespace="payments"} == 1', true);
+      const result = await investigate(alert);
+      const [expression] = bySignal(result, "alert-expression");
+      expect(expression?.content).toContain('db_password="[REDACTED]"');
+      expect(expression?.content).toContain('dsn="[REDACTED]"');
+      expect(expression?.content).toContain('version="2.4.0"');
+      const text = JSON.stringify(result);
+      for (const secret of [PLANTED_SECRETS.password, PLANTED_SECRETS.dsn, "S3cr3tPw-71"]) expect(text).not.toContain(secret);
+    });
   });
 
   it("metrics that do not exist are skipped silently: no finding, no error", async () => {
@@ -214,10 +274,16 @@ describe.skipIf(skip)("Prometheus specialist against a real Prometheus", () => {
     expect(failureOf(exit)?.kind).toBe("unavailable");
   });
 
-  it("skips alerts that name nothing it can select and carry no expression", () => {
+  it("skips alerts that name nothing it can select and carry no expression it may run", () => {
     const s = specialist();
     expect(s.skipReason?.(makePromAlert({ alertname: "HighBilling" }))).toBe("the alert names no service, workload, pod, namespace or node, and carries no expression to re-evaluate");
-    expect(s.skipReason?.(makePromAlert({ alertname: "X" }, { generatorUrl: generatorUrlFor("up == 0") }))).toBeUndefined();
+    expect(s.skipReason?.(makePromAlert({ alertname: "X" }, { generatorUrl: generatorUrlFor("up == 0"), authenticated: true }))).toBeUndefined();
+    expect(s.skipReason?.(makePromAlert({ alertname: "X" }, { generatorUrl: generatorUrlFor("up == 0") }))).toBe(
+      "the alert names no service, workload, pod, namespace or node, and its expression is not run because the alert did not arrive through an authenticated alert webhook"
+    );
+    expect(s.skipReason?.(makePromAlert({ alertname: "X" }, { generatorUrl: generatorUrlFor("vector(1)"), authenticated: true }))).toBe(
+      "the alert names no service, workload, pod, namespace or node, and its expression was refused: the expression reads no metric, so there is nothing to re-evaluate"
+    );
     expect(s.skipReason?.(ALERTS.nodeDisk())).toBeUndefined();
   });
 });

@@ -1,11 +1,12 @@
 import { AgentFailure, type AgentFailureKind, type AgentResult, type AlertContext, type Finding, type HealthState, type SnapshotSection, type Specialist, type SpecialistCall, deterministicMetadata } from "@sre-on-call/core";
-import { Duration, Effect, Option } from "effect";
-import { analyzeSignals, dayEarlierOf, type QueryOutcome } from "./analyze/analyzeSignals.js";
+import { Duration, Effect, Option, Result } from "effect";
+import { type AnalysisNote, analyzeSignals, dayEarlierOf, type QueryOutcome } from "./analyze/analyzeSignals.js";
 import { expressionFromGeneratorUrl, splitComparison } from "./analyze/promql.js";
 import { scopeFromAlert, scopeIsEmpty } from "./analyze/scopeFromAlert.js";
 import { discoveryMatchers, planSignals, type SignalPlan } from "./analyze/signals.js";
 import { type InstantSample, makePrometheusClient, type PrometheusClient, type PrometheusClientOptions, publicBaseUrl, type TimeRange } from "./client/PrometheusClient.js";
 import type { PrometheusError } from "./client/PrometheusError.js";
+import { validatePromql } from "./safety/validatePromql.js";
 
 export interface PrometheusSpecialistOptions extends PrometheusClientOptions {
   /** Agent id used in findings and reports (default `prometheus`). */
@@ -45,24 +46,65 @@ export const investigationWindow = (alert: AlertContext, now: number): TimeRange
 
 export const stepFor = (range: TimeRange): number => Math.max(STEP_QUANTUM_MS, Math.ceil((range.end - range.start) / TARGET_POINTS / STEP_QUANTUM_MS) * STEP_QUANTUM_MS);
 
-/** The plan for the alert's own expression, when its generatorURL carries one. */
-export const alertExpressionPlan = (alert: AlertContext): SignalPlan | undefined => {
+/** What becomes of the PromQL in the alert's generatorURL. */
+export type AlertExpression =
+  | { readonly kind: "none" }
+  | { readonly kind: "untrusted" }
+  | { readonly kind: "refused"; readonly reason: string }
+  | { readonly kind: "run"; readonly plan: SignalPlan };
+
+/**
+ * The alert's own expression, and whether it may run. Anyone who can post to an open intake or a
+ * chat channel can write a generatorURL, and its PromQL would run against the internal Prometheus
+ * with the answer posted back. So it runs only for an alert whose sender authenticated at an
+ * alert webhook (`authenticatedSource`), and only when `validatePromql` accepts it.
+ */
+export const alertExpressionOf = (alert: AlertContext): AlertExpression => {
   const expr = alert.generatorUrl === undefined ? undefined : expressionFromGeneratorUrl(alert.generatorUrl);
-  if (expr === undefined) return undefined;
+  if (expr === undefined) return { kind: "none" };
+  if (alert.authenticatedSource !== true) return { kind: "untrusted" };
   const comparison = splitComparison(expr);
+  const value = comparison?.value ?? expr;
+  const checked = validatePromql(value);
+  if (Result.isFailure(checked)) return { kind: "refused", reason: checked.failure.reason };
   return {
-    id: "alert-expression",
-    title: "alert expression",
-    unit: "number",
-    expr: comparison?.value ?? expr,
-    subjectLabels: [],
-    dayEarlier: true,
-    ...(comparison === undefined ? {} : { comparison })
+    kind: "run",
+    plan: {
+      id: "alert-expression",
+      title: "alert expression",
+      unit: "number",
+      expr: value,
+      subjectLabels: [],
+      dayEarlier: true,
+      ...(comparison === undefined ? {} : { comparison })
+    }
   };
 };
 
+/** The plan for the alert's own expression, when its generatorURL carries one that may run. */
+export const alertExpressionPlan = (alert: AlertContext): SignalPlan | undefined => {
+  const expression = alertExpressionOf(alert);
+  return expression.kind === "run" ? expression.plan : undefined;
+};
+
+/** Why the alert's expression was not run, as the first finding; never the expression itself, which is untrusted text. */
+const expressionNote = (expression: AlertExpression): AnalysisNote | undefined =>
+  expression.kind === "untrusted"
+    ? {
+        content:
+          "The alert's own PromQL expression (from its generatorURL) was not run: the alert did not arrive through an authenticated alert webhook. The golden signals are read from the alert's labels instead.",
+        severity: "info",
+        metadata: { signal: "alert-expression", notRun: "unauthenticated source" }
+      }
+    : expression.kind === "refused"
+      ? { content: `The alert's own PromQL expression was refused and not run: ${expression.reason}.`, severity: "info", metadata: { signal: "alert-expression", notRun: "refused", reason: expression.reason } }
+      : undefined;
+
+const NO_SCOPE = "the alert names no service, workload, pod, namespace or node";
+
 /**
- * The Prometheus specialist: re-evaluates the alert's expression and reads the golden signals
+ * The Prometheus specialist: re-evaluates the alert's expression (when an authenticated alert
+ * webhook delivered it and it passes `validatePromql`) and reads the golden signals
  * (errors, latency, traffic, saturation) of what the alert names over its window and the same
  * window a day earlier, through the HTTP query API of Prometheus, Thanos, Mimir or
  * VictoriaMetrics. Deterministic: no model calls. Read-only: it only queries.
@@ -83,8 +125,9 @@ export const makePrometheusSpecialist = (options: PrometheusSpecialistOptions): 
       const dayEarlier = dayEarlierOf(window);
       const stepMs = stepFor(window);
       const scope = scopeFromAlert(alert);
-      const expression = alertExpressionPlan(alert);
-      const plans: Array<SignalPlan> = expression === undefined ? [] : [expression];
+      const expression = alertExpressionOf(alert);
+      const plans: Array<SignalPlan> = expression.kind === "run" ? [expression.plan] : [];
+      const note = expressionNote(expression);
       const outcomes: Array<QueryOutcome> = [];
       let queries = 0;
 
@@ -130,7 +173,7 @@ export const makePrometheusSpecialist = (options: PrometheusSpecialistOptions): 
       if (answered.length === 0 && refused !== undefined) return yield* Effect.fail(fail(refused));
 
       const analysis = yield* Effect.try({
-        try: () => analyzeSignals({ agent: id, alert, scope, window, plans, outcomes, graphBase }),
+        try: () => analyzeSignals({ agent: id, alert, scope, window, plans, outcomes, graphBase, ...(note === undefined ? {} : { notes: [note] }) }),
         catch: (e) => new AgentFailure({ agent: id, kind: "crashed", reason: `analysis failed: ${e instanceof Error ? e.message : String(e)}` })
       });
       const allFailed = complete && outcomes.length > 0 && answered.length === 0;
@@ -150,6 +193,7 @@ export const makePrometheusSpecialist = (options: PrometheusSpecialistOptions): 
         metadata: deterministicMetadata(startedAt, endedAt, {
             prometheus: client.description,
             scope: scope.subject,
+            alertExpression: expression.kind,
             window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() },
             stepSeconds: stepMs / 1000,
             queries: { planned: queries, answered: answered.length, failed: failures.length },
@@ -208,9 +252,21 @@ export const makePrometheusSpecialist = (options: PrometheusSpecialistOptions): 
 
   return {
     id,
-    description: options.description ?? `Prometheus: the alert's expression and golden signals (errors, latency, saturation) from ${client.description}`,
-    skipReason: (alert) =>
-      alertExpressionPlan(alert) === undefined && scopeIsEmpty(scopeFromAlert(alert)) ? "the alert names no service, workload, pod, namespace or node, and carries no expression to re-evaluate" : undefined,
+    description: options.description ?? `Prometheus: the alert's expression (authenticated webhooks only) and golden signals (errors, latency, saturation) from ${client.description}`,
+    skipReason: (alert) => {
+      if (!scopeIsEmpty(scopeFromAlert(alert))) return undefined;
+      const expression = alertExpressionOf(alert);
+      switch (expression.kind) {
+        case "run":
+          return undefined;
+        case "none":
+          return `${NO_SCOPE}, and carries no expression to re-evaluate`;
+        case "untrusted":
+          return `${NO_SCOPE}, and its expression is not run because the alert did not arrive through an authenticated alert webhook`;
+        case "refused":
+          return `${NO_SCOPE}, and its expression was refused: ${expression.reason}`;
+      }
+    },
     investigate,
     snapshot
   };

@@ -3,11 +3,15 @@ import { sampleAlert } from "@sre-on-call/core/testing";
 import { Effect } from "effect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { capText, guardTool, MAX_TOOL_TEXT } from "./guardTool.js";
+import { capText, clipLine, guardTool, MAX_TOOL_TEXT } from "./guardTool.js";
 
 const context = (deadline = Date.now() + 5_000): ToolContext => ({ alert: sampleAlert, deadline });
 
 describe("guardTool", () => {
+  it("clips a line after redacting it, so the cut never leaves a key's prefix", () => {
+    for (const at of [280, 290, 295]) expect(clipLine(`${"a".repeat(at)} xoxb-1234567890-abcdefghijklmnop`)).not.toContain("xoxb-12");
+  });
+
   it("caps text at the limit, marking the cut", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), fc.integer({ min: 20, max: 200 }), (text, max) => {

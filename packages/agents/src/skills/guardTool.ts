@@ -38,8 +38,8 @@ export const guardTool = (tool: string, context: ToolContext, body: Effect.Effec
     );
   });
 
-/** A line clipped for a tool answer. */
+/** A line clipped for a tool answer; redacted first, because a cut through a secret leaves a prefix no pattern recognises. */
 export const clipLine = (line: string, max = 300): string => {
-  const t = line.trim();
+  const t = redactSecrets(line).trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 };

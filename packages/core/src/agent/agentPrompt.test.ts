@@ -21,6 +21,18 @@ describe("agent prompts", () => {
     expect(dataBlock("log", "custom-secret-42", { extra: [/custom-secret-\d+/] })).not.toContain("custom-secret-42");
   });
 
+  it("redacts alert text and findings before cutting them, so a cut never leaves a key's prefix", () => {
+    const key = "AKIAQ3EGV7EXAMPL3K3Y";
+    for (const at of [3_990, 3_995, 3_999]) {
+      const filler = "a".repeat(at);
+      const result = { ...sampleResult, summary: `${filler} ${key}`, findings: [{ ...sampleResult.findings[0]!, source: `${"s".repeat(195)} ${key}`, content: `${filler} ${key}` }] };
+      const prompt = agentInvestigationPrompt({ ...sampleAlert, alertText: `${filler} ${key}` }, { kind: "result", result });
+      expect(prompt).not.toContain("AKIAQ3");
+      const failed = agentInvestigationPrompt(sampleAlert, { kind: "failed", reason: `${"r".repeat(295)} ${key}` });
+      expect(failed).not.toContain("AKIAQ3");
+    }
+  });
+
   it("builds the system prompt from configuration only, with the skills of offered tools", () => {
     const skills = [
       { name: "logs", description: "Reading logs", tool: "pod_logs", body: "Look for the first error." },

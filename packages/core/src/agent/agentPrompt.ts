@@ -72,10 +72,14 @@ export const agentSystemPrompt = (input: SystemPromptInput): string => {
 const MAX_FINDINGS_IN_PROMPT = 60;
 const MAX_FIELD = 4_000;
 
-const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max)}… [truncated ${text.length - max} characters]`);
+/** Redacted, then cut: a cut through a secret leaves a prefix that no pattern recognises. */
+const clip = (text: string, max: number, redact: RedactOptions): string => {
+  const r = redactSecrets(text, redact);
+  return r.length <= max ? r : `${r.slice(0, max)}… [truncated ${r.length - max} characters]`;
+};
 
 const findingLine = (f: Finding, redact: RedactOptions): string =>
-  `- [${f.id}] severity ${f.severity}, source ${JSON.stringify(f.source.slice(0, 200))}:\n${dataBlock(`finding ${f.id}`, clip(f.content, MAX_FIELD), redact)}`;
+  `- [${f.id}] severity ${f.severity}, source ${JSON.stringify(clip(f.source, 200, redact))}:\n${dataBlock(`finding ${f.id}`, clip(f.content, MAX_FIELD, redact), redact)}`;
 
 const pairs = (record: Readonly<Record<string, string | undefined>>): string =>
   Object.entries(record)
@@ -90,12 +94,12 @@ export type DeterministicOutcome =
 /** The first user turn: the alert and the deterministic findings and hypotheses, all as data. */
 export const agentInvestigationPrompt = (alert: AlertContext, outcome: DeterministicOutcome, redact: RedactOptions = {}): string => {
   const alertData = [
-    `text: ${clip(alert.alertText, MAX_FIELD)}`,
+    `text: ${clip(alert.alertText, MAX_FIELD, redact)}`,
     `status: ${alert.status}`,
     `labels:\n${pairs(alert.labels)}`,
-    `annotations:\n${clip(pairs(alert.annotations), MAX_FIELD)}`,
+    `annotations:\n${clip(pairs(alert.annotations), MAX_FIELD, redact)}`,
     `entities:\n${pairs(alert.entities)}`,
-    ...(alert.hints.length > 0 ? [`hints:\n${clip(alert.hints.join("\n"), MAX_FIELD)}`] : [])
+    ...(alert.hints.length > 0 ? [`hints:\n${clip(alert.hints.join("\n"), MAX_FIELD, redact)}`] : [])
   ].join("\n");
   const lines = [
     DATA_NOTICE,
@@ -105,17 +109,17 @@ export const agentInvestigationPrompt = (alert: AlertContext, outcome: Determini
     ""
   ];
   if (outcome.kind === "failed") {
-    lines.push(`The deterministic analysis produced no result (${outcome.reason.slice(0, 300)}); there are no findings yet, so gather evidence with the tools.`);
+    lines.push(`The deterministic analysis produced no result (${clip(outcome.reason, 300, redact)}); there are no findings yet, so gather evidence with the tools.`);
   } else {
     const r = outcome.result;
-    lines.push(`Deterministic analysis (status ${r.status}):`, dataBlock("deterministic summary", clip(r.summary, MAX_FIELD), redact), "");
+    lines.push(`Deterministic analysis (status ${r.status}):`, dataBlock("deterministic summary", clip(r.summary, MAX_FIELD, redact), redact), "");
     const shown = r.findings.slice(0, MAX_FINDINGS_IN_PROMPT);
     lines.push(shown.length === 0 ? "It found nothing." : "Findings (cite them by id):", ...shown.map((f) => findingLine(f, redact)));
     if (r.findings.length > shown.length) lines.push(`(${r.findings.length - shown.length} more findings not shown)`);
     if (r.hypotheses.length > 0) {
       lines.push("", "Hypotheses it already made:");
       for (const h of r.hypotheses) {
-        lines.push(`- (${h.confidence}, cites ${h.supportingFindings.join(", ") || "nothing"})`, dataBlock(`hypothesis ${h.id}`, `${h.title}\n${clip(h.detail, MAX_FIELD)}`, redact));
+        lines.push(`- (${h.confidence}, cites ${h.supportingFindings.join(", ") || "nothing"})`, dataBlock(`hypothesis ${h.id}`, `${h.title}\n${clip(h.detail, MAX_FIELD, redact)}`, redact));
       }
     }
   }

@@ -192,11 +192,13 @@ export const withAgentMode = (options: AgentModeOptions): Specialist => {
             const ids = addToolFindings(output, toolFindings, agentId);
             toolCalls.push({ name: tool.name, ok: true, ms });
             const cited = ids.length > 0 ? `\nFindings recorded from this result (cite them by id): ${ids.join(", ")}` : "";
-            return { type: "toolResult", toolUseId: block.id, content: `${dataBlock(`tool ${tool.name}`, clip(output.text, maxOutput), redact)}${cited}` };
+            return { type: "toolResult", toolUseId: block.id, content: `${dataBlock(`tool ${tool.name}`, clip(redactSecrets(output.text, redact), maxOutput), redact)}${cited}` };
           }
           const error = Exit.isSuccess(exit) ? "timeout: no answer before the agent's deadline" : describeToolCause(exit.cause);
-          toolCalls.push({ name: tool.name, ok: false, error: redactSecrets(error.slice(0, 200), redact), ms });
-          return errorResult(dataBlock(`tool ${tool.name} error`, error.slice(0, 1_000), redact));
+          // Redacted before the cut: a cut through a secret leaves a prefix no pattern recognises.
+          const redacted = redactSecrets(error, redact);
+          toolCalls.push({ name: tool.name, ok: false, error: redacted.slice(0, 200), ms });
+          return errorResult(dataBlock(`tool ${tool.name} error`, redacted.slice(0, 1_000), redact));
         });
 
       const loop = Effect.gen(function* () {
@@ -346,5 +348,5 @@ const describeToolCause = (cause: Cause.Cause<ToolError>): string => {
   return Option.isSome(error) ? error.value.message : `failed: the tool crashed (${errorText(Cause.squash(cause)).slice(0, 200)})`;
 };
 
-// Error texts end up in metadata and summaries: redacted, in case a provider echoed a credential.
-const errorText = (e: unknown): string => redactSecrets((e instanceof Error ? e.message : typeof e === "string" ? e : "unknown error").slice(0, 500));
+// Error texts end up in metadata and summaries: redacted (then cut), in case a provider echoed a credential.
+const errorText = (e: unknown): string => redactSecrets(e instanceof Error ? e.message : typeof e === "string" ? e : "unknown error").slice(0, 500);

@@ -2,9 +2,20 @@ import type { ClassifierInput } from "./ClassifierInput.js";
 import { alarmEmojiSignal, consoleLinkSignal, failureSignal, hasAlertSignal, matchOngoing, matchRecovery, matchRetrospective } from "./signals.js";
 import type { RuleOutcome, Tier1Rule } from "./Tier1Rule.js";
 
+/**
+ * What a rule matched, quoted in the verdict's reason. Reasons are redacted where they leave
+ * (logs, trace, chat), but the classifier's lower-cased, punctuation-free view of a message
+ * mangles secrets past recognition (`xoxb-1-abc` becomes `xoxb 1 abc`), and a cut through one
+ * leaves a prefix no detector knows. So only the matched words are quoted, long runs of letters
+ * and digits (key-shaped) are left out, and a cut never splits a word. (Redacting here would cost
+ * the gate most of its speed.)
+ */
 const quote = (s: string): string => {
-  const one = s.replace(/\s+/g, " ").trim();
-  return `"${one.length > 60 ? `${one.slice(0, 57)}…` : one}"`;
+  const one = s.replace(/\s+/g, " ").trim().replace(/\S*\d\S*/g, (w) => (w.length >= 12 ? "…" : w));
+  if (one.length <= 60) return `"${one}"`;
+  const cut = one.slice(0, 57);
+  const whole = one.charAt(57) === " " ? cut : cut.slice(0, Math.max(0, cut.lastIndexOf(" ")));
+  return `"${whole.trimEnd()}…"`;
 };
 
 const investigate = (reason: string): RuleOutcome => ({ decision: "investigate", reason });
@@ -205,8 +216,9 @@ const conversational = (name: string, priority: number, what: string, pattern: R
   name,
   priority,
   evaluate: (input) => {
-    if (input.words.length > maxWords || !pattern.test(input.bare) || hasAlertSignal(input)) return undefined;
-    return suppress(`${what} (${quote(input.bare)}) with no alert signal`);
+    if (input.words.length > maxWords || hasAlertSignal(input)) return undefined;
+    const m = pattern.exec(input.bare);
+    return m === null ? undefined : suppress(`${what} (${quote(m[0])}) with no alert signal`);
   }
 });
 

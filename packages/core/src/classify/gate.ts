@@ -1,5 +1,6 @@
 import type { Duration} from "effect";
 import { Effect } from "effect";
+import { redactSecrets } from "../redact/redactSecrets.js";
 import { BUILTIN_RULES } from "./builtinRules.js";
 import { type ClassifierInput, makeClassifierInput } from "./ClassifierInput.js";
 import type { RuleOutcome, Tier1Rule } from "./Tier1Rule.js";
@@ -124,8 +125,9 @@ export const makeGate = (options: Omit<GateOptions, "enabled" | "tier2" | "tier2
   return { tier1, rules, classify };
 };
 
+// Redacted before the cut: a model error may echo the message, and a cut secret is unrecognisable.
 const describeCause = (cause: unknown): string => {
-  const text = String(cause);
+  const text = redactSecrets(String(cause));
   const first = text.split("\n")[0] ?? "error";
   return first.length > 160 ? `${first.slice(0, 157)}…` : first;
 };

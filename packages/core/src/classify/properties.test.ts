@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { redactSecrets } from "../redact/redactSecrets.js";
 import { botMentionArb, checkGateInvariants, withBotMention } from "../testing/classifierProperties.js";
+import { plantedSecretArbitrary } from "../testing/plantedSecrets.js";
 import { classifyTier1, makeGate } from "./gate.js";
 import type { Tier1Rule } from "./Tier1Rule.js";
 
@@ -66,5 +68,20 @@ describe("classifier against generated alerts and chatter", () => {
     const samples = fc.sample(mentionedArb(chatterArb), { numRuns: 1000, seed: 42 });
     const suppressed = samples.filter((t) => classifyTier1(t).decision === "suppress").length;
     expect(suppressed / samples.length, samples.filter((t) => classifyTier1(t).decision !== "suppress").slice(0, 10).join("\n")).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe("reasons that quote the message", () => {
+  it("never keep a fragment of a secret that redaction would no longer recognise (property)", () => {
+    const lead = fc.constantFrom("thanks, fixed it with", "good morning! rotated", "lol", "nvm, it was", "ok so the config has");
+    fc.assert(
+      fc.property(lead, fc.string({ maxLength: 40 }), plantedSecretArbitrary, (before, filler, secret) => {
+        const v = classifyTier1(`<@U0BOT> ${before} ${filler.replace(/[<>]/g, "")} ${secret.text}`);
+        const shown = redactSecrets(v.reasons.join(" "));
+        // What reaches a log or the trace is redacted there; no 8-character piece of the key may survive it.
+        for (const core of secret.cores) for (let i = 0; i + 8 <= core.length; i++) expect(shown).not.toContain(core.slice(i, i + 8));
+      }),
+      { numRuns: 300 }
+    );
   });
 });

@@ -36,6 +36,8 @@ export type IntakeEvent =
       readonly request: CommandRequest;
       /** Platform reply handle (Slack `response_url`, Discord interaction token) for follow-ups. */
       readonly replyHandle?: string;
+      /** The invocation's own id (Slack `trigger_id`, Discord interaction id): a replay repeats it. */
+      readonly eventId?: string;
     }
   /** Verified and understood, but nothing to do (the bot's own message, an unsubscribed event...). */
   | { readonly _tag: "Ignored"; readonly reason: string };

@@ -208,3 +208,152 @@ describe("intake: webhook alerts", () => {
     expect(outcome).toMatchObject({ _tag: "Ignored", reason: expect.stringMatching(/routing\.default/) });
   });
 });
+
+describe("intake: untrusted text in notices", () => {
+  const hostileGroup = () => {
+    const payload = group("firing", [{ fingerprint: "h1", team: "payments" }]);
+    const alert = payload.alerts[0]!;
+    return {
+      ...payload,
+      alerts: [
+        {
+          ...alert,
+          labels: { ...alert.labels, severity: "critical <!here>" },
+          annotations: { summary: "<!channel> db down, see <https://evil.example/x|Grafana dashboard> key AKIAQWERTYUIOPASDFGH @everyone" },
+          generatorURL: "https://grafana.example.com@evil.example/graph?g0.expr=up"
+        }
+      ]
+    };
+  };
+
+  it("announces a webhook alert with its text escaped and redacted, and its source link under its real host", async () => {
+    const { intake, slack } = setup();
+    await run(intake.handleAlerts(alertsOf(hostileGroup())));
+    const text = slack.log()[0]!.message.text;
+    expect(text).toMatch(/^🚨 /);
+    expect(text).not.toMatch(/<!channel>|<!here>|<https:\/\/evil\.example\/x\|/);
+    expect(text).toContain("&lt;!channel&gt;");
+    expect(text).not.toContain("AKIAQWERTYUIOPASDFGH");
+    // The generatorURL's label is its real host, not the user info that poses as Grafana.
+    expect(text).toContain("|evil.example>");
+    expect(text).not.toContain("|grafana.example.com");
+  });
+
+  it("escapes and redacts the resolved notice, on Discord too", async () => {
+    const discord = makeInMemoryChat({ platform: "discord", dialect: "discord", now: () => T0 });
+    const { intake } = setup({ chats: { discord: discord.chat }, settings: { route: () => ({ platform: "discord", channelId: "D-OPS" }) } });
+    await run(intake.handleAlerts(alertsOf(hostileGroup())));
+    const resolved = hostileGroup();
+    const done = { ...resolved, status: "resolved", alerts: resolved.alerts.map((a) => ({ ...a, status: "resolved", endsAt: "2026-11-25T09:52:00Z" })) };
+    await run(intake.handleAlerts(alertsOf(done)));
+    const notice = discord.log().at(-1)!;
+    expect(notice.kind).toBe("notice");
+    expect(notice.message.text).toMatch(/^✅ Resolved: /);
+    expect(notice.message.text).not.toMatch(/@everyone|AKIAQWERTYUIOPASDFGH|(?<!\\)\]\(/);
+  });
+
+  it("echoes a typed /investigate without letting it ping or link; only a well-formed requester id is mentioned", async () => {
+    const discord = makeInMemoryChat({ platform: "discord", dialect: "discord", now: () => T0 });
+    const { intake } = setup({ chats: { discord: discord.chat } });
+    const cmd = (userId: string): IntakeEvent => ({
+      _tag: "Command",
+      request: { command: "investigate", platform: "discord", channelId: "D1", text: "@everyone [status page](https://evil.example) is down <@&123>", requestedAt: T0, userId }
+    });
+    await run(intake.handleChatEvent(cmd("112233445566778899"), "discord"));
+    const echo = discord.log()[0]!.message.text;
+    expect(echo).toMatch(/^Investigation requested by <@112233445566778899>: /);
+    expect(echo).not.toMatch(/@everyone|<@&|(?<!\\)\]\(/);
+    await run(intake.handleChatEvent(cmd("1> @here <@&9"), "discord"));
+    expect(discord.log()[1]!.message.text).toMatch(/^Investigation requested: /);
+  });
+
+  it("a chatter hint quoting the message stays inert", async () => {
+    const { intake, slack } = setup({ gate: { rules: [{ id: "quote", priority: 1000, decision: "suppress", test: () => ({ reason: "said <!channel> lol" }) }] } as never });
+    await run(intake.handleChatEvent(mention("<@U0BOT> lol"), "slack"));
+    const hint = slack.log()[0]?.message.text ?? "";
+    expect(hint).not.toContain("<!channel>");
+  });
+});
+
+describe("intake: bounded work per delivery", () => {
+  const many = (n: number, severity = "critical", prefix = "f") =>
+    Array.from({ length: n }, (_, i) => {
+      const payload = group("firing", [{ fingerprint: `${prefix}${i}`, team: "search" }]);
+      const a = payload.alerts[0]!;
+      return { ...a, labels: { ...a.labels, severity, alertname: i % 2 === 0 ? "KubePodCrashLooping" : "HighLatency" } };
+    });
+  const payloadOf = (alerts: ReadonlyArray<unknown>) => ({ ...group("firing", []), alerts });
+
+  it("investigates at most max_alerts_per_payload, most severe first, and lists the rest once in the first alert's thread", async () => {
+    const { intake, launched, slack } = setup({ settings: { route: () => ({ platform: "slack", channelId: "C-OPS" }), maxAlertsPerPayload: 3 } });
+    const warnings = many(5, "warning", "w");
+    const pages = many(2, "critical", "p");
+    const outcomes = await run(intake.handleAlerts(alertsOf(payloadOf([...warnings, ...pages]))));
+    expect(outcomes).toHaveLength(7);
+    expect(outcomes.filter((o) => o._tag === "Investigating")).toHaveLength(3);
+    // Both pages made it, whatever their position in the payload.
+    expect(outcomes.slice(5).map((o) => o._tag)).toEqual(["Investigating", "Investigating"]);
+    expect(outcomes.filter((o) => o._tag === "Capped")).toHaveLength(4);
+    expect(launched).toHaveLength(3);
+    const notices = slack.log().filter((l) => l.kind === "notice");
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.threadId).toBe(slack.log()[0]!.messageId);
+    expect(notices[0]!.message.text).toMatch(/4 alerts were not investigated: this delivery carried 7 alerts and at most 3 are investigated per delivery \(intake\.max_alerts_per_payload\)/);
+    expect(notices[0]!.message.text).toMatch(/Not investigated: HighLatency ×2, KubePodCrashLooping ×2\. /);
+  });
+
+  it("bounds 10,000 alerts in one delivery to the cap: posts, launches and notices", async () => {
+    const { intake, launched, slack } = setup({ settings: { route: () => ({ platform: "slack", channelId: "C-OPS" }) } });
+    const outcomes = await run(intake.handleAlerts(alertsOf(payloadOf(many(10_000)))));
+    expect(outcomes).toHaveLength(10_000);
+    expect(launched).toHaveLength(20);
+    // 20 announcements and one notice for the 9,980 others.
+    expect(slack.log()).toHaveLength(21);
+    expect(slack.log().at(-1)!.message.text).toMatch(/^⚠️ 9980 alerts were not investigated/);
+  });
+
+  it("starts at most max_investigations_per_minute per source; redeliveries take no slot and a turned-away alert is investigated on a later re-send", async () => {
+    let now = T0;
+    const { intake, launched, slack } = setup({ now: () => now, dedup: makeInMemoryDedupStore(() => now), settings: { route: () => ({ platform: "slack", channelId: "C-OPS" }), maxInvestigationsPerMinute: 2 } });
+    const send = (fp: string) => run(intake.handleAlerts(alertsOf(group("firing", [{ fingerprint: fp, team: "search" }]))));
+    expect((await send("a"))[0]!._tag).toBe("Investigating");
+    expect((await send("a"))[0]!._tag).toBe("Duplicate");
+    expect((await send("a"))[0]!._tag).toBe("Duplicate");
+    expect((await send("b"))[0]!._tag).toBe("Investigating");
+    const third = (await send("c"))[0]!;
+    expect(third).toMatchObject({ _tag: "Capped", reason: expect.stringMatching(/2 investigations from alertmanager .*\(intake\.max_investigations_per_minute\)/) });
+    expect(slack.log().at(-1)!.message.text).toMatch(/^⚠️ 1 alert was not investigated/);
+    expect(launched).toHaveLength(2);
+    now += 61_000;
+    expect((await send("c"))[0]!._tag).toBe("Investigating");
+    expect(launched).toHaveLength(3);
+  });
+
+  it("turns away chat mentions over the rate with a notice, and lets the same message through later", async () => {
+    let now = T0;
+    const { intake, launched, slack } = setup({ now: () => now, dedup: makeInMemoryDedupStore(() => now), settings: { maxInvestigationsPerMinute: 1 } });
+    const alert = "<@U0BOT> [FIRING:1] KubePodCrashLooping (payments api-7d9f8b6c5-x2x9z critical)";
+    expect(await run(intake.handleChatEvent(mention(alert, { messageId: "1.0", eventId: "E1" }), "slack"))).toMatchObject({ _tag: "Investigating" });
+    expect(await run(intake.handleChatEvent(mention(alert, { messageId: "2.0", eventId: "E2" }), "slack"))).toMatchObject({ _tag: "Capped" });
+    expect(slack.log().at(-1)!.message.text).toMatch(/^⏸ Not investigating right now: .*`investigate`/);
+    now += 61_000;
+    expect(await run(intake.handleChatEvent(mention(alert, { messageId: "2.0", eventId: "E3" }), "slack"))).toMatchObject({ _tag: "Investigating" });
+    expect(launched).toHaveLength(2);
+  });
+});
+
+describe("intake: replayed commands", () => {
+  it("runs a signed command once however often the same invocation arrives", async () => {
+    const { intake, launched } = setup();
+    const cmd: IntakeEvent = {
+      _tag: "Command",
+      eventId: "command:6912345678901.1234567890.abc",
+      request: { command: "investigate", platform: "slack", channelId: "C1", text: "orders stuck in processing", requestedAt: T0, userId: "U7" }
+    };
+    expect(await run(intake.handleChatEvent(cmd, "slack"))).toMatchObject({ _tag: "Investigating" });
+    expect(await run(intake.handleChatEvent(cmd, "slack"))).toMatchObject({ _tag: "Duplicate" });
+    expect(launched).toHaveLength(1);
+    // A new invocation (another trigger id) is a new command.
+    expect(await run(intake.handleChatEvent({ ...cmd, eventId: "command:2" }, "slack"))).toMatchObject({ _tag: "Investigating" });
+  });
+});

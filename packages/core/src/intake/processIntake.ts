@@ -5,6 +5,8 @@ import type { AlertContext } from "../model/AlertContext.js";
 import type { CommandRequest } from "../model/CommandRequest.js";
 import { normalizeChatText } from "../parse/normalizeChatText.js";
 import { redactSecrets } from "../redact/redactSecrets.js";
+import { code, type Line, raw } from "../render/document.js";
+import { renderNotice, untrustedLink } from "../render/notice.js";
 import { investigationIdFor } from "../parse/investigationIdFor.js";
 import { parseChatAlert } from "../parse/parseChatAlert.js";
 import type { ChatMessage, ChatPlatformShape, ThreadRef } from "../ports/ChatPlatform.js";
@@ -29,6 +31,13 @@ export interface IntakeSettings {
   readonly chatterHint?: boolean;
   /** Where webhook alerts go, by their labels. */
   readonly route?: (alert: AlertContext) => AlertRoute | undefined;
+  /**
+   * At most this many alerts of one webhook delivery are investigated (most severe first); the
+   * rest are listed in one notice. Default 20.
+   */
+  readonly maxAlertsPerPayload?: number;
+  /** At most this many investigations start per minute from one source (alertmanager, grafana, slack…). Default 30. */
+  readonly maxInvestigationsPerMinute?: number;
 }
 
 export type CommandHandler = (request: CommandRequest, chat: ChatPlatformShape) => Effect.Effect<string>;
@@ -48,6 +57,11 @@ export interface IntakeDeps {
   readonly settings?: IntakeSettings;
   readonly telemetry?: TelemetryShape;
   readonly now?: () => number;
+  /**
+   * Redacts secrets from untrusted text before it is posted (the builtin patterns plus
+   * `redaction.patterns`). Default: the builtin patterns.
+   */
+  readonly redact?: (text: string) => string;
 }
 
 /** What intake did with one event or alert; the HTTP layer turns it into a status code. */
@@ -59,6 +73,8 @@ export type IntakeOutcome =
   | { readonly _tag: "ResolvedPosted"; readonly investigationId: string }
   | { readonly _tag: "Replied"; readonly text: string }
   | { readonly _tag: "Ignored"; readonly reason: string }
+  /** Not investigated because a configured bound was reached (alerts per delivery, investigations per minute); said in the channel. */
+  | { readonly _tag: "Capped"; readonly reason: string }
   /** Nothing was started and the sender should retry (chat or store outage): answer 5xx. */
   | { readonly _tag: "Failed"; readonly reason: string; readonly retryable: boolean };
 
@@ -78,6 +94,36 @@ interface Claimed {
 const PENDING_GRACE_MS = 60_000;
 
 const DAY = 24 * 3600;
+const MINUTE_MS = 60_000;
+export const DEFAULT_MAX_ALERTS_PER_PAYLOAD = 20;
+export const DEFAULT_MAX_INVESTIGATIONS_PER_MINUTE = 30;
+/** How many distinct alert names a capped-alerts notice lists before "and N more". */
+const CAPPED_NAMES_SHOWN = 10;
+
+const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 0, page: 0, error: 1, high: 1, major: 1, warning: 2, medium: 2, minor: 3, low: 3, info: 4, none: 5 };
+const severityRank = (alert: AlertContext): number => SEVERITY_RANK[(alert.entities.severity ?? alert.labels["severity"] ?? "").toLowerCase()] ?? 2;
+
+/**
+ * Investigations started per source in the last minute (a sliding window). In memory: it bounds
+ * what one process starts, which is what one request can make it spend.
+ */
+const makeStartLimiter = (perMinute: number, now: () => number) => {
+  const started = new Map<string, Array<number>>();
+  return {
+    /** Takes a slot for `source` when one is free. */
+    take: (source: string): boolean => {
+      const t = now();
+      const recent = (started.get(source) ?? []).filter((at) => t - at < MINUTE_MS);
+      if (recent.length >= perMinute) {
+        started.set(source, recent);
+        return false;
+      }
+      recent.push(t);
+      started.set(source, recent);
+      return true;
+    }
+  };
+};
 
 const encode = (c: Claimed): string => JSON.stringify(c);
 const decode = (raw: string | undefined): Claimed | undefined => {
@@ -103,14 +149,17 @@ const decode = (raw: string | undefined): Claimed | undefined => {
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : typeof e === "object" && e !== null && "message" in e ? String((e as { message: unknown }).message) : String(e));
 
 const USAGE_RULES = new Set(["bot-usage", "test-or-ping", "empty-mention"]);
-const USAGE_HINT =
-  "I'm here. Mention me with an alert (or in an alert's thread) and I'll investigate it; react with the trigger emoji on any message, or say `investigate` to force an investigation.";
+const USAGE_HINT: Line = [
+  raw("I'm here. Mention me with an alert (or in an alert's thread) and I'll investigate it; react with the trigger emoji on any message, or say "),
+  code("investigate"),
+  raw(" to force an investigation.")
+];
 
-/** The one-line reply to a mention the gate judged to be chatter. */
-const hintFor = (verdict: Verdict): string =>
+/** The one-line reply to a mention the gate judged to be chatter. A reason may quote the message: it stays untrusted. */
+const hintFor = (verdict: Verdict): Line =>
   verdict.rule !== undefined && USAGE_RULES.has(verdict.rule)
     ? USAGE_HINT
-    : `Not investigating (${verdict.reasons[0] ?? "looks like conversation"}). Say \`investigate\` to start one anyway.`;
+    : [raw("Not investigating ("), verdict.reasons[0] ?? "looks like conversation", raw("). Say "), code("investigate"), raw(" to start one anyway.")];
 
 /**
  * The intake pipeline for chat events and webhook alerts: de-duplicates deliveries and
@@ -121,6 +170,17 @@ const hintFor = (verdict: Verdict): string =>
 export const makeIntake = (deps: IntakeDeps) => {
   const now = deps.now ?? (() => Date.now());
   const settings = deps.settings ?? {};
+  const redact = deps.redact ?? redactSecrets;
+  const perMinute = settings.maxInvestigationsPerMinute ?? DEFAULT_MAX_INVESTIGATIONS_PER_MINUTE;
+  const limiter = makeStartLimiter(perMinute, now);
+  const rateReason = (source: string) =>
+    `${perMinute} investigations from ${source} have already started in the last minute (intake.max_investigations_per_minute)`;
+  /**
+   * Every notice intake posts goes through here: untrusted parts (alert text, chat text, reasons)
+   * are redacted, then escaped for the chat's dialect, so none can ping a channel or disguise a link.
+   */
+  const notice = (chat: ChatPlatformShape, line: Line): string =>
+    renderNotice(chat.dialect, line.map((part) => (typeof part === "string" ? redact(part) : part)));
   const ttl = settings.dedupTtlSeconds ?? DAY;
   const log = (level: "info" | "warn" | "error", message: string, fields?: Readonly<Record<string, unknown>>) =>
     deps.telemetry?.log(level, message, fields) ?? Effect.void;
@@ -185,7 +245,7 @@ export const makeIntake = (deps: IntakeDeps) => {
           yield* chat
             .postNotice(
               { channelId: target.channelId, threadId: target.messageId },
-              `Already investigated in this thread (${existing?.investigationId ?? baseId}). Mention me with \`investigate\` to run it again.`
+              notice(chat, [raw("Already investigated in this thread ("), code(existing?.investigationId ?? baseId), raw("). Mention me with "), code("investigate"), raw(" to run it again.")])
             )
             .pipe(Effect.ignore, Effect.forkDetach);
           return { _tag: "AlreadyInvestigated", investigationId: existing?.investigationId ?? baseId } as const;
@@ -195,6 +255,19 @@ export const makeIntake = (deps: IntakeDeps) => {
           // The re-run now owns the claim, so a redelivery of this event is recognised too.
           yield* remember(targetKey, encode({ ...record, investigationId }));
         }
+      }
+      // Only the delivery that won the claim takes a slot, so redeliveries cost nothing; one turned
+      // away releases its claim (state failed) and can be investigated later.
+      if (!limiter.take(chat.platform)) {
+        yield* remember(targetKey, encode({ ...record, investigationId, state: "failed" }));
+        const reason = rateReason(chat.platform);
+        yield* chat
+          .postNotice(
+            { channelId: target.channelId, threadId: target.messageId },
+            notice(chat, [raw("⏸ Not investigating right now: "), reason, raw(". Mention me with "), code("investigate"), raw(" here in a minute to start it.")])
+          )
+          .pipe(Effect.ignore, Effect.forkDetach);
+        return { _tag: "Capped", reason } as const;
       }
       const parsed = parseChatAlert({
         source: options.source,
@@ -237,7 +310,7 @@ export const makeIntake = (deps: IntakeDeps) => {
           const first = yield* claim(hintKey, String(now()));
           if (first.claimed) {
             // Posted after intake answers: the acknowledgement never waits for the chat API.
-            yield* chat.postNotice({ channelId: event.channelId, threadId: event.threadId ?? event.messageId }, hintFor(verdict)).pipe(Effect.ignore, Effect.forkDetach);
+            yield* chat.postNotice({ channelId: event.channelId, threadId: event.threadId ?? event.messageId }, notice(chat, hintFor(verdict))).pipe(Effect.ignore, Effect.forkDetach);
           }
         }
         return { _tag: "Suppressed", verdict } as const;
@@ -287,7 +360,9 @@ export const makeIntake = (deps: IntakeDeps) => {
       }
       if (request.text.trim() === "") return Effect.succeed({ _tag: "Replied", text: "Tell me what to investigate: `/investigate text: <the alert or symptom>`, or use the message menu → Investigate." });
       // A typed alert has no message of its own: post it, and thread the investigation under it.
-      return chat.postMessage(request.channelId, { text: `Investigation requested${request.userId !== undefined ? ` by <@${request.userId}>` : ""}: ${request.text.trim()}` }).pipe(
+      // The requester is named, never pinged through the text: only a well-formed user id becomes a mention.
+      const requester = request.userId !== undefined && /^[A-Za-z0-9]{1,32}$/.test(request.userId) ? [raw(` by <@${request.userId}>`)] : [];
+      return chat.postMessage(request.channelId, { text: notice(chat, [raw("Investigation requested"), ...requester, raw(": "), request.text.trim()]) }).pipe(
         Effect.matchEffect({
           onFailure: (e): Effect.Effect<IntakeOutcome> => Effect.succeed({ _tag: "Failed", reason: e.message, retryable: e.retryable }),
           onSuccess: (posted) =>
@@ -312,8 +387,9 @@ export const makeIntake = (deps: IntakeDeps) => {
       if (event._tag === "Ignored") return { _tag: "Ignored", reason: event.reason } as const;
       const chat = deps.chats[platform];
       if (chat === undefined) return { _tag: "Ignored", reason: `no ${platform} chat is configured` } as const;
-      // Mentions are de-duplicated after the gate (chatter burns no key); reactions right away.
-      const eventId = event._tag === "Reaction" ? event.eventId : undefined;
+      // Mentions are de-duplicated after the gate (chatter burns no key); reactions and commands right away.
+      // Commands too: a signed request replayed within the signature window must not run twice.
+      const eventId = event._tag === "Reaction" || event._tag === "Command" ? event.eventId : undefined;
       if (eventId !== undefined) {
         const key = `delivery:${platform}:${eventId}`;
         const first = yield* claim(key, String(now()));
@@ -329,13 +405,14 @@ export const makeIntake = (deps: IntakeDeps) => {
       }
     }).pipe(Effect.catchCause((cause) => Effect.succeed<IntakeOutcome>({ _tag: "Failed", reason: String(cause).split("\n")[0] ?? "intake failed", retryable: true })));
 
-  const alertMessage = (alert: AlertContext): string => {
+  /** The message that anchors a webhook alert's thread: every part from the payload is untrusted. */
+  const alertMessage = (chat: ChatPlatformShape, alert: AlertContext): string => {
     const sev = alert.entities.severity !== undefined ? ` (${alert.entities.severity})` : "";
     const first = alert.alertText.split("\n")[0] ?? "";
-    const lines = [`🚨 ${/^\[FIRING/i.test(first) ? "" : "[FIRING] "}${first}${first.includes(`(${alert.entities.severity ?? ""})`) ? "" : sev}`];
-    if (alert.generatorUrl !== undefined) lines.push(`Source: ${alert.generatorUrl}`);
-    lines.push(`Investigation ${alert.investigationId} starting; the report follows in this thread.`);
-    return redactSecrets(lines.join("\n"));
+    const lines: Array<Line> = [[raw(`🚨 ${/^\[FIRING/i.test(first) ? "" : "[FIRING] "}`), `${first}${first.includes(`(${alert.entities.severity ?? ""})`) ? "" : sev}`]];
+    if (alert.generatorUrl !== undefined) lines.push([raw("Source: "), untrustedLink("", alert.generatorUrl)]);
+    lines.push([raw("Investigation "), code(alert.investigationId), raw(" starting; the report follows in this thread.")]);
+    return lines.map((line) => notice(chat, line)).join("\n");
   };
 
   /**
@@ -345,7 +422,74 @@ export const makeIntake = (deps: IntakeDeps) => {
    * so the sender's retry gets another chance.
    */
   const handleAlerts = (alerts: ReadonlyArray<AlertContext>): Effect.Effect<ReadonlyArray<IntakeOutcome>> =>
-    Effect.forEach(alerts, (alert) => handleAlert(alert), { concurrency: 4 });
+    Effect.gen(function* () {
+      const max = Math.max(0, settings.maxAlertsPerPayload ?? DEFAULT_MAX_ALERTS_PER_PAYLOAD);
+      // Most severe first, so a cap drops warnings before pages; resolved notices are bounded the same way.
+      const byPriority = alerts.map((alert, index) => ({ alert, index })).sort((a, b) => severityRank(a.alert) - severityRank(b.alert) || a.index - b.index);
+      const firing = byPriority.filter((x) => x.alert.status !== "resolved");
+      const resolved = byPriority.filter((x) => x.alert.status === "resolved");
+      const taken = [...firing.slice(0, max), ...resolved.slice(0, max)];
+      const over = [...firing.slice(max), ...resolved.slice(max)];
+      const outcomes: Array<IntakeOutcome> = new Array<IntakeOutcome>(alerts.length);
+      const payloadReason = `this delivery carried ${alerts.length} alerts and at most ${max} are investigated per delivery (intake.max_alerts_per_payload)`;
+      for (const x of over) outcomes[x.index] = { _tag: "Capped", reason: payloadReason };
+      const handled = yield* Effect.forEach(taken, (x) => handleAlert(x.alert), { concurrency: 4 });
+      taken.forEach((x, i) => (outcomes[x.index] = handled[i]!));
+      const capped = alerts.map((alert, i) => ({ alert, outcome: outcomes[i]! })).filter((x) => x.outcome._tag === "Capped" && x.alert.status !== "resolved");
+      if (capped.length > 0) yield* announceCapped(byPriority.map((x) => ({ alert: x.alert, outcome: outcomes[x.index]! })), capped);
+      return outcomes;
+    });
+
+  /**
+   * One notice per routed channel listing the firing alerts that were not investigated and why:
+   * in the thread of an alert of the same delivery investigated there, else in the channel.
+   */
+  const announceCapped = (
+    /** Every alert of the delivery with its outcome, most severe first: the notice goes under the first investigated one. */
+    handled: ReadonlyArray<{ readonly alert: AlertContext; readonly outcome: IntakeOutcome }>,
+    capped: ReadonlyArray<{ readonly alert: AlertContext; readonly outcome: IntakeOutcome }>
+  ) =>
+    Effect.gen(function* () {
+      const byChannel = new Map<string, { route: AlertRoute; items: Array<{ alert: AlertContext; reason: string }> }>();
+      for (const { alert, outcome } of capped) {
+        const route = settings.route?.(alert);
+        if (route === undefined || deps.chats[route.platform] === undefined) continue;
+        const key = `${route.platform}\u0000${route.channelId}`;
+        const entry = byChannel.get(key) ?? { route, items: [] };
+        entry.items.push({ alert, reason: outcome._tag === "Capped" ? outcome.reason : "" });
+        byChannel.set(key, entry);
+      }
+      for (const { route, items } of byChannel.values()) {
+        const chat = deps.chats[route.platform]!;
+        const counts = new Map<string, number>();
+        for (const { alert } of items) {
+          const name = alert.entities.alertname ?? alert.alertText.split("\n")[0]?.slice(0, 80) ?? "alert";
+          counts.set(name, (counts.get(name) ?? 0) + 1);
+        }
+        const names = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        const listed: Line = names.slice(0, CAPPED_NAMES_SHOWN).flatMap(([name, n], i): Line => [raw(i === 0 ? "" : ", "), name, raw(n > 1 ? ` ×${n}` : "")]);
+        const more = names.length > CAPPED_NAMES_SHOWN ? [raw(`, and ${names.length - CAPPED_NAMES_SHOWN} more`)] : [];
+        const reasons = [...new Set(items.map((x) => x.reason))];
+        const line: Line = [
+          raw(`⚠️ ${items.length} alert${items.length === 1 ? " was" : "s were"} not investigated: `),
+          reasons.join("; "),
+          raw(". Not investigated: "),
+          ...listed,
+          ...more,
+          raw(". Mention me with "),
+          code("investigate"),
+          raw(" on an alert to look at it.")
+        ];
+        const anchored = handled.find(({ alert, outcome }) => outcome._tag === "Investigating" && outcome.channelId === route.channelId && settings.route?.(alert)?.platform === route.platform)?.outcome;
+        const text = notice(chat, line);
+        const posted =
+          anchored?._tag === "Investigating"
+            ? chat.postNotice({ channelId: anchored.channelId, threadId: anchored.threadId }, text)
+            : chat.postMessage(route.channelId, { text });
+        yield* posted.pipe(Effect.catch((e) => log("error", "could not post the capped-alerts notice", { channelId: route.channelId, capped: items.length, error: e.message })));
+        yield* log("warn", "alerts not investigated: a bound was reached", { platform: route.platform, channelId: route.channelId, capped: items.length, reasons });
+      }
+    });
 
   const handleAlert = (alert: AlertContext): Effect.Effect<IntakeOutcome> =>
     Effect.gen(function* () {
@@ -359,7 +503,7 @@ export const makeIntake = (deps: IntakeDeps) => {
         const first = yield* claim(doneKey, String(now()));
         if (!first.claimed) return { _tag: "Duplicate", key: doneKey } as const;
         const thread: ThreadRef = { channelId: existing.channelId, threadId: existing.threadId };
-        return yield* chat.postNotice(thread, `✅ Resolved: ${alert.alertText.split("\n")[0]}`).pipe(
+        return yield* chat.postNotice(thread, notice(chat, [raw("✅ Resolved: "), alert.alertText.split("\n")[0] ?? ""])).pipe(
           Effect.as<IntakeOutcome>({ _tag: "ResolvedPosted", investigationId: alert.investigationId }),
           Effect.catch((e) => Effect.succeed<IntakeOutcome>({ _tag: "Failed", reason: e.message, retryable: e.retryable }))
         );
@@ -377,7 +521,12 @@ export const makeIntake = (deps: IntakeDeps) => {
         // A failed or abandoned post: this delivery takes over (the sender's retry must not be lost).
         yield* remember(key, encode(pending));
       }
-      const posted = yield* chat.postMessage(route.channelId, { text: alertMessage(alert) }).pipe(Effect.result);
+      // Only the delivery that won the claim takes a slot; one turned away releases the claim so the sender's next re-send can be investigated.
+      if (!limiter.take(alert.source)) {
+        yield* remember(key, encode({ ...pending, state: "failed" }));
+        return { _tag: "Capped", reason: rateReason(alert.source) } as const;
+      }
+      const posted = yield* chat.postMessage(route.channelId, { text: alertMessage(chat, alert) }).pipe(Effect.result);
       if (posted._tag === "Failure") {
         yield* remember(key, encode({ ...pending, state: "failed" }));
         yield* log("error", "could not post a webhook alert; the sender should retry", { investigationId: alert.investigationId, error: posted.failure.message });

@@ -63,6 +63,12 @@ export const AlertContext = Schema.Struct({
   fingerprint: Schema.optionalKey(Schema.String),
   /** Link back to the rule or query that fired (Alertmanager `generatorURL`, Grafana `generatorURL`). */
   generatorUrl: Schema.optionalKey(Schema.String),
+  /**
+   * True only when the alert arrived through an alert webhook whose sender proved who it is
+   * (bearer or basic credentials). Anything a chat message says, or an unauthenticated webhook
+   * sends, is untrusted: its expressions are never run against internal systems.
+   */
+  authenticatedSource: Schema.optionalKey(Schema.Boolean),
   /** Links the source attached (runbook, dashboard, panel, silence). */
   links: Schema.optionalKey(Schema.Array(Schema.Struct({ label: Schema.String, url: Schema.String })))
 });

@@ -6,9 +6,10 @@ import { EpochMillis, Link, NonEmptyString, NonNegative, Platform, Severity } fr
 
 /**
  * What the report says about one agent. `ok` means it answered; `running` that it had not
- * answered when the report was cut; `timeout` that it never answered before the hard cutoff.
+ * answered when the report was cut; `timeout` that it never answered before the hard cutoff;
+ * `interrupted` that the server shut down before it answered.
  */
-export const EvidenceState = Schema.Literals(["ok", "running", "error", "unhealthy", "timeout", "disabled", "skipped"]);
+export const EvidenceState = Schema.Literals(["ok", "running", "error", "unhealthy", "timeout", "disabled", "skipped", "interrupted"]);
 export type EvidenceState = typeof EvidenceState.Type;
 
 export const AgentEvidence = Schema.Struct({

@@ -1,4 +1,4 @@
-import { Effect, Exit, Fiber, Layer, Option } from "effect";
+import { Deferred, Effect, Exit, Fiber, Layer, Option } from "effect";
 import { TestClock } from "effect/testing";
 import { describe, expect, it } from "vitest";
 import type { InvestigationReport } from "../model/InvestigationReport.js";
@@ -107,6 +107,60 @@ describe("runInvestigation", () => {
     expect(notices.some((t) => t.includes("Hard cutoff reached: cloudwatch"))).toBe(true);
     expect(s.events).toContainEqual({ type: "cutoff", pending: ["cloudwatch"] });
   });
+
+  it("at shutdown before the initial report, posts at once what has been answered, the rest marked stopped by shutdown", async () => {
+    const s = setup([makeFakeSpecialist("eks", { kind: "succeed", after: "1 second" }), makeFakeSpecialist("logs", { kind: "hang" })]);
+    const stop = Deferred.makeUnsafe<void>();
+    const exit = await drive(runInvestigation(sampleAlert, { ...s.options, stop: Deferred.await(stop) }), s.layer, 3, (t) => {
+      if (t === 3) Deferred.doneUnsafe(stop, Effect.void);
+    });
+    expect(Exit.isSuccess(exit)).toBe(true);
+    if (!Exit.isSuccess(exit)) return;
+    expect(exit.value.final.agents.map((a) => [a.agent, a.state])).toEqual([["eks", "ok"], ["logs", "interrupted"]]);
+    expect(exit.value.final.generatedAt).toBe(3000);
+    const texts = posts(s);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(/^final\|eks=ok,logs=interrupted\|Partial report: the server shut down before logs answered/);
+    expect(s.chat.log().filter((p) => p.kind === "update").at(-1)?.message.text).toMatch(/stopped by a shutdown; partial report below/);
+    expect(s.events).toContainEqual({ type: "stopped", pending: ["logs"] });
+    const trace = await Effect.runPromise(s.trace.get(sampleAlert.investigationId));
+    if (Option.isNone(trace)) throw new Error("no trace");
+    expect(trace.value.events.some((e) => e.type === "decision" && e.data["shutdown"] === true)).toBe(true);
+    expect(trace.value.events.filter((e) => e.type === "report_posted").map((e) => e.data["kind"])).toEqual(["final"]);
+    expect(trace.value.reports.map((r) => r.kind)).toEqual(["final"]);
+  }, 10_000);
+
+  it("at shutdown after the initial report, says which agents were stopped and keeps the final report in the trace", async () => {
+    const s = setup([makeFakeSpecialist("eks", { kind: "succeed", after: "1 second" }), makeFakeSpecialist("logs", { kind: "hang" })]);
+    const stop = Deferred.makeUnsafe<void>();
+    const exit = await drive(runInvestigation(sampleAlert, { ...s.options, stop: Deferred.await(stop) }), s.layer, 57, (t) => {
+      if (t === 57) Deferred.doneUnsafe(stop, Effect.void);
+    });
+    expect(Exit.isSuccess(exit)).toBe(true);
+    if (!Exit.isSuccess(exit)) return;
+    expect(posts(s)).toHaveLength(1);
+    expect(posts(s)[0]).toMatch(/^initial\|eks=ok,logs=running/);
+    const notices = s.chat.log().filter((p) => p.kind === "notice").map((p) => p.message.text);
+    expect(notices.at(-1)).toMatch(/The server shut down before logs answered; it was stopped\. The report above has everything the other agents found\./);
+    expect(exit.value.final.agents.map((a) => a.state)).toEqual(["ok", "interrupted"]);
+    expect(exit.value.final.summary).toMatch(/^Partial report: the server shut down before logs answered/);
+    const trace = await Effect.runPromise(s.trace.get(sampleAlert.investigationId));
+    if (Option.isNone(trace)) throw new Error("no trace");
+    expect(trace.value.reports.map((r) => r.kind)).toEqual(["initial", "final"]);
+  }, 10_000);
+
+  it("a shutdown after every agent answered changes nothing", async () => {
+    const s = setup([makeFakeSpecialist("eks", { kind: "succeed", after: "1 second" })]);
+    const stop = Deferred.makeUnsafe<void>();
+    const exit = await drive(runInvestigation(sampleAlert, { ...s.options, stop: Deferred.await(stop) }), s.layer, 2, (t) => {
+      if (t === 2) Deferred.doneUnsafe(stop, Effect.void);
+    });
+    expect(Exit.isSuccess(exit)).toBe(true);
+    if (!Exit.isSuccess(exit)) return;
+    expect(posts(s)).toHaveLength(1);
+    expect(posts(s)[0]).toMatch(/^initial\|eks=ok/);
+    expect(exit.value.final.summary).not.toMatch(/Partial report/);
+  }, 10_000);
 
   it("keeps going when agents fail or crash, recording why", async () => {
     const s = setup([

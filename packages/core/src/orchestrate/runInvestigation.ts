@@ -29,7 +29,8 @@ export type ProgressEvent =
   | { readonly type: "agent_done"; readonly agent: string; readonly state: EvidenceState; readonly durationMs: number; readonly findings: number; readonly error?: string }
   | { readonly type: "report_posted"; readonly kind: ReportKind; readonly messages: number }
   | { readonly type: "delivery_failed"; readonly kind: string; readonly error: string }
-  | { readonly type: "cutoff"; readonly pending: ReadonlyArray<string> };
+  | { readonly type: "cutoff"; readonly pending: ReadonlyArray<string> }
+  | { readonly type: "stopped"; readonly pending: ReadonlyArray<string> };
 
 export interface OrchestratorOptions {
   /** When the initial report is due, from the start (default 60 s). The alert's own deadline wins when earlier. */
@@ -51,6 +52,17 @@ export interface OrchestratorOptions {
   readonly onEvent?: (event: ProgressEvent) => Effect.Effect<void>;
   /** Post an acknowledgement listing the agents dispatched, and keep it updated (default true). */
   readonly announce?: boolean;
+  /**
+   * Completes when the host shuts down: the investigation stops waiting, interrupts the agents
+   * still running (reported as stopped by the shutdown) and posts what has been answered at once,
+   * instead of being interrupted with nothing posted. The synthesis of that report gets 2 s at most.
+   */
+  readonly stop?: Effect.Effect<void>;
+  /**
+   * Redacts untrusted text (builtin and configured patterns) before the orchestrator cuts it: the
+   * report title, crash messages. Default the builtin patterns.
+   */
+  readonly redact?: (text: string) => string;
 }
 
 export interface InvestigationOutcome {
@@ -73,6 +85,8 @@ export class InvestigationFailed extends Schema.TaggedError<InvestigationFailed>
 const DEFAULT_REPORT_AFTER = Duration.seconds(60);
 const DEFAULT_RESERVE = Duration.seconds(5);
 const DEFAULT_CUTOFF = Duration.seconds(300);
+/** At a shutdown the host is waiting: the partial report's synthesis gets this long at most. */
+const STOP_SYNTHESIS_MS = 2000;
 
 const failureState = (kind: string): EvidenceState =>
   kind === "timeout" ? "timeout" : kind === "unhealthy" || kind === "unavailable" ? "unhealthy" : "error";
@@ -80,7 +94,11 @@ const failureState = (kind: string): EvidenceState =>
 const resultState = (r: AgentResult): EvidenceState =>
   r.status === "success" ? "ok" : r.status === "timeout" ? "timeout" : r.status === "unhealthy" ? "unhealthy" : "error";
 
-const short = (text: string, max = 300) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** Redacted first, then cut: a cut through a secret leaves a prefix no pattern recognises. */
+const short = (text: string, redact: (text: string) => string, max = 300) => {
+  const r = redact(text);
+  return r.length > max ? `${r.slice(0, max - 1)}…` : r;
+};
 
 const defectMessage = (cause: Cause.Cause<unknown>): string => {
   const squashed = Cause.squash(cause);
@@ -114,6 +132,7 @@ const investigate = (
   Effect.gen(function* () {
     const chat = yield* ChatPlatform;
     const specialists = yield* Specialists;
+    const redact = options.redact ?? redactSecrets;
     const trace = yield* Effect.serviceOption(TraceStore);
     const telemetry = yield* Effect.serviceOption(Telemetry);
     const thread = { channelId: alert.channelId, threadId: alert.messageId };
@@ -213,7 +232,7 @@ const investigate = (
           ? { agent: s.id, state: resultState(exit.value), result: exit.value, durationMs, ...(exit.value.error !== undefined ? { error: exit.value.error } : {}) }
           : Option.match(Cause.findErrorOption(exit.cause), {
               onSome: (f) => ({ agent: s.id, state: failureState(f.kind), error: f.reason, durationMs }),
-              onNone: () => ({ agent: s.id, state: "error" as const, error: `crashed: ${short(defectMessage(exit.cause))}`, durationMs })
+              onNone: () => ({ agent: s.id, state: "error" as const, error: `crashed: ${short(defectMessage(exit.cause), redact)}`, durationMs })
             });
         yield* Queue.offer(queue, outcome);
       });
@@ -237,11 +256,16 @@ const investigate = (
         });
         yield* emit({ type: "agent_done", agent: o.agent, state: o.state, durationMs: o.durationMs ?? 0, findings, ...(o.error !== undefined ? { error: o.error } : {}) });
       });
+    // A shutdown (`options.stop`) ends every wait below at once; `stopped` tells why it ended.
+    let stopped = false;
+    const stopSignal = (options.stop ?? Effect.never).pipe(Effect.tap(() => Effect.sync(() => void (stopped = true))));
+    const untilStopped = <A>(wait: Effect.Effect<Option.Option<A>>): Effect.Effect<Option.Option<A>> =>
+      options.stop === undefined ? wait : Effect.raceFirst(wait, stopSignal.pipe(Effect.as(Option.none<A>())));
     const nextUntil = (until: number) =>
       Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis;
-        if (now >= until) return Option.none<AgentOutcome>();
-        return yield* Queue.take(queue).pipe(Effect.timeoutOption(Duration.millis(until - now)));
+        if (stopped || now >= until) return Option.none<AgentOutcome>();
+        return yield* untilStopped(Queue.take(queue).pipe(Effect.timeoutOption(Duration.millis(until - now))));
       });
 
     while (pending().length > 0) {
@@ -254,6 +278,11 @@ const investigate = (
     const report = (kind: ReportKind, pendingState: EvidenceState) =>
       Effect.gen(function* () {
         const current = outcomes(pendingState);
+        // Once stopped, the synthesis gets a short budget; until then a shutdown cuts it short.
+        const bounded = <A>(step: Effect.Effect<A>) =>
+          stopped
+            ? step.pipe(Effect.timeoutOption(Duration.millis(Math.max(1, Math.min(reserve, STOP_SYNTHESIS_MS)))))
+            : untilStopped(step.pipe(Effect.timeoutOption(Duration.millis(Math.max(1, reserve)))));
         const synthesis =
           options.synthesize === undefined
             ? undefined
@@ -262,12 +291,12 @@ const investigate = (
                   ? telemetry.value.span("synthesis", { investigationId: alert.investigationId, kind }, options.synthesize({ alert, kind, outcomes: current }))
                   : options.synthesize({ alert, kind, outcomes: current })
                 ).pipe(
-                  Effect.timeoutOption(Duration.millis(Math.max(1, reserve))),
+                  bounded,
                   Effect.catchCause((cause) => log("warn", "synthesis failed", { error: defectMessage(cause) }).pipe(Effect.as(Option.none())))
                 )
               );
         const generatedAt = yield* Clock.currentTimeMillis;
-        return buildReport({ alert, kind, generatedAt, outcomes: current, ...(synthesis !== undefined ? { synthesis } : {}), ...(extraCost.length > 0 ? { extraCost } : {}) });
+        return buildReport({ alert, kind, generatedAt, outcomes: current, redact, ...(synthesis !== undefined ? { synthesis } : {}), ...(extraCost.length > 0 ? { extraCost } : {}) });
       });
     const deliver = (r: InvestigationReport) =>
       Effect.gen(function* () {
@@ -286,6 +315,38 @@ const investigate = (
         yield* record("report_posted", { kind: r.kind, messages: messages.length, posted });
         yield* emit({ type: "report_posted", kind: r.kind, messages: posted });
       });
+
+    /**
+     * The host is shutting down: settle what has already answered, stop the rest and post the
+     * partial report now (or, when the initial report is out, say who was stopped).
+     */
+    const stopNow = (posted: InvestigationReport | undefined, enrichments: number) =>
+      Effect.gen(function* () {
+        for (let next = yield* Queue.poll(queue); Option.isSome(next); next = yield* Queue.poll(queue)) yield* settle(next.value);
+        const leftover = pending();
+        yield* Fiber.interruptAll(fibers);
+        for (const id of leftover) settled.set(id, { agent: id, state: "interrupted", error: "the server shut down before it answered" });
+        yield* record("decision", { shutdown: true, stopped: leftover, report: posted === undefined ? "partial" : "final" });
+        yield* emit({ type: "stopped", pending: leftover });
+        const who = `${leftover.join(", ")} answered; ${leftover.length === 1 ? "it was" : "they were"} stopped.`;
+        const cut = yield* report("final", "interrupted");
+        const partial: InvestigationReport = leftover.length === 0 ? cut : { ...cut, summary: `Partial report: the server shut down before ${who} ${cut.summary}` };
+        if (posted === undefined) {
+          yield* deliver(partial);
+          yield* updateProgress(`⏹ Investigation \`${alert.investigationId}\` — stopped by a shutdown; partial report below.`);
+        } else {
+          if (leftover.length > 0) {
+            yield* chat
+              .postNotice(thread, `⏹ The server shut down before ${who} The report${enrichments > 0 ? "s above have" : " above has"} everything the other agents found.`)
+              .pipe(Effect.catch((e) => noteDeliveryFailure("shutdown notice", e.message)));
+          }
+          if (Option.isSome(trace)) {
+            yield* trace.value.putReport(partial).pipe(Effect.catchCause((cause) => log("warn", "trace report write failed", { error: defectMessage(cause) })));
+          }
+        }
+        return { initial: posted ?? partial, final: partial, enrichments, deliveryFailures };
+      });
+    if (stopped) return yield* stopNow(undefined, 0);
 
     const initial = yield* report("initial", "running");
     yield* record("decision", {
@@ -321,6 +382,7 @@ const investigate = (
       yield* deliver(enrichment);
       enrichments++;
     }
+    if (stopped) return yield* stopNow(initial, enrichments);
 
     const leftover = pending();
     if (leftover.length > 0) {
@@ -340,7 +402,7 @@ const investigate = (
   }).pipe(
     Effect.catchCause((cause) => {
       if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause);
-      const reason = short(defectMessage(cause));
+      const reason = short(defectMessage(cause), options.redact ?? redactSecrets);
       return Effect.gen(function* () {
         const chat = yield* Effect.serviceOption(ChatPlatform);
         if (Option.isSome(chat)) yield* postFailureNotice(chat.value, alert, reason);

@@ -1,5 +1,6 @@
 import type { AlertContext, AlertStatus, Entities } from "../model/AlertContext.js";
 import type { Link, Platform } from "../model/primitives.js";
+import { redactSecrets } from "../redact/redactSecrets.js";
 import type { ParseOptions } from "./AlertFormat.js";
 import { resolveOptions } from "./AlertFormat.js";
 import { entitiesFromLabelsExact, mergeEntities, withWorkloadGuess } from "./entitiesFromLabels.js";
@@ -77,9 +78,12 @@ const nonEmpty = (s: string | undefined): string | undefined => (s === undefined
 const annotation = (annotations: Readonly<Record<string, string>>, key: string): string | undefined =>
   Object.hasOwn(annotations, key) ? nonEmpty(annotations[key]) : undefined;
 
+// A text that must be cut is redacted first: a cut through a secret leaves a prefix no pattern recognises.
 const oneLine = (s: string, max: number): string => {
   const flat = s.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  if (flat.length <= max) return flat;
+  const redacted = redactSecrets(flat);
+  return redacted.length > max ? `${redacted.slice(0, max - 1)}…` : redacted;
 };
 
 /** The workload the alert is about, as an engineer would write it: `payments/api-7d9f8b6c5-x2x9z`. */

@@ -2,6 +2,7 @@ import { Result, Schema } from "effect";
 import type { AlertContext } from "../model/AlertContext.js";
 import { AlertContext as AlertContextSchema } from "../model/AlertContext.js";
 import { decodeUnknown } from "../model/decode.js";
+import { redactSecrets } from "../redact/redactSecrets.js";
 import type { AlertFormat, ParseOptions } from "./AlertFormat.js";
 import { AlertParseError } from "./AlertParseError.js";
 import { parseAlertmanagerWebhook } from "./parseAlertmanagerWebhook.js";
@@ -104,5 +105,6 @@ const runCustom = (
 
 const formatName = (format: AlertFormat): string => (typeof format.name === "string" && format.name !== "" ? format.name : "custom");
 
+// A custom format's error may quote the payload: redacted before it is cut.
 const errorName = (cause: unknown): string =>
-  cause instanceof Error ? `${cause.name}: ${cause.message.slice(0, 200)}` : typeof cause === "string" ? cause.slice(0, 200) : describeType(cause);
+  cause instanceof Error ? `${cause.name}: ${redactSecrets(cause.message).slice(0, 200)}` : typeof cause === "string" ? redactSecrets(cause).slice(0, 200) : describeType(cause);

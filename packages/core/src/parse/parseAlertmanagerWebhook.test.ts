@@ -345,3 +345,14 @@ describe("parseAlertmanagerWebhook: properties", () => {
     );
   });
 });
+
+describe("alert text cut to length", () => {
+  it("is redacted before the cut, so a summary or description cut through a key keeps no part of it", () => {
+    const key = "AKIAQ3EGV7EXAMPL3K3Y";
+    for (const [field, at] of [["summary", 290], ["summary", 295], ["description", 590], ["description", 598]] as const) {
+      const payload = clone(firingGroup) as { alerts: Array<{ annotations: Record<string, string> }> };
+      payload.alerts[0]!.annotations = { [field]: `${"a".repeat(at)} ${key} tail` };
+      expect(ok(payload).alerts[0]!.alertText).not.toContain("AKIAQ3");
+    }
+  });
+});

@@ -120,3 +120,9 @@ describe("parseChatAlert", () => {
     );
   });
 });
+
+describe("a chat alert cut to length", () => {
+  it("is redacted before the cut, so a key at the cut leaves no part of it", () => {
+    for (const at of [7_990, 7_995, 7_998]) expect(chat(`${"a".repeat(at)} AKIAQ3EGV7EXAMPL3K3Y`).alertText).not.toContain("AKIAQ3");
+  });
+});

@@ -1,5 +1,6 @@
 import type { AlertContext, AlertStatus } from "../model/AlertContext.js";
 import type { Link } from "../model/primitives.js";
+import { redactSecrets } from "../redact/redactSecrets.js";
 import { DEFAULT_DEADLINE_MS, DEFAULT_WINDOW_MINUTES, resolveOptions } from "./AlertFormat.js";
 import { entitiesFromText } from "./entitiesFromText.js";
 import { investigationIdFor } from "./investigationIdFor.js";
@@ -39,7 +40,9 @@ const STILL_FIRING = /\bfiring:\s*[1-9]/i;
 export const parseChatAlert = (input: ChatAlertInput): AlertContext => {
   const raw = typeof input.text === "string" ? input.text : "";
   const normalized = normalizeChatText(raw.length > MAX_TEXT * 2 ? raw.slice(0, MAX_TEXT * 2) : raw);
-  const text = normalized.length > MAX_TEXT ? `${normalized.slice(0, MAX_TEXT - 1)}…` : normalized;
+  // A text that must be cut is redacted first: a cut through a secret leaves a prefix no pattern recognises.
+  const redacted = normalized.length > MAX_TEXT ? redactSecrets(normalized) : normalized;
+  const text = redacted.length > MAX_TEXT ? `${redacted.slice(0, MAX_TEXT - 1)}…` : redacted;
   const timestamp = Number.isFinite(input.timestamp) && input.timestamp >= 0 ? input.timestamp : 0;
   const o = resolveOptions({
     now: input.now ?? timestamp,

@@ -1,6 +1,7 @@
 import { Result } from "effect";
 import type { AlertContext } from "../model/AlertContext.js";
 import type { Link } from "../model/primitives.js";
+import { redactSecrets } from "../redact/redactSecrets.js";
 import type { ParseOptions } from "./AlertFormat.js";
 import { alertFromLabels } from "./alertFromLabels.js";
 import { AlertParseError } from "./AlertParseError.js";
@@ -99,7 +100,8 @@ const grafanaHints = (a: RawAlert): Array<string> => {
     if (shown.length > 0) hints.push(`query values: ${shown.join(", ")}`);
   } else {
     const valueString = readLooseString(a.fields, "valueString");
-    if (valueString !== undefined) hints.push(`query values: ${valueString.length > 500 ? `${valueString.slice(0, 499)}…` : valueString}`);
+    const shownValues = valueString !== undefined && valueString.length > 500 ? redactSecrets(valueString) : valueString;
+    if (shownValues !== undefined) hints.push(`query values: ${shownValues.length > 500 ? `${shownValues.slice(0, 499)}…` : shownValues}`);
   }
   return hints;
 };

@@ -1,3 +1,4 @@
+import { redactSecrets } from "../redact/redactSecrets.js";
 import { AlertParseError } from "./AlertParseError.js";
 import { parseTimestamp } from "./parseTimestamp.js";
 
@@ -50,8 +51,11 @@ export const describeType = (v: unknown): string => {
   }
 };
 
-/** Quotes a short, non-secret value (a status, a timestamp) for an error message. */
-export const quote = (v: string): string => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+/** Quotes a short value (a status, a timestamp) for an error message; redacted before it is cut, since it came from a payload. */
+export const quote = (v: string): string => {
+  const r = redactSecrets(v);
+  return JSON.stringify(r.length > 40 ? `${r.slice(0, 40)}…` : r);
+};
 
 export const pathOf = (base: string, key: string): string =>
   /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? (base === "" ? key : `${base}.${key}`) : `${base}[${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}]`;

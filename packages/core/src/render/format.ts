@@ -26,7 +26,8 @@ export const STATE_MARKER: Readonly<Record<EvidenceState, { readonly emoji: stri
   unhealthy: { emoji: "🩺", label: "unhealthy" },
   timeout: { emoji: "⌛", label: "timed out" },
   disabled: { emoji: "⏸️", label: "disabled" },
-  skipped: { emoji: "⏭️", label: "skipped" }
+  skipped: { emoji: "⏭️", label: "skipped" },
+  interrupted: { emoji: "⏹️", label: "stopped by shutdown" }
 };
 
 const pad2 = (n: number) => String(n).padStart(2, "0");

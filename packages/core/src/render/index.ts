@@ -8,3 +8,5 @@ export { renderDiscordDoc } from "./renderDiscord.js";
 export { renderMarkdownDoc } from "./renderMarkdown.js";
 export { costFooter, type DocumentOptions, type FailureNotice, reportDocument, snapshotDocument, failureDocument } from "./reportDocument.js";
 export * from "./renderReport.js";
+export { httpHost, renderNotice, untrustedLink } from "./notice.js";
+export { code as codeInline, raw as rawInline, strong as strongInline } from "./document.js";

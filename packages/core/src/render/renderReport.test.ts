@@ -65,7 +65,7 @@ describe("renderReport — slack", () => {
   it("lists actions numbered, links as Slack links, and a cost footer", () => {
     const all = blocks.map((b) => b.text?.text ?? b.elements?.map((e) => e.text).join("") ?? "").join("\n");
     expect(all).toContain("1. Raise the memory limit of api or fix the leak\n2. Check recent memory growth");
-    expect(all).toContain("<https://runbooks.example.com/KubePodCrashLooping|Runbook>");
+    expect(all).toContain("<https://runbooks.example.com/KubePodCrashLooping|Runbook (runbooks.example.com)>");
     expect(all).toContain("🧾 claude-3-5-haiku-20241022 · 12,345 in / 678 out tokens · $0.013 · took 840 ms");
   });
 
@@ -87,7 +87,7 @@ describe("renderReport — discord and markdown", () => {
     expect(m?.blocks).toBeUndefined();
     expect(m?.text.startsWith("## 🔴 CRITICAL — KubePodCrashLooping in payments\n-# initial analysis · investigation `inv-sample-1`")).toBe(true);
     expect(m?.text).toContain("**Most likely cause**\n🎯 **api is OOMKilled: memory limit 256Mi is too low** — high confidence");
-    expect(m?.text).toContain("Runbook: <https://runbooks.example.com/KubePodCrashLooping>");
+    expect(m?.text).toContain("Runbook (runbooks.example.com): <https://runbooks.example.com/KubePodCrashLooping>");
     expect(m?.text).toContain("<t:1700000000:f>");
   });
 
@@ -97,7 +97,7 @@ describe("renderReport — discord and markdown", () => {
     const text = out[0]?.text ?? "";
     expect(text.startsWith("# 🔴 CRITICAL — KubePodCrashLooping in payments\n")).toBe(true);
     expect(text).toContain("### Most likely cause");
-    expect(text).toContain("[Runbook](https://runbooks.example.com/KubePodCrashLooping)");
+    expect(text).toContain("[Runbook (runbooks.example.com)](https://runbooks.example.com/KubePodCrashLooping)");
     expect(text).toContain("detected 2023-11-14 22:13:20 UTC via alertmanager");
   });
 
@@ -208,8 +208,12 @@ describe("renderReport — hostile text", () => {
   it("does not let a link label pose as another address", () => {
     const phishing = { ...sampleReport, links: [{ label: "https://good.example", url: "https://evil.example" }, { label: "click", url: "javascript:alert(1)" }] };
     const discord = renderReport(phishing, "discord")[0]?.text ?? "";
-    expect(discord).toContain("https://good.example: <https://evil.example>");
-    expect(discord).toContain("click (javascript:alert(1))");
+    // The label always carries the real host, and only http(s) is ever linked.
+    expect(discord).toContain("https://good.example (evil.example): <https://evil.example>");
+    expect(discord).toContain("`javascript:alert(1)`");
+    const slack = renderReport(phishing, "slack").map((m) => JSON.stringify(m.blocks)).join("");
+    expect(slack).toContain("|https://good.example (evil.example)>");
+    expect(slack).not.toContain("<javascript:");
     expect(renderReport(phishing, "markdown")[0]?.text).not.toContain("](javascript:");
   });
 });

@@ -1,3 +1,4 @@
+import { untrustedLink } from "./notice.js";
 import type { Finding } from "../model/Finding.js";
 import type { Hypothesis } from "../model/Hypothesis.js";
 import type { AgentEvidence, InvestigationReport, ReportCost, SnapshotReport, SnapshotSection } from "../model/InvestigationReport.js";
@@ -220,7 +221,8 @@ export const reportDocument = (r: InvestigationReport, options: DocumentOptions 
       ...(r.agents.length > 0 ? r.agents.map((a) => evidenceBlock(a)) : [{ k: "section", lines: [[raw("No agent was asked: no evidence.")]] } satisfies DocBlock]),
       ...listSection("Ruled out", r.ruledOut.map((x): Line => [raw("• "), x])),
       ...listSection("Recommended actions", r.actions.map((a, i): Line => [raw(`${i + 1}. `), a])),
-      ...listSection("Links", r.links.map((l): Line => [raw("• "), link(l.label, l.url)])),
+      // Report links come from the alert or the chat message: real host shown, http(s) only.
+      ...listSection("Links", r.links.map((l): Line => [raw("• "), untrustedLink(l.label, l.url)])),
       { k: "divider" },
       footer
     ]

@@ -1,7 +1,11 @@
+import { Result } from "effect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Hypothesis } from "../model/Hypothesis.js";
 import { confidenceRank, CONFIDENCES } from "../model/primitives.js";
+import { makeRedactor } from "../redact/makeRedactor.js";
+import { redactDeep } from "../redact/redactSecrets.js";
+import { plantedSecretArbitrary } from "../testing/plantedSecrets.js";
 import { sampleAlert, sampleResult } from "../testing/samples.js";
 import { buildReport, reportTitle } from "./buildReport.js";
 import { rankHypotheses } from "./rankHypotheses.js";
@@ -127,3 +131,31 @@ describe("buildReport", () => {
     expect(reportTitle({ ...sampleAlert, entities: {}, alertText: "\n  site is down for everyone  \nmore" })).toBe("site is down for everyone");
   });
 });
+
+describe("the title is redacted before it is cut", () => {
+  /** Any 6 characters of a secret's core are "part of it"; shorter cores must not appear at all. */
+  const partsOf = (core: string): ReadonlyArray<string> => (core.length <= 6 ? [core] : [...core].slice(0, core.length - 5).map((_, i) => core.slice(i, i + 6)));
+  const oneLine = plantedSecretArbitrary.filter((s) => !s.text.includes("\n"));
+
+  it("a first line cut through a planted secret keeps no part of it, even after the render's redaction (property)", () => {
+    fc.assert(
+      fc.property(oneLine, fc.integer({ min: 30, max: 79 }), (secret, at) => {
+        const alertText = `${"a".repeat(at)} ${secret.text} after`;
+        const report = buildReport({ alert: { ...sampleAlert, entities: {}, alertText }, kind: "initial", generatedAt: 0, outcomes: [] });
+        const rendered = redactDeep(report).title;
+        for (const core of secret.cores) for (const part of partsOf(core)) expect(rendered).not.toContain(part);
+      }),
+      { numRuns: 1000 }
+    );
+  });
+
+  it("uses the configured redactor, so a configured secret split by the cut is gone too", () => {
+    const r = makeRedactor(["\\b\\d{4}(?:[ -]\\d{4}){3}\\b"]);
+    if (Result.isFailure(r)) throw new Error(r.failure.message);
+    const alertText = `${"a".repeat(64)} card 4111 1111 1111 1111 declined`;
+    const title = buildReport({ alert: { ...sampleAlert, entities: {}, alertText }, kind: "initial", generatedAt: 0, outcomes: [], redact: r.success.redact }).title;
+    expect(title).not.toContain("4111");
+    expect(title.length).toBeLessThanOrEqual(80);
+  });
+});
+

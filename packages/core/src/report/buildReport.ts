@@ -10,6 +10,7 @@ import type {
   ReportKind
 } from "../model/InvestigationReport.js";
 import { type EpochMillis, type Link, worstSeverity } from "../model/primitives.js";
+import { redactSecrets } from "../redact/redactSecrets.js";
 import { rankHypotheses } from "./rankHypotheses.js";
 import { severityFromLabel } from "./severityFromLabel.js";
 
@@ -42,13 +43,19 @@ export interface ReportInput {
   readonly synthesis?: Synthesis;
   /** Cost of model calls made outside the agents (classifier, routing). */
   readonly extraCost?: ReadonlyArray<CostLine>;
+  /** Redacts untrusted text before it is cut (the title); default the builtin patterns. */
+  readonly redact?: (text: string) => string;
 }
 
 const MAX_ACTIONS = 5;
 
-export const reportTitle = (alert: AlertContext): string => {
+/**
+ * The alertname, else the alert text's first line cut to 80 characters. The text is redacted
+ * before the cut: a cut through a secret leaves a prefix that no pattern recognises any more.
+ */
+export const reportTitle = (alert: AlertContext, redact: (text: string) => string = redactSecrets): string => {
   const e = alert.entities;
-  const what = e.alertname ?? firstLine(alert.alertText, 80);
+  const what = e.alertname ?? firstLine(redact(alert.alertText), 80);
   const where = e.deployment ?? e.statefulset ?? e.daemonset ?? e.service ?? e.pod ?? e.node;
   const scope = [e.namespace, where].filter((x) => x !== undefined && x !== "").join("/");
   return scope === "" ? what : `${what} — ${scope}`;
@@ -91,6 +98,8 @@ const describeState = (state: EvidenceState, error: string | undefined): string 
       return "still running when this report was cut";
     case "timeout":
       return "did not answer before the cutoff";
+    case "interrupted":
+      return "the server shut down before it answered";
     case "disabled":
       return "disabled in the configuration";
     case "skipped":
@@ -113,10 +122,12 @@ const defaultSummary = (top: Hypothesis | undefined, outcomes: ReadonlyArray<Age
   const dispatched = outcomes.filter((o) => o.state !== "disabled" && o.state !== "skipped");
   const answered = dispatched.filter((o) => o.state === "ok").length;
   const running = dispatched.filter((o) => o.state === "running").length;
-  const failed = dispatched.length - answered - running;
+  const stopped = dispatched.filter((o) => o.state === "interrupted").length;
+  const failed = dispatched.length - answered - running - stopped;
   const status =
     `${answered} of ${dispatched.length} agents answered` +
     (running > 0 ? `, ${running} still running` : "") +
+    (stopped > 0 ? `, ${stopped} stopped by shutdown` : "") +
     (failed > 0 ? `, ${failed} failed or timed out` : "") +
     ".";
   if (top === undefined) return `No cause established from the evidence gathered. ${status}`;
@@ -175,7 +186,7 @@ export const buildReport = (input: ReportInput): InvestigationReport => {
   return {
     investigationId: alert.investigationId,
     kind: input.kind,
-    title: reportTitle(alert),
+    title: reportTitle(alert, input.redact),
     severity,
     status: alert.status,
     source: alert.source,

@@ -372,7 +372,7 @@ export const synthesizeWithModelDetailed = (
     const answer = structuredOf(response);
     if (answer === undefined) return fallback("the model's answer is not JSON", cost);
     const merged = mergeModelAnswer(request, deterministic, answer, response.modelId, redact);
-    if (Result.isFailure(merged)) return fallback(`the model's answer does not match the schema: ${clip(merged.failure, 200)}`, cost);
+    if (Result.isFailure(merged)) return fallback(`the model's answer does not match the schema: ${clip(redact(merged.failure), 200)}`, cost);
     const m = merged.success;
     if (m.accepted === 0) return fallback("no claim of the model cites an existing finding", cost, m.dropped);
     return { synthesis: withCost(m.synthesis, cost), verdict: { used: "model", accepted: m.accepted, dropped: m.dropped, capped: m.capped }, cost };

@@ -26,10 +26,17 @@ export const unicodeTextArb = (maxLength = 500): fc.Arbitrary<string> =>
     fc.array(fc.constantFrom("\u200b", "\u200d", "\u202e", "\ufeff", "\u0301", "&amp;", "<", ">", "|", "<!here>", "<@U1>", ":", "`", "*", "💥", "🚨", " ", "\n"), { maxLength }).map((a) => a.join(""))
   );
 
-/** Texts that contain the override word somewhere, in any case, among arbitrary text. */
+/**
+ * Texts that contain the override word somewhere, in any case, among arbitrary text. Chat
+ * platforms deliver a typed `<` or `>` as `&lt;`/`&gt;`: raw ones are markup (`<!here>`, `<@U1>`),
+ * and a word inside markup is not a word the person typed, so the arbitrary text escapes them.
+ */
 export const overrideTextArb: fc.Arbitrary<string> = fc
   .tuple(fc.string({ maxLength: 200 }), fc.constantFrom("investigate", "Investigate", "INVESTIGATE", "InVeStIgAtE"), fc.string({ maxLength: 200 }))
-  .map(([before, word, after]) => `${before} ${word} ${after}`);
+  .map(([before, word, after]) => {
+    const typed = (s: string) => s.replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    return `${typed(before)} ${word} ${typed(after)}`;
+  });
 
 /** A message that is only mentions and whitespace. */
 export const emptyMentionArb: fc.Arbitrary<string> = fc

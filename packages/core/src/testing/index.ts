@@ -14,3 +14,4 @@ export * from "./alertArbitraries.js";
 export * from "./reportArbitraries.js";
 export * from "./experimentStoreContract.js";
 export * from "./injection.js";
+export * from "./plantedSecrets.js";

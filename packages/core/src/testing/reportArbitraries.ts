@@ -167,7 +167,7 @@ export const agentResultArb: fc.Arbitrary<AgentResult> = agentNameArb.chain((age
     }))
 );
 
-const evidenceStateArb: fc.Arbitrary<EvidenceState> = fc.constantFrom("ok", "ok", "ok", "running", "error", "unhealthy", "timeout", "disabled", "skipped");
+const evidenceStateArb: fc.Arbitrary<EvidenceState> = fc.constantFrom("ok", "ok", "ok", "running", "error", "unhealthy", "timeout", "disabled", "skipped", "interrupted");
 
 export const agentEvidenceArb = (agent: string, maxFindings = 30): fc.Arbitrary<AgentEvidence> =>
   fc

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PLANTED_SECRETS } from "@sre-on-call/core/testing";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "./CliIo.js";
 import { runCli } from "./runCli.js";
@@ -75,6 +76,24 @@ describe("sre-on-call investigate", () => {
     expect(r.agents.map((a) => a.agent)).toEqual(["eks", "prometheus", "cloudwatch-logs", "incident-history"]);
     expect(r.agents[1]!.state).not.toBe("ok");
     expect(r.hypotheses[0]!.title).toMatch(/volume .* is full/);
+  });
+
+  it("prints no planted secret: not in the progress line that quotes the alert, the report, or an error", async () => {
+    const c = capture();
+    const text = `payments api returns 500s ${PLANTED_SECRETS.map((s) => s.text).join(" ; ")}`;
+    expect(await runCli(["investigate", "--text", text, "--at", "2026-03-12T14:20:00Z", "--cluster-dump", DUMP], c.io), c.err()).toBe(0);
+    expect(c.err()).toMatch(/investigating inv-\S+: payments api returns 500s/);
+    const dir = mkdtempSync(join(tmpdir(), "sre-inv-"));
+    writeFileSync(join(dir, "alert.json"), `{"alerts": ${PLANTED_SECRETS[0]!.text}}`);
+    const bad = capture();
+    expect(await runCli(["investigate", "--alert", join(dir, "alert.json"), "--cluster-dump", DUMP], bad.io)).toBe(2);
+    expect(bad.err()).toMatch(/looks like JSON but does not parse/);
+    for (const s of PLANTED_SECRETS) {
+      for (const core of s.cores) {
+        for (const out of [c.out(), c.err(), bad.err()]) expect(out).not.toContain(core);
+      }
+    }
+    expect(bad.err()).not.toContain("AKIAQ3");
   });
 
   it.each([

@@ -1,3 +1,5 @@
+import { stripTerminalControls } from "@sre-on-call/adapters";
+import { redactSecrets } from "@sre-on-call/core";
 import { type CliIo, type CommandEntry, CommandFailed, UsageError } from "./CliIo.js";
 import { commands } from "./commands/index.js";
 
@@ -42,15 +44,16 @@ export const runCli = async (argv: ReadonlyArray<string>, io: CliIo, list: Reado
   try {
     return await command.run(rest, io);
   } catch (error) {
+    // Error texts can quote input (a parse error shows part of the alert file): redacted like every output, safe for a terminal.
     if (error instanceof UsageError) {
-      io.stderr(`sre-on-call ${command.name}: ${error.message}\nRun \`sre-on-call ${command.name} --help\` for usage.\n`);
+      io.stderr(`sre-on-call ${command.name}: ${stripTerminalControls(redactSecrets(error.message))}\nRun \`sre-on-call ${command.name} --help\` for usage.\n`);
       return 2;
     }
     if (error instanceof CommandFailed) {
-      io.stderr(`sre-on-call ${command.name}: ${error.message}\n`);
+      io.stderr(`sre-on-call ${command.name}: ${stripTerminalControls(redactSecrets(error.message))}\n`);
       return error.exitCode;
     }
-    io.stderr(`sre-on-call ${command.name}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr(`sre-on-call ${command.name}: unexpected error: ${stripTerminalControls(redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)))}\n`);
     return 1;
   }
 };

@@ -24,12 +24,12 @@ describe("sre-on-call trace show", () => {
     writeFileSync(join(dir, "config.yaml"), yaml);
     const config = parseConfigText(yaml, "test");
     if (Result.isFailure(config)) throw config.failure;
-    const app = await buildApp({ config: config.success, env: {}, cwd: dir, log: () => undefined, consoleWrite: () => undefined });
+    const app = await buildApp({ config: config.success, env: { SRE_WEBHOOK_TOKEN: "trace-test-webhook-token" }, cwd: dir, log: () => undefined, consoleWrite: () => undefined });
     const res = await app.handler({
       method: "POST",
       path: "/webhooks/alertmanager",
       query: new URLSearchParams(),
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: "Bearer trace-test-webhook-token" },
       rawBody: Buffer.from(readFileSync(join(ROOT, "examples/payments-outage/alert.json"))),
       receivedAt: Date.now()
     });

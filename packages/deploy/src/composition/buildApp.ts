@@ -1,21 +1,22 @@
 import "reflect-metadata";
 import { join, resolve } from "node:path";
-import { EmbeddedStore, makeEmbeddedExperimentStore, makeEmbeddedDedupStore, makeEmbeddedIncidentMemory, makeEmbeddedTraceStore } from "@sre-on-call/adapters";
-import { modelTier2, type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, type SpecialistsShape, type TelemetryShape, type TraceStoreShape } from "@sre-on-call/core";
+import { EmbeddedStore, type EmbeddedStoreOptions, makeEmbeddedExperimentStore, makeEmbeddedDedupStore, makeEmbeddedIncidentMemory, makeEmbeddedTraceStore } from "@sre-on-call/adapters";
+import { modelTier2, type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, redactingIncidentMemory, redactingTraceStore, type SpecialistsShape, type TelemetryShape, type TraceStoreShape } from "@sre-on-call/core";
 import { Duration, Effect, Exit, Result } from "effect";
 import { Container } from "inversify";
 import type { AppConfig } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
 import { type InvestigationRunner, makeInvestigationRunner } from "../runtime/InvestigationRunner.js";
-import { buildChats, type Env, type Log, webhookAuthFromEnv } from "../runtime/buildChats.js";
+import { buildChats, describeWebhookAuth, type Env, type Log, resolveWebhookAuth } from "../runtime/buildChats.js";
 import { buildSpecialists, remember } from "../runtime/buildSpecialists.js";
 import { makeSnapshotCommand } from "../runtime/snapshotCommand.js";
 import { makePostmortemCommand } from "../runtime/postmortemCommand.js";
 import { modelFromSpec, modelSpecFor } from "../runtime/buildModel.js";
 import { makeIntakeHandler } from "../server/intakeHandler.js";
 import { telemetryFromConfig } from "../telemetry/telemetryFromConfig.js";
-import { investigationSettings, synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
+import { investigationSettings, redactorFromConfig, synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
 import { makeExperimentDispatch } from "../runtime/experimentDispatch.js";
+import { storeFailureMessage } from "../runtime/storeFailureMessage.js";
 
 /** Service identifiers of the composition root. Only this directory knows about inversify. */
 export const TOKENS = {
@@ -51,6 +52,10 @@ export interface AppOptions {
   readonly dispatch?: (alert: AlertContext, chat: ChatPlatformShape) => Effect.Effect<void>;
   /** Where the orchestrator's and intake's JSON log lines go (with the investigation id on each). Default standard error. */
   readonly logLine?: (line: string) => void;
+  /** How long `close` lets running investigations finish before they post a partial report. Default 10 s. */
+  readonly shutdownGraceMs?: number;
+  /** The embedded store's file system and recovery interval (tests simulate a full disk with them). Default: Node's, 5 s. */
+  readonly store?: Pick<EmbeddedStoreOptions, "fs" | "recoverEveryMs">;
 }
 
 export interface App {
@@ -78,6 +83,9 @@ export const routeFor = (config: AppConfig) => (alert: AlertContext) => {
  */
 export const buildApp = async (options: AppOptions): Promise<App> => {
   const { config, env, cwd, log } = options;
+  // Checked before anything is opened: an open or half-configured webhook is a startup error.
+  const webhook = resolveWebhookAuth(config.intake.webhook_auth, env, "serve");
+  if (webhook.problem !== undefined) throw new StartupError(`${webhook.problem} See docs/configuration.md#alert-webhook-authentication.`);
   const container = new Container();
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.Env).toConstantValue(env);
@@ -88,7 +96,10 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   if (Result.isFailure(host)) throw new StartupError(host.failure.message);
   container.bind<TelemetryShape>(TOKENS.Telemetry).toConstantValue(host.success.telemetry);
 
-  const store = await EmbeddedStore.open({ directory: join(resolve(cwd, config.store.directory), "store") });
+  const storeDirectory = join(resolve(cwd, config.store.directory), "store");
+  const store = await EmbeddedStore.open({ directory: storeDirectory, log, ...options.store }).catch((e: unknown) => {
+    throw new StartupError(storeFailureMessage(e, storeDirectory));
+  });
   container.bind(TOKENS.Store).toConstantValue(store);
   // One process owns the store (directory lock), so a claim is exclusive as soon as it is made:
   // intake answers before the fsync, which lands milliseconds later.
@@ -96,14 +107,16 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     .bind<DedupStoreShape>(TOKENS.Dedup)
     .toDynamicValue(() => makeEmbeddedDedupStore(store, { answerBeforeDurable: true, onDurabilityError: (e) => log("error", "a dedup claim could not be written to disk", { error: String(e) }) }))
     .inSingletonScope();
-  container.bind<TraceStoreShape>(TOKENS.Trace).toDynamicValue(() => makeEmbeddedTraceStore(store)).inSingletonScope();
+  // Nothing is stored unredacted: alert text, evidence, reports, a root cause typed in /postmortem.
+  const redactor = redactorFromConfig(config);
+  container.bind<TraceStoreShape>(TOKENS.Trace).toDynamicValue(() => redactingTraceStore(makeEmbeddedTraceStore(store), redactor.redactDeep)).inSingletonScope();
 
   const { chats, slack: slackIntake, discord: discordIntake } = await buildChats(config, env, log, options.consoleWrite);
   container.bind(TOKENS.Chats).toConstantValue(chats);
 
   // Tier 2 of the gate: a model for the messages tier 1 cannot decide, when one is configured.
   const classifierModel = config.classifier.tier2 === "auto" ? modelFromSpec(modelSpecFor(config, env, "classifier"), env, "defaults.model (classifier)") : undefined;
-  const memory = makeEmbeddedIncidentMemory(store);
+  const memory = redactingIncidentMemory(makeEmbeddedIncidentMemory(store), redactor.redactDeep);
   const closers: Array<() => Promise<void>> = [];
   const specialistDeps = {
     onClose: (close: () => Promise<void>) => void closers.push(close),
@@ -168,7 +181,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
         telemetry: ctx.get<TelemetryShape>(TOKENS.Telemetry),
         commands: {
           snapshot: makeSnapshotCommand(ctx.get<SpecialistsShape>(TOKENS.Specialists), Duration.seconds(config.defaults.agent_deadline_seconds)),
-          postmortem: makePostmortemCommand({ trace: ctx.get<TraceStoreShape>(TOKENS.Trace), memory })
+          postmortem: makePostmortemCommand({ trace: ctx.get<TraceStoreShape>(TOKENS.Trace), memory, redactor })
         },
         gate: { enabled: config.classifier.enabled, ...(classifierModel !== undefined ? { tier2: modelTier2(classifierModel) } : {}) },
         settings: {
@@ -176,8 +189,11 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
           deadlineMs: config.investigation.report_after_seconds * 1000,
           dedupTtlSeconds: config.intake.dedup_ttl_hours * 3600,
           chatterHint: config.classifier.chatter_hint,
-          route: routeFor(config)
-        }
+          route: routeFor(config),
+          maxAlertsPerPayload: config.intake.max_alerts_per_payload,
+          maxInvestigationsPerMinute: config.intake.max_investigations_per_minute
+        },
+        redact: synthesis.redact
       })
     )
     .inSingletonScope();
@@ -190,7 +206,9 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
         ...(slackIntake !== undefined ? { slack: slackIntake } : {}),
         ...(env["SLACK_API_URL"] !== undefined && env["SLACK_API_URL"] !== "" ? { slackApiUrl: env["SLACK_API_URL"] } : {}),
         ...(discordIntake !== undefined ? { discord: discordIntake } : {}),
-        webhookAuth: webhookAuthFromEnv(env),
+        webhookAuth: webhook.auth,
+        health: () => store.health(),
+        redact: synthesis.redact,
         windowMinutes: config.investigation.window_minutes,
         deadlineMs: config.investigation.report_after_seconds * 1000,
         background: (work) => void Effect.runFork(work),
@@ -209,15 +227,17 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     describe: () => [
       `chats: ${Object.keys(chats).filter((k) => chats[k] !== undefined).join(", ")}`,
       `specialists: ${specialists.enabled.map((s) => s.id).join(", ") || "none"}${specialists.disabled.length > 0 ? ` (disabled: ${specialists.disabled.join(", ")})` : ""}`,
-      `alert webhook auth: ${webhookAuthFromEnv(env).kind}`,
+      `alert webhook auth: ${describeWebhookAuth(webhook.auth)}`,
       `classifier tier 2: ${classifierModel !== undefined ? modelSpecFor(config, env, "classifier") : "off (no model configured)"}`,
       `store: ${resolve(cwd, config.store.directory)}`,
       `synthesis: ${synthesis.modelSpec === "none" ? "deterministic (no model configured)" : synthesis.modelSpec}`,
       `tracing: ${host.success.tracing ? "OTLP" : "off (telemetry.otlp_endpoint / OTEL_EXPORTER_OTLP_ENDPOINT not set)"}`
     ],
     close: async () => {
-      const interrupted = await runner.drain(10_000);
-      if (interrupted.length > 0) log("warn", "shutdown interrupted investigations still running after 10 s", { investigationIds: interrupted });
+      const { stopped, interrupted } = await runner.drain(options.shutdownGraceMs ?? 10_000);
+      const reported = stopped.filter((id) => !interrupted.includes(id));
+      if (reported.length > 0) log("warn", "shutdown stopped investigations still running after the grace; they posted a partial report", { investigationIds: reported });
+      if (interrupted.length > 0) log("error", "shutdown interrupted investigations that could not post their partial report in time", { investigationIds: interrupted });
       for (const close of closers) await close().catch((e: unknown) => log("warn", "could not close an MCP connection", { error: String(e) }));
       await host.success.shutdown();
       await store.close();

@@ -87,7 +87,24 @@ export const AppConfig = Schema.Struct({
   intake: withDefault(
     Schema.Struct({
       dedup_ttl_hours: withDefault(Seconds, 24),
-      max_body_bytes: withDefault(PositiveInt, 1024 * 1024)
+      max_body_bytes: withDefault(PositiveInt, 1024 * 1024),
+      /** Headers and body of a request must arrive within this; slower clients get 408 and are disconnected. */
+      request_timeout_seconds: withDefault(Seconds, 15),
+      /** Open connections at most; past it the longest-stalled one is dropped (503 when every one is busy). */
+      max_connections: withDefault(PositiveInt, 256),
+      /**
+       * `required`: the alert webhooks accept only the credentials in SRE_WEBHOOK_TOKEN or
+       * SRE_WEBHOOK_USERNAME/PASSWORD, and startup fails without them; `disabled`: the webhook routes
+       * answer 404 (Slack/Discord only); `none`: anyone who can reach them may post alerts (a private
+       * network only; refused on Lambda).
+       */
+      webhook_auth: withDefault(Schema.Literals(["required", "disabled", "none"]), "required"),
+      /** At most this many alerts of one webhook delivery are investigated (most severe first); the rest are listed in one notice. */
+      max_alerts_per_payload: withDefault(PositiveInt, 20),
+      /** At most this many investigations start per minute from one source (alertmanager, grafana, slack, discord). */
+      max_investigations_per_minute: withDefault(PositiveInt, 30),
+      /** Discord channels whose messages `/investigate` and `/postmortem` may read through a message link, besides the command's own channel. */
+      discord_allowed_link_channels: withDefault(Schema.Array(Schema.String), [])
     }),
     {}
   ),

@@ -59,6 +59,28 @@ describe("config validation", () => {
     }
   });
 
+  it("takes Discord channel ids whose message links commands may follow, none by default", () => {
+    const r = parseConfigText("", "config.yaml");
+    expect(Result.isSuccess(r) ? r.success.intake.discord_allowed_link_channels : "invalid").toEqual([]);
+    const ok = parseConfigText("intake:\n  discord_allowed_link_channels: ['1100000000000000999']\n", "config.yaml");
+    expect(Result.isSuccess(ok) ? ok.success.intake.discord_allowed_link_channels : "invalid").toEqual(["1100000000000000999"]);
+    expect(problems("intake:\n  discord_allowed_link_channels: ['#alerts', '1100000000000000999']\n")).toEqual([
+      'intake.discord_allowed_link_channels[0]: "#alerts" is not a Discord channel id; use the digits (Discord → User Settings → Advanced → Developer Mode, then right-click the channel → Copy Channel ID).'
+    ]);
+  });
+
+  it("bounds how long a request may take to arrive and how many connections serve keeps", () => {
+    const r = parseConfigText("", "config.yaml");
+    expect(Result.isSuccess(r) ? [r.success.intake.request_timeout_seconds, r.success.intake.max_connections] : "invalid").toEqual([15, 256]);
+    const ok = parseConfigText("intake:\n  request_timeout_seconds: 10\n  max_connections: 64\n", "config.yaml");
+    expect(Result.isSuccess(ok) ? [ok.success.intake.request_timeout_seconds, ok.success.intake.max_connections] : "invalid").toEqual([10, 64]);
+    expect(problems("intake:\n  request_timeout_seconds: 600\n")).toEqual([
+      "intake.request_timeout_seconds: must be between 1 and 300 seconds (webhooks send their small bodies at once; 10 to 15 is plenty), not 600."
+    ]);
+    expect(problems("intake:\n  max_connections: 0\n")[0]).toMatch(/^intake\.max_connections: /);
+    expect(problems("intake:\n  max_connections: 2.5\n")[0]).toMatch(/^intake\.max_connections: /);
+  });
+
   it("checks extra redaction patterns and the OTLP endpoint", () => {
     expect(problems("redaction:\n  patterns: ['acme_[A-Za-z0-9]{32}']\ntelemetry:\n  otlp_endpoint: http://127.0.0.1:4318/v1/traces\n")).toEqual([]);
     const bad = problems("redaction:\n  patterns: ['acme_(', '.*']\ntelemetry:\n  otlp_endpoint: localhost:4318\n");

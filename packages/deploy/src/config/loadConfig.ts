@@ -88,6 +88,15 @@ const semanticProblems = (config: AppConfig): ReadonlyArray<string> => {
       problems.push(`redaction.patterns[${i}]: ${JSON.stringify(pattern.slice(0, 60))} is not usable: ${compiled.failure.reason}; write a JavaScript regex that matches only the secret, e.g. "acme_[A-Za-z0-9]{32}".`);
     }
   });
+  config.intake.discord_allowed_link_channels.forEach((id, i) => {
+    if (!/^\d{1,20}$/.test(id)) {
+      problems.push(`intake.discord_allowed_link_channels[${i}]: ${JSON.stringify(id.slice(0, 60))} is not a Discord channel id; use the digits (Discord → User Settings → Advanced → Developer Mode, then right-click the channel → Copy Channel ID).`);
+    }
+  });
+  const requestTimeout = config.intake.request_timeout_seconds;
+  if (requestTimeout < 1 || requestTimeout > 300) {
+    problems.push(`intake.request_timeout_seconds: must be between 1 and 300 seconds (webhooks send their small bodies at once; 10 to 15 is plenty), not ${requestTimeout}.`);
+  }
   const otlp = config.telemetry.otlp_endpoint;
   if (otlp !== undefined && !/^https?:\/\/[^\s]+$/i.test(otlp)) {
     problems.push(`telemetry.otlp_endpoint: must be an http(s) URL such as http://localhost:4318/v1/traces, not ${JSON.stringify(otlp.slice(0, 60))}.`);

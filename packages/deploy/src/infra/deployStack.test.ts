@@ -312,7 +312,11 @@ describe("deployStack: intake Lambda", () => {
     expect(on("dynamodb:GetItem")).toContain(`arn:aws:dynamodb:${TEST_REGION}:${TEST_ACCOUNT}:table/sre-on-call-prod-experiments`);
     expect(on("dynamodb:Query")).not.toContain(`arn:aws:dynamodb:${TEST_REGION}:${TEST_ACCOUNT}:table/sre-on-call-prod-experiments`);
     expect(on("dynamodb:TransactWriteItems")).not.toContain(`arn:aws:dynamodb:${TEST_REGION}:${TEST_ACCOUNT}:table/sre-on-call-prod-experiments`);
-    expect(on("secretsmanager:GetSecretValue")).toHaveLength(2);
+    // Slack, Discord and the alert webhooks' credentials: the public function URL refuses alerts without the last.
+    expect(on("secretsmanager:GetSecretValue")).toHaveLength(3);
+    expect(env["SRE_WEBHOOK_SECRET_ARN"]).toBeDefined();
+    expect(on("secretsmanager:GetSecretValue")).toContain(env["SRE_WEBHOOK_SECRET_ARN"]);
+    expect(outputs.webhookSecret).toBe("sre-on-call/prod/webhook");
     expect(on("bedrock-agentcore:InvokeAgentRuntime")).toEqual([outputs.agents.master?.runtimeArn, `${String(outputs.agents.master?.runtimeArn)}/runtime-endpoint/*`]);
     expect(outputs.slackEventsUrl).toBe("https://sre-on-call-prod-intake.lambda-url.eu-west-1.on.aws/slack/events");
   });

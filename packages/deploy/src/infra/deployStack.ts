@@ -45,6 +45,7 @@ export interface StackOutputs {
   readonly intakeFunction: string;
   readonly slackSecret: string;
   readonly discordSecret: string;
+  readonly webhookSecret: string;
   readonly configParameter: string;
   readonly traceBucket: Input<string>;
   readonly agents: Readonly<Partial<Record<AgentId, AgentOutputs>>>;
@@ -182,6 +183,13 @@ export const deployStack = (provider: InfraProvider, input: DeployInput, stage: 
     description: "Discord app credentials as JSON: DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID (scripts/hydrate-secrets.ts)",
     recoveryWindowInDays
   });
+  // The function URL is public: the alert webhooks refuse every request until this secret holds credentials.
+  const webhookSecretName = secretName(app, stage, "webhook");
+  const webhookSecret = new aws.secretsmanager.Secret("WebhookSecret", {
+    name: webhookSecretName,
+    description: "Alert webhook credentials as JSON: SRE_WEBHOOK_TOKEN, or SRE_WEBHOOK_USERNAME and SRE_WEBHOOK_PASSWORD (scripts/hydrate-secrets.ts)",
+    recoveryWindowInDays
+  });
 
   const parameterName = configParameterName(app, stage);
   new aws.ssm.Parameter("ConfigParameter", {
@@ -302,6 +310,7 @@ export const deployStack = (provider: InfraProvider, input: DeployInput, stage: 
       SRE_INVESTIGATOR_FUNCTION: functionName,
       SRE_SLACK_SECRET_ARN: slackSecret.arn,
       SRE_DISCORD_SECRET_ARN: discordSecret.arn,
+      SRE_WEBHOOK_SECRET_ARN: webhookSecret.arn,
       ...traceEnv,
       ...incidentEnv,
       ...(masterArn !== undefined ? { [runtimeArnEnv("master")]: masterArn } : {})
@@ -311,7 +320,7 @@ export const deployStack = (provider: InfraProvider, input: DeployInput, stage: 
         allow("Dedup", ["dynamodb:GetItem", "dynamodb:PutItem"], [dedupTable.arn]),
         // Reads the active experiment and records both variants' runs (the CLI defines and activates).
         allow("Experiments", ["dynamodb:GetItem", "dynamodb:PutItem"], [experimentTable.arn]),
-        readSecrets([slackSecret.arn, discordSecret.arn]),
+        readSecrets([slackSecret.arn, discordSecret.arn, webhookSecret.arn]),
         readParameter(scope, parameterName),
         // Investigations run in an asynchronous invocation of this same function.
         allow("InvokeSelf", ["lambda:InvokeFunction"], [i`arn:aws:lambda:${provider.region}:${provider.accountId}:function:${functionName}`]),
@@ -381,6 +390,7 @@ export const deployStack = (provider: InfraProvider, input: DeployInput, stage: 
     intakeFunction: functionName,
     slackSecret: slackSecretName,
     discordSecret: discordSecretName,
+    webhookSecret: webhookSecretName,
     configParameter: parameterName,
     traceBucket: bucket.bucket,
     agents: agentOutputs

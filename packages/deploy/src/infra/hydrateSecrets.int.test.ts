@@ -41,6 +41,20 @@ describe("hydrate-secrets without AWS", () => {
     }
   });
 
+  it("writes the alert webhooks' credentials as a bearer token or as basic auth, never half of basic auth", () => {
+    const bearer = planSecretWrites({ SRE_WEBHOOK_TOKEN: "0123456789abcdef0123" }, "sre-on-call", "prod");
+    expect(Result.isSuccess(bearer) && bearer.success.map((w) => [w.secretId, JSON.parse(w.secretString)])).toEqual([["sre-on-call/prod/webhook", { SRE_WEBHOOK_TOKEN: "0123456789abcdef0123" }]]);
+    const basic = planSecretWrites({ SRE_WEBHOOK_USERNAME: "alertmanager", SRE_WEBHOOK_PASSWORD: "correct horse battery" }, "sre-on-call", "prod");
+    expect(Result.isSuccess(basic) && basic.success[0]!.keys).toEqual(["SRE_WEBHOOK_USERNAME", "SRE_WEBHOOK_PASSWORD"]);
+    const half = planSecretWrites({ SRE_WEBHOOK_USERNAME: "alertmanager" }, "sre-on-call", "prod");
+    expect(Result.isFailure(half) && half.failure.message).toContain("SRE_WEBHOOK_USERNAME set but SRE_WEBHOOK_PASSWORD not");
+    const both = planSecretWrites({ SRE_WEBHOOK_TOKEN: "0123456789abcdef0123", SRE_WEBHOOK_USERNAME: "alertmanager", SRE_WEBHOOK_PASSWORD: "correct horse battery" }, "sre-on-call", "prod");
+    expect(Result.isFailure(both) && both.failure.message).toMatch(/set exactly SRE_WEBHOOK_TOKEN, or SRE_WEBHOOK_USERNAME and SRE_WEBHOOK_PASSWORD/);
+    const weak = planSecretWrites({ SRE_WEBHOOK_TOKEN: "short" }, "sre-on-call", "prod");
+    expect(Result.isFailure(weak) && weak.failure.message).toContain("SRE_WEBHOOK_TOKEN: does not look like a token of at least 16 characters");
+    expect(Result.isFailure(weak) && weak.failure.message).not.toContain("short\n");
+  });
+
   it("names missing and malformed variables without echoing values", () => {
     const partial = planSecretWrites({ SLACK_BOT_TOKEN: SLACK.SLACK_BOT_TOKEN }, "sre-on-call", "prod");
     expect(Result.isFailure(partial) && partial.failure.message).toContain("SLACK_BOT_TOKEN set but SLACK_SIGNING_SECRET not");

@@ -15,12 +15,20 @@ export class HydrateError extends Schema.TaggedError<HydrateError>()("HydrateErr
   }
 }
 
-export type Platform = "slack" | "discord";
+export type Platform = "slack" | "discord" | "webhook";
 
-/** The environment variables each platform's secret holds (as one JSON object). */
+/** The environment variables each secret may hold (as one JSON object). */
 export const SECRET_KEYS: Readonly<Record<Platform, ReadonlyArray<string>>> = {
   slack: ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"],
-  discord: ["DISCORD_BOT_TOKEN", "DISCORD_PUBLIC_KEY", "DISCORD_APPLICATION_ID"]
+  discord: ["DISCORD_BOT_TOKEN", "DISCORD_PUBLIC_KEY", "DISCORD_APPLICATION_ID"],
+  webhook: ["SRE_WEBHOOK_TOKEN", "SRE_WEBHOOK_USERNAME", "SRE_WEBHOOK_PASSWORD"]
+};
+
+/** The complete sets of variables a secret can be written with: the alert webhooks take a bearer token or basic auth. */
+const KEY_SETS: Readonly<Record<Platform, ReadonlyArray<ReadonlyArray<string>>>> = {
+  slack: [SECRET_KEYS.slack],
+  discord: [SECRET_KEYS.discord],
+  webhook: [["SRE_WEBHOOK_TOKEN"], ["SRE_WEBHOOK_USERNAME", "SRE_WEBHOOK_PASSWORD"]]
 };
 
 const SHAPES: Readonly<Record<string, { readonly pattern: RegExp; readonly hint: string }>> = {
@@ -28,7 +36,10 @@ const SHAPES: Readonly<Record<string, { readonly pattern: RegExp; readonly hint:
   SLACK_SIGNING_SECRET: { pattern: /^[0-9a-f]{32}$/i, hint: "32 hex characters (Slack app → Basic Information → Signing Secret)" },
   DISCORD_PUBLIC_KEY: { pattern: /^[0-9a-f]{64}$/i, hint: "64 hex characters (Discord developer portal → General Information → Public Key)" },
   DISCORD_APPLICATION_ID: { pattern: /^\d{15,22}$/, hint: "the numeric application id" },
-  DISCORD_BOT_TOKEN: { pattern: /^[A-Za-z0-9._-]{50,}$/, hint: "the bot token (Discord developer portal → Bot → Reset Token)" }
+  DISCORD_BOT_TOKEN: { pattern: /^[A-Za-z0-9._-]{50,}$/, hint: "the bot token (Discord developer portal → Bot → Reset Token)" },
+  SRE_WEBHOOK_TOKEN: { pattern: /^\S{16,}$/, hint: "a token of at least 16 characters without spaces (e.g. openssl rand -hex 24), the one Alertmanager's http_config sends" },
+  SRE_WEBHOOK_USERNAME: { pattern: /^[^:\s]+$/, hint: "a user name without ':' or spaces" },
+  SRE_WEBHOOK_PASSWORD: { pattern: /^.{12,}$/, hint: "a password of at least 12 characters" }
 };
 
 /**
@@ -67,13 +78,18 @@ export interface SecretWrite {
 export const planSecretWrites = (values: Readonly<Record<string, string | undefined>>, app: string, stage: string): Result.Result<ReadonlyArray<SecretWrite>, HydrateError> => {
   const problems: Array<string> = [];
   const writes: Array<SecretWrite> = [];
-  for (const platform of ["slack", "discord"] as const) {
-    const keys = SECRET_KEYS[platform];
-    const present = keys.filter((k) => (values[k] ?? "").trim() !== "");
+  for (const platform of ["slack", "discord", "webhook"] as const) {
+    const present = SECRET_KEYS[platform].filter((k) => (values[k] ?? "").trim() !== "");
     if (present.length === 0) continue;
-    const missing = keys.filter((k) => !present.includes(k));
-    if (missing.length > 0) {
-      problems.push(`${platform}: ${present.join(", ")} set but ${missing.join(", ")} not; set all of ${keys.join(", ")}.`);
+    const sets = KEY_SETS[platform];
+    const keys = sets.find((set) => set.length === present.length && set.every((k) => present.includes(k)));
+    if (keys === undefined) {
+      const completes = sets.find((set) => present.every((k) => set.includes(k)));
+      problems.push(
+        completes !== undefined
+          ? `${platform}: ${present.join(", ")} set but ${completes.filter((k) => !present.includes(k)).join(", ")} not; set all of ${completes.join(", ")}.`
+          : `${platform}: ${present.join(", ")} set; set exactly ${sets.map((set) => set.join(" and ")).join(", or ")}.`
+      );
       continue;
     }
     for (const key of keys) {
@@ -84,7 +100,11 @@ export const planSecretWrites = (values: Readonly<Record<string, string | undefi
   }
   if (problems.length > 0) return Result.fail(new HydrateError({ reason: problems.join("\n") }));
   if (writes.length === 0) {
-    return Result.fail(new HydrateError({ reason: `nothing to write: set ${SECRET_KEYS.slack.join(" and ")} (and/or ${SECRET_KEYS.discord.join(", ")}) in the environment or the --env-file.` }));
+    return Result.fail(
+      new HydrateError({
+        reason: `nothing to write: set ${SECRET_KEYS.slack.join(" and ")} (and/or ${SECRET_KEYS.discord.join(", ")}; and/or SRE_WEBHOOK_TOKEN, or SRE_WEBHOOK_USERNAME and SRE_WEBHOOK_PASSWORD) in the environment or the --env-file.`
+      })
+    );
   }
   return Result.succeed(writes);
 };
@@ -141,9 +161,9 @@ export interface HydrateIo {
 
 const USAGE = `Usage: node --import tsx scripts/hydrate-secrets.ts --stage <stage> [options]
 
-Writes the Slack and Discord credentials into the Secrets Manager secrets \`sst deploy\` created
-(<project>/<stage>/slack and <project>/<stage>/discord), from the environment or a .env file.
-Values are never printed.
+Writes the Slack and Discord credentials and the alert webhooks' credentials into the Secrets
+Manager secrets \`sst deploy\` created (<project>/<stage>/slack, <project>/<stage>/discord and
+<project>/<stage>/webhook), from the environment or a .env file. Values are never printed.
 
 Options:
   --stage <name>        the SST stage (required)
@@ -154,7 +174,9 @@ Options:
   --dry-run             show what would be written, write nothing
   --help                this text
 
-Variables: ${[...SECRET_KEYS.slack, ...SECRET_KEYS.discord].join(", ")}`;
+Variables: ${[...SECRET_KEYS.slack, ...SECRET_KEYS.discord].join(", ")},
+  SRE_WEBHOOK_TOKEN (bearer) or SRE_WEBHOOK_USERNAME + SRE_WEBHOOK_PASSWORD (basic): what
+  Alertmanager/Grafana send to /webhooks/*; without them the deployed webhooks refuse every request.`;
 
 interface Args {
   readonly stage: string;

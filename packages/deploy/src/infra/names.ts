@@ -7,7 +7,7 @@ import type { AgentId } from "../config/AppConfig.js";
  */
 export const resourcePrefix = (app: string, stage: string): string => `${app}-${stage}`;
 
-export const secretName = (app: string, stage: string, platform: "slack" | "discord"): string => `${app}/${stage}/${platform}`;
+export const secretName = (app: string, stage: string, platform: "slack" | "discord" | "webhook"): string => `${app}/${stage}/${platform}`;
 
 export const configParameterName = (app: string, stage: string): string => `/${app}/${stage}/config`;
 

@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { combineTelemetry, EmbeddedStore, makeAwsIncidentMemory, makeDynamoDedupStore, makeEmbeddedDedupStore } from "@sre-on-call/adapters";
-import { type DedupStoreShape, type IncidentMemoryShape, makeIntake, modelTier2, type SpecialistsShape, type TelemetryShape } from "@sre-on-call/core";
+import { type DedupStoreShape, type IncidentMemoryShape, makeIntake, modelTier2, redactingIncidentMemory, redactingTraceStore, type SpecialistsShape, type TelemetryShape } from "@sre-on-call/core";
 import { Duration, Effect, Exit, Fiber, Result } from "effect";
 import { routeFor } from "../composition/buildApp.js";
 import { buildSpecialists, remember } from "../runtime/buildSpecialists.js";
@@ -11,10 +11,10 @@ import { makeSnapshotCommand } from "../runtime/snapshotCommand.js";
 import { makePostmortemCommand } from "../runtime/postmortemCommand.js";
 import { traceStoreFromEnv } from "../runtime/traceArchive.js";
 import { telemetryFromConfig } from "../telemetry/telemetryFromConfig.js";
-import { investigationSettings, synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
+import { investigationSettings, redactorFromConfig, synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
 import { makeExperimentDispatch } from "../runtime/experimentDispatch.js";
 import { experimentStoreFromEnv } from "../runtime/experimentStoreFromEnv.js";
-import { buildChats, type Env, envValue as set, type Log, StartupError, webhookAuthFromEnv as webhookAuth } from "../runtime/buildChats.js";
+import { buildChats, describeWebhookAuth, type Env, envValue as set, type Log, resolveWebhookAuth, StartupError } from "../runtime/buildChats.js";
 import type { AppConfig } from "../config/AppConfig.js";
 import type { HttpHandler } from "../http/HttpExchange.js";
 import { makeInvestigationRunner } from "../runtime/InvestigationRunner.js";
@@ -132,11 +132,15 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
   const closers: Array<() => Promise<void>> = [];
   try {
     const { chats, slack, discord } = await buildChats(config, env, log, consoleWrite);
-    const memory = buildIncidentMemory(env);
+    // Nothing is stored unredacted: alert text, evidence, reports, a root cause typed in /postmortem.
+    const redactor = redactorFromConfig(config);
+    const awsMemory = buildIncidentMemory(env);
+    const memory = awsMemory === undefined ? undefined : redactingIncidentMemory(awsMemory, redactor.redactDeep);
     const specialists: SpecialistsShape = await buildSpecialists({ config, cwd, log, chats, env, onClose: (close) => void closers.push(close), ...(memory !== undefined ? { memory } : {}) });
     const classifierModel = config.classifier.tier2 === "auto" ? modelFromSpec(modelSpecFor(config, env, "classifier"), env, "defaults.model (classifier)") : undefined;
     // The trace archive (S3 + DynamoDB) when SRE_TRACE_BUCKET and SRE_TRACE_TABLE are set: /postmortem and `trace show` read it.
-    const trace = traceStoreFromEnv(env);
+    const archive = traceStoreFromEnv(env);
+    const trace = archive === undefined ? undefined : redactingTraceStore(archive, redactor.redactDeep);
     // Log lines go to the function's log; spans go to OTLP when telemetry.otlp_endpoint or OTEL_EXPORTER_OTLP_ENDPOINT is set.
     const host = telemetryFromConfig(config, env);
     if (Result.isFailure(host)) throw new StartupError(host.failure.message);
@@ -201,16 +205,23 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
       commands: {
         snapshot: makeSnapshotCommand(specialists, Duration.seconds(config.defaults.agent_deadline_seconds)),
         // /postmortem rebuilds the report from the trace archive; without one it is not offered.
-        ...(trace !== undefined ? { postmortem: makePostmortemCommand({ trace, ...(memory !== undefined ? { memory } : {}) }) } : {})
+        ...(trace !== undefined ? { postmortem: makePostmortemCommand({ trace, redactor, ...(memory !== undefined ? { memory } : {}) }) } : {})
       },
       settings: {
         windowMinutes: config.investigation.window_minutes,
         deadlineMs: config.investigation.report_after_seconds * 1000,
         dedupTtlSeconds: config.intake.dedup_ttl_hours * 3600,
         chatterHint: config.classifier.chatter_hint,
-        route: routeFor(config)
-      }
+        route: routeFor(config),
+        maxAlertsPerPayload: config.intake.max_alerts_per_payload,
+        maxInvestigationsPerMinute: config.intake.max_investigations_per_minute
+      },
+      redact: synthesis.redact
     });
+    // The function URL is public: without credentials the webhook routes refuse every request
+    // (and say why), while Slack and Discord keep working.
+    const webhook = resolveWebhookAuth(config.intake.webhook_auth, env, "lambda");
+    if (webhook.problem !== undefined) log("error", "the alert webhooks refuse every request until this is fixed", { problem: webhook.problem });
 
     // Intake work the handler runs after deciding its answer; settled before the invocation returns.
     const pending = new Set<Fiber.Fiber<unknown>>();
@@ -224,7 +235,8 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
       intake,
       ...(slack !== undefined ? { slack } : {}),
       ...(discord !== undefined ? { discord } : {}),
-      webhookAuth: webhookAuth(env),
+      webhookAuth: webhook.auth,
+      redact: synthesis.redact,
       windowMinutes: config.investigation.window_minutes,
       deadlineMs: config.investigation.report_after_seconds * 1000,
       background,
@@ -287,7 +299,7 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
       describe: () => [
         `chats: ${Object.keys(chats).filter((k) => chats[k] !== undefined).join(", ")}`,
         `specialists: ${specialists.enabled.map((s) => s.id).join(", ") || "none"}${specialists.disabled.length > 0 ? ` (disabled: ${specialists.disabled.join(", ")})` : ""}`,
-        `alert webhook auth: ${webhookAuth(env).kind}`,
+        `alert webhook auth: ${describeWebhookAuth(webhook.auth)}`,
         dedup.description,
         `trace archive: ${trace !== undefined ? `S3 ${set(env, "SRE_TRACE_BUCKET") ?? ""} + DynamoDB ${set(env, "SRE_TRACE_TABLE") ?? ""}` : "off (SRE_TRACE_BUCKET / SRE_TRACE_TABLE not set)"}`,
         `synthesis: ${synthesis.modelSpec === "none" ? "deterministic (no model configured)" : synthesis.modelSpec}`,

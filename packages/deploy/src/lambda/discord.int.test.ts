@@ -113,7 +113,7 @@ describe("Discord through the Lambda handler", () => {
     const handedOff = lambda.invocations();
     expect(handedOff).toHaveLength(1);
     expect(handedOff[0]!.payload).toMatchObject({ kind: "investigate", platform: "discord", channel: channelId, alert: { messageId: alert, source: "discord" } });
-    expect(discord.interactionMessages(TOKEN)[0]?.content).toMatch(/^Investigating \(inv-/);
+    expect(discord.interactionMessages(TOKEN)[0]?.content).toMatch(/^Investigating \(`inv-/);
 
     const before = discord.calls().filter((c) => c.method === "POST" && c.path.startsWith("/channels/")).length;
     const result = (await handler(handedOff[0]!.payload, lambdaContext(60_000))) as InvestigateResult;

@@ -51,7 +51,7 @@ beforeAll(async () => {
     SLACK_BOT_TOKEN: slack.token,
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slack.url,
-    SRE_WEBHOOK_TOKEN: "am-secret-token",
+    SRE_WEBHOOK_TOKEN: "am-secret-token-0123456789",
     SRE_INVESTIGATOR_FUNCTION: FUNCTION,
     SRE_LAMBDA_ENDPOINT: lambda.url,
     AWS_REGION: "us-east-1",
@@ -157,7 +157,7 @@ describe("the Lambda handler", () => {
     expect(garbage.statusCode).toBe(400);
     expect(garbage.json()).toMatchObject({ error: { code: "bad_request" } });
     const badWebhook = await http(
-      functionUrlEvent({ path: "/webhooks/alertmanager", body: "{not json", headers: { "content-type": "application/json", authorization: "Bearer am-secret-token" } })
+      functionUrlEvent({ path: "/webhooks/alertmanager", body: "{not json", headers: { "content-type": "application/json", authorization: "Bearer am-secret-token-0123456789" } })
     );
     expect(badWebhook.statusCode).toBe(400);
     expect(badWebhook.json()).toMatchObject({ error: { code: "invalid_json" } });
@@ -203,6 +203,6 @@ describe("the Lambda handler", () => {
   it("never writes a secret to its logs", () => {
     const text = logged.join("");
     expect(text).toContain("sre-on-call Lambda intake ready");
-    for (const secret of [SECRET, slack.token, "am-secret-token", "testing"]) expect(text).not.toContain(secret);
+    for (const secret of [SECRET, slack.token, "am-secret-token-0123456789", "testing"]) expect(text).not.toContain(secret);
   });
 });

@@ -1,12 +1,17 @@
+import { redactDeep } from "@sre-on-call/core";
 import { Result } from "effect";
+import { logRedactor } from "../runtime/logRedactor.js";
 import type { Log } from "../composition/buildApp.js";
 import { buildLambdaApp, type LambdaApp } from "./buildLambdaApp.js";
 import { createLambdaHandler } from "./createLambdaHandler.js";
 import { loadConfigSource } from "../config/loadConfigFromSsm.js";
 import { withSecretsFromAws } from "../runtime/secretsFromAws.js";
 
-/** One JSON object per line on stdout, which Lambda ships to CloudWatch Logs. */
-const log: Log = (level, message, fields) => void process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+/** Log fields are redacted with the built-in detectors until the config's patterns are known. */
+let redactFields: <A>(fields: A) => A = (fields) => redactDeep(fields);
+
+/** One JSON object per line on stdout, which Lambda ships to CloudWatch Logs; fields redacted like every other exit. */
+const log: Log = (level, message, fields) => void process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...redactFields(fields) })}\n`);
 
 const start = async (): Promise<LambdaApp> => {
   // Chat tokens from the Secrets Manager secrets the deployment names (SRE_SLACK_SECRET_ARN, SRE_DISCORD_SECRET_ARN).
@@ -15,6 +20,7 @@ const start = async (): Promise<LambdaApp> => {
   // config.yaml from the SSM parameter SRE_CONFIG_SSM_PARAMETER names, else bundled with the function.
   const config = await loadConfigSource(env, { cwd });
   if (Result.isFailure(config)) throw config.failure;
+  redactFields = logRedactor(config.success.redaction.patterns);
   const app = await buildLambdaApp({ config: config.success, env, cwd, log });
   log("info", "sre-on-call Lambda intake ready", { setup: app.describe() });
   return app;

@@ -77,3 +77,27 @@ describe("InvestigationRunner synthesis", () => {
     expect(outcome.final.cost.lines).toEqual([]);
   });
 });
+
+describe("InvestigationRunner shutdown", () => {
+  it("after the grace, an investigation still running posts a partial report of what has answered, then drain returns", async () => {
+    const chat = makeInMemoryChat({ dialect: "markdown" });
+    const runner = makeInvestigationRunner({
+      specialists: { enabled: [makeFakeSpecialist("eks", { kind: "succeed", result }), makeFakeSpecialist("prometheus", { kind: "hang" })], disabled: [] },
+      settings: { reportAfterSeconds: 60, synthesisReserveSeconds: 5, hardCutoffSeconds: 300 }
+    });
+    await Effect.runPromise(runner.launch({ ...sampleAlert, deadline: Date.now() + 60_000 }, chat.chat));
+    for (let i = 0; i < 100 && !chat.log().some((p) => p.kind === "update"); i++) await new Promise((r) => setTimeout(r, 10));
+    const drained = await runner.drain(50, 5_000);
+    expect(drained).toEqual({ stopped: [sampleAlert.investigationId], interrupted: [] });
+    expect(runner.running()).toBe(0);
+    const posted = chat.log().filter((p) => p.kind === "post").map((p) => p.message.text).join("\n");
+    expect(posted).toMatch(/Partial report: the server shut down before prometheus answered; it was stopped\./);
+    expect(posted).toMatch(/prometheus — stopped by shutdown/);
+    expect(posted).toMatch(/payments-db's volume data-payments-db-0 is full/);
+  });
+
+  it("drain with nothing running returns at once", async () => {
+    const runner = makeInvestigationRunner({ specialists: { enabled: [], disabled: [] }, settings });
+    expect(await runner.drain(10_000)).toEqual({ stopped: [], interrupted: [] });
+  });
+});

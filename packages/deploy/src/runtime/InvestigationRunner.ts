@@ -7,6 +7,7 @@ import {
   type PriceTable,
   type ProgressEvent,
   redactDeep,
+  redactingTraceStore,
   renderReport,
   type OrchestratorOptions,
   type Synthesis,
@@ -22,7 +23,10 @@ import {
   type TraceStoreShape
 } from "@sre-on-call/core";
 import type { Exit} from "effect";
-import { Duration, Effect, Fiber } from "effect";
+import { Deferred, Duration, Effect, Fiber } from "effect";
+
+/** How long a shutdown waits for the partial reports of stopped investigations before interrupting them. */
+export const STOP_REPORT_MS = 5_000;
 
 export interface InvestigationSettings {
   readonly reportAfterSeconds: number;
@@ -112,19 +116,25 @@ export interface InvestigationRunnerOptions {
  */
 export const makeInvestigationRunner = (options: InvestigationRunnerOptions) => {
   const running = new Map<string, Fiber.Fiber<InvestigationOutcome, unknown>>();
+  /** Completed by `drain` when the grace is over: investigations still running post what they have. */
+  const stopping = Deferred.makeUnsafe<void>();
 
   const program = (alert: AlertContext, chat: ChatPlatformShape) => {
     let effect = runInvestigation(alert, {
       // Secrets in evidence (log lines, annotations, chat) never reach a chat message.
       render: (report, dialect) => renderReport((options.redactReport ?? redactDeep)(report), dialect),
+      // Nor a title or crash message the orchestrator cuts: redacted before the cut.
+      redact: (text: string) => (options.redactReport ?? redactDeep)(text),
       synthesize: synthesisStep(options.synthesisModel, options.settings.synthesisReserveSeconds),
       ...(options.route !== undefined ? { route: options.route } : {}),
       reportAfter: Duration.seconds(options.settings.reportAfterSeconds),
       synthesisReserve: Duration.seconds(options.settings.synthesisReserveSeconds),
       hardCutoff: Duration.seconds(options.settings.hardCutoffSeconds),
+      stop: Deferred.await(stopping),
       ...(options.onEvent !== undefined ? { onEvent: (e: ProgressEvent) => Effect.sync(() => options.onEvent?.(alert.investigationId, e)) } : {})
     }).pipe(Effect.provideService(ChatPlatform, chat), Effect.provideService(Specialists, options.specialists));
-    if (options.trace !== undefined) effect = effect.pipe(Effect.provideService(TraceStore, options.trace));
+    // Nor the trace archive (alert text, agents' errors and summaries, reports).
+    if (options.trace !== undefined) effect = effect.pipe(Effect.provideService(TraceStore, redactingTraceStore(options.trace, options.redactReport ?? redactDeep)));
     if (options.telemetry !== undefined) effect = effect.pipe(Effect.provideService(Telemetry, options.telemetry));
     return effect;
   };
@@ -145,23 +155,31 @@ export const makeInvestigationRunner = (options: InvestigationRunnerOptions) => 
     program(alert, chat).pipe(Effect.onExit((exit) => Effect.sync(() => options.onDone?.(alert, exit))));
 
   /**
-   * Waits for running investigations, up to `timeoutMs`, then interrupts what is left and
-   * returns their ids (the caller records them: nothing in flight disappears silently).
+   * Waits for running investigations, up to `graceMs`; then tells those left to stop, which
+   * posts a partial report of what their agents have answered, and waits up to `reportWithinMs`
+   * for that; whatever is still running then is interrupted. Returns the ids of both (the caller
+   * records them: nothing in flight disappears silently).
    */
-  const drain = async (timeoutMs: number): Promise<ReadonlyArray<string>> => {
-    const fibers = [...running.values()];
-    if (fibers.length === 0) return [];
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      Promise.all(fibers.map((f) => Effect.runPromise(Fiber.await(f)))),
-      new Promise((r) => {
-        timer = setTimeout(r, timeoutMs);
-      })
-    ]);
-    if (timer !== undefined) clearTimeout(timer);
+  const drain = async (graceMs: number, reportWithinMs = STOP_REPORT_MS): Promise<{ readonly stopped: ReadonlyArray<string>; readonly interrupted: ReadonlyArray<string> }> => {
+    const settledWithin = async (ms: number) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all([...running.values()].map((f) => Effect.runPromise(Fiber.await(f)))),
+        new Promise((r) => {
+          timer = setTimeout(r, ms);
+        })
+      ]);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+    if (running.size === 0) return { stopped: [], interrupted: [] };
+    await settledWithin(graceMs);
+    const stopped = [...running.keys()];
+    if (stopped.length === 0) return { stopped: [], interrupted: [] };
+    Deferred.doneUnsafe(stopping, Effect.void);
+    await settledWithin(reportWithinMs);
     const left = [...running.entries()];
     await Promise.all(left.map(([, f]) => Effect.runPromise(Fiber.interrupt(f))));
-    return left.map(([id]) => id);
+    return { stopped, interrupted: left.map(([id]) => id) };
   };
 
   return { launch, runToEnd, drain, running: () => running.size };

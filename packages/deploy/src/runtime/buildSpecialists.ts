@@ -19,13 +19,14 @@ import {
   openClusterSource,
   rememberInvestigation
 } from "@sre-on-call/agents";
-import { decodeUnknown } from "@sre-on-call/core";
+import { decodeUnknown, redactingIncidentMemory } from "@sre-on-call/core";
 import type { AgentTool, AlertContext, ChatPlatformShape, IncidentMemoryShape, InvestigationReport, Specialist, SpecialistsShape } from "@sre-on-call/core";
 import { Effect, Exit, Result, Schema } from "effect";
 import type { AppConfig } from "../config/AppConfig.js";
 import { type Env, envValue, type Log, StartupError } from "./buildChats.js";
 import { remoteSpecialistsFromConfig } from "./remoteSpecialists.js";
 import { applyConfiguredAgentMode, type BuiltSpecialist } from "./configuredAgentMode.js";
+import { redactorFromConfig } from "./synthesisFromConfig.js";
 
 /** The order agents appear in every report's evidence, whatever order config.yaml lists them in. */
 export const SPECIALIST_ORDER = ["eks", "prometheus", "cloudwatch-logs", "slack-history", "discord-history", "incident-history"] as const;
@@ -239,7 +240,10 @@ export const buildSpecialists = async (deps: SpecialistDeps): Promise<Specialist
   return applyConfiguredAgentMode(enabled, disabled, { config: deps.config, env: deps.env ?? {}, log: deps.log, ...(deps.onClose !== undefined ? { onClose: deps.onClose } : {}) });
 };
 
-/** Remembers a finished investigation in the incident memory (fail-open: a store error is logged). */
+/**
+ * Remembers a finished investigation in the incident memory (fail-open: a store error is logged),
+ * redacted with the builtin and configured patterns: the alert text is stored as it arrived.
+ */
 export const remember = (memory: IncidentMemoryShape, alert: AlertContext, report: InvestigationReport, config: AppConfig, log: Log): Effect.Effect<void> => {
   const slackWorkspace = config.agents["slack-history"]?.data_source?.["workspace_url"];
   const guildId = config.agents["discord-history"]?.data_source?.["guild_id"];
@@ -251,7 +255,7 @@ export const remember = (memory: IncidentMemoryShape, alert: AlertContext, repor
           ...(typeof slackWorkspace === "string" ? { workspaceUrl: slackWorkspace } : {}),
           ...(typeof guildId === "string" ? { guildId } : {})
         })({ channelId: alert.channelId, messageId: alert.messageId });
-  return rememberInvestigation(memory, report, undefined, { alertText: alert.alertText, ...(link !== undefined ? { threadLink: link } : {}) }).pipe(
+  return rememberInvestigation(redactingIncidentMemory(memory, redactorFromConfig(config).redactDeep), report, undefined, { alertText: alert.alertText, ...(link !== undefined ? { threadLink: link } : {}) }).pipe(
     Effect.asVoid,
     Effect.catch((e) => Effect.sync(() => log("warn", "could not remember the investigation", { investigationId: report.investigationId, error: e.message })))
   );

@@ -54,6 +54,29 @@ describe("/postmortem", () => {
     expect(await Effect.runPromise(s.command({ command: "postmortem", platform: "slack", channelId: "C1", threadId: "9.9", text: "", requestedAt: T0 }, s.chat.chat))).toMatch(/no investigation/);
   });
 
+  it("never records or posts a credential typed or pasted in the thread, even where a cut would split it", async () => {
+    const s = await setup();
+    const key = "AKIAQ3EGV7EXAMPL3K3Y";
+    s.chat.seed("C1", { isBot: false, authorName: "bob", text: `${"a".repeat(190)} ${key} MYSQL_PWD=hunter2hunter2`, timestamp: T0 + 400_000, threadId: s.thread });
+    const cause = `${"c".repeat(490)} ${key}`;
+    await Effect.runPromise(s.command({ command: "postmortem", platform: "slack", channelId: "C1", threadId: s.thread, userId: "U7", text: `root cause: ${cause} PGPASSWORD=hunter2hunter2`, requestedAt: T0 + 600_000 }, s.chat.chat));
+    const draft = s.chat.log().map((l) => l.message.text).join("\n");
+    const stored = JSON.stringify(await Effect.runPromise(s.memory.get(s.id)));
+    for (const out of [draft, stored]) {
+      expect(out).not.toContain("AKIAQ3");
+      expect(out).not.toContain("hunter2hunter2");
+    }
+    expect(draft).toMatch(/bob: a+ \[REDACTED/);
+  });
+
+  it("applies the configured redaction.patterns to the draft and the record", async () => {
+    const s = await setup();
+    const command = makePostmortemCommand({ trace: s.trace, memory: s.memory, now: () => T0 + 600_000, redactor: { redact: (t) => t.replace(/EMP-\d{6}/g, "[REDACTED]"), redactDeep: <A,>(v: A): A => JSON.parse(JSON.stringify(v).replace(/EMP-\d{6}/g, "[REDACTED]")) as A } });
+    await Effect.runPromise(command({ command: "postmortem", platform: "slack", channelId: "C1", threadId: s.thread, text: "root cause: EMP-123456 ran the migration by hand", requestedAt: T0 + 600_000 }, s.chat.chat));
+    expect(s.chat.log().map((l) => l.message.text).join("\n")).not.toContain("EMP-123456");
+    expect(JSON.stringify(await Effect.runPromise(s.memory.get(s.id)))).not.toContain("EMP-123456");
+  });
+
   it("reads a confirmed cause only when the operator writes one", () => {
     expect(confirmedCause("root cause: disk full on payments-db")).toBe("disk full on payments-db");
     expect(confirmedCause("Cause = bad config map")).toBe("bad config map");

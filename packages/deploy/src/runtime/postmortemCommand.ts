@@ -7,9 +7,13 @@ import {
   escapeMarkdown,
   escapeSlack,
   formatUtc,
+  redactDeep,
+  redactingIncidentMemory,
+  redactingTraceStore,
   redactSecrets,
   type IncidentMemoryShape,
   type InvestigationReport,
+  type Redactor,
   splitText,
   type Trace,
   type TraceStoreShape
@@ -20,16 +24,24 @@ export interface PostmortemOptions {
   readonly trace: TraceStoreShape;
   readonly memory?: IncidentMemoryShape;
   readonly now?: () => number;
+  /**
+   * Redacts the draft and what is recorded (a root cause is typed by a human, who may paste a
+   * credential): the builtin and configured patterns. Default the builtin patterns.
+   */
+  readonly redactor?: Pick<Redactor, "redact" | "redactDeep">;
 }
+
+const BUILTIN: Pick<Redactor, "redact" | "redactDeep"> = { redact: (t) => redactSecrets(t), redactDeep: (v) => redactDeep(v) };
 
 const escapeFor = (dialect: Dialect): ((t: string) => string) => (dialect === "slack" ? escapeSlack : dialect === "discord" ? escapeDiscord : dialect === "markdown" ? escapeMarkdown : (t) => t);
 const bold = (dialect: Dialect, t: string) => (dialect === "slack" ? `*${t}*` : `**${t}**`);
 
 /** `root cause: …` (or `cause: …`) in the command's text is the operator confirming the cause. */
-export const confirmedCause = (text: string): string | undefined => {
+export const confirmedCause = (text: string, redact: (text: string) => string = redactSecrets): string | undefined => {
   const m = /(?:^|\s)(?:root cause|cause)\s*[:=-]\s*(.+)$/is.exec(text.trim());
   const cause = m?.[1]?.trim();
-  return cause === undefined || cause === "" ? undefined : cause.slice(0, 500);
+  // Redacted before the cut: a cut through a secret leaves a prefix no pattern recognises.
+  return cause === undefined || cause === "" ? undefined : redact(cause).slice(0, 500);
 };
 
 const lastReport = (trace: Trace): InvestigationReport | undefined => trace.reports.at(-1);
@@ -40,9 +52,12 @@ export const postmortemDraft = (
   trace: Trace,
   thread: ReadonlyArray<ChatMessage>,
   cause: { readonly text: string; readonly confirmed: boolean } | undefined,
-  dialect: Dialect
+  dialect: Dialect,
+  redact: (text: string) => string = redactSecrets
 ): string => {
-  const esc = escapeFor(dialect);
+  // Untrusted text is redacted, then cut, then escaped: escaping or cutting first can hide a secret from the patterns.
+  const escape = escapeFor(dialect);
+  const esc = (t: string) => escape(redact(t));
   const top = report.hypotheses[0];
   const lines: Array<string> = [];
   lines.push(`📝 ${bold(dialect, `Postmortem draft — ${esc(report.title)}`)}`);
@@ -63,7 +78,7 @@ export const postmortemDraft = (
   const events: Array<readonly [number, string]> = [
     [report.detectedAt, "alert detected"],
     ...trace.events.filter((e) => e.type === "report_posted" || e.type === "delivery_failed" || e.type === "dispatched").map((e) => [e.at, e.type.replace("_", " ")] as const),
-    ...thread.filter((m) => !m.isBot).map((m) => [m.timestamp, `${m.authorName ?? m.authorId ?? "someone"}: ${esc(m.text.replace(/\s+/g, " ").slice(0, 200))}`] as const),
+    ...thread.filter((m) => !m.isBot).map((m) => [m.timestamp, `${esc(m.authorName ?? m.authorId ?? "someone")}: ${escape(redact(m.text).replace(/\s+/g, " ").slice(0, 200))}`] as const),
     ...thread.filter((m) => m.isBot && /^✅ Resolved/.test(m.text)).map((m) => [m.timestamp, "alert resolved"] as const)
   ];
   for (const [at, what] of [...events].sort((a, b) => a[0] - b[0]).slice(0, 40)) lines.push(`• ${formatUtc(at)} — ${what}`);
@@ -73,7 +88,7 @@ export const postmortemDraft = (
     const byId = new Map(report.agents.flatMap((a) => a.findings).map((f) => [f.id, f] as const));
     for (const id of top.supportingFindings.slice(0, 5)) {
       const f = byId.get(id);
-      if (f !== undefined) lines.push(`• [${f.agent}] ${esc(f.content.slice(0, 300))}`);
+      if (f !== undefined) lines.push(`• [${f.agent}] ${escape(redact(f.content).slice(0, 300))}`);
     }
     lines.push("");
   }
@@ -98,12 +113,15 @@ const limitFor = (dialect: Dialect) => (dialect === "discord" ? 2000 : 3000);
 export const makePostmortemCommand = (options: PostmortemOptions): CommandHandler => (request, chat: ChatPlatformShape) =>
   Effect.gen(function* () {
     const now = options.now ?? (() => Date.now());
+    const redactor = options.redactor ?? BUILTIN;
+    const store = redactingTraceStore(options.trace, redactor.redactDeep);
+    const memory = options.memory === undefined ? undefined : redactingIncidentMemory(options.memory, redactor.redactDeep);
     const threadId = request.threadId ?? request.targetMessageId;
     if (threadId === undefined) return "Run /postmortem inside the alert's thread, or pass a link to the alert's message.";
-    const ids = yield* options.trace.findByThread(request.channelId, threadId).pipe(Effect.orElseSucceed(() => [] as ReadonlyArray<string>));
+    const ids = yield* store.findByThread(request.channelId, threadId).pipe(Effect.orElseSucceed(() => [] as ReadonlyArray<string>));
     const id = ids.at(-1);
     if (id === undefined) return "I found no investigation in that thread; /postmortem works on threads I investigated.";
-    const trace = yield* options.trace.get(id).pipe(Effect.map(Option.getOrUndefined), Effect.orElseSucceed(() => undefined));
+    const trace = yield* store.get(id).pipe(Effect.map(Option.getOrUndefined), Effect.orElseSucceed(() => undefined));
     const report = trace === undefined ? undefined : lastReport(trace);
     if (trace === undefined || report === undefined) return `Investigation ${id} has no report yet; try again when it has posted one.`;
     const thread = yield* chat
@@ -112,17 +130,17 @@ export const makePostmortemCommand = (options: PostmortemOptions): CommandHandle
         Effect.map((ms) => ms.filter((m) => m.threadId === threadId && m.messageId !== threadId)),
         Effect.orElseSucceed(() => [] as ReadonlyArray<ChatMessage>)
       );
-    const confirmed = confirmedCause(request.text);
+    const confirmed = confirmedCause(request.text, redactor.redact);
     const top = report.hypotheses[0];
     const cause = confirmed !== undefined ? { text: confirmed, confirmed: true } : top !== undefined ? { text: top.title, confirmed: false } : undefined;
-    const draft = redactSecrets(postmortemDraft(report, trace, thread, cause, chat.dialect));
+    const draft = redactor.redact(postmortemDraft(report, trace, thread, cause, chat.dialect, redactor.redact));
     const posted = yield* Effect.forEach(splitText(draft, limitFor(chat.dialect)), (text) => chat.postInThread({ channelId: request.channelId, threadId }, { text }), { concurrency: 1 }).pipe(
       Effect.as(true),
       Effect.catch(() => Effect.succeed(false))
     );
     let recorded = false;
-    if (options.memory !== undefined && confirmed !== undefined) {
-      recorded = yield* options.memory
+    if (memory !== undefined && confirmed !== undefined) {
+      recorded = yield* memory
         .resolve(id, { resolvedAt: now(), rootCause: confirmed, ...(request.userId !== undefined ? { notes: `confirmed by ${request.userId} with /postmortem` } : {}) })
         .pipe(Effect.orElseSucceed(() => false));
     }

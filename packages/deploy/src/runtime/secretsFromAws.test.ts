@@ -25,6 +25,15 @@ describe("chat secrets from Secrets Manager", () => {
     expect(env["OTHER"]).toBeUndefined();
   });
 
+  it("fills the alert webhooks' credentials from the webhook secret, so the public function URL is not open", async () => {
+    const env = await withSecretsFromAws(
+      { SRE_WEBHOOK_SECRET_ARN: "arn:webhook" },
+      client({ "arn:webhook": JSON.stringify({ SRE_WEBHOOK_TOKEN: "am-token-0123456789abcdef", SLACK_BOT_TOKEN: "not from this secret" }) })
+    );
+    expect(env["SRE_WEBHOOK_TOKEN"]).toBe("am-token-0123456789abcdef");
+    expect(env["SLACK_BOT_TOKEN"]).toBeUndefined();
+  });
+
   it("leaves the environment alone when no secret is named", async () => {
     const env = { SLACK_BOT_TOKEN: TOKEN };
     expect(await withSecretsFromAws(env, client({}))).toBe(env);

@@ -6,7 +6,8 @@ import { SECRET_KEYS } from "../infra/hydrateSecrets.js";
 /** Secret ARNs the deployment sets, and the environment variables each JSON secret holds (what hydrate-secrets writes). */
 const SOURCES = [
   { arnEnv: "SRE_SLACK_SECRET_ARN", keys: SECRET_KEYS.slack },
-  { arnEnv: "SRE_DISCORD_SECRET_ARN", keys: SECRET_KEYS.discord }
+  { arnEnv: "SRE_DISCORD_SECRET_ARN", keys: SECRET_KEYS.discord },
+  { arnEnv: "SRE_WEBHOOK_SECRET_ARN", keys: SECRET_KEYS.webhook }
 ] as const;
 
 export interface SecretsClient {
@@ -24,9 +25,9 @@ const awsClient = (env: Env): SecretsClient & { readonly destroy: () => void } =
 };
 
 /**
- * The environment with the chat tokens read from Secrets Manager: each secret named by
- * `SRE_SLACK_SECRET_ARN` / `SRE_DISCORD_SECRET_ARN` is a JSON object of `SLACK_*` / `DISCORD_*`
- * values (what scripts/hydrate-secrets.ts writes). Values already in the environment win, so a
+ * The environment with the chat tokens and webhook credentials read from Secrets Manager: each
+ * secret named by `SRE_SLACK_SECRET_ARN` / `SRE_DISCORD_SECRET_ARN` / `SRE_WEBHOOK_SECRET_ARN` is a
+ * JSON object of `SLACK_*` / `DISCORD_*` / `SRE_WEBHOOK_*` values (what scripts/hydrate-secrets.ts writes). Values already in the environment win, so a
  * local run can override them. A secret that cannot be read or is not such an object is a
  * startup error naming the variable and the secret — never its value.
  */

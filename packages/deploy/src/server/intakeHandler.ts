@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { decodeDiscordInteraction, decodeSlackRequest, type DiscordInteractionResponder, verifyDiscordRequest, verifySlackRequest } from "@sre-on-call/adapters";
-import { type AlertFormat, type Intake, type IntakeOutcome, parseAlertPayload } from "@sre-on-call/core";
+import { type AlertFormat, codeInline as code, type Dialect, type Intake, type IntakeOutcome, type Line, parseAlertPayload, rawInline as raw, redactSecrets, renderNotice } from "@sre-on-call/core";
 import { Effect, Fiber, Result } from "effect";
 import { errorResponse, type HttpHandler, type HttpRequest, type HttpResponse, json } from "../http/HttpExchange.js";
 
@@ -14,14 +14,26 @@ export interface SlackIntakeOptions {
 export interface DiscordIntakeOptions {
   readonly publicKeyHex: string;
   readonly applicationId?: string;
+  /** Channels whose messages commands may read through a message link, besides their own (`intake.discord_allowed_link_channels`). */
+  readonly allowedLinkChannels?: ReadonlyArray<string>;
   readonly responder: DiscordInteractionResponder;
 }
 
-/** Credentials Alertmanager's `http_config` (or Grafana's contact point) sends. */
+/**
+ * What the alert webhooks accept: the credentials Alertmanager's `http_config` (or Grafana's
+ * contact point) sends; `none` when explicitly opened (`intake.webhook_auth: none`); `disabled`
+ * (`intake.webhook_auth: disabled`: the routes answer 404); `missing` when auth is required but the
+ * deployment has no credentials yet (the routes refuse every request, saying what is missing).
+ */
 export type WebhookAuth =
   | { readonly kind: "none" }
+  | { readonly kind: "disabled" }
+  | { readonly kind: "missing"; readonly reason: string }
   | { readonly kind: "bearer"; readonly token: string }
   | { readonly kind: "basic"; readonly username: string; readonly password: string };
+
+/** Where the 401 and startup errors send people: the section exists (a test checks it). */
+export const WEBHOOK_AUTH_DOC = "docs/configuration.md#alert-webhook-authentication";
 
 export interface ExtraRoute {
   readonly method: string;
@@ -47,6 +59,10 @@ export interface IntakeHandlerOptions {
   readonly log?: (level: "info" | "warn" | "error", message: string, fields?: Readonly<Record<string, unknown>>) => void;
   readonly extraRoutes?: ReadonlyArray<ExtraRoute>;
   readonly now?: () => number;
+  /** Whether the server can do its work (the store can write); `/healthz` answers 503 `degraded` when not. Default: always. */
+  readonly health?: () => { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly since: number };
+  /** Redacts untrusted text echoed back to the operator (builtin and configured patterns). Default: builtin. */
+  readonly redact?: (text: string) => string;
 }
 
 /** Slack and Discord want an answer within 3 s; intake gets this much of it before the ack goes out regardless. */
@@ -72,7 +88,7 @@ const safeEqual = (a: string, b: string): boolean => {
 /** Checks the webhook's Authorization header in constant time; the expected secret is never echoed. */
 export const checkWebhookAuth = (auth: WebhookAuth, header: string | undefined): boolean => {
   if (auth.kind === "none") return true;
-  if (header === undefined) return false;
+  if (auth.kind === "disabled" || auth.kind === "missing" || header === undefined) return false;
   if (auth.kind === "bearer") return /^Bearer /i.test(header) && safeEqual(header.slice(7).trim(), auth.token);
   if (!/^Basic /i.test(header)) return false;
   const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
@@ -100,6 +116,8 @@ const summarize = (o: IntakeOutcome): Record<string, unknown> => {
       return { result: "ignored", reason: o.reason };
     case "Failed":
       return { result: "failed", reason: o.reason, retryable: o.retryable };
+    case "Capped":
+      return { result: "capped", reason: o.reason };
   }
 };
 
@@ -113,6 +131,7 @@ const summarize = (o: IntakeOutcome): Record<string, unknown> => {
 export const makeIntakeHandler = (options: IntakeHandlerOptions): HttpHandler => {
   const log = options.log ?? (() => undefined);
   const now = options.now ?? (() => Date.now());
+  const redact = options.redact ?? redactSecrets;
 
   const runLater = async (work: Effect.Effect<unknown>): Promise<void> => {
     if (options.background !== undefined) options.background(work);
@@ -157,11 +176,11 @@ export const makeIntakeHandler = (options: IntakeHandlerOptions): HttpHandler =>
         Effect.runPromise(Fiber.join(fiber)),
         new Promise<undefined>((r) => setTimeout(() => r(undefined), ACK_BUDGET_MS).unref())
       ]);
-      if (outcome !== undefined) return json(200, { response_type: "ephemeral", text: followUpText(outcome) });
+      if (outcome !== undefined) return json(200, { response_type: "ephemeral", text: followUpText(outcome, "slack") });
       const responseUrl = withId.replyHandle;
       void Effect.runPromise(Fiber.join(fiber)).then(async (late) => {
         if (responseUrl === undefined || !isSlackResponseUrl(responseUrl, options.slackApiUrl)) return;
-        await fetch(responseUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ response_type: "ephemeral", text: followUpText(late) }) }).catch((e: unknown) =>
+        await fetch(responseUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ response_type: "ephemeral", text: followUpText(late, "slack") }) }).catch((e: unknown) =>
           log("warn", "could not answer a slash command's response_url", { error: e instanceof Error ? e.message : String(e) })
         );
       });
@@ -176,22 +195,33 @@ export const makeIntakeHandler = (options: IntakeHandlerOptions): HttpHandler =>
     return json(200, { ok: true });
   };
 
-  /** What the operator who ran a Discord command is told once intake has acted on it. */
-  const followUpText = (o: IntakeOutcome): string => {
-    switch (o._tag) {
-      case "Investigating":
-        return `Investigating (${o.investigationId}); the report will be posted in the alert's thread.`;
-      case "AlreadyInvestigated":
-        return `Already investigated (${o.investigationId}); see the alert's thread.`;
-      case "Replied":
-        return o.text;
-      case "Failed":
-        return `Could not start the investigation: ${o.reason}`;
-      case "Suppressed":
-        return `Not investigating: ${o.verdict.reasons.join("; ")}`;
-      default:
-        return "Done.";
-    }
+  /**
+   * What the operator who ran a command is told once intake has acted on it. Reasons and replies
+   * can quote what was typed or posted: redacted, then escaped for the platform like any notice.
+   */
+  const followUpText = (o: IntakeOutcome, dialect: Dialect): string => {
+    const untrusted = (text: string) => redact(text);
+    const line = ((): Line => {
+      switch (o._tag) {
+        case "Investigating":
+          return [raw("Investigating ("), code(o.investigationId), raw("); the report will be posted in the alert's thread.")];
+        case "AlreadyInvestigated":
+          return [raw("Already investigated ("), code(o.investigationId), raw("); see the alert's thread.")];
+        case "Replied":
+          return [untrusted(o.text)];
+        case "Failed":
+          return [raw("Could not start the investigation: "), untrusted(o.reason)];
+        case "Suppressed":
+          return [raw("Not investigating: "), untrusted(o.verdict.reasons.join("; "))];
+        case "Capped":
+          return [raw("Not investigating right now: "), untrusted(o.reason)];
+        case "Duplicate":
+          return [raw("Already received; nothing more to do.")];
+        default:
+          return [raw("Done.")];
+      }
+    })();
+    return renderNotice(dialect, line);
   };
 
   const discordInteractions = async (req: HttpRequest): Promise<HttpResponse> => {
@@ -202,14 +232,17 @@ export const makeIntakeHandler = (options: IntakeHandlerOptions): HttpHandler =>
       log("warn", "rejected a Discord request", { reason: verified.failure.message });
       return errorResponse(401, "invalid_signature", verified.failure.message);
     }
-    const decoded = decodeDiscordInteraction(req.rawBody.toString("utf8"), discord.applicationId !== undefined ? { applicationId: discord.applicationId } : {});
+    const decoded = decodeDiscordInteraction(req.rawBody.toString("utf8"), {
+      ...(discord.applicationId !== undefined ? { applicationId: discord.applicationId } : {}),
+      ...(discord.allowedLinkChannels !== undefined ? { allowedLinkChannels: discord.allowedLinkChannels } : {})
+    });
     if (Result.isFailure(decoded)) return errorResponse(400, "bad_request", decoded.failure.message);
     const d = decoded.success;
     if (d._tag !== "Deferred") return json(200, d.response);
     const token = d.interaction.token;
     const work = options.intake.handleChatEvent(d.event, "discord").pipe(
       Effect.tap((o) => Effect.sync(() => log(o._tag === "Failed" ? "error" : "info", "discord interaction handled", summarize(o)))),
-      Effect.flatMap((o) => discord.responder.editOriginal(token, { text: followUpText(o) })),
+      Effect.flatMap((o) => discord.responder.editOriginal(token, { text: followUpText(o, "discord") })),
       Effect.catch((e) => Effect.sync(() => log("error", "could not answer a Discord interaction", { error: e.message })))
     );
     // Discord wants an answer within 3 s: defer now, edit the response when intake is done.
@@ -219,8 +252,16 @@ export const makeIntakeHandler = (options: IntakeHandlerOptions): HttpHandler =>
   };
 
   const alertWebhook = (kind: "alertmanager" | "grafana") => async (req: HttpRequest): Promise<HttpResponse> => {
-    if (!checkWebhookAuth(options.webhookAuth, req.headers["authorization"])) {
-      return errorResponse(401, "unauthorized", "missing or wrong credentials for the alert webhook (see docs/configuration.md: webhook auth).");
+    const auth = options.webhookAuth;
+    if (auth.kind === "disabled") return errorResponse(404, "webhooks_disabled", `the alert webhooks are disabled (intake.webhook_auth: disabled); see ${WEBHOOK_AUTH_DOC}.`);
+    if (auth.kind === "missing") return errorResponse(503, "webhook_auth_not_configured", `the alert webhooks are not usable yet: ${auth.reason} See ${WEBHOOK_AUTH_DOC}.`);
+    if (!checkWebhookAuth(auth, req.headers["authorization"])) {
+      log("warn", "rejected an alert webhook request", { route: kind, reason: req.headers["authorization"] === undefined ? "no Authorization header" : "wrong credentials" });
+      return errorResponse(
+        401,
+        "unauthorized",
+        `missing or wrong credentials for the alert webhook: send ${auth.kind === "bearer" ? "the bearer token (SRE_WEBHOOK_TOKEN)" : "basic auth (SRE_WEBHOOK_USERNAME/SRE_WEBHOOK_PASSWORD)"} as Alertmanager's http_config.authorization or Grafana's contact point credentials; see ${WEBHOOK_AUTH_DOC}.`
+      );
     }
     let payload: unknown;
     try {
@@ -236,9 +277,29 @@ export const makeIntakeHandler = (options: IntakeHandlerOptions): HttpHandler =>
     });
     if (Result.isFailure(parsed)) return errorResponse(400, "invalid_payload", parsed.failure.message);
     if (kind === "grafana" && parsed.success.format === "alertmanager") log("info", "an Alertmanager payload arrived on the Grafana webhook; accepted");
-    const outcomes = await Effect.runPromise(options.intake.handleAlerts(parsed.success.alerts));
-    for (const o of outcomes) log(o._tag === "Failed" ? "error" : "info", `${kind} alert handled`, summarize(o));
-    return json(outcomeStatus(outcomes), { format: parsed.success.format, alerts: outcomes.map(summarize) });
+    // Only a sender that proved who it is may have its expressions run against internal systems.
+    const authenticated = auth.kind === "bearer" || auth.kind === "basic";
+    const alerts = parsed.success.alerts.map((a) => ({ ...a, authenticatedSource: authenticated }));
+    const work = options.intake.handleAlerts(alerts).pipe(
+      Effect.tap((outcomes) => Effect.sync(() => {
+        for (const o of outcomes) log(o._tag === "Failed" ? "error" : "info", `${kind} alert handled`, summarize(o));
+      }))
+    );
+    if (options.background === undefined) {
+      const outcomes = await Effect.runPromise(work);
+      return json(outcomeStatus(outcomes), { format: parsed.success.format, alerts: outcomes.map(summarize) });
+    }
+    // The sender gets its answer within the budget whatever the chat API does; what is still
+    // posting goes on in the background (a failed post leaves its claim open for the next re-send).
+    const fiber = Effect.runFork(work);
+    const outcomes = await Promise.race([
+      Effect.runPromise(Fiber.join(fiber)),
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), ACK_BUDGET_MS).unref())
+    ]);
+    if (outcomes !== undefined) return json(outcomeStatus(outcomes), { format: parsed.success.format, alerts: outcomes.map(summarize) });
+    options.background(Fiber.join(fiber));
+    log("warn", "alert webhook took longer than the acknowledgement budget; accepted, still working", { route: kind, alerts: alerts.length, budgetMs: ACK_BUDGET_MS });
+    return json(202, { format: parsed.success.format, accepted: alerts.length, status: "processing" });
   };
 
   const routes: ReadonlyArray<ExtraRoute> = [
@@ -248,7 +309,14 @@ export const makeIntakeHandler = (options: IntakeHandlerOptions): HttpHandler =>
     { method: "POST", path: "/discord/interactions", handle: discordInteractions },
     { method: "POST", path: "/webhooks/alertmanager", handle: alertWebhook("alertmanager") },
     { method: "POST", path: "/webhooks/grafana", handle: alertWebhook("grafana") },
-    { method: "GET", path: "/healthz", handle: () => Promise.resolve(json(200, { status: "ok" })) },
+    {
+      method: "GET",
+      path: "/healthz",
+      handle: () => {
+        const health = options.health?.();
+        return Promise.resolve(health === undefined || health.ok ? json(200, { status: "ok" }) : json(503, { status: "degraded", reason: health.reason, since: new Date(health.since).toISOString() }));
+      }
+    },
     ...(options.extraRoutes ?? [])
   ];
 

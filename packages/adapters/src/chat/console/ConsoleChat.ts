@@ -1,5 +1,6 @@
 import { type ChatMessage, type ChatPlatformShape, ChatError, type Dialect, type OutgoingMessage, type PostedMessage } from "@sre-on-call/core";
 import { Effect } from "effect";
+import { stripTerminalControls, terminalJson } from "./terminalSafe.js";
 
 export interface ConsoleChatOptions {
   /** Where messages go (a terminal, a file). Called once per message, with a trailing newline. */
@@ -26,12 +27,15 @@ export const makeConsoleChat = (options: ConsoleChatOptions): ConsoleChat => {
   const messages = new Map<string, ChatMessage>();
   let seq = 0;
   const key = (c: string, m: string) => `${c}\u0000${m}`;
+  // Messages quote alert payloads and logs: nothing in them may drive the terminal.
+  const write = (kind: string, channelId: string, threadId: string | undefined, messageId: string, text: string) =>
+    options.write(options.dialect === "json" ? `${terminalJson({ channelId, threadId, messageId, kind, text })}\n` : `${stripTerminalControls(text)}\n`);
 
   const post = (channelId: string, threadId: string | undefined, message: OutgoingMessage, label: string) =>
     Effect.sync((): PostedMessage => {
       const messageId = `console-${++seq}`;
       messages.set(key(channelId, messageId), { channelId, messageId, ...(threadId !== undefined ? { threadId } : {}), isBot: true, text: message.text, timestamp: now() });
-      options.write(options.dialect === "json" ? `${JSON.stringify({ channelId, threadId, messageId, kind: label, text: message.text })}\n` : `${message.text}\n`);
+      write(label, channelId, threadId, messageId, message.text);
       return { channelId, messageId };
     });
 
@@ -53,7 +57,7 @@ export const makeConsoleChat = (options: ConsoleChatOptions): ConsoleChat => {
         const existing = messages.get(key(ref.channelId, ref.messageId));
         if (existing === undefined) return Effect.fail(notFound("updateMessage", `message ${ref.messageId}`));
         messages.set(key(ref.channelId, ref.messageId), { ...existing, text: content.text });
-        if (options.showUpdates === true) options.write(`${content.text}\n`);
+        if (options.showUpdates === true) write("update", ref.channelId, existing.threadId, ref.messageId, content.text);
         return Effect.void;
       }),
     readMessage: (channelId, messageId) =>

@@ -1,1 +1,2 @@
 export * from "./ConsoleChat.js";
+export * from "./terminalSafe.js";

@@ -33,8 +33,8 @@ const base = (overrides: Record<string, unknown>) => ({
 const chatInput = (name: string, options: ReadonlyArray<unknown> = [], overrides: Record<string, unknown> = {}) =>
   base({ data: { id: "1166000000000000100", name, type: 1, options }, ...overrides });
 
-const decode = (payload: unknown, applicationId?: string) =>
-  decodeDiscordInteraction(JSON.stringify(payload), applicationId === undefined ? {} : { applicationId });
+const decode = (payload: unknown, applicationId?: string, allowedLinkChannels?: ReadonlyArray<string>) =>
+  decodeDiscordInteraction(JSON.stringify(payload), { ...(applicationId === undefined ? {} : { applicationId }), ...(allowedLinkChannels === undefined ? {} : { allowedLinkChannels }) });
 
 const ok = (r: ReturnType<typeof decodeDiscordInteraction>): DecodedDiscordInteraction => {
   if (Result.isFailure(r)) throw new Error(`expected success, got ${r.failure.message}`);
@@ -64,6 +64,8 @@ describe("decodeDiscordInteraction", () => {
     expect(d.event).toEqual({
       _tag: "Command",
       replyHandle: base({}).token,
+      // The interaction's own id: a replayed (still validly signed) request repeats it.
+      eventId: INTERACTION,
       request: {
         command: "investigate",
         platform: "discord",
@@ -79,8 +81,30 @@ describe("decodeDiscordInteraction", () => {
     const link = `https://discord.com/channels/${GUILD}/${CHANNEL}/${ALERT}`;
     const d = deferred(decode(chatInput("investigate", [{ name: "text", type: 3, value: `${link} started after the deploy` }])));
     expect(d.event.request).toMatchObject({ command: "investigate", channelId: CHANNEL, targetMessageId: ALERT, text: "started after the deploy" });
-    const canary = deferred(decode(chatInput("investigate", [{ name: "text", type: 3, value: `https://canary.discordapp.com/channels/${GUILD}/1100000000000000999/${ALERT}` }])));
-    expect(canary.event.request).toMatchObject({ channelId: "1100000000000000999", targetMessageId: ALERT, text: "" });
+    const canary = deferred(decode(chatInput("investigate", [{ name: "text", type: 3, value: `https://canary.discordapp.com/channels/${GUILD}/${CHANNEL}/${ALERT}` }])));
+    expect(canary.event.request).toMatchObject({ channelId: CHANNEL, targetMessageId: ALERT, text: "" });
+  });
+
+  it("follows a link to another channel of the server only when that channel is allowed; otherwise tells the user how to allow it", () => {
+    const OTHER = "1100000000000000999";
+    const link = `https://discord.com/channels/${GUILD}/${OTHER}/${ALERT}`;
+    for (const command of ["investigate", "postmortem"]) {
+      const refused = answered(decode(chatInput(command, [{ name: "text", type: 3, value: `${link} please` }])));
+      expect(refused.event).toEqual({ _tag: "Ignored", reason: "message link to another channel" });
+      expect(refused.response).toMatchObject({ type: 4, data: { flags: 64, allowed_mentions: { parse: [] } } });
+      expect(JSON.stringify(refused.response)).toContain("only read links to messages in this channel");
+      expect(JSON.stringify(refused.response)).toContain("intake.discord_allowed_link_channels");
+    }
+    expect(answered(decode(chatInput("investigate", [{ name: "text", type: 3, value: link }]), undefined, ["1100000000000000998"])).event._tag).toBe("Ignored");
+    const allowed = deferred(decode(chatInput("investigate", [{ name: "text", type: 3, value: link }]), undefined, [OTHER]));
+    expect(allowed.event.request).toMatchObject({ channelId: OTHER, targetMessageId: ALERT });
+  });
+
+  it("inside a thread, follows links to the thread itself and to its parent channel, not to a sibling channel", () => {
+    const inThread = (value: string) => chatInput("investigate", [{ name: "text", type: 3, value }], { channel_id: THREAD, channel: { id: THREAD, type: 11, parent_id: CHANNEL, guild_id: GUILD } });
+    expect(deferred(decode(inThread(`https://discord.com/channels/${GUILD}/${THREAD}/${ALERT}`))).event.request).toMatchObject({ channelId: THREAD, threadId: THREAD, targetMessageId: ALERT });
+    expect(deferred(decode(inThread(`https://discord.com/channels/${GUILD}/${CHANNEL}/${ALERT}`))).event.request).toMatchObject({ channelId: CHANNEL, targetMessageId: ALERT });
+    expect(answered(decode(inThread(`https://discord.com/channels/${GUILD}/1100000000000000999/${ALERT}`))).event._tag).toBe("Ignored");
   });
 
   it("refuses a link to another server with a reply only the user sees", () => {
@@ -134,6 +158,16 @@ describe("decodeDiscordInteraction", () => {
     const d = deferred(decode(payload));
     expect(d.event.request).toMatchObject({ command: "investigate", channelId: CHANNEL, targetMessageId: ALERT, text: "" });
     expect(d.target).toMatchObject({ messageId: ALERT, isBot: true, text: "[FIRING:2] PodCrashLooping shop\npod shop-7d9 restarted 12 times\nnamespace: prod" });
+  });
+
+  it("refuses the message action on a message Discord resolves in another channel, unless that channel is allowed", () => {
+    const OTHER = "1100000000000000999";
+    const message = { id: ALERT, channel_id: OTHER, type: 0, content: "[FIRING:1] X", timestamp: "2023-11-14T22:13:20.000000+00:00", author: { id: USER, username: "u", global_name: null, discriminator: "0", avatar: null }, embeds: [], attachments: [], mentions: [] };
+    const payload = base({ data: { id: "1166000000000000200", name: "Investigate", type: 3, target_id: ALERT, resolved: { messages: { [ALERT]: message } } } });
+    const refused = answered(decode(payload));
+    expect(refused.event).toEqual({ _tag: "Ignored", reason: "message link to another channel" });
+    expect(JSON.stringify(refused.response)).toContain("intake.discord_allowed_link_channels");
+    expect(deferred(decode(payload, undefined, [OTHER])).event.request).toMatchObject({ channelId: OTHER, targetMessageId: ALERT });
   });
 
   it("answers unknown commands, other interaction kinds and autocomplete at once", () => {

@@ -57,6 +57,11 @@ export type DecodedDiscordInteraction =
 export interface DecodeDiscordInteractionOptions {
   /** When set, interactions for another application are refused. */
   readonly applicationId?: string;
+  /**
+   * Channel ids whose messages a command may read and answer in through a message link, besides
+   * the command's own channel (and, in a thread, its parent). Default: none.
+   */
+  readonly allowedLinkChannels?: ReadonlyArray<string>;
 }
 
 const Interaction = Schema.Struct({
@@ -93,6 +98,10 @@ const HELP = "I understand /investigate (alert text or a message link), /sre-sna
 
 /** `https://discord.com/channels/{guild or @me}/{channel}/{message}`, also on ptb./canary. and discordapp.com. */
 const MESSAGE_LINK = /https?:\/\/(?:(?:ptb|canary)\.)?discord(?:app)?\.com\/channels\/(@me|\d{1,20})\/(\d{1,20})\/(\d{1,20})\b/;
+
+const OTHER_CHANNEL_REASON = "message link to another channel";
+const OTHER_CHANNEL_ANSWER =
+  "I only read links to messages in this channel (or, in a thread, its parent channel). To let me read another channel, an admin can add its id to intake.discord_allowed_link_channels in config.yaml.";
 
 const fail = (reason: string) => Result.fail(new DiscordInteractionError({ reason }));
 
@@ -167,9 +176,11 @@ const classify = (i: Interaction, options: DecodeDiscordInteractionOptions): Res
     ...(userId === undefined ? {} : { userId })
   };
   const here = { channelId, ...(inThread ? { threadId: channelId } : {}) };
+  // A command reads (and answers in) the channel it came from; any other needs the admin's consent, so a member cannot reach a channel they or the bot should not.
+  const readable = (target: string) => target === channelId || (inThread && target === i.channel?.parent_id) || (options.allowedLinkChannels ?? []).includes(target);
   const deferred = (request: CommandRequest, target?: ChatMessage): DecodedDiscordInteraction => ({
     _tag: "Deferred",
-    event: { _tag: "Command", request, replyHandle: interaction.token },
+    event: { _tag: "Command", request, replyHandle: interaction.token, eventId: interaction.id },
     interaction,
     ...(target === undefined ? {} : { target }),
     response: { type: 5 }
@@ -182,6 +193,7 @@ const classify = (i: Interaction, options: DecodeDiscordInteractionOptions): Res
     const message = resolved === undefined ? undefined : Schema.decodeUnknownResult(DiscordMessage)(resolved, { onExcessProperty: "ignore" });
     const target = message !== undefined && Result.isSuccess(message) ? toChatMessage(message.success, { inThread: inThread && message.success.channel_id === channelId }) : undefined;
     const targetChannel = target?.channelId ?? channelId;
+    if (!readable(targetChannel)) return Result.succeed(answer(OTHER_CHANNEL_REASON, OTHER_CHANNEL_ANSWER));
     return Result.succeed(
       deferred(
         {
@@ -205,6 +217,7 @@ const classify = (i: Interaction, options: DecodeDiscordInteractionOptions): Res
     const [whole, guild = "", linkChannel = "", linkMessage = ""] = link;
     const sameServer = guild === "@me" ? i.guild_id == null : guild === i.guild_id;
     if (!sameServer) return Result.succeed(answer("message link to another server", "That link points to a message outside this server; I can only read messages here."));
+    if (!readable(linkChannel)) return Result.succeed(answer(OTHER_CHANNEL_REASON, OTHER_CHANNEL_ANSWER));
     const note = raw.replace(whole, " ").replace(/\s+/g, " ").trim();
     return Result.succeed(
       deferred({

@@ -148,7 +148,9 @@ describe("decodeSlackRequest: slash commands", () => {
     expect(eventOf(decode("command-sre-snapshot.form")).event).toEqual({
       _tag: "Command",
       request: { command: "snapshot", platform: "slack", channelId: "C0ALERTS", userId: "U0ALICE", text: "payments", requestedAt: RECEIVED },
-      replyHandle: "https://hooks.slack.com/commands/T0FAKE/6912345678901/AbCdEfGhIjKlMnOpQrStUvWx"
+      replyHandle: "https://hooks.slack.com/commands/T0FAKE/6912345678901/AbCdEfGhIjKlMnOpQrStUvWx",
+      // trigger_id identifies the invocation: a replayed request repeats it.
+      eventId: "command:6912345678901.1234567890.abcdef0123456789abcdef0123456789"
     });
   });
 

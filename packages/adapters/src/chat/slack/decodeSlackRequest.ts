@@ -268,6 +268,7 @@ const decodeForm = (input: DecodeSlackRequestInput, body: string): Result.Result
   const text = form.get("text") ?? "";
   const userId = form.get("user_id");
   const responseUrl = form.get("response_url");
+  const triggerId = form.get("trigger_id");
   const link = PERMALINK.exec(text);
   const target = link !== null && link[1] === channelId ? { ts: `${link[2]}.${link[3]}`, thread: link[4] } : undefined;
   return Result.succeed(
@@ -283,7 +284,9 @@ const decodeForm = (input: DecodeSlackRequestInput, body: string): Result.Result
           text: text.trim(),
           requestedAt
         },
-        ...(responseUrl !== null && responseUrl !== "" ? { replyHandle: responseUrl } : {})
+        ...(responseUrl !== null && responseUrl !== "" ? { replyHandle: responseUrl } : {}),
+        // trigger_id is unique per invocation: a replayed (still validly signed) request repeats it.
+        ...(triggerId !== null && triggerId !== "" ? { eventId: `command:${triggerId}` } : {})
       },
       undefined,
       NO_RETRY

@@ -7,6 +7,7 @@ import type { EmbeddedStoreOptions } from "./EmbeddedStore.js";
 import { EmbeddedStore } from "./EmbeddedStore.js";
 import { EmbeddedStoreError } from "./EmbeddedStoreError.js";
 import { encodeLine } from "./logLine.js";
+import { makeFaultyFileSystem } from "./testing/faultyFileSystem.js";
 
 let directory: string;
 const opened: Array<EmbeddedStore> = [];
@@ -351,6 +352,43 @@ describe("EmbeddedStore", () => {
       expect(await store.table("t").get("before")).toBe("1");
       await store.table<string>("t").put("after", "3");
       expect(await store.table("t").get("after")).toBe("3");
+    });
+  });
+
+  describe("recovery from write failures", () => {
+    it("after an fsync error, starts writing again by itself once fsync works, keeping exactly the acknowledged writes", async () => {
+      const fs = makeFaultyFileSystem();
+      const logs: Array<string> = [];
+      const store = await open({ fs, recoverEveryMs: 5, log: (level, message) => logs.push(`${level} ${message}`) });
+      const t = store.table<string>("t");
+      await t.put("before", "1");
+      fs.fault = "EIO";
+      expect((await rejection(t.put("during", "2"))).reason).toBe("failed");
+      expect(store.health()).toMatchObject({ ok: false, reason: expect.stringContaining("I/O error") });
+      expect((await rejection(t.get("before"))).reason).toBe("failed");
+      fs.fault = undefined;
+      for (let i = 0; i < 500 && !store.health().ok; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(store.health()).toEqual({ ok: true });
+      expect(await t.get("during")).toBeUndefined();
+      await t.put("after", "3");
+      const reopened = await reopen(store);
+      const r = reopened.table<string>("t");
+      expect([await r.get("before"), await r.get("during"), await r.get("after")]).toEqual(["1", undefined, "3"]);
+      expect(logs.some((l) => l.startsWith("error ") && l.includes("I/O error"))).toBe(true);
+      expect(logs.some((l) => l.startsWith("info ") && l.includes("writes again"))).toBe(true);
+    });
+
+    it("with recovery turned off, keeps refusing until reopened", async () => {
+      const fs = makeFaultyFileSystem();
+      const store = await open({ fs, recoverEveryMs: 0 });
+      fs.fault = "ENOSPC";
+      expect((await rejection(store.table("t").put("k", "v"))).reason).toBe("failed");
+      fs.fault = undefined;
+      await new Promise((r) => setTimeout(r, 50));
+      expect(store.health().ok).toBe(false);
+      const reopened = await reopen(store);
+      expect(reopened.health()).toEqual({ ok: true });
+      expect(await reopened.table("t").get("k")).toBeUndefined();
     });
   });
 

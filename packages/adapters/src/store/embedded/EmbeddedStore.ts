@@ -1,9 +1,10 @@
-import { mkdir, readdir, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { DirectoryLock } from "./directoryLock.js";
 import { acquireDirectoryLock } from "./directoryLock.js";
-import { syncDirectory, writeFileAtomically } from "./durableFs.js";
+import { DIRECTORY_MODE, syncDirectory, writeFileAtomically } from "./durableFs.js";
 import { EmbeddedStoreError } from "./EmbeddedStoreError.js";
+import type { StoreFileSystem } from "./fileSystem.js";
+import { nodeFileSystem } from "./fileSystem.js";
 import { LogFile } from "./LogFile.js";
 import { encodeLine } from "./logLine.js";
 import { readLog, readSnapshot } from "./replay.js";
@@ -11,12 +12,14 @@ import type { IndexEntry } from "./SortedIndex.js";
 import { SortedIndex } from "./SortedIndex.js";
 import type { Tables } from "./storeFormat.js";
 import { delOpJson, logFileName, logGeneration, putOpJson, SNAPSHOT_FILE, snapshotHeaderJson } from "./storeFormat.js";
+import { errorCode, storeErrorFromFs, writeFailureSummary } from "./storeFsError.js";
 
 /** Where the local server keeps its state unless the host says otherwise (relative to the working directory). */
 export const DEFAULT_STORE_DIRECTORY = ".sre-on-call/store";
 
 const DEFAULT_COMPACT_AFTER_BYTES = 8 * 1024 * 1024;
 const DEFAULT_COMPACT_EVERY_MS = 60 * 60 * 1000;
+const DEFAULT_RECOVER_EVERY_MS = 5_000;
 const SEQUENCE_DIGITS = 16;
 const SEQUENCE = /^\d{16}$/;
 
@@ -29,7 +32,21 @@ export interface EmbeddedStoreOptions {
   readonly compactAfterBytes?: number;
   /** Also compact on this interval, which is what drops expired records; 0 turns it off. Default one hour. */
   readonly compactEveryMs?: number;
+  /**
+   * After a failed write (a full disk), try this often to start writing again; 0 leaves the
+   * store refusing operations until it is reopened. Default 5 seconds.
+   */
+  readonly recoverEveryMs?: number;
+  /** Where the store reports what it did by itself: a stale lock removed, a directory made private, writes failing and recovering. */
+  readonly log?: StoreLog;
+  /** The file system underneath. Default Node's; a test puts faults in between. */
+  readonly fs?: StoreFileSystem;
 }
+
+export type StoreLog = (level: "info" | "warn" | "error", message: string, fields?: Readonly<Record<string, unknown>>) => void;
+
+/** Whether the store can write; `reason` names no path and quotes nothing from a file, so anyone may read it. */
+export type EmbeddedStoreHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly since: number };
 
 export interface PutOptions {
   /** The record reads as absent this many milliseconds after it was written. Default: never. */
@@ -130,6 +147,78 @@ const isThenable = (value: unknown): boolean =>
 
 const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/**
+ * The store holds alert payloads, reports and incident history, so its directory is private to
+ * its user: a new one is created 0700, and an existing one this process owns is made 0700. One
+ * it cannot change is left as it is, with a warning naming the fix.
+ */
+const restrictDirectory = async (fs: StoreFileSystem, directory: string, log: StoreLog): Promise<void> => {
+  if (process.platform === "win32") return;
+  const info = await fs.stat(directory);
+  if (!info.isDirectory()) throw new EmbeddedStoreError({ reason: "io", directory, detail: `${directory} is not a directory; point the store at a directory` });
+  if ((info.mode & 0o077) === 0) return;
+  const current = (info.mode & 0o777).toString(8);
+  const uid = process.geteuid?.();
+  if (uid !== undefined && info.uid !== uid) {
+    log("warn", `the store directory ${directory} has mode ${current}, so other users may read it; it belongs to uid ${info.uid}, not to this process (uid ${uid}), so it was left as it is: run chmod 700 ${directory}`, { directory });
+    return;
+  }
+  try {
+    await fs.chmod(directory, DIRECTORY_MODE);
+    log("info", `made the store directory ${directory} private (mode ${current} -> 700)`, { directory });
+  } catch (e) {
+    log("warn", `the store directory ${directory} has mode ${current}, so other users may read it, and it could not be changed (${errorCode(e) ?? describe(e)}): run chmod 700 ${directory}`, { directory });
+  }
+};
+
+interface DiskState {
+  readonly tables: Tables;
+  readonly snapshotBytes: number;
+  /** The generation of the first log after the snapshot (1 without one). */
+  readonly base: number;
+  /** Log generations the snapshot already covers: left by a compaction that crashed before deleting them. */
+  readonly obsolete: ReadonlyArray<number>;
+  readonly temporarySnapshot: boolean;
+  /** The logs written since the snapshot, oldest first. */
+  readonly live: ReadonlyArray<number>;
+  readonly newest: { readonly validBytes: number; readonly fileBytes: number };
+}
+
+/** Loads the snapshot and replays the logs written since; only the newest may end in a torn record. */
+const readDiskState = async (fs: StoreFileSystem, directory: string): Promise<DiskState> => {
+  const tables: Tables = new Map();
+  const snapshot = await readSnapshot(fs, directory, tables);
+  const base = snapshot?.generation ?? 1;
+  const names = await fs.readdir(directory);
+  const generations = names.flatMap((n) => {
+    const g = logGeneration(n);
+    return g === undefined ? [] : [g];
+  });
+  generations.sort((a, b) => a - b);
+  const live = generations.filter((g) => g >= base);
+  live.forEach((g, i) => {
+    if (g !== base + i) {
+      throw new EmbeddedStoreError({
+        reason: "corrupt",
+        directory,
+        file: join(directory, logFileName(base + i)),
+        detail: `the store file ${join(directory, logFileName(base + i))} is missing (found generations ${live.join(", ")}); restore it from a backup, or move the store directory aside and start again`
+      });
+    }
+  });
+  let newest = { validBytes: 0, fileBytes: 0 };
+  for (const [i, g] of live.entries()) newest = await readLog(fs, directory, g, i === live.length - 1, tables);
+  return {
+    tables,
+    snapshotBytes: snapshot?.bytes ?? 0,
+    base,
+    obsolete: generations.filter((g) => g < base),
+    temporarySnapshot: names.includes(`${SNAPSHOT_FILE}.tmp`),
+    live,
+    newest
+  };
+};
+
 const later = (a: Batch | undefined, b: Batch | undefined): Batch | undefined =>
   a === undefined ? b : b === undefined ? a : a.sequence >= b.sequence ? a : b;
 
@@ -154,6 +243,10 @@ export class EmbeddedStore {
   private rotation: RotationRequest | undefined;
   private compaction: Promise<void> | undefined;
   private failure: EmbeddedStoreError | undefined;
+  private failedSince = 0;
+  private failureSummary = "";
+  private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
+  private recovering: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private readonly timer: ReturnType<typeof setInterval> | undefined;
   private transactions = 0;
@@ -170,7 +263,10 @@ export class EmbeddedStore {
     private readonly now: () => number,
     private readonly compactAfterBytes: number,
     compactEveryMs: number,
-    private readonly recovered: ReadonlyArray<RecoveryNote>
+    private readonly recovered: ReadonlyArray<RecoveryNote>,
+    private readonly fs: StoreFileSystem,
+    private readonly logger: StoreLog,
+    private readonly recoverEveryMs: number
   ) {
     this.openBatch = this.newBatch();
     if (compactEveryMs > 0) {
@@ -185,55 +281,45 @@ export class EmbeddedStore {
    */
   static async open(options: EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
     const directory = resolve(options.directory ?? DEFAULT_STORE_DIRECTORY);
-    const asStoreError = (e: unknown) =>
-      e instanceof EmbeddedStoreError ? e : new EmbeddedStoreError({ reason: "io", directory, detail: `open failed: ${describe(e)}` });
+    const fs = options.fs ?? nodeFileSystem;
+    const logger: StoreLog = options.log ?? (() => undefined);
+    const asStoreError = (e: unknown) => storeErrorFromFs(e, directory, "opening the store");
     let lock: DirectoryLock;
     try {
-      await mkdir(directory, { recursive: true });
-      lock = await acquireDirectoryLock(directory);
+      await fs.mkdir(directory, { recursive: true, mode: DIRECTORY_MODE });
+      await restrictDirectory(fs, directory, logger);
+      lock = await acquireDirectoryLock(fs, directory, logger);
     } catch (e) {
       throw asStoreError(e);
     }
     try {
-      const tables: Tables = new Map();
-      const snapshot = await readSnapshot(directory, tables);
-      const base = snapshot?.generation ?? 1;
-      const names = await readdir(directory);
-      const generations = names.flatMap((n) => {
-        const g = logGeneration(n);
-        return g === undefined ? [] : [g];
-      });
-      generations.sort((a, b) => a - b);
-      for (const g of generations.filter((g) => g < base)) await unlink(join(directory, logFileName(g)));
-      if (names.includes(`${SNAPSHOT_FILE}.tmp`)) await unlink(join(directory, `${SNAPSHOT_FILE}.tmp`));
-      const live = generations.filter((g) => g >= base);
-      live.forEach((g, i) => {
-        if (g !== base + i) {
-          throw new EmbeddedStoreError({ reason: "corrupt", directory, detail: `log generation ${base + i} is missing (found ${live.join(", ")})` });
-        }
-      });
+      const state = await readDiskState(fs, directory);
+      for (const g of state.obsolete) await fs.unlink(join(directory, logFileName(g)));
+      if (state.temporarySnapshot) await fs.unlink(join(directory, `${SNAPSHOT_FILE}.tmp`));
       let log: LogFile;
       const recovered: Array<RecoveryNote> = [];
-      if (live.length === 0) {
-        log = await LogFile.create(directory, base);
+      const newest = state.live.at(-1);
+      if (newest === undefined) {
+        log = await LogFile.create(fs, directory, state.base);
       } else {
-        let last = { validBytes: 0, fileBytes: 0 };
-        for (const [i, g] of live.entries()) last = await readLog(directory, g, i === live.length - 1, tables);
-        const newest = live[live.length - 1]!;
-        log = await LogFile.reopen(directory, newest, last.validBytes, last.fileBytes);
-        if (last.validBytes < last.fileBytes) recovered.push({ file: log.path, droppedBytes: last.fileBytes - last.validBytes });
+        const { validBytes, fileBytes } = state.newest;
+        log = await LogFile.reopen(fs, directory, newest, validBytes, fileBytes);
+        if (validBytes < fileBytes) recovered.push({ file: log.path, droppedBytes: fileBytes - validBytes });
       }
-      await syncDirectory(directory);
+      await syncDirectory(fs, directory);
       return new EmbeddedStore(
         directory,
-        tables,
+        state.tables,
         log,
-        snapshot?.bytes ?? 0,
+        state.snapshotBytes,
         lock,
         options.now ?? Date.now,
         options.compactAfterBytes ?? DEFAULT_COMPACT_AFTER_BYTES,
         options.compactEveryMs ?? DEFAULT_COMPACT_EVERY_MS,
-        recovered
+        recovered,
+        fs,
+        logger,
+        options.recoverEveryMs ?? DEFAULT_RECOVER_EVERY_MS
       );
     } catch (e) {
       await lock.release().catch(() => undefined);
@@ -439,6 +525,22 @@ export class EmbeddedStore {
     return this.lastCompactionError === undefined ? base : { ...base, lastCompactionError: this.lastCompactionError };
   }
 
+  /**
+   * Whether the store can write. After a write failed it cannot until a retry succeeds
+   * (`recoverEveryMs`); a closed store cannot either.
+   */
+  health(): EmbeddedStoreHealth {
+    if (this.failure !== undefined) {
+      return {
+        ok: false,
+        reason: `store writes are failing: ${this.failureSummary}; writes are refused until one succeeds again (what was acknowledged before is safe on disk)`,
+        since: this.failedSince
+      };
+    }
+    if (this.closing !== undefined) return { ok: false, reason: "the store is closed", since: this.failedSince };
+    return { ok: true };
+  }
+
   /** Waits for pending writes and a running compaction, closes the log and releases the lock. Idempotent. */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
@@ -447,9 +549,12 @@ export class EmbeddedStore {
 
   private async shutdown(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
-    while (this.writer !== undefined || this.compaction !== undefined) {
+    if (this.recoveryTimer !== undefined) clearTimeout(this.recoveryTimer);
+    if (this.failure === undefined) this.failedSince = Date.now();
+    while (this.writer !== undefined || this.compaction !== undefined || this.recovering !== undefined) {
       await this.writer;
       await this.compaction?.catch(() => undefined);
+      await this.recovering;
     }
     try {
       await this.log.close();
@@ -541,19 +646,76 @@ export class EmbeddedStore {
 
   /**
    * After a failed write or fsync, memory may hold writes the disk does not, and the kernel
-   * may have dropped the dirty pages, so retrying the fsync proves nothing. The store stops;
-   * reopening it rebuilds memory from what is really on disk.
+   * may have dropped the dirty pages, so retrying the fsync proves nothing. The store stops
+   * and, every `recoverEveryMs`, tries to start again from what is really on disk (`recover`).
    */
   private fail(cause: unknown): void {
+    this.failureSummary = writeFailureSummary(cause);
+    this.failedSince = Date.now();
+    const retry = this.recoverEveryMs > 0 ? ` (it retries every ${this.recoverEveryMs} ms)` : "";
     this.failure = new EmbeddedStoreError({
       reason: "failed",
       directory: this.directory,
-      detail: `writing the log failed (${describe(cause)}); the store refuses further operations until it is reopened`
+      detail: `writing the log failed (${describe(cause)}); the store refuses further operations until a write succeeds again${retry} or until it is reopened`
+    });
+    this.logger("error", `the store in ${this.directory} cannot write: ${this.failureSummary}; operations are refused until writing works again`, {
+      directory: this.directory,
+      error: describe(cause)
     });
     this.inFlight?.reject(this.failure);
     this.openBatch.reject(this.failure);
     this.rotation?.reject(this.failure);
     this.rotation = undefined;
+    this.scheduleRecovery();
+  }
+
+  private scheduleRecovery(): void {
+    if (this.recoverEveryMs <= 0 || this.closing !== undefined || this.recoveryTimer !== undefined) return;
+    this.recoveryTimer = setTimeout(() => {
+      this.recoveryTimer = undefined;
+      this.recovering = this.recover().finally(() => {
+        this.recovering = undefined;
+      });
+    }, this.recoverEveryMs);
+    this.recoveryTimer.unref();
+  }
+
+  /**
+   * Starts writing again after a failure, keeping exactly the acknowledged writes: cut the log
+   * back to its last successful append (whatever of the failed one reached the file was never
+   * acknowledged), rebuild memory from the files, and start the next log, whose header and
+   * fsync prove that writing works again. Until every step succeeds, the store keeps refusing.
+   */
+  private async recover(): Promise<void> {
+    if (this.failure === undefined || this.closing !== undefined) return;
+    if (this.writer !== undefined || this.compaction !== undefined) {
+      this.scheduleRecovery();
+      return;
+    }
+    let state: DiskState;
+    let next: LogFile;
+    try {
+      await this.log.rollBack();
+      state = await readDiskState(this.fs, this.directory);
+      next = await LogFile.create(this.fs, this.directory, this.log.generation + 1);
+    } catch {
+      this.scheduleRecovery();
+      return;
+    }
+    const previous = this.log;
+    this.log = next;
+    this.tables.clear();
+    for (const [name, index] of state.tables) this.tables.set(name, index);
+    this.snapshotBytes = state.snapshotBytes;
+    this.pendingKeys.clear();
+    this.pendingTables.clear();
+    this.inFlight = undefined;
+    this.openBatch = this.newBatch();
+    this.failure = undefined;
+    const since = new Date(this.failedSince).toISOString();
+    // The previous log is complete and fsynced up to its last acknowledged record.
+    await previous.close().catch(() => undefined);
+    this.logger("info", `the store in ${this.directory} writes again (writes had failed since ${since}: ${this.failureSummary})`, { directory: this.directory });
   }
 
   private requestRotation(): Promise<Capture> {
@@ -573,7 +735,7 @@ export class EmbeddedStore {
     this.rotation = undefined;
     let next: LogFile;
     try {
-      next = await LogFile.create(this.directory, this.log.generation + 1);
+      next = await LogFile.create(this.fs, this.directory, this.log.generation + 1);
     } catch (e) {
       request.reject(e);
       return;
@@ -607,20 +769,18 @@ export class EmbeddedStore {
   private async runCompaction(): Promise<void> {
     try {
       const capture = await this.requestRotation();
-      await writeFileAtomically(this.directory, join(this.directory, SNAPSHOT_FILE), capture.data);
+      await writeFileAtomically(this.fs, this.directory, join(this.directory, SNAPSHOT_FILE), capture.data);
       this.snapshotBytes = Buffer.byteLength(capture.data);
-      for (const name of await readdir(this.directory)) {
+      for (const name of await this.fs.readdir(this.directory)) {
         const g = logGeneration(name);
-        if (g !== undefined && g < capture.generation) await unlink(join(this.directory, name));
+        if (g !== undefined && g < capture.generation) await this.fs.unlink(join(this.directory, name));
       }
-      await syncDirectory(this.directory);
+      await syncDirectory(this.fs, this.directory);
       this.compactions++;
       this.lastCompactionError = undefined;
     } catch (e) {
       this.lastCompactionError = describe(e);
-      throw e instanceof EmbeddedStoreError
-        ? e
-        : new EmbeddedStoreError({ reason: "io", directory: this.directory, detail: `compaction failed: ${describe(e)}` });
+      throw storeErrorFromFs(e, this.directory, "compacting the store");
     }
   }
 

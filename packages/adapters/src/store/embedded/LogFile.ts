@@ -1,7 +1,6 @@
-import type { FileHandle } from "node:fs/promises";
-import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { syncDirectory } from "./durableFs.js";
+import { FILE_MODE, syncDirectory, writeAll } from "./durableFs.js";
+import type { StoreFileHandle, StoreFileSystem } from "./fileSystem.js";
 import { encodeLine } from "./logLine.js";
 import { logFileName, logHeaderJson } from "./storeFormat.js";
 
@@ -10,22 +9,22 @@ export class LogFile {
   private constructor(
     readonly generation: number,
     readonly path: string,
-    private readonly handle: FileHandle,
+    private readonly handle: StoreFileHandle,
     private size: number
   ) {}
 
   /** Creates a new generation's log with its header and makes its directory entry durable. */
-  static async create(directory: string, generation: number): Promise<LogFile> {
+  static async create(fs: StoreFileSystem, directory: string, generation: number): Promise<LogFile> {
     const path = join(directory, logFileName(generation));
-    const handle = await open(path, "wx");
+    const handle = await fs.open(path, "wx", FILE_MODE);
     const log = new LogFile(generation, path, handle, 0);
     try {
       await log.append(encodeLine(logHeaderJson(generation)));
-      await syncDirectory(directory);
+      await syncDirectory(fs, directory);
     } catch (e) {
       await handle.close();
       // The store keeps appending to the previous log, so this half-made one must not outlive the failure.
-      await rm(path, { force: true });
+      await fs.rm(path, { force: true });
       throw e;
     }
     return log;
@@ -36,9 +35,9 @@ export class LogFile {
    * tail is cut off first, so new records never follow garbage; a log torn inside its header
    * gets a fresh header.
    */
-  static async reopen(directory: string, generation: number, validBytes: number, fileBytes: number): Promise<LogFile> {
+  static async reopen(fs: StoreFileSystem, directory: string, generation: number, validBytes: number, fileBytes: number): Promise<LogFile> {
     const path = join(directory, logFileName(generation));
-    const handle = await open(path, "r+");
+    const handle = await fs.open(path, "r+");
     const log = new LogFile(generation, path, handle, validBytes);
     try {
       if (validBytes < fileBytes) {
@@ -60,13 +59,18 @@ export class LogFile {
   /** Writes `text` at the end and returns once it is on stable storage. */
   async append(text: string): Promise<void> {
     const data = Buffer.from(text, "utf8");
-    let offset = 0;
-    while (offset < data.length) {
-      const { bytesWritten } = await this.handle.write(data, offset, data.length - offset, this.size + offset);
-      offset += bytesWritten;
-    }
+    await writeAll(this.handle, data, this.size);
     await this.handle.datasync();
     this.size += data.length;
+  }
+
+  /**
+   * Cuts the file back to what the appends that succeeded wrote, and makes that durable: after
+   * a failed append, whatever part of it reached the file was never acknowledged.
+   */
+  async rollBack(): Promise<void> {
+    await this.handle.truncate(this.size);
+    await this.handle.sync();
   }
 
   close(): Promise<void> {

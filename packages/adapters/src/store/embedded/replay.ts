@@ -1,19 +1,24 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EmbeddedStoreError } from "./EmbeddedStoreError.js";
+import type { StoreFileSystem } from "./fileSystem.js";
+import { errorCode } from "./storeFsError.js";
 import { decodeLine } from "./logLine.js";
 import type { Tables } from "./storeFormat.js";
 import { applyOp, headerProblem, logFileName, parseOp, parseTransaction, SNAPSHOT_FILE } from "./storeFormat.js";
 
 const NEWLINE = 0x0a;
 
-const corrupt = (directory: string, detail: string) => new EmbeddedStoreError({ reason: "corrupt", directory, detail });
+const RESTORE = "move the store directory aside (keep it to find out what happened) or restore it from a backup, then start again";
 
-const readIfPresent = async (path: string): Promise<Buffer | undefined> => {
+/** Names the file and where it is damaged, never what it holds: a store file carries alerts and reports. */
+const corrupt = (directory: string, file: string, problem: string, fix: string = RESTORE) =>
+  new EmbeddedStoreError({ reason: "corrupt", directory, file, detail: `the store file ${file} is damaged: ${problem}; ${fix}` });
+
+const readIfPresent = async (fs: StoreFileSystem, path: string): Promise<Buffer | undefined> => {
   try {
-    return await readFile(path);
+    return await fs.readFile(path);
   } catch (e) {
-    if (typeof e === "object" && e !== null && "code" in e && e.code === "ENOENT") return undefined;
+    if (errorCode(e) === "ENOENT") return undefined;
     throw e;
   }
 };
@@ -34,10 +39,11 @@ function* lines(buffer: Buffer, offset: number): Generator<{ readonly text: stri
  * so any damage is corruption, never a crash: it must be whole, with the record count its
  * header promises.
  */
-export const readSnapshot = async (directory: string, tables: Tables): Promise<{ readonly generation: number; readonly bytes: number } | undefined> => {
-  const buffer = await readIfPresent(join(directory, SNAPSHOT_FILE));
+export const readSnapshot = async (fs: StoreFileSystem, directory: string, tables: Tables): Promise<{ readonly generation: number; readonly bytes: number } | undefined> => {
+  const path = join(directory, SNAPSHOT_FILE);
+  const buffer = await readIfPresent(fs, path);
   if (buffer === undefined) return undefined;
-  const fail = (detail: string) => corrupt(directory, `${SNAPSHOT_FILE}: ${detail}`);
+  const fail = (problem: string) => corrupt(directory, path, problem);
   let header: { readonly generation: number; readonly records: number } | undefined;
   let records = 0;
   let end = 0;
@@ -76,10 +82,10 @@ export interface LogReplay {
  * bad record followed by good ones is not a torn append but damage, and so is a bad record
  * in an older log, which was complete and fsynced before the next one was started.
  */
-export const readLog = async (directory: string, generation: number, newest: boolean, tables: Tables): Promise<LogReplay> => {
-  const name = logFileName(generation);
-  const buffer = await readFile(join(directory, name));
-  const fail = (detail: string) => corrupt(directory, `${name}: ${detail}`);
+export const readLog = async (fs: StoreFileSystem, directory: string, generation: number, newest: boolean, tables: Tables): Promise<LogReplay> => {
+  const path = join(directory, logFileName(generation));
+  const buffer = await fs.readFile(path);
+  const fail = (problem: string, fix?: string) => corrupt(directory, path, problem, fix);
   let validBytes = 0;
   let transactions = 0;
   let headerSeen = false;
@@ -105,8 +111,8 @@ export const readLog = async (directory: string, generation: number, newest: boo
       for (const line of lines(buffer, firstBad + 1)) {
         if (decodeLine(line.text) !== undefined) {
           throw fail(
-            `the record at byte ${validBytes} is damaged but intact records follow it, so this is not a torn write; ` +
-              `keep a copy, then truncate the file to ${validBytes} bytes to open the store without the records after it`
+            `the record at byte ${validBytes} is damaged but intact records follow it, so this is not a torn write`,
+            `keep a copy, then truncate the file to ${validBytes} bytes to open the store without the records after it`
           );
         }
       }

@@ -36,7 +36,9 @@ const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
 /** The header's problem, or undefined when it is a header of this kind, format version and generation. */
 export const headerProblem = (body: unknown, kind: "log" | "snapshot", generation?: number): string | undefined => {
   if (!isRecord(body) || body["format"] !== FORMAT || body["kind"] !== kind) return `the first line is not a ${kind} header`;
-  if (body["version"] !== VERSION) return `format version ${String(body["version"])} is not supported (this build reads version ${VERSION})`;
+  const version = body["version"];
+  // Only a number is echoed: whatever else sits in the field is file content, which errors never quote.
+  if (version !== VERSION) return `${Number.isSafeInteger(version) ? `format version ${String(version)}` : "the format version"} is not supported (this build reads version ${VERSION})`;
   if (typeof body["generation"] !== "number") return "the header has no generation";
   if (generation !== undefined && body["generation"] !== generation) return `the header says generation ${body["generation"]}, the file name ${generation}`;
   return undefined;

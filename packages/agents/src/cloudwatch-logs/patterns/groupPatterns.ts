@@ -1,3 +1,4 @@
+import { redactSecrets } from "@sre-on-call/core";
 import type { LogLine } from "../source/LogSource.js";
 import { maskMessage } from "./maskMessage.js";
 
@@ -36,7 +37,11 @@ interface Acc {
   groups: Map<string, number>;
 }
 
-const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+// Exemplars end up in findings: redacted before the cut, which would leave a secret's prefix unrecognisable.
+const clip = (text: string, max: number) => {
+  const s = redactSecrets(text);
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+};
 
 /**
  * Groups log lines into patterns (lines that differ only in numbers, ids, timestamps… share

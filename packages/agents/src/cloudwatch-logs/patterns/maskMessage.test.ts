@@ -23,6 +23,15 @@ describe("maskMessage", () => {
     expect(messageText("{not json}")).toBe("{not json}");
   });
 
+  it("redacts a secret before masking or cutting it: neither a pattern nor a cut exemplar keeps a part of it", () => {
+    const key = "AKIAQ3EGV7EXAMPL3K3Y";
+    expect(maskMessage(`ERROR sts denied for ${key} in eu-west-1`)).not.toMatch(/AKIA|Q3EGV/);
+    for (const at of [180, 190, 195]) {
+      const [p] = groupPatterns([{ group: "/ecs/api", message: `ERROR ${"a".repeat(at)} ${key}` }], { exemplarChars: 200 });
+      expect(p!.exemplars[0]).not.toMatch(/AKIAQ/);
+    }
+  });
+
   it("10,000 lines of one outage become a handful of patterns", () => {
     const lines = Array.from({ length: 10_000 }, (_, i) => ({
       group: "/ecs/api",

@@ -1,3 +1,5 @@
+import { redactSecrets } from "@sre-on-call/core";
+
 /** Longest pattern kept: long enough to read, short enough for a chat message. */
 export const MAX_PATTERN_CHARS = 300;
 const MAX_INPUT_CHARS = 2_000;
@@ -70,7 +72,8 @@ const maskText = (text: string): string => {
  */
 export const maskMessage = (line: string): string => {
   // Bounded input keeps the masks linear in practice; a pattern shows at most MAX_PATTERN_CHARS anyway.
-  let masked = maskText(messageText(line.length > MAX_INPUT_CHARS ? line.slice(0, MAX_INPUT_CHARS) : line));
+  // Redacted before masking: masking digits out of a key (AKIA…<num>) would leave it unrecognisable.
+  let masked = maskText(redactSecrets(messageText(line.length > MAX_INPUT_CHARS ? line.slice(0, MAX_INPUT_CHARS) : line)));
   // Truncation can leave half a quoted value that pairs up differently on a second pass; settle it.
   for (let i = 0; i < 4; i++) {
     const again = maskText(messageText(masked));

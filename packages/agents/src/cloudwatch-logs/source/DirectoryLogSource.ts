@@ -1,5 +1,5 @@
 import type { Dirent } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import { Effect } from "effect";
 import { errorLinesQuery, isErrorLine, textQuery } from "../investigate/queries.js";
@@ -109,7 +109,8 @@ const walk = async (root: string, dir: string, out: Array<string>, bound: number
     if (entry.name.startsWith(".")) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await walk(root, path, out, bound);
-    else if (entry.isFile()) out.push(relative(root, path));
+    // Links are listed too: `load` reads one only when it resolves to a file inside the directory.
+    else if (entry.isFile() || entry.isSymbolicLink()) out.push(relative(root, path));
   }
 };
 
@@ -121,6 +122,8 @@ const fsReason = (e: unknown) => {
 const load = async (dir: string, maxFiles: number, maxBytes: number): Promise<Loaded> => {
   const files: Array<string> = [];
   await walk(dir, dir, files, maxFiles);
+  const top = await realpath(dir);
+  const inside = (real: string) => real === top || real.startsWith(top.endsWith(sep) ? top : top + sep);
   const groups = new Map<string, { info: LogGroupInfo; lines: Array<LogLine> }>();
   const gaps: Array<LogGap> = [];
   for (const file of files) {
@@ -129,8 +132,16 @@ const load = async (dir: string, maxFiles: number, maxBytes: number): Promise<Lo
     let size = 0;
     let text: string;
     try {
-      size = (await stat(path)).size;
-      const buffer = await readFile(path);
+      const real = await realpath(path);
+      if (!inside(real)) {
+        gaps.push({ operation: `read ${file}`, reason: "access-denied", detail: "it links outside the log directory; only files inside it are read", group });
+        continue;
+      }
+      const info = await stat(real);
+      // A link to a directory inside is walked already under its own name.
+      if (!info.isFile()) continue;
+      size = info.size;
+      const buffer = await readFile(real);
       text = buffer.subarray(0, maxBytes).toString("utf8");
       if (size > maxBytes) gaps.push({ operation: `read ${file}`, reason: "invalid", detail: `only the first ${maxBytes} of ${size} bytes were read`, group });
     } catch (e) {

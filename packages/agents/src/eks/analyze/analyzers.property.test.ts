@@ -10,6 +10,7 @@ import { makeAlert } from "../testing/makeAlert.js";
 import { parseConfigError } from "./analyzeContainers.js";
 import { parseCreateFailure } from "./parseCreateFailure.js";
 import { parseSchedulingMessage } from "./parseSchedulingMessage.js";
+import { clipText } from "./podFacts.js";
 import { scanLog } from "./scanLog.js";
 
 const T = Date.parse("2026-04-02T09:30:00Z");
@@ -111,5 +112,15 @@ describe("analyzers never throw", () => {
       }),
       { numRuns: 500 }
     );
+  });
+
+  it("log samples and event texts are redacted before they are cut: a cut never leaves a key's prefix", () => {
+    const key = "AKIAQ3EGV7EXAMPL3K3Y";
+    for (const at of [280, 290, 295]) {
+      const line = `2026-03-12T14:20:00Z ERROR ${"a".repeat(at - 27)} ${key}`;
+      const signals = scanLog(`${line}\n${line}\nNo space left on device ${"b".repeat(at - 24)} ${key}`);
+      expect(JSON.stringify(signals)).not.toContain("AKIAQ");
+    }
+    for (const at of [110, 115, 119]) expect(clipText(`${"a".repeat(at)} ${key}`, 120)).not.toContain("AKIAQ");
   });
 });

@@ -1,3 +1,4 @@
+import { redactSecrets } from "@sre-on-call/core";
 import type { Container, ContainerStatus, Pod } from "../kube/KubeObjects.js";
 import { toMillis } from "../kube/time.js";
 
@@ -91,7 +92,8 @@ export const kubectl = (namespace: string, command: string) => `kubectl -n ${nam
 /** The controller's kind and name as kubectl spells it: `deployment/api`. */
 export const kubectlRef = (kind: string, name: string) => `${kind.toLowerCase()}/${name}`;
 
+/** Untrusted text (events, log lines) on one line, redacted before it is cut: a cut secret is unrecognisable. */
 export const clipText = (text: string, max = 240) => {
-  const t = text.replace(/\s+/g, " ").trim();
+  const t = redactSecrets(text).replace(/\s+/g, " ").trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 };

@@ -1,3 +1,5 @@
+import { redactSecrets } from "@sre-on-call/core";
+
 export type DependencyFailureKind = "refused" | "timeout" | "reset" | "unreachable" | "dns-nxdomain" | "dns-timeout" | "dns-unreachable" | "dns-error";
 
 export interface DependencyFailure {
@@ -40,8 +42,9 @@ export interface LogSignals {
 export const isDnsFailure = (kind: DependencyFailureKind) => kind.startsWith("dns-");
 
 const MAX_LINE = 300;
+// Samples end up in findings: redacted before the cut, which would leave a secret's prefix unrecognisable.
 const clip = (line: string) => {
-  const t = line.trim();
+  const t = redactSecrets(line).trim();
   return t.length > MAX_LINE ? `${t.slice(0, MAX_LINE - 1)}…` : t;
 };
 

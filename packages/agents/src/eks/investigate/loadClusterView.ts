@@ -10,6 +10,7 @@ import { resolveSubjectsSafely } from "./resolveSubjects.js";
 import type { Scope } from "./scopeFromAlert.js";
 import { COREDNS_SELECTOR } from "../analyze/analyzeDependencies.js";
 import { MAX_DEPENDENCY_HOPS } from "./diagnoseSubject.js";
+import { kubeNameProblem } from "../kube/names.js";
 
 export interface LoadOptions {
   /** Pods per workload whose logs are read (default 5; failing pods first). */
@@ -32,8 +33,17 @@ const FATAL = new Set(["unreachable", "unauthorized", "invalid"]);
  * resolve). Each read that fails becomes a gap in the view; only a source that cannot be used
  * at all fails the load. Interrupting it leaves whatever was read in the builder.
  */
-export const loadClusterView = (source: ClusterSource, scope: Scope, builder: ClusterViewBuilder, options: LoadOptions): Effect.Effect<void, ClusterSourceError> =>
+export const loadClusterView = (source: ClusterSource, alertScope: Scope, builder: ClusterViewBuilder, options: LoadOptions): Effect.Effect<void, ClusterSourceError> =>
   Effect.gen(function* () {
+    // Names from the alert become paths and URLs: one that breaks Kubernetes' naming rules is reported once and not read.
+    const scope: { -readonly [K in keyof Scope]: Scope[K] } = { ...alertScope };
+    for (const kind of ["namespace", "pod", "node"] as const) {
+      const value = scope[kind];
+      const problem = value === undefined ? undefined : kubeNameProblem(kind, value);
+      if (problem === undefined) continue;
+      builder.gap(`the alert's ${kind}`, `not-found: ${problem}`);
+      delete scope[kind];
+    }
     const concurrency = options.concurrency ?? 6;
     const maxLogPods = options.maxLogPods ?? 5;
     const tail = options.tailLines ?? 400;

@@ -7,6 +7,7 @@ import type { NamespacedKind, NamespacedKinds, Node } from "../kube/KubeObjects.
  * - `forbidden`: RBAC refused it (403); the documented ClusterRole is missing a rule;
  * - `unauthorized`: the credentials were refused (401): expired token, wrong cluster;
  * - `not-found`: the object or path does not exist (404), or a dump file is absent where it was required;
+ *   also a name that breaks Kubernetes' naming rules, or a dump file that resolves outside the dump (never read);
  * - `unreachable`: no connection (DNS, refused, TLS), or the dump directory cannot be read;
  * - `timeout`: no answer within the per-request budget;
  * - `invalid`: the answer was not the JSON expected, or a selector could not be parsed;

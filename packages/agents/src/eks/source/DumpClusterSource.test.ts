@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Effect, Exit } from "effect";
@@ -61,6 +61,64 @@ describe("cluster dump source", () => {
       expect((await run(source.list("pods", "shop"))).map((p) => p.metadata.name)).toEqual(["web-1"]);
       expect(await run(source.list("deployments", "shop"))).toEqual([]);
       expect(await run(source.podLogs({ namespace: "shop", pod: "web-1", container: "web" }))).toBe("plain kubectl logs output\n");
+    }));
+
+  it("refuses names that would leave the dump (../, absolute, NUL, encoded separators): not found, with the rule", () =>
+    withDir(async (root) => {
+      const dump = join(root, "dump");
+      const outside = join(root, "outside");
+      await mkdir(join(dump, "shop", "web-1"), { recursive: true });
+      await mkdir(join(outside, "secret-0"), { recursive: true });
+      await writeFile(join(dump, "shop", "pods.json"), JSON.stringify({ items: [{ metadata: { name: "web-1", namespace: "shop" } }] }));
+      await writeFile(join(dump, "shop", "web-1", "logs.txt"), "web log\n");
+      await writeFile(join(outside, "pods.json"), JSON.stringify({ items: [{ metadata: { name: "secret-0", namespace: "outside" } }] }));
+      await writeFile(join(outside, "secret-0", "logs.txt"), "SECRET LOG\n");
+      await writeFile(join(dump, "logs-x-previous.txt"), "SECRET PREVIOUS\n");
+      const source = makeDumpClusterSource(dump);
+      for (const namespace of ["../outside", "..", ".", outside, "/etc", "shop/../../outside", "shop\u0000", "..%2Foutside", "%2e%2e", "..\\outside", "Shop", ""]) {
+        const e = await failure(source.list("pods", namespace));
+        expect(e.reason, namespace).toBe("not-found");
+        expect(e.detail).toContain("is not a valid Kubernetes namespace name");
+      }
+      const logs = [
+        { namespace: "..", pod: "outside/secret-0", container: "c" },
+        { namespace: "shop", pod: "../../outside/secret-0", container: "c" },
+        { namespace: "shop", pod: "web-1", container: "../../../x" },
+        { namespace: "shop", pod: "..", container: "x", previous: true },
+        { namespace: "shop", pod: "web-1\u0000", container: "c" }
+      ];
+      for (const request of logs) expect((await failure(source.podLogs(request))).reason).toBe("not-found");
+      expect((await failure(source.podLogs({ namespace: "shop", pod: "..", container: "x", previous: true }))).detail).toContain("is not a valid Kubernetes pod name");
+      // Valid names still read.
+      expect(await run(source.podLogs({ namespace: "shop", pod: "web-1", container: "web" }))).toBe("web log\n");
+    }));
+
+  it("refuses symbolic links that resolve outside the dump, and follows those that stay inside", () =>
+    withDir(async (root) => {
+      const dump = join(root, "dump");
+      const outside = join(root, "outside");
+      await mkdir(join(dump, "shop", "web-1"), { recursive: true });
+      await mkdir(join(dump, "mirror"), { recursive: true });
+      await mkdir(outside, { recursive: true });
+      await writeFile(join(dump, "shop", "pods.json"), JSON.stringify({ items: [{ metadata: { name: "web-1", namespace: "shop" } }] }));
+      await writeFile(join(outside, "pods.json"), JSON.stringify({ items: [{ metadata: { name: "secret-0", namespace: "outside" } }] }));
+      await writeFile(join(outside, "logs.txt"), "SECRET LOG\n");
+      await symlink(outside, join(dump, "linked"));
+      await mkdir(join(dump, "loose"));
+      await symlink(join(outside, "pods.json"), join(dump, "loose", "pods.json"));
+      await symlink(join(outside, "logs.txt"), join(dump, "shop", "web-1", "logs.txt"));
+      await symlink(join(dump, "shop", "pods.json"), join(dump, "mirror", "pods.json"));
+      const source = makeDumpClusterSource(dump);
+      for (const namespace of ["linked", "loose"]) {
+        const e = await failure(source.list("pods", namespace));
+        expect(e.reason).toBe("not-found");
+        expect(e.detail).toContain("outside the cluster dump");
+        expect(e.detail).not.toContain("SECRET");
+      }
+      const log = await failure(source.podLogs({ namespace: "shop", pod: "web-1", container: "web" }));
+      expect(log.reason).toBe("not-found");
+      expect(log.detail).toContain("outside the cluster dump");
+      expect((await run(source.list("pods", "mirror"))).map((p) => p.metadata.name)).toEqual(["web-1"]);
     }));
 
   it("refuses what is not a dump, with a readable error", () =>

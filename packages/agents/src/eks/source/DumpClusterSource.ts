@@ -6,7 +6,7 @@ import { type ClusterSource, ClusterSourceError, type ListOptions } from "./Clus
 import { type ClusterDump, DumpReadError, openClusterDump } from "./openClusterDump.js";
 
 const toSourceError = (operation: string) => (e: unknown) => {
-  if (e instanceof DumpReadError) return new ClusterSourceError({ reason: e.kind === "invalid" ? "invalid" : "unreachable", operation, detail: e.message });
+  if (e instanceof DumpReadError) return new ClusterSourceError({ reason: e.kind === "unreadable" ? "unreachable" : e.kind, operation, detail: e.message });
   if (e instanceof InvalidSelector) return new ClusterSourceError({ reason: "invalid", operation, detail: e.message });
   return new ClusterSourceError({ reason: "failed", operation, detail: e instanceof Error ? e.message : String(e) });
 };

@@ -10,6 +10,7 @@ import { type FakeKubeApi, startFakeKubeApi } from "../testing/FakeKubeApi.js";
 import { makeAlert } from "../testing/makeAlert.js";
 import { PAYMENTS_ALERT_TIME, paymentsOutageAlert, paymentsOutageFixture } from "../testing/paymentsOutage.js";
 import { withClusterDump } from "../testing/withClusterDump.js";
+import type { ClusterSourceError } from "./ClusterSource.js";
 import { makeDumpClusterSource } from "./DumpClusterSource.js";
 import { makeLiveClusterSource } from "./LiveClusterSource.js";
 
@@ -85,6 +86,26 @@ describe("live source against the fake API server", () => {
       const logs = fresh.requests.filter((r) => r.path.endsWith("/log"));
       expect(logs.some((r) => r.path === "/api/v1/namespaces/payments/pods/payments-db-0/log" && r.query["previous"] === "true" && r.query["container"] === "postgres")).toBe(true);
       expect(fresh.requests.some((r) => r.path === "/api/v1/pods" && r.query["fieldSelector"] === "spec.nodeName=ip-10-0-3-77.eu-west-1.compute.internal")).toBe(true);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("never sends a name that is not a Kubernetes name to the API server: `..` would climb the URL path", async () => {
+    const fresh = await startFakeKubeApi(paymentsOutageFixture());
+    try {
+      const source = makeLiveClusterSource({ kubeConfig: fresh.kubeConfig(), requestTimeoutMs: 5_000 });
+      const refused = async <A>(effect: Effect.Effect<A, ClusterSourceError>) => {
+        const exit = await Effect.runPromiseExit(effect);
+        const reason = Exit.isFailure(exit) ? exit.cause.reasons.find((r) => r._tag === "Fail") : undefined;
+        expect(reason?._tag === "Fail" ? reason.error.reason : "succeeded").toBe("not-found");
+        return reason?._tag === "Fail" ? reason.error.detail : "";
+      };
+      expect(await refused(source.list("pods", ".."))).toContain("is not a valid Kubernetes namespace name");
+      await refused(source.list("deployments", "payments/../kube-system"));
+      expect(await refused(source.podLogs({ namespace: "payments", pod: "..", container: ".." }))).toContain("is not a valid Kubernetes pod name");
+      await refused(source.podLogs({ namespace: "payments", pod: "payments-db-0", container: "postgres\u0000", previous: true }));
+      expect(fresh.requests).toEqual([]);
     } finally {
       await fresh.close();
     }

@@ -1,6 +1,7 @@
 import { ApiException, AppsV1Api, CoreV1Api, type KubeConfig, Observable, type ConfigurationOptions, type RequestContext } from "@kubernetes/client-node";
 import { Effect } from "effect";
 import { asKubeObjects, type KubeObject, type NamespacedKind, type NamespacedKinds, type Node } from "../kube/KubeObjects.js";
+import { type KubeNameKind, kubeNameProblem } from "../kube/names.js";
 import { type ClusterSource, ClusterSourceError, type ClusterSourceFailure, type ListOptions } from "./ClusterSource.js";
 
 export interface LiveClusterSourceOptions {
@@ -97,6 +98,12 @@ export const makeLiveClusterSource = (options: LiveClusterSourceOptions): Cluste
       })
     );
 
+  // client-node encodes each name, but `..` survives encoding and the URL resolves it: `namespaces/../pods` lists every namespace.
+  const checkNames = (operation: string, names: ReadonlyArray<readonly [KubeNameKind, string]>): Effect.Effect<void, ClusterSourceError> => {
+    const problem = names.map(([kind, value]) => kubeNameProblem(kind, value)).find((p) => p !== undefined);
+    return problem === undefined ? Effect.void : Effect.fail(new ClusterSourceError({ reason: "not-found", operation, detail: `${problem}; nothing was requested` }));
+  };
+
   const selectors = (options: ListOptions | undefined): Selectors => ({
     ...(options?.labelSelector !== undefined ? { labelSelector: options.labelSelector } : {}),
     ...(options?.fieldSelector !== undefined ? { fieldSelector: options.fieldSelector } : {})
@@ -106,13 +113,16 @@ export const makeLiveClusterSource = (options: LiveClusterSourceOptions): Cluste
   return {
     description: `cluster ${server}`,
     listNodes: (options) => call("list nodes", (o) => core.listNode(selectors(options), o)).pipe(Effect.map((l) => items<Node>(l))),
-    list: <K extends NamespacedKind>(kind: K, namespace: string | undefined, options?: ListOptions) =>
-      call(`list ${kind}${namespace === undefined ? " in all namespaces" : ` in ${namespace}`}`, (o) => listers[kind](namespace, selectors(options), o)).pipe(
+    list: <K extends NamespacedKind>(kind: K, namespace: string | undefined, options?: ListOptions) => {
+      const operation = `list ${kind}${namespace === undefined ? " in all namespaces" : ` in ${namespace}`}`;
+      return checkNames(operation, namespace === undefined ? [] : [["namespace", namespace]]).pipe(
+        Effect.andThen(call(operation, (o) => listers[kind](namespace, selectors(options), o))),
         Effect.map((l) => items<NamespacedKinds[K]>(l))
-      ),
+      );
+    },
     podLogs: (request) => {
       const operation = `${request.previous === true ? "previous " : ""}logs of ${request.namespace}/${request.pod} container ${request.container}`;
-      return call(operation, (o) =>
+      const read = call(operation, (o) =>
         core.readNamespacedPodLog(
           {
             name: request.pod,
@@ -131,6 +141,11 @@ export const makeLiveClusterSource = (options: LiveClusterSourceOptions): Cluste
           () => Effect.succeed(undefined)
         )
       );
+      return checkNames(operation, [
+        ["namespace", request.namespace],
+        ["pod", request.pod],
+        ["container", request.container]
+      ]).pipe(Effect.andThen(read));
     }
   };
 };

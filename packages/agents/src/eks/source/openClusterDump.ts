@@ -1,7 +1,8 @@
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { join, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { asKubeObjects, type KubeObject, type NamespacedKind, type NamespacedKinds, type Node } from "../kube/KubeObjects.js";
+import { isKubeName, type KubeNameKind, kubeNameProblem } from "../kube/names.js";
 
 /**
  * The file of each kind in a `kubectl cluster-info dump --output-directory` tree. kubectl writes
@@ -25,10 +26,14 @@ const LIST_FILES = [...Object.values(DUMP_FILES), "replication-controllers.json"
 /** `kubectl cluster-info dump -o yaml --output-directory` writes the same tree with `.yaml` files. */
 const KNOWN_FILES = new Set([...LIST_FILES, ...LIST_FILES.map((f) => f.replace(/\.json$/, ".yaml"))]);
 
+/**
+ * `not-found`: a name that is not a Kubernetes name, or a file that resolves outside the dump
+ * (a symbolic link): never read, whatever is there.
+ */
 export class DumpReadError extends Error {
   override readonly name = "DumpReadError";
   constructor(
-    readonly kind: "unreadable" | "invalid",
+    readonly kind: "unreadable" | "invalid" | "not-found",
     message: string
   ) {
     super(message);
@@ -51,13 +56,9 @@ export interface ClusterDump {
 
 const isMissing = (e: unknown) => typeof e === "object" && e !== null && ((e as { code?: unknown }).code === "ENOENT" || (e as { code?: unknown }).code === "ENOTDIR");
 
-const readOptional = async (path: string): Promise<string | undefined> => {
-  try {
-    return await readFile(path, "utf8");
-  } catch (e) {
-    if (isMissing(e)) return undefined;
-    throw new DumpReadError("unreadable", `${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
+const checkName = (kind: KubeNameKind, value: string): void => {
+  const problem = kubeNameProblem(kind, value);
+  if (problem !== undefined) throw new DumpReadError("not-found", `${problem}; nothing was read`);
 };
 
 const parseList = <T extends KubeObject>(path: string, text: string): ReadonlyArray<T> => {
@@ -111,6 +112,19 @@ export const openClusterDump = (directory: string): ClusterDump => {
     }
     return hit;
   };
+  const root = () => cached("\u0000root", () => realpath(directory));
+  // The file as it resolves (symbolic links followed) is read only when it is still inside the dump.
+  const readOptional = async (path: string): Promise<string | undefined> => {
+    try {
+      const [real, top] = await Promise.all([realpath(path), root()]);
+      if (real !== top && !real.startsWith(top.endsWith(sep) ? top : top + sep)) throw new DumpReadError("not-found", `${path} resolves outside the cluster dump ${directory} (a symbolic link?); it was not read`);
+      return await readFile(real, "utf8");
+    } catch (e) {
+      if (e instanceof DumpReadError) throw e;
+      if (isMissing(e)) return undefined;
+      throw new DumpReadError("unreadable", `${path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
   const list = <T extends KubeObject>(path: string) =>
     cached(path, async () => {
       const text = await readOptional(path);
@@ -123,7 +137,7 @@ export const openClusterDump = (directory: string): ClusterDump => {
     const entries = await readdir(directory, { withFileTypes: true });
     const namespaces: Array<string> = [];
     for (const entry of entries) {
-      if (!entry.isDirectory()) continue;
+      if (!entry.isDirectory() || !isKubeName("namespace", entry.name)) continue;
       const files = await readdir(join(directory, entry.name)).catch(() => [] as Array<string>);
       if (files.some((f) => KNOWN_FILES.has(f))) namespaces.push(entry.name);
     }
@@ -166,10 +180,14 @@ export const openClusterDump = (directory: string): ClusterDump => {
       return list<Node>(join(directory, "nodes.json"));
     },
     items: async (namespace, kind) => {
+      checkName("namespace", namespace);
       await ensureDirectory();
       return list(join(directory, namespace, DUMP_FILES[kind]));
     },
     log: async (namespace, pod, container, previous) => {
+      checkName("namespace", namespace);
+      checkName("pod", pod);
+      checkName("container", container);
       await ensureDirectory();
       const podDirectory = join(directory, namespace, pod);
       if (previous) {

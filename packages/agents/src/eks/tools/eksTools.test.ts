@@ -93,7 +93,17 @@ describe("EKS tools over the payments-outage cluster dump", () => {
       ["describe_workload", { namespace: "Payments!", name: "api" }, "namespace"],
       ["pod_logs", { namespace: "payments", pod: "x", tail: 501 }, "tail"],
       ["list_events", { namespace: "payments", warnings_only: "yes" }, "warnings_only"],
-      ["describe_node", { name: "a,b=c" }, "name"]
+      ["describe_node", { name: "a,b=c" }, "name"],
+      // Names follow Kubernetes' rule per kind: a namespace or container is a label (no dots), so no path can be spelled.
+      ["list_events", { namespace: "kube.system" }, "namespace"],
+      ["pod_logs", { namespace: "payments", pod: "payments-db-0", container: "postgres.." }, "container"],
+      ["pod_logs", { namespace: "..", pod: "payments-db-0" }, "namespace"],
+      ["pod_logs", { namespace: "payments", pod: "a..b" }, "pod"],
+      ["pod_logs", { namespace: "payments", pod: "../../etc/passwd" }, "pod"],
+      ["describe_workload", { namespace: "payments", name: "/etc" }, "name"],
+      ["describe_workload", { namespace: "payments", name: "api\u0000" }, "name"],
+      ["describe_workload", { namespace: "payments", name: "..%2Fsecret" }, "name"],
+      ["list_events", { namespace: `a${"b".repeat(63)}` }, "namespace"]
     ] as const) {
       const err = await fail(tools, name, input);
       expect(err).toBeInstanceOf(ToolError);

@@ -5,6 +5,7 @@ import { containersOf, exitCodeMeaning, isPodReady, lastTerminated, podSource } 
 import { scanLog } from "../analyze/scanLog.js";
 import type { Condition, LabelSelector, Node, Pod, StringMap } from "../kube/KubeObjects.js";
 import { parseQuantity, formatBytes } from "../kube/quantity.js";
+import { KUBE_NAME_RULES, type KubeNameKind } from "../kube/names.js";
 import { labelSelectorString } from "../kube/selectors.js";
 import { eventCount, eventTime, formatTime, toMillis } from "../kube/time.js";
 import type { ClusterSource, ClusterSourceError } from "../source/ClusterSource.js";
@@ -17,7 +18,13 @@ export interface EksToolsOptions {
 
 export const EKS_TOOL_NAMES = ["describe_workload", "pod_logs", "list_events", "describe_node"] as const;
 
-const KubeName = Schema.String.pipe(Schema.check(Schema.isPattern(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/)));
+/** A name as Kubernetes validates it for that kind: the source turns names into dump paths and API URLs. */
+const KubeName = (kind: KubeNameKind) => {
+  const rule = KUBE_NAME_RULES[kind];
+  return Schema.String.pipe(Schema.check(Schema.isMaxLength(rule.maxLength), Schema.isPattern(rule.pattern)));
+};
+const Namespace = KubeName("namespace");
+const ObjectName = KubeName("pod");
 const WorkloadKind = Schema.Literals(["deployment", "statefulset", "daemonset", "pod"]);
 const Tail = Schema.Number.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 500 })));
 
@@ -84,7 +91,7 @@ export const eksTools = (source: ClusterSource, options: EksToolsOptions = {}): 
   const describeWorkload = schemaTool({
     name: "describe_workload",
     description: "Describe a Deployment, StatefulSet, DaemonSet or Pod: desired/ready replicas, conditions, and each pod's phase, restarts and last termination reason.",
-    args: Schema.Struct({ namespace: KubeName, name: KubeName, kind: Schema.optionalKey(WorkloadKind) }),
+    args: Schema.Struct({ namespace: Namespace, name: ObjectName, kind: Schema.optionalKey(WorkloadKind) }),
     run: (args, context) =>
       guard(
         "describe_workload",
@@ -146,7 +153,7 @@ export const eksTools = (source: ClusterSource, options: EksToolsOptions = {}): 
   const podLogs = schemaTool({
     name: "pod_logs",
     description: "The last lines of a pod container's log (or of its previous, crashed instance), with the fatal error, repeated errors, failing dependencies and a full disk found in them.",
-    args: Schema.Struct({ namespace: KubeName, pod: KubeName, container: Schema.optionalKey(KubeName), previous: Schema.optionalKey(Schema.Boolean), tail: Schema.optionalKey(Tail) }),
+    args: Schema.Struct({ namespace: Namespace, pod: ObjectName, container: Schema.optionalKey(KubeName("container")), previous: Schema.optionalKey(Schema.Boolean), tail: Schema.optionalKey(Tail) }),
     run: (args, context) =>
       guard(
         "pod_logs",
@@ -192,7 +199,7 @@ export const eksTools = (source: ClusterSource, options: EksToolsOptions = {}): 
   const listEvents = schemaTool({
     name: "list_events",
     description: "Recent Kubernetes events of a namespace, newest first, optionally only those about one object and only warnings.",
-    args: Schema.Struct({ namespace: KubeName, involved: Schema.optionalKey(KubeName), warnings_only: Schema.optionalKey(Schema.Boolean) }),
+    args: Schema.Struct({ namespace: Namespace, involved: Schema.optionalKey(ObjectName), warnings_only: Schema.optionalKey(Schema.Boolean) }),
     run: (args, context) =>
       guard(
         "list_events",
@@ -220,7 +227,7 @@ export const eksTools = (source: ClusterSource, options: EksToolsOptions = {}): 
   const describeNode = schemaTool({
     name: "describe_node",
     description: "Describe a node: conditions (Ready, memory/disk/PID pressure), taints, and allocatable CPU and memory against what its pods request.",
-    args: Schema.Struct({ name: KubeName }),
+    args: Schema.Struct({ name: KubeName("node") }),
     run: (args, context) =>
       guard(
         "describe_node",

@@ -24,6 +24,14 @@ export interface AnalysisInput {
   readonly outcomes: ReadonlyArray<QueryOutcome>;
   /** Base of the UI links (no credentials). */
   readonly graphBase: string;
+  /** Findings that come first, before any query's: why the alert's own expression was not run. */
+  readonly notes?: ReadonlyArray<AnalysisNote>;
+}
+
+export interface AnalysisNote {
+  readonly content: string;
+  readonly severity: Severity;
+  readonly metadata: Finding["metadata"];
 }
 
 export interface SignalAnalysis {
@@ -215,6 +223,8 @@ export const analyzeSignals = (input: AnalysisInput): SignalAnalysis => {
     findings.push({ id, agent, source: "prometheus", timestamp, content, severity, metadata, ...(deepLink === undefined ? {} : { deepLink }) });
     return id;
   };
+
+  for (const note of input.notes ?? []) add(note.content, note.severity, reference, note.metadata);
 
   for (const plan of input.plans) {
     const current = outcomeOf(plan, "window");

@@ -15,7 +15,8 @@ const data = (): ReadonlyArray<SeriesData> => {
   const times = Array.from({ length: 61 }, (_, i) => T - 60 * MIN + i * MIN);
   return [
     ...["a", "b", "c", "d"].map((instance, i) => ({ name: "up", labels: { job: "api", instance }, samples: times.map((t) => [t, i === 3 ? 0 : 1] as const) })),
-    { name: "requests_total", labels: { job: "api" }, samples: times.map((t, i) => [t, i * 600] as const) }
+    { name: "requests_total", labels: { job: "api" }, samples: times.map((t, i) => [t, i * 600] as const) },
+    { name: "app_build_info", labels: { job: "api", version: "2.4.0", db_password: "hunter2-Xq9v", dsn: "postgres://app:S3cr3tPw-71@db:5432/app", ghp_abcdefghijklmnopqrstuvwxyz0123456789: "x" }, samples: times.map((t) => [t, 1] as const) }
   ];
 };
 
@@ -130,6 +131,17 @@ describe.skipIf(skip)("Prometheus client against a real Prometheus", () => {
     const all = await Effect.runPromise(client().queryRange("up", range, 60_000));
     expect(all.series).toHaveLength(4);
     expect(all.truncated).toBe(false);
+  });
+
+  it("answers label values that look like secrets as [REDACTED], in queries, ranges, series and label values", async () => {
+    const range = { start: T - 10 * MIN, end: T };
+    const expected = { __name__: "app_build_info", job: "api", version: "2.4.0", db_password: "[REDACTED]", dsn: "[REDACTED]", "[REDACTED]": "[REDACTED]" };
+    expect((await Effect.runPromise(client().query("app_build_info", T))).series[0]?.labels).toEqual(expected);
+    expect((await Effect.runPromise(client().queryRange("app_build_info", range, 60_000))).series[0]?.labels).toEqual(expected);
+    expect((await Effect.runPromise(client().series(["app_build_info"], range))).series[0]).toEqual(expected);
+    expect((await Effect.runPromise(client().labelValues("db_password", [], range))).series).toEqual(["[REDACTED]"]);
+    expect((await Effect.runPromise(client().labelValues("dsn", [], range))).series).toEqual(["[REDACTED]"]);
+    expect((await Effect.runPromise(client().labelValues("version", [], range))).series).toEqual(["2.4.0"]);
   });
 
   it("lists series and label values for matchers", async () => {

@@ -1,5 +1,6 @@
 import { Effect } from "effect";
 import type { Point } from "../analyze/classifyChange.js";
+import { redactLabels, redactLabelValues } from "../safety/secretLabels.js";
 import { PrometheusError, type PrometheusFailure } from "./PrometheusError.js";
 
 export type PrometheusAuth =
@@ -54,7 +55,11 @@ export interface TimeRange {
   readonly end: number;
 }
 
-/** Read-only client for the Prometheus HTTP query API, as Prometheus, Thanos, Mimir and VictoriaMetrics serve it. */
+/**
+ * Read-only client for the Prometheus HTTP query API, as Prometheus, Thanos, Mimir and
+ * VictoriaMetrics serve it. Label values that look like secrets come back as `[REDACTED]`.
+ * It runs any PromQL it is given: PromQL we did not write goes through `validatePromql` first.
+ */
 export interface PrometheusClient {
   /** The API base without credentials, for reports and errors. */
   readonly description: string;
@@ -110,10 +115,14 @@ const parseSample = (pair: unknown): Point | undefined => {
   return { t: Math.round(t * 1000), v: parseValue(pair[1]) };
 };
 
+/**
+ * Labels as every answer hands them on. Whatever a series carries may end up in a finding, a
+ * model prompt or a chat message, so secret-looking values are redacted here, where they enter.
+ */
 const parseLabels = (raw: unknown): Labels => {
   const out: Record<string, string> = {};
   if (typeof raw === "object" && raw !== null) for (const [k, v] of Object.entries(raw)) if (typeof v === "string") out[k] = v;
-  return out;
+  return redactLabels(out);
 };
 
 const asArray = (raw: unknown): ReadonlyArray<unknown> => (Array.isArray(raw) ? raw : []);
@@ -315,6 +324,6 @@ export const makePrometheusClient = (options: PrometheusClientOptions): Promethe
     queryRange,
     series: (matchers, range) => call("series", `series ${truncate(matchers.join(", "), 160)}`, withMatchers(matchers, range)).pipe(Effect.map(({ data, warnings }) => cap(asArray(data).map(parseLabels), warnings))),
     labelValues: (label, matchers, range) =>
-      call(`label/${encodeURIComponent(label)}/values`, `label values ${label}`, withMatchers(matchers, range), "GET").pipe(Effect.map(({ data, warnings }) => cap(stringsOf(data), warnings)))
+      call(`label/${encodeURIComponent(label)}/values`, `label values ${label}`, withMatchers(matchers, range), "GET").pipe(Effect.map(({ data, warnings }) => cap(redactLabelValues(label, stringsOf(data)), warnings)))
   };
 };

@@ -14,6 +14,11 @@ export interface LoopbackProxy {
   readonly url: string;
   /** Authorization headers seen, for asserting what the client sent. */
   readonly authorizations: ReadonlyArray<string>;
+  /**
+   * Every PromQL expression and series matcher that went through (the `query` and `match[]`
+   * parameters of the URL and of form bodies), for asserting what reached Prometheus.
+   */
+  readonly queries: ReadonlyArray<string>;
   readonly stop: () => Promise<void>;
 }
 
@@ -28,11 +33,16 @@ const readBody = (request: IncomingMessage): Promise<Buffer> =>
 /** A tiny reverse proxy on 127.0.0.1: optional bearer check, optional hanging, otherwise a faithful pass-through. */
 export const startLoopbackProxy = async (options: LoopbackProxyOptions): Promise<LoopbackProxy> => {
   const authorizations: Array<string> = [];
+  const queries: Array<string> = [];
+  const record = (params: URLSearchParams) => queries.push(...params.getAll("query"), ...params.getAll("match[]"));
   const sockets = new Set<Socket>();
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const body = await readBody(request);
     const authorization = request.headers.authorization ?? "";
     authorizations.push(authorization);
+    // Recorded before any check: what was sent counts, whether or not it was answered.
+    record(new URL(request.url ?? "/", "http://proxy").searchParams);
+    if ((request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) record(new URLSearchParams(body.toString("utf8")));
     if (options.bearerToken !== undefined && authorization !== `Bearer ${options.bearerToken}`) {
       response.writeHead(401, { "content-type": "text/plain", "www-authenticate": 'Bearer realm="prometheus"' });
       response.end("401 Unauthorized\n");
@@ -67,6 +77,7 @@ export const startLoopbackProxy = async (options: LoopbackProxyOptions): Promise
   return {
     url: `http://127.0.0.1:${port}`,
     authorizations,
+    queries,
     stop: () => {
       stopping ??= new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

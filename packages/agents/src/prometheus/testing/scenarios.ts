@@ -97,6 +97,9 @@ const podContainer = (o: {
   return out;
 };
 
+/** Secrets planted in label values of `app_build_info`: none may reach a finding, a tool answer or a report. */
+export const PLANTED_SECRETS = { password: "hunter2-Xq9v", dsn: "postgres://app:S3cr3tPw-71@payments-db:5432/payments" } as const;
+
 /** Every series of the test morning. */
 export const scenarioSeries = (): ReadonlyArray<SeriesData> => [
   // payments: the API starts failing at 14:03 because payments-db's volume filled up at 14:02.
@@ -137,6 +140,8 @@ export const scenarioSeries = (): ReadonlyArray<SeriesData> => [
     today(t) ? 15 * GiB - (t - (ALERT_AT - 100 * MIN)) * ((8 * GiB) / (110 * MIN)) : 30 * GiB
   ),
   gauge("node_filesystem_avail_bytes", { instance: "ip-10-0-3-77:9100", node: "ip-10-0-3-77", mountpoint: "/run", fstype: "tmpfs", device: "tmpfs" }, () => 0),
+  // Build info whose labels carry what must never be posted: a password label and a DSN with credentials.
+  gauge("app_build_info", { namespace: "payments", service: "api", version: "2.4.0", db_password: PLANTED_SECRETS.password, dsn: PLANTED_SECRETS.dsn }, () => 1),
   // Targets and alerts, for the snapshot.
   gauge("up", { job: "api", instance: "10.0.1.10:8080" }, () => 1),
   gauge("up", { job: "api", instance: "10.0.1.11:8080" }, () => 1),
@@ -156,8 +161,8 @@ export const generatorUrlFor = (expr: string) => `http://prometheus.example.inte
 
 const ENTITY_LABELS: ReadonlyArray<keyof Entities> = ["alertname", "severity", "cluster", "namespace", "pod", "container", "deployment", "statefulset", "daemonset", "service", "node", "instance", "job"];
 
-/** An AlertContext as intake builds it from an Alertmanager alert firing at `ALERT_AT`. */
-export const makePromAlert = (labels: Readonly<Record<string, string>>, o: { readonly generatorUrl?: string; readonly at?: number } = {}): AlertContext => {
+/** An AlertContext as intake builds it from an Alertmanager alert firing at `ALERT_AT`; `authenticated` as intake sets `authenticatedSource`. */
+export const makePromAlert = (labels: Readonly<Record<string, string>>, o: { readonly generatorUrl?: string; readonly at?: number; readonly authenticated?: boolean } = {}): AlertContext => {
   const at = o.at ?? ALERT_AT;
   const entities: Record<string, string> = {};
   for (const key of ENTITY_LABELS) if (labels[key] !== undefined) entities[key] = labels[key];
@@ -175,12 +180,14 @@ export const makePromAlert = (labels: Readonly<Record<string, string>>, o: { rea
     entities: entities as Entities,
     hints: [],
     deadline: at + 60_000,
-    ...(o.generatorUrl === undefined ? {} : { generatorUrl: o.generatorUrl })
+    ...(o.generatorUrl === undefined ? {} : { generatorUrl: o.generatorUrl }),
+    ...(o.authenticated === undefined ? {} : { authenticatedSource: o.authenticated })
   };
 };
 
 export const ALERTS = {
-  payments5xx: () => makePromAlert({ alertname: "PaymentsHigh5xxRatio", severity: "critical", namespace: "payments", service: "api" }, { generatorUrl: generatorUrlFor(PAYMENTS_5XX_EXPR) }),
+  /** From Alertmanager through the authenticated webhook, so its expression may run. */
+  payments5xx: () => makePromAlert({ alertname: "PaymentsHigh5xxRatio", severity: "critical", namespace: "payments", service: "api" }, { generatorUrl: generatorUrlFor(PAYMENTS_5XX_EXPR), authenticated: true }),
   paymentsApi: () => makePromAlert({ alertname: "PaymentsHigh5xxRatio", severity: "critical", namespace: "payments", service: "api" }),
   checkoutLatency: () => makePromAlert({ alertname: "CheckoutHighLatency", severity: "warning", namespace: "shop", service: "checkout" }),
   workerCrashLoop: () => makePromAlert({ alertname: "KubePodCrashLooping", severity: "warning", namespace: "orders", pod: "worker-5d8f7c9b4-x2x7q", container: "worker" }),

@@ -2,8 +2,9 @@ import { type AgentTool, type ToolContext, ToolError, type ToolOutput } from "@s
 import { Effect } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePrometheusClient } from "../client/PrometheusClient.js";
+import { startLoopbackProxy } from "../testing/LoopbackProxy.js";
 import { type PrometheusServer, skipWithoutPrometheus, startPrometheus } from "../testing/PrometheusServer.js";
-import { ALERTS, NOW, PAYMENTS_5XX_EXPR, scenarioSeries } from "../testing/scenarios.js";
+import { ALERTS, NOW, PAYMENTS_5XX_EXPR, PLANTED_SECRETS, scenarioSeries } from "../testing/scenarios.js";
 import { makePrometheusTools, PROMETHEUS_TOOL_NAMES, prometheusTools } from "./prometheusTools.js";
 
 const skip = skipWithoutPrometheus();
@@ -59,10 +60,13 @@ describe.skipIf(skip)("Prometheus tools against a real Prometheus", () => {
     expect(out.text).toBe('2 metric names containing "KUBELET_VOLUME":\nkubelet_volume_stats_available_bytes\nkubelet_volume_stats_capacity_bytes');
   });
 
-  it("bad PromQL is invalid_input with the server's reason, so the model can fix it", async () => {
-    const err = await fail(tools, "query_range", { expr: "sum(rate(http_requests_total[5m]" });
-    expect(err.reason).toBe("invalid_input");
-    expect(err.detail).toMatch(/bad-query/);
+  it("bad PromQL is invalid_input with the reason, ours or the server's, so the model can fix it", async () => {
+    const unbalanced = await fail(tools, "query_range", { expr: "sum(rate(http_requests_total[5m]" });
+    expect(unbalanced.reason).toBe("invalid_input");
+    expect(unbalanced.detail).toBe('PromQL refused: expected "," or ")" at the end');
+    const mistyped = await fail(tools, "query_range", { expr: "sum(rate(http_requests_total))" });
+    expect(mistyped.reason).toBe("invalid_input");
+    expect(mistyped.detail).toMatch(/bad-query: .*expected type range vector in call to function "rate", got instant vector/);
   });
 
   it("arguments outside their bounds are invalid_input", async () => {
@@ -76,6 +80,37 @@ describe.skipIf(skip)("Prometheus tools against a real Prometheus", () => {
     const capped = await run(prometheusTools(makePrometheusClient({ url: server.url }), { now: () => NOW, maxChars: 120 }), "instant_query", { expr: "up" });
     expect(capped.text.length).toBeLessThanOrEqual(120);
     expect(capped.text.endsWith("(truncated)")).toBe(true);
+  });
+
+  it("refuses PromQL that reads every series, matches a secret label or looks back too far, before it reaches Prometheus", async () => {
+    const proxy = await startLoopbackProxy({ target: server.url });
+    try {
+      const proxied = makePrometheusTools({ url: proxy.url, now: () => NOW });
+      for (const [tool, expr, reason] of [
+        ["instant_query", '{__name__=~".+"}', "a selector names no metric, so it would read every series; name the metric"],
+        ["query_range", 'count by (job) ({job=~".*"})', "a selector names no metric"],
+        ["instant_query", 'app_build_info{db_password=~"h.*"}', 'label "db_password" looks like it holds a secret'],
+        ["query_range", 'label_replace(app_build_info, "version", "$1", "db_password", "(.*)")', 'label "db_password" looks like it holds a secret'],
+        ["query_range", "max_over_time(up[30d:1m])", "a subquery range of 30d looks back further than the 7d limit"],
+        ["instant_query", "vector(1)", "the expression reads no metric"]
+      ] as const) {
+        const err = await fail(proxied, tool, { expr });
+        expect(err.reason).toBe("invalid_input");
+        expect(err.detail).toContain(`PromQL refused: ${reason}`);
+      }
+      expect(proxy.queries).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it("label values that look like secrets are [REDACTED] in answers", async () => {
+    for (const [tool, input] of [["instant_query", { expr: "app_build_info" }], ["query_range", { expr: "app_build_info", minutes: 10 }]] as const) {
+      const out = await run(tools, tool, input);
+      expect(out.text).toContain('db_password="[REDACTED]", dsn="[REDACTED]"');
+      expect(out.text).toContain('version="2.4.0"');
+      for (const secret of [PLANTED_SECRETS.password, "S3cr3tPw-71"]) expect(out.text).not.toContain(secret);
+    }
   });
 
   it("a passed deadline is a timeout", async () => {

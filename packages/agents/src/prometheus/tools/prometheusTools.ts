@@ -1,10 +1,11 @@
 import { type AgentTool, schemaTool, ToolError, type ToolFinding } from "@sre-on-call/core";
-import { Effect, Schema } from "effect";
+import { Effect, Result, Schema } from "effect";
 import { guardTool } from "../../skills/guardTool.js";
 import { formatValue } from "../analyze/format.js";
 import { type Labels, makePrometheusClient, type PrometheusClient } from "../client/PrometheusClient.js";
 import type { PrometheusError } from "../client/PrometheusError.js";
 import type { PrometheusSpecialistOptions } from "../PrometheusSpecialist.js";
+import { validatePromql } from "../safety/validatePromql.js";
 
 export interface PrometheusToolsOptions {
   /** The clock queries are evaluated against (default `Date.now`; tests and replays pin it). */
@@ -29,6 +30,16 @@ const toolError = (tool: string) => (e: PrometheusError) =>
     reason: e.reason === "bad-query" ? "invalid_input" : e.reason === "timeout" ? "timeout" : e.reason === "unreachable" || e.reason === "auth" ? "unavailable" : "failed",
     detail: e.message
   });
+
+/**
+ * The model's PromQL, checked before it runs: the model read untrusted text (alert, logs, chat)
+ * and may have been told to read every series or a secret label. The refusal says why, so the
+ * model can write an acceptable query.
+ */
+const checked = (tool: string, expr: string): Effect.Effect<string, ToolError> => {
+  const result = validatePromql(expr);
+  return Result.isSuccess(result) ? Effect.succeed(result.success.expr) : Effect.fail(new ToolError({ tool, reason: "invalid_input", detail: result.failure.message }));
+};
 
 /** `{namespace="payments", pod="api-1"}` as PromQL prints it, the metric name first. */
 export const formatLabels = (labels: Labels): string => {
@@ -69,7 +80,8 @@ export const prometheusTools = (client: PrometheusClient, options: PrometheusToo
           const end = now();
           const minutes = args.minutes ?? 30;
           const range = { start: end - minutes * MIN, end };
-          const answer = yield* client.queryRange(args.expr, range, args.step_seconds !== undefined ? args.step_seconds * 1000 : undefined).pipe(Effect.mapError(toolError("query_range")));
+          const expr = yield* checked("query_range", args.expr);
+          const answer = yield* client.queryRange(expr, range, args.step_seconds !== undefined ? args.step_seconds * 1000 : undefined).pipe(Effect.mapError(toolError("query_range")));
           const head = `${args.expr} over the ${minutes} min to ${utc(end)} (step ${Math.round(answer.stepMs / 1000)} s): ${answer.series.length} series`;
           if (answer.series.length === 0) return { text: `${head}. No data: the expression matches no series in this window.` };
           const lines = answer.series.slice(0, maxSeries).map((s) => {
@@ -95,7 +107,8 @@ export const prometheusTools = (client: PrometheusClient, options: PrometheusToo
         context,
         Effect.gen(function* () {
           const at = now();
-          const answer = yield* client.query(args.expr, at).pipe(Effect.mapError(toolError("instant_query")));
+          const expr = yield* checked("instant_query", args.expr);
+          const answer = yield* client.query(expr, at).pipe(Effect.mapError(toolError("instant_query")));
           const head = `${args.expr} at ${utc(at)}: ${answer.series.length} series`;
           if (answer.series.length === 0) return { text: `${head}. No data: the expression matches no series at this instant.` };
           const lines = answer.series.slice(0, maxSeries).map((s) => `${formatLabels(s.labels)} = ${fmt(s.v)}`);

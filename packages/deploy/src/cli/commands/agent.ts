@@ -1,5 +1,7 @@
 import { resolve } from "node:path";
+import { terminalJson } from "@sre-on-call/adapters";
 import { Result } from "effect";
+import { logRedactor } from "../../runtime/logRedactor.js";
 import { AgentRefused, serveAgent } from "../../a2a/serveAgent.js";
 import { AGENT_IDS } from "../../config/AppConfig.js";
 import { loadConfigFile } from "../../config/loadConfig.js";
@@ -71,8 +73,10 @@ export const agentCommand: Command = {
     } catch (error) {
       throw new CommandFailed(error instanceof Error ? error.message : String(error));
     }
+    // Log fields carry reasons and errors that can quote alert or chat text: redacted like every other exit.
+    const redactLog = logRedactor(loaded.success.redaction.patterns);
     const log = (level: string, message: string, fields?: Readonly<Record<string, unknown>>) =>
-      io.stderr(`${JSON.stringify({ time: new Date().toISOString(), level, agent: id, message, ...fields })}\n`);
+      io.stderr(`${terminalJson({ time: new Date().toISOString(), level, agent: id, message, ...redactLog(fields) })}\n`);
     let serving;
     try {
       serving = await serveAgent(id, { config: loaded.success, env, cwd: io.cwd, host, port, log });

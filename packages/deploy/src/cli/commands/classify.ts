@@ -1,3 +1,4 @@
+import { stripTerminalControls, terminalJson } from "@sre-on-call/adapters";
 import { classifyMessage, type Verdict } from "@sre-on-call/core";
 import { Effect } from "effect";
 import { type CliIo, type Command, UsageError } from "../CliIo.js";
@@ -39,18 +40,18 @@ const runJsonl = async (io: CliIo, enabled: boolean): Promise<number> => {
       parsed = JSON.parse(line);
     } catch (error) {
       bad++;
-      io.stdout(`${JSON.stringify({ line: lineNo, error: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` })}\n`);
+      io.stdout(`${terminalJson({ line: lineNo, error: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` })}\n`);
       continue;
     }
     const record = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
     const text = record?.["text"];
     if (typeof text !== "string") {
       bad++;
-      io.stdout(`${JSON.stringify({ line: lineNo, ...(record?.["id"] !== undefined ? { id: record["id"] } : {}), error: 'each line must be a JSON object with a string field "text"' })}\n`);
+      io.stdout(`${terminalJson({ line: lineNo, ...(record?.["id"] !== undefined ? { id: record["id"] } : {}), error: 'each line must be a JSON object with a string field "text"' })}\n`);
       continue;
     }
     const verdict = await Effect.runPromise(classifyMessage(text, { enabled }));
-    io.stdout(`${JSON.stringify(toJson(verdict, record?.["id"]))}\n`);
+    io.stdout(`${terminalJson(toJson(verdict, record?.["id"]))}\n`);
   }
   if (bad > 0) io.stderr(`sre-on-call classify: ${bad} invalid input line(s)\n`);
   return bad > 0 ? 1 : 0;
@@ -75,8 +76,9 @@ export const classifyCommand: Command = {
       throw new UsageError(positionals.length === 0 ? "give the message TEXT to classify, or --jsonl to read stdin." : 'give exactly one TEXT argument (quote it: "…").');
     }
     const verdict = await Effect.runPromise(classifyMessage(positionals[0]!, { enabled }));
-    if (values.json === true) io.stdout(`${JSON.stringify(toJson(verdict))}\n`);
-    else io.stdout(`${verdict.decision} (tier ${verdict.tier})\n${verdict.reasons.map((r) => `  - ${r}`).join("\n")}\n`);
+    // Messages (and ids) are echoed back: nothing in them may drive the terminal.
+    if (values.json === true) io.stdout(`${terminalJson(toJson(verdict))}\n`);
+    else io.stdout(stripTerminalControls(`${verdict.decision} (tier ${verdict.tier})\n${verdict.reasons.map((r) => `  - ${r}`).join("\n")}\n`));
     return 0;
   }
 };

@@ -23,6 +23,7 @@ import { OPENAI_PRICE_TABLE } from "../../runtime/InvestigationRunner.js";
 import { type CliIo, type Command, CommandFailed, UsageError } from "../CliIo.js";
 import { experimentStoreFromEnv } from "../../runtime/experimentStoreFromEnv.js";
 import { parseOptions } from "../parseOptions.js";
+import { storeFailureMessage, storeWarnings } from "../../runtime/storeFailureMessage.js";
 
 const usage = `Usage:
   sre-on-call experiment define --name NAME [--id ID] [--description TEXT] [--mode post-both|post-control]
@@ -135,9 +136,9 @@ const openStore = async (configFlag: string | undefined, io: CliIo): Promise<{ s
   const directory = join(resolve(io.cwd, loaded.success.store.directory), "store");
   let store: EmbeddedStore;
   try {
-    store = await EmbeddedStore.open({ directory });
+    store = await EmbeddedStore.open({ directory, log: storeWarnings(io, "experiment") });
   } catch (error) {
-    throw new CommandFailed(`cannot open the store in ${directory}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CommandFailed(storeFailureMessage(error, directory));
   }
   return { store: makeEmbeddedExperimentStore(store), close: () => store.close() };
 };

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { makeConsoleChat } from "@sre-on-call/adapters";
+import { makeConsoleChat, stripTerminalControls, terminalJson } from "@sre-on-call/adapters";
 import {
   type AlertContext,
   ChatPlatform,
@@ -150,11 +150,12 @@ export const reportJson = (report: InvestigationReport) => ({
 });
 
 const renderFor = (report: InvestigationReport, format: Format): string => {
-  if (format === "json") return `${JSON.stringify(reportJson(report))}\n`;
+  // Reports quote payloads and logs: nothing in them may drive the terminal (or a `cat` of --out).
+  if (format === "json") return `${terminalJson(reportJson(report))}\n`;
   const dialect: Dialect = format === "markdown" ? "markdown" : format;
   const chunks = renderReport(report, dialect, { priceTable: CLI_PRICES });
-  if (format === "slack") return `${JSON.stringify(chunks.map((c) => ({ text: c.text, blocks: c.blocks ?? [] })), null, 2)}\n`;
-  return `${chunks.map((c) => c.text).join("\n")}\n`;
+  if (format === "slack") return `${terminalJson(chunks.map((c) => ({ text: c.text, blocks: c.blocks ?? [] })), 2)}\n`;
+  return `${stripTerminalControls(chunks.map((c) => c.text).join("\n"))}\n`;
 };
 
 export const investigateCommand: Command = {
@@ -215,8 +216,9 @@ export const investigateCommand: Command = {
     }
     const reportAfter = number("report-after", config?.investigation.report_after_seconds ?? 60);
     const windowMinutes = number("window", config?.investigation.window_minutes ?? 5);
+    // Progress quotes the alert and agents' errors: redacted like the report, safe for a terminal.
     const progress = (line: string) => {
-      if (values["quiet"] !== true) io.stderr(`${line}\n`);
+      if (values["quiet"] !== true) io.stderr(`${stripTerminalControls(redact(line))}\n`);
     };
 
     // Alerts to investigate.
@@ -240,7 +242,9 @@ export const investigateCommand: Command = {
           payload = JSON.parse(trimmed);
         } catch (error) {
           // "[FIRING:1] …" is a text alert that merely starts with a bracket; "{…" must be JSON.
-          if (trimmed.startsWith("{")) throw new CommandFailed(`--alert ${alertFile}: looks like JSON but does not parse (${error instanceof Error ? error.message : String(error)})`, 2);
+          // V8 quotes the start of the input, cut mid-word: dropped, since it may be a secret's prefix.
+          const reason = (error instanceof Error ? error.message : String(error)).replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, "");
+          if (trimmed.startsWith("{")) throw new CommandFailed(`--alert ${alertFile}: looks like JSON but does not parse (${reason})`, 2);
           payload = undefined;
         }
       }
@@ -269,6 +273,7 @@ export const investigateCommand: Command = {
         const exit = await Effect.runPromiseExit(
           runInvestigation(alert, {
             render: (report, dialect) => renderReport(redactDeep(report), dialect, { priceTable: CLI_PRICES }),
+            redact,
             synthesize: synthesisStep(synthesisModel, reserve),
             reportAfter: Duration.seconds(reportAfter),
             synthesisReserve: Duration.seconds(reserve),
@@ -280,7 +285,7 @@ export const investigateCommand: Command = {
             })
           }).pipe(Effect.provideService(ChatPlatform, chat), Effect.provideService(Specialists, specialists))
         );
-        if (Exit.isFailure(exit)) throw new CommandFailed(`investigation ${alert.investigationId} failed: ${String(exit.cause).split("\n")[0]}`);
+        if (Exit.isFailure(exit)) throw new CommandFailed(`investigation ${alert.investigationId} failed: ${redact(String(exit.cause).split("\n")[0] ?? "")}`);
         outputs.push(renderFor(redactDeep(exit.value.final), format));
         // Remembered like the server's investigations, so the next similar alert finds this one.
         if (specialists.memory !== undefined) await Effect.runPromise(remember(specialists.memory, alert, exit.value.final, config ?? emptyConfig, () => undefined));

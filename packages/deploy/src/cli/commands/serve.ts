@@ -1,5 +1,7 @@
 import { resolve } from "node:path";
+import { escapeTerminalControls, terminalJson } from "@sre-on-call/adapters";
 import { Result } from "effect";
+import { logRedactor } from "../../runtime/logRedactor.js";
 import { buildApp, StartupError } from "../../composition/buildApp.js";
 import { loadConfigFile } from "../../config/loadConfig.js";
 import { startHttpServer } from "../../http/startHttpServer.js";
@@ -20,14 +22,17 @@ Routes:
                                 the "Investigate" message command (Ed25519-signed)
   POST /webhooks/alertmanager   Alertmanager webhook (v4)
   POST /webhooks/grafana        Grafana unified-alerting webhook
-  GET  /healthz                 liveness
+  GET  /healthz                 liveness: 200 ok, or 503 degraded while the store cannot write
 
 Environment (secrets are never read from config.yaml):
   SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET   enable Slack (SLACK_API_URL overrides the API base URL)
   DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID
                                           enable Discord (DISCORD_API_URL overrides the REST base)
-  SRE_WEBHOOK_TOKEN                       bearer token the alert webhooks must send, or
-  SRE_WEBHOOK_USERNAME/SRE_WEBHOOK_PASSWORD   basic auth credentials
+  SRE_WEBHOOK_TOKEN                       bearer token the alert webhooks must send (16+ chars), or
+  SRE_WEBHOOK_USERNAME/SRE_WEBHOOK_PASSWORD   basic auth credentials. Required unless
+                                          intake.webhook_auth is disabled (no webhooks) or none
+                                          (open, private networks only): serve does not start
+                                          without them
   SRE_ON_CALL_CONFIG                      config file when --config is not given
   SRE_ON_CALL_MODEL                       model spec for every call site without its own
                                           (bedrock:<id> with AWS_REGION, openai:<id> with
@@ -40,7 +45,12 @@ Logs: JSON lines on stderr with the investigation id. Agents in mode: agent driv
 with their model; while an A/B experiment is active (sre-on-call experiment), every alert is
 investigated by both variants.
 
-Stops on SIGINT/SIGTERM after giving running investigations up to 10 s to post their reports.
+A request's headers and body must arrive within intake.request_timeout_seconds (15; else 408)
+and at most intake.max_connections (256) are kept open; see docs/configuration.md.
+
+Stops on SIGINT/SIGTERM after giving running investigations up to 10 s to post their reports;
+one still running then posts a partial report at once: what its agents have answered, the others
+marked as stopped because the server shut down.
 `;
 
 export const serveCommand: Command = {
@@ -60,16 +70,26 @@ export const serveCommand: Command = {
     const file = resolve(io.cwd, typeof values["config"] === "string" ? values["config"] : (io.env["SRE_ON_CALL_CONFIG"] ?? "config.yaml"));
     const loaded = await loadConfigFile(file);
     if (Result.isFailure(loaded)) throw new CommandFailed(loaded.failure.message);
+    // Log fields carry reasons and errors that can quote alert or chat text: redacted like every other exit.
+    const redactLog = logRedactor(loaded.success.redaction.patterns);
     const log = (level: string, message: string, fields?: Readonly<Record<string, unknown>>) =>
-      io.stderr(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+      io.stderr(`${terminalJson({ time: new Date().toISOString(), level, message, ...redactLog(fields) })}\n`);
     let app;
     try {
-      app = await buildApp({ config: loaded.success, env: io.env, cwd: io.cwd, log, consoleWrite: io.stdout, logLine: io.stderr });
+      app = await buildApp({ config: loaded.success, env: io.env, cwd: io.cwd, log, consoleWrite: io.stdout, logLine: (line) => io.stderr(escapeTerminalControls(line)) });
     } catch (error) {
       if (error instanceof StartupError) throw new CommandFailed(error.message);
       throw error;
     }
-    const server = await startHttpServer({ handler: app.handler, host, port, maxBodyBytes: loaded.success.intake.max_body_bytes }).catch(async (error: unknown) => {
+    const intake = loaded.success.intake;
+    const server = await startHttpServer({
+      handler: app.handler,
+      host,
+      port,
+      maxBodyBytes: intake.max_body_bytes,
+      requestTimeoutMs: Math.round(intake.request_timeout_seconds * 1000),
+      maxConnections: intake.max_connections
+    }).catch(async (error: unknown) => {
       await app.close();
       throw new CommandFailed(`cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
     });

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { stripTerminalControls, terminalJson } from "@sre-on-call/adapters";
 import { redactDeep, renderSnapshot, takeSnapshot } from "@sre-on-call/core";
 import { Duration, Effect, Result } from "effect";
 import type { AppConfig } from "../../config/AppConfig.js";
@@ -57,7 +58,8 @@ export const snapshotCommand: Command = {
     const snapshot = await Effect.runPromise(takeSnapshot(specialists, { snapshotId: `snap-${Date.now().toString(36)}`, deadline: Duration.seconds(deadline) })).finally(() => specialists.close());
     const dialect = format === "markdown" ? "markdown" : format;
     const chunks = renderSnapshot(redactDeep(snapshot), dialect);
-    io.stdout(format === "slack" ? `${JSON.stringify(chunks.map((c) => ({ text: c.text, blocks: c.blocks ?? [] })), null, 2)}\n` : `${chunks.map((c) => c.text).join("\n")}\n`);
+    // Findings quote logs and events: nothing in them may drive the terminal.
+    io.stdout(format === "slack" ? `${terminalJson(chunks.map((c) => ({ text: c.text, blocks: c.blocks ?? [] })), 2)}\n` : `${stripTerminalControls(chunks.map((c) => c.text).join("\n"))}\n`);
     return 0;
   }
 };

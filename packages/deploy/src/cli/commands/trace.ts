@@ -1,10 +1,11 @@
 import { join, resolve } from "node:path";
-import { EmbeddedStore, makeEmbeddedTraceStore } from "@sre-on-call/adapters";
-import { renderReport, type TraceStoreShape } from "@sre-on-call/core";
+import { EmbeddedStore, makeEmbeddedTraceStore, stripTerminalControls, terminalJson } from "@sre-on-call/adapters";
+import { makeRedactor, redactingTraceStore, renderReport, type TraceStoreShape } from "@sre-on-call/core";
 import { Effect, Exit, Option, Result } from "effect";
 import { decodeConfig, loadConfigFile } from "../../config/loadConfig.js";
 import { type CliIo, type Command, CommandFailed, UsageError } from "../CliIo.js";
 import { parseOptions } from "../parseOptions.js";
+import { storeFailureMessage, storeWarnings } from "../../runtime/storeFailureMessage.js";
 import { traceStoreFromEnv } from "../../runtime/traceArchive.js";
 
 const usage = `Usage:
@@ -30,6 +31,10 @@ export const traceCommand: Command = {
     const configPath = typeof values["config"] === "string" ? values["config"] : io.env["SRE_ON_CALL_CONFIG"];
     const loaded = configPath !== undefined ? await loadConfigFile(resolve(io.cwd, configPath)) : await loadConfigFile(resolve(io.cwd, "config.yaml")).then((r) => (Result.isSuccess(r) ? r : decodeConfig({}, "defaults")));
     if (Result.isFailure(loaded)) throw new CommandFailed(loaded.failure.message);
+    // Traces archived before redaction reached the store print no secret either.
+    const redactor = makeRedactor(loaded.success.redaction.patterns);
+    if (Result.isFailure(redactor)) throw new CommandFailed(redactor.failure.message, 2);
+    const redact = redactor.success.redactDeep;
     const archive = (() => {
       try {
         return traceStoreFromEnv(io.env);
@@ -37,16 +42,16 @@ export const traceCommand: Command = {
         throw new CommandFailed(error instanceof Error ? error.message : String(error));
       }
     })();
-    if (archive !== undefined) return printTrace(archive, id, `s3://${io.env["SRE_TRACE_BUCKET"] ?? ""}`, values["json"] === true, io);
+    if (archive !== undefined) return printTrace(redactingTraceStore(archive, redact), id, `s3://${io.env["SRE_TRACE_BUCKET"] ?? ""}`, values["json"] === true, io);
     const directory = join(resolve(io.cwd, loaded.success.store.directory), "store");
     let store: EmbeddedStore;
     try {
-      store = await EmbeddedStore.open({ directory });
+      store = await EmbeddedStore.open({ directory, log: storeWarnings(io, "trace") });
     } catch (error) {
-      throw new CommandFailed(`cannot open the store in ${directory}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new CommandFailed(storeFailureMessage(error, directory));
     }
     try {
-      return await printTrace(makeEmbeddedTraceStore(store), id, directory, values["json"] === true, io);
+      return await printTrace(redactingTraceStore(makeEmbeddedTraceStore(store), redact), id, directory, values["json"] === true, io);
     } finally {
       await store.close();
     }
@@ -58,16 +63,17 @@ const printTrace = async (store: TraceStoreShape, id: string, where: string, jso
   if (Exit.isFailure(found)) throw new CommandFailed(`cannot read the trace: ${String(found.cause).split("\n")[0]}`);
   if (Option.isNone(found.value)) throw new CommandFailed(`no trace for ${id} in ${where}`);
   const trace = found.value.value;
+  // A trace holds alert text, agents' errors and reports: nothing in it may drive the terminal.
   if (json) {
-    io.stdout(`${JSON.stringify(trace)}\n`);
+    io.stdout(`${terminalJson(trace)}\n`);
     return 0;
   }
-  io.stdout(`# Trace ${trace.investigationId}\n\nthread ${trace.channelId}/${trace.threadId}, started ${new Date(trace.startedAt).toISOString()}\n\n`);
+  io.stdout(stripTerminalControls(`# Trace ${trace.investigationId}\n\nthread ${trace.channelId}/${trace.threadId}, started ${new Date(trace.startedAt).toISOString()}\n\n`));
   for (const e of trace.events) {
-    const data = JSON.stringify(e.data);
-    io.stdout(`- ${new Date(e.at).toISOString()} ${e.type}${data === "{}" ? "" : ` ${data.length > 300 ? `${data.slice(0, 297)}…` : data}`}\n`);
+    const data = terminalJson(e.data);
+    io.stdout(stripTerminalControls(`- ${new Date(e.at).toISOString()} ${e.type}${data === "{}" ? "" : ` ${data.length > 300 ? `${data.slice(0, 297)}…` : data}`}\n`));
   }
   const last = trace.reports.at(-1);
-  if (last !== undefined) io.stdout(`\n${renderReport(last, "markdown").map((m) => m.text).join("\n")}\n`);
+  if (last !== undefined) io.stdout(`\n${stripTerminalControls(renderReport(last, "markdown").map((m) => m.text).join("\n"))}\n`);
   return 0;
 };
