@@ -13,13 +13,18 @@ const Ratio = Schema.Number.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0), 
 export const ScenarioResultJson = Schema.Struct({
   scenario: Schema.String,
   noHighConfidence: Schema.Boolean,
+  needsModel: Schema.Boolean,
+  class: Schema.NullOr(Schema.String),
+  source: Schema.NullOr(Schema.String),
   hit: Schema.Boolean,
   rank: Schema.NullOr(Count),
   highConfidenceWrong: Schema.Boolean,
+  abstained: Schema.Boolean,
   affectedFound: Schema.Boolean,
   top: Schema.NullOr(Schema.Struct({ title: Schema.String, confidence: Schema.Literals(["high", "medium", "low"]) })),
   missingTerms: Schema.Array(Schema.String),
   forbiddenFound: Schema.Array(Schema.String),
+  symptomTitle: Schema.Boolean,
   latencyMs: NonNegative,
   inputTokens: NonNegative,
   outputTokens: NonNegative,
@@ -28,9 +33,24 @@ export const ScenarioResultJson = Schema.Struct({
   error: Schema.NullOr(Schema.String)
 });
 
+const ClassSummaryJson = Schema.Struct({
+  class: Schema.String,
+  scenarios: Count,
+  hits: Count,
+  top1: Count,
+  top3: Count,
+  highConfidenceWrong: Count,
+  abstentions: Count
+});
+
 export const SummaryJson = Schema.Struct({
   scenarios: Count,
   hits: Count,
+  top1: Count,
+  top3: Count,
+  abstentions: Count,
+  realMaterial: Count,
+  byClass: Schema.Array(ClassSummaryJson),
   accuracy: Ratio,
   meanRank: Schema.NullOr(NonNegative),
   mrr: Ratio,

@@ -22,7 +22,21 @@ export const Expectation = Schema.Struct({
   /** For people reading the scenario; not scored. */
   description: Schema.optionalKey(Schema.String),
   /** When a plain-text alert (alert.txt) was posted, ISO 8601. */
-  alertTime: Schema.optionalKey(Schema.String)
+  alertTime: Schema.optionalKey(Schema.String),
+  /**
+   * Where a real-material case comes from (a URL, `owner/repo#issue` or `owner/repo:path`). Cases
+   * with a source are real material; only they count toward an accuracy claim.
+   */
+  source: Schema.optionalKey(Schema.String),
+  /** The failure class the case exercises (`scope`, `evidence`, `logs`, `symptom`, `dependency`, `healthy`…), for per-class numbers. */
+  class: Schema.optionalKey(Schema.String),
+  /** What had to be assumed to turn the pasted material into a case (neutral values for missing fields…). */
+  assumptions: Schema.optionalKey(Schema.Array(Schema.String)),
+  /**
+   * The evidence holds the cause only in a form deterministic analysis cannot reach: without a
+   * model, the honest answer is no high-confidence hypothesis (an abstention), which counts as a hit.
+   */
+  needsModel: Schema.optionalKey(Schema.Literal(true))
 });
 export type Expectation = typeof Expectation.Type;
 

@@ -5,12 +5,39 @@ export interface ScenarioResult extends ScenarioScore {
   readonly scenario: string;
   /** Whether the scenario expects no high-confidence claim (no root cause to rank). */
   readonly noHighConfidence: boolean;
+  /** Whether only a model is expected to reach the cause (`needsModel`). */
+  readonly needsModel: boolean;
+  /** The scenario's failure class (`expected.json` `class`), null when it names none. */
+  readonly class: string | null;
+  /** Where a real-material case comes from; null for generated scenarios. */
+  readonly source: string | null;
   readonly error: string | null;
+}
+
+/** The outcomes of one failure class (or of one kind of material). */
+export interface ClassSummary {
+  readonly class: string;
+  readonly scenarios: number;
+  readonly hits: number;
+  readonly top1: number;
+  readonly top3: number;
+  readonly highConfidenceWrong: number;
+  readonly abstentions: number;
 }
 
 export interface Summary {
   readonly scenarios: number;
   readonly hits: number;
+  /** Scenarios with a cause whose top hypothesis names it. */
+  readonly top1: number;
+  /** Scenarios with a cause named by one of the first three hypotheses. */
+  readonly top3: number;
+  /** `needsModel` scenarios answered with an honest abstention. */
+  readonly abstentions: number;
+  /** Scenarios that record a source: real material, the only kind an accuracy claim may rest on. */
+  readonly realMaterial: number;
+  /** Per failure class, sorted by class name; scenarios without a class under `unclassified`. */
+  readonly byClass: ReadonlyArray<ClassSummary>;
   /** hits / scenarios, in [0, 1]; 0 for no scenarios. */
   readonly accuracy: number;
   /** Mean rank of the true cause over the scenarios where some hypothesis names it; null when none does. */
@@ -44,9 +71,27 @@ export const summarize = (results: ReadonlyArray<ScenarioResult>): Summary => {
   const ranks = results.flatMap((r) => (r.rank === null ? [] : [r.rank]));
   const withCause = results.filter((r) => !r.noHighConfidence);
   const latencies = results.map((r) => r.latencyMs);
+  const isTop = (r: ScenarioResult, k: number) => !r.noHighConfidence && r.rank !== null && r.rank <= k;
+  const classes = [...new Set(results.map((r) => r.class ?? "unclassified"))].sort();
   return {
     scenarios: n,
     hits,
+    top1: results.filter((r) => isTop(r, 1)).length,
+    top3: results.filter((r) => isTop(r, 3)).length,
+    abstentions: results.filter((r) => r.abstained).length,
+    realMaterial: results.filter((r) => r.source !== null).length,
+    byClass: classes.map((c) => {
+      const of = results.filter((r) => (r.class ?? "unclassified") === c);
+      return {
+        class: c,
+        scenarios: of.length,
+        hits: of.filter((r) => r.hit).length,
+        top1: of.filter((r) => isTop(r, 1)).length,
+        top3: of.filter((r) => isTop(r, 3)).length,
+        highConfidenceWrong: of.filter((r) => r.highConfidenceWrong).length,
+        abstentions: of.filter((r) => r.abstained).length
+      };
+    }),
     accuracy: n === 0 ? 0 : hits / n,
     meanRank: ranks.length === 0 ? null : sum(ranks) / ranks.length,
     mrr: withCause.length === 0 ? 0 : sum(withCause.map((r) => (r.rank === null ? 0 : 1 / r.rank))) / withCause.length,

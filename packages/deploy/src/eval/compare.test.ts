@@ -6,6 +6,11 @@ import { compareRuns, verdictOf } from "./compare.js";
 const summary = (o: Partial<Omit<Summary, "latencyMs">> & { readonly p50?: number } = {}): Summary => ({
   scenarios: 10,
   hits: 8,
+  top1: 8,
+  top3: 9,
+  abstentions: 0,
+  realMaterial: 0,
+  byClass: [],
   accuracy: 0.8,
   meanRank: 1.2,
   mrr: 0.85,
@@ -74,6 +79,11 @@ describe("verdictOf", () => {
 const result = (scenario: string, hit: boolean, extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
   scenario,
   noHighConfidence: false,
+  needsModel: false,
+  class: null,
+  source: null,
+  abstained: false,
+  symptomTitle: false,
   hit,
   rank: hit ? 1 : null,
   highConfidenceWrong: false,

@@ -9,6 +9,11 @@ import type { EvalRun } from "./runEval.js";
 const result = (scenario: string, hit: boolean, title: string): ScenarioResult => ({
   scenario,
   noHighConfidence: false,
+  needsModel: false,
+  class: null,
+  source: null,
+  abstained: false,
+  symptomTitle: false,
   hit,
   rank: hit ? 1 : null,
   highConfidenceWrong: !hit,

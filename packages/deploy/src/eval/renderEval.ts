@@ -36,7 +36,7 @@ const signed = (x: number, f: (n: number) => string) => (x > 0 ? `+${f(x)}` : x 
 const outcome = (r: ScenarioResult | null): string => {
   if (r === null) return "—";
   if (r.error !== null) return "error";
-  return `${r.hit ? "✅ hit" : "❌ miss"}${r.highConfidenceWrong ? " ⚠️ high-confidence wrong" : ""}`;
+  return `${r.abstained ? "✅ abstained (needs a model)" : r.hit ? "✅ hit" : "❌ miss"}${r.highConfidenceWrong ? " ⚠️ high-confidence wrong" : ""}`;
 };
 
 const scenarioTable = (results: ReadonlyArray<ScenarioResult>): ReadonlyArray<string> => [
@@ -51,6 +51,9 @@ const scenarioTable = (results: ReadonlyArray<ScenarioResult>): ReadonlyArray<st
 const summaryRows = (s: Summary): ReadonlyArray<readonly [string, string]> => [
   ["scenarios", `${s.scenarios}`],
   ["top hits (accuracy)", `${s.hits} (${pct(s.accuracy)})`],
+  ["cause named first / in the top 3", `${s.top1} / ${s.top3}`],
+  ["honest abstentions (needs a model)", `${s.abstentions}`],
+  ["real-material cases (with a source)", `${s.realMaterial}`],
   ["mean rank of the true cause", s.meanRank === null ? "—" : s.meanRank.toFixed(2)],
   ["MRR", s.mrr.toFixed(3)],
   ["high-confidence wrong", `${s.highConfidenceWrong}`],
@@ -92,6 +95,10 @@ export const renderMarkdown = (o: EvalOutcome): string => {
     for (const r of o.runs) {
       lines.push(`Configuration ${r.label}: ${runHeader(r)} · synthesis: ${synthesisOf(r)} · agents: ${r.agents.join(", ") || "none"}`, "", "| | |", "|---|---|");
       for (const [k, v] of summaryRows(r.summary)) lines.push(`| ${k} | ${v} |`);
+      if (r.summary.byClass.length > 1) {
+        lines.push("", "## By class", "", "| class | cases | hits | top-1 | top-3 | high-confidence wrong | abstentions |", "|---|---|---|---|---|---|---|");
+        for (const c of r.summary.byClass) lines.push(`| ${cell(c.class)} | ${c.scenarios} | ${c.hits} | ${c.top1} | ${c.top3} | ${c.highConfidenceWrong} | ${c.abstentions} |`);
+      }
       lines.push("", "## Scenarios", "", ...scenarioTable(r.scenarios));
     }
   }

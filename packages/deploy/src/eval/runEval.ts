@@ -100,7 +100,13 @@ export const runScenario = (scenario: EvalScenario, run: EvalConfig, options: Ev
     const started = performance.now();
     // Tenths of a millisecond: finer is noise, and keeps the JSON readable.
     const elapsed = () => Math.round(Math.max(0, performance.now() - started) * 10) / 10;
-    const base = { scenario: scenario.name, noHighConfidence: scenario.expected.noHighConfidence === true };
+    const base = {
+      scenario: scenario.name,
+      noHighConfidence: scenario.expected.noHighConfidence === true,
+      needsModel: scenario.expected.needsModel === true,
+      class: scenario.expected.class ?? null,
+      source: scenario.expected.source ?? null
+    };
     const failed = (error: string): ScenarioResult => ({ ...base, ...failedScore(scenario.expected, elapsed()), error });
     const reportAfter = run.config.investigation.report_after_seconds;
     const alert = alertOf(scenario, { now: Date.now(), windowMinutes: run.config.investigation.window_minutes, deadlineMs: reportAfter * 1000 });

@@ -26,12 +26,23 @@ const at = { latencyMs: 12 };
 
 describe("scoreReport", () => {
   it("a top hypothesis with every required term, in any case, in title, detail or chain, is a hit at rank 1", () => {
-    const top = hyp("payments/payments-db volume is FULL", "high", { detail: "PANIC: No Space Left on device", chain: ["volume full", "API cannot reach 172.20.91.7:5432"] });
+    const top = hyp("payments/payments-db volume is FULL", "medium", { detail: "PANIC: No Space Left on device", chain: ["volume full", "API cannot reach 172.20.91.7:5432"] });
     const s = scoreReport(expecting(["data-payments-db-0|payments-db", "no space left", "172.20.91.7:5432"]), report([top, hyp("rollout to v2.4.0 broke api", "low")]), at);
     expect(s).toMatchObject({ hit: true, rank: 1, highConfidenceWrong: false, missingTerms: [], affectedFound: true, latencyMs: 12 });
   });
 
-  it("alternatives: any one of `a|b` satisfies the term; empty alternatives are ignored", () => {
+  it("a high-confidence top whose title only restates the symptom is wrong, even when the detail names the cause", () => {
+    const symptom = hyp("shop/cart cannot start: the image cannot be pulled", "high", { detail: "Failed to pull image: toomanyrequests: You have reached your pull rate limit" });
+    expect(scoreReport(expecting(["toomanyrequests|rate limit"]), report([symptom]), at)).toMatchObject({ hit: false, rank: null, highConfidenceWrong: true, symptomTitle: true });
+    // Said with medium confidence, the same hypothesis names the cause in its detail: a hit.
+    expect(scoreReport(expecting(["toomanyrequests|rate limit"]), report([{ ...symptom, confidence: "medium" }]), at)).toMatchObject({ hit: true, rank: 1, symptomTitle: false });
+    const cause = hyp("shop/cart cannot start: Docker Hub rate-limited the pulls (toomanyrequests)", "high");
+    expect(scoreReport(expecting(["toomanyrequests|rate limit"]), report([cause]), at)).toMatchObject({ hit: true, highConfidenceWrong: false });
+  });
+
+  it("alternatives: any one of `a|b` satisfies the term; separators are one; empty alternatives are ignored", () => {
+    expect(termMatches("rate limit", "docker hub rate-limited the pulls")).toBe(true);
+    expect(termMatches("max_pods", "the node's max pods (17) are taken")).toBe(true);
     expect(termMatches("disk full|no space left", "pg: no space left on device")).toBe(true);
     expect(termMatches("disk full|no space left", "pg: disk full")).toBe(true);
     expect(termMatches("disk full|no space left", "pg: out of memory")).toBe(false);
@@ -66,6 +77,16 @@ describe("scoreReport", () => {
     expect(scoreReport(healthy, report([hyp("maybe latency", "low"), hyp("db down", "high")]), at)).toMatchObject({ hit: false, highConfidenceWrong: true });
   });
 
+  it("needsModel: naming the cause is a hit; not guessing is an honest abstention (a hit); a wrong high-confidence guess is the worst outcome", () => {
+    const hard = expecting(["split brain"], { needsModel: true });
+    expect(scoreReport(hard, report([hyp("etcd split brain after the partition", "medium")]), at)).toMatchObject({ hit: true, abstained: false, symptomTitle: false, rank: 1 });
+    expect(scoreReport(hard, report([hyp("pods restarting", "medium")]), at)).toMatchObject({ hit: true, abstained: true, highConfidenceWrong: false });
+    expect(scoreReport(hard, report([]), at)).toMatchObject({ hit: true, abstained: true });
+    expect(scoreReport(hard, report([hyp("OOMKilled", "high")]), at)).toMatchObject({ hit: false, abstained: false, symptomTitle: false, highConfidenceWrong: true });
+    // Without the flag, not naming the cause is a plain miss.
+    expect(scoreReport(expecting(["split brain"]), report([hyp("pods restarting", "medium")]), at)).toMatchObject({ hit: false, abstained: false });
+  });
+
   it("tokens and cost come from the report's cost lines", () => {
     const cost = { lines: [{ scope: "synthesis", modelId: "m", inputTokens: 1200, outputTokens: 300, costUsd: 0.0042 }], inputTokens: 1200, outputTokens: 300, costUsd: 0.0042 };
     expect(scoreReport(expecting(["x"]), report([], { cost }), at)).toMatchObject({ inputTokens: 1200, outputTokens: 300, tokens: 1500, costUsd: 0.0042 });
@@ -86,12 +107,16 @@ const termsArb = fc.array(termWithAltsArb, { minLength: 1, maxLength: 4 });
 const caseArb = fc.constantFrom((s: string) => s, (s: string) => s.toUpperCase(), (s: string) => s[0]!.toUpperCase() + s.slice(1));
 const whereArb = fc.constantFrom("title", "detail", "chain");
 
-/** The hypothesis with one alternative of every term written into a random field, in a random case. */
+/**
+ * The hypothesis with one alternative of every term written into a random field, in a random
+ * case; into the title when the hypothesis is high-confidence (a confident title must name the cause).
+ */
 const withTerms = (h: Hypothesis, terms: ReadonlyArray<string>, picks: ReadonlyArray<{ alt: number; where: "title" | "detail" | "chain"; cased: (s: string) => string }>): Hypothesis => {
   let out = h;
   terms.forEach((term, i) => {
     const alts = term.split("|");
-    const p = picks[i % picks.length]!;
+    const pick = picks[i % picks.length]!;
+    const p = h.confidence === "high" ? { ...pick, where: "title" as const } : pick;
     const word = p.cased(alts[p.alt % alts.length]!);
     out = p.where === "chain" ? { ...out, chain: [...(out.chain ?? []), `→ ${word}`] } : { ...out, [p.where]: `${out[p.where]} ${word} ` };
   });
@@ -180,6 +205,10 @@ const resultArb: fc.Arbitrary<ScenarioResult> = fc
     hit,
     rank: hit && !r.noHighConfidence ? 1 : r.rank,
     highConfidenceWrong: !hit && wrong,
+    abstained: false, symptomTitle: false,
+    needsModel: false,
+    class: null,
+    source: null,
     affectedFound: hit,
     top: null,
     missingTerms: [],
@@ -208,8 +237,25 @@ describe("summarize", () => {
     );
   });
 
+  it("counts top-1, top-3, abstentions, real material and per-class outcomes on a worked example", () => {
+    const base = { noHighConfidence: false, needsModel: false, class: null, source: null, abstained: false, symptomTitle: false, highConfidenceWrong: false, affectedFound: true, top: null, missingTerms: [], forbiddenFound: [], latencyMs: 10, inputTokens: 0, outputTokens: 0, tokens: 0, costUsd: 0, error: null };
+    const s = summarize([
+      { ...base, scenario: "a", hit: true, rank: 1, class: "logs", source: "https://example.test/a" },
+      { ...base, scenario: "b", hit: false, rank: 3, class: "logs", source: "owner/repo#1" },
+      { ...base, scenario: "c", hit: false, rank: 4, class: "scope", highConfidenceWrong: true },
+      { ...base, scenario: "d", hit: true, rank: null, needsModel: true, abstained: true, class: "scope" },
+      { ...base, scenario: "e", hit: true, rank: null, noHighConfidence: true }
+    ]);
+    expect(s).toMatchObject({ top1: 1, top3: 2, abstentions: 1, realMaterial: 2 });
+    expect(s.byClass).toEqual([
+      { class: "logs", scenarios: 2, hits: 1, top1: 1, top3: 2, highConfidenceWrong: 0, abstentions: 0 },
+      { class: "scope", scenarios: 2, hits: 1, top1: 0, top3: 0, highConfidenceWrong: 1, abstentions: 1 },
+      { class: "unclassified", scenarios: 1, hits: 1, top1: 0, top3: 0, highConfidenceWrong: 0, abstentions: 0 }
+    ]);
+  });
+
   it("MRR and mean rank on a worked example", () => {
-    const base = { noHighConfidence: false, highConfidenceWrong: false, affectedFound: true, top: null, missingTerms: [], forbiddenFound: [], latencyMs: 10, inputTokens: 0, outputTokens: 0, tokens: 0, costUsd: 0, error: null };
+    const base = { noHighConfidence: false, needsModel: false, class: null, source: null, abstained: false, symptomTitle: false, highConfidenceWrong: false, affectedFound: true, top: null, missingTerms: [], forbiddenFound: [], latencyMs: 10, inputTokens: 0, outputTokens: 0, tokens: 0, costUsd: 0, error: null };
     const s = summarize([
       { ...base, scenario: "a", hit: true, rank: 1 },
       { ...base, scenario: "b", hit: false, rank: 2, highConfidenceWrong: true },

@@ -31,6 +31,11 @@ export interface ScenarioScore {
   readonly rank: number | null;
   /** The top hypothesis is wrong and claimed with high confidence: the worst outcome. */
   readonly highConfidenceWrong: boolean;
+  /**
+   * A `needsModel` scenario the pipeline did not solve and did not guess at: nothing wrong was
+   * claimed with high confidence (the honest "needs a model" outcome, counted as a hit).
+   */
+  readonly abstained: boolean;
   /** The expected workload is among the report's affected services or named by the top hypothesis. */
   readonly affectedFound: boolean;
   readonly top: { readonly title: string; readonly confidence: Confidence } | null;
@@ -38,6 +43,8 @@ export interface ScenarioScore {
   readonly missingTerms: ReadonlyArray<string>;
   /** Forbidden terms the top hypothesis names. */
   readonly forbiddenFound: ReadonlyArray<string>;
+  /** The top hypothesis holds every required term, but is high-confidence and its title lacks one: a confident symptom, counted as wrong. */
+  readonly symptomTitle: boolean;
   readonly latencyMs: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
@@ -55,8 +62,14 @@ export const alternatives = (term: string): ReadonlyArray<string> =>
     .map((t) => t.trim().toLowerCase())
     .filter((t) => t !== "");
 
+/** Hyphens, underscores and runs of spaces are one separator: "rate-limited" names "rate limit". */
+const normalize = (text: string): string => text.replace(/[\s_-]+/g, " ");
+
 /** A term matches a lower-cased text when any of its alternatives occurs in it. A term with no alternative never matches. */
-export const termMatches = (term: string, lowerText: string): boolean => alternatives(term).some((a) => lowerText.includes(a));
+export const termMatches = (term: string, lowerText: string): boolean => {
+  const text = normalize(lowerText);
+  return alternatives(term).some((a) => text.includes(normalize(a)));
+};
 
 export const missingTerms = (h: Hypothesis | undefined, terms: ReadonlyArray<string>): ReadonlyArray<string> => {
   if (h === undefined) return [...terms];
@@ -71,8 +84,11 @@ export const forbiddenTerms = (h: Hypothesis | undefined, terms: ReadonlyArray<s
 };
 
 /** Whether a hypothesis names the expected root cause: every required term, no forbidden one. */
-export const namesCause = (h: Hypothesis, expected: Expectation): boolean =>
-  missingTerms(h, expected.rootCause.requiredTerms).length === 0 && forbiddenTerms(h, expected.forbidden ?? []).length === 0;
+export const namesCause = (h: Hypothesis, expected: Expectation, threshold = DEFAULT_HIGH_CONFIDENCE): boolean =>
+  missingTerms(h, expected.rootCause.requiredTerms).length === 0 &&
+  forbiddenTerms(h, expected.forbidden ?? []).length === 0 &&
+  // Said with high confidence, the title itself must name the cause, not restate the symptom.
+  !(isHighConfidence(h, threshold) && expected.rootCause.requiredTerms.some((t) => !termMatches(t, h.title.toLowerCase())));
 
 export const isHighConfidence = (h: Hypothesis, threshold: number): boolean => CONFIDENCE_VALUE[h.confidence] >= threshold;
 
@@ -94,21 +110,29 @@ export const scoreReport = (expected: Expectation, report: InvestigationReport, 
   const topSummary = top === undefined ? null : { title: top.title, confidence: top.confidence };
   if (expected.noHighConfidence === true) {
     const high = hypotheses.some((h) => isHighConfidence(h, threshold));
-    const index = terms.length === 0 ? -1 : hypotheses.findIndex((h) => namesCause(h, expected));
-    return { hit: !high, rank: index >= 0 ? index + 1 : null, highConfidenceWrong: high, affectedFound, top: topSummary, missingTerms: [], forbiddenFound: [], ...cost };
+    const index = terms.length === 0 ? -1 : hypotheses.findIndex((h) => namesCause(h, expected, threshold));
+    return { hit: !high, rank: index >= 0 ? index + 1 : null, highConfidenceWrong: high, abstained: false, affectedFound, top: topSummary, missingTerms: [], forbiddenFound: [], symptomTitle: false, ...cost };
   }
   const missing = missingTerms(top, terms);
   const forbidden = forbiddenTerms(top, expected.forbidden ?? []);
-  const hit = top !== undefined && missing.length === 0 && forbidden.length === 0;
-  const index = hypotheses.findIndex((h) => namesCause(h, expected));
+  // A confident title must itself name the cause: a high-confidence title that only restates the
+  // symptom ("the image cannot be pulled") sends the engineer off even when the detail holds the cause.
+  const symptomTitle = top !== undefined && missing.length === 0 && isHighConfidence(top, threshold) && terms.some((t) => !termMatches(t, top.title.toLowerCase()));
+  const named = top !== undefined && missing.length === 0 && forbidden.length === 0 && !symptomTitle;
+  const index = hypotheses.findIndex((h) => namesCause(h, expected, threshold));
+  const highConfidenceWrong = !named && top !== undefined && isHighConfidence(top, threshold);
+  // Where only a model can reach the cause, not guessing is the right deterministic answer.
+  const abstained = expected.needsModel === true && !named && !highConfidenceWrong;
   return {
-    hit,
+    hit: named || abstained,
     rank: index >= 0 ? index + 1 : null,
-    highConfidenceWrong: !hit && top !== undefined && isHighConfidence(top, threshold),
+    highConfidenceWrong,
+    abstained,
     affectedFound,
     top: topSummary,
     missingTerms: missing,
     forbiddenFound: forbidden,
+    symptomTitle,
     ...cost
   };
 };
@@ -118,10 +142,12 @@ export const failedScore = (expected: Expectation, latencyMs: number): ScenarioS
   hit: false,
   rank: null,
   highConfidenceWrong: false,
+  abstained: false,
   affectedFound: false,
   top: null,
   missingTerms: [...expected.rootCause.requiredTerms],
   forbiddenFound: [],
+  symptomTitle: false,
   latencyMs,
   inputTokens: 0,
   outputTokens: 0,

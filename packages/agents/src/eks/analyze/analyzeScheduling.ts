@@ -3,7 +3,7 @@ import { eventCount, eventTime, formatTime } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
 import { parseCreateFailure } from "./parseCreateFailure.js";
 import { parseSchedulingMessage, type SchedulingReason } from "./parseSchedulingMessage.js";
-import { clipText, kubectl, kubectlRef, listNames, plural, podSource } from "./podFacts.js";
+import { causeText, clipText, kubectl, kubectlRef, listNames, plural, podSource } from "./podFacts.js";
 import type { Subject } from "./Subject.js";
 
 const latest = (events: ReadonlyArray<Event>): Event | undefined => events[events.length - 1];
@@ -60,7 +60,7 @@ const analyzeClaim = (a: Analysis, frame: Frame, subject: Subject, claim: Persis
     key: `pvc:${subject.ref.namespace}/${claim.metadata.name}`,
     title: noClass
       ? `PersistentVolumeClaim ${claim.metadata.name} cannot be provisioned: storage class ${storageClass} does not exist`
-      : `PersistentVolumeClaim ${claim.metadata.name} cannot be provisioned${message !== "" ? `: ${clipText(message, 120)}` : ""}`,
+      : `PersistentVolumeClaim ${claim.metadata.name} cannot be provisioned${message !== "" ? `: ${causeText(message, 200)}` : ""}`,
     detail: `${subject.label} needs ${claim.metadata.name}, which stays ${claim.status?.phase ?? "Pending"}; until it is bound the pods cannot be scheduled or start.${message !== "" ? ` The provisioner said: ${clipText(message, 300)}` : ""}`,
     confidence: failure !== undefined && failure.reason === "ProvisioningFailed" ? "high" : "medium",
     depth: 3,

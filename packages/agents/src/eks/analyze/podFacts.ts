@@ -97,3 +97,24 @@ export const clipText = (text: string, max = 240) => {
   const t = redactSecrets(text).replace(/\s+/g, " ").trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 };
+
+/** AWS request ids and similar trailers name no cause; they only push it out of a short title. */
+const NOISE = /,?\s*request id: [A-Za-z0-9-]+/gi;
+
+/**
+ * A Kubernetes or Go error message cut to `max` without losing its cause. Go wraps errors as
+ * `outer: inner: innermost`, so the cause is at the end: when the message is too long, the first
+ * segment (what was being done) is kept, then as many segments from the end as fit, joined by
+ * "…". Redacted first, like every cut of untrusted text.
+ */
+export const causeText = (text: string, max = 160): string => {
+  const t = redactSecrets(text).replace(NOISE, "").replace(/\s+/g, " ").trim();
+  if (t.length <= max) return t;
+  const parts = t.split(/: (?=\S)/);
+  if (parts.length < 3) return `${t.slice(0, max - 1)}…`;
+  const head = clipText(parts[0]!, Math.floor(max / 3));
+  let tail = parts[parts.length - 1]!;
+  for (let i = parts.length - 2; i > 0 && head.length + 3 + tail.length + parts[i]!.length + 2 <= max; i--) tail = `${parts[i]}: ${tail}`;
+  const room = max - head.length - 3;
+  return `${head}: …${tail.length > room ? `${tail.slice(0, Math.max(1, room - 1))}…` : tail}`;
+};
