@@ -7,3 +7,4 @@ export { hasAlertSignal } from "./signals.js";
 export { classifyMessage, classifyTier1, makeGate, mergeRules } from "./gate.js";
 export type { Gate, GateOptions, GateRuntime, Tier2Answer, Tier2Classifier } from "./gate.js";
 export { modelTier2 } from "./tier2Model.js";
+export { compilePatternRules, InvalidPatternRule, type PatternRuleSpec } from "./patternRules.js";

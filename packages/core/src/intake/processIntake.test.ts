@@ -2,6 +2,7 @@ import { Effect } from "effect";
 import { describe, expect, it } from "vitest";
 import type { AlertContext } from "../model/AlertContext.js";
 import { parseAlertmanagerWebhook } from "../parse/parseAlertmanagerWebhook.js";
+import { parseAlertPayload } from "../parse/parseAlertPayload.js";
 import type { ChatPlatformShape } from "../ports/ChatPlatform.js";
 import { DedupError, type DedupStoreShape } from "../ports/DedupStore.js";
 import { makeInMemoryChat } from "../testing/memory/InMemoryChat.js";
@@ -355,5 +356,30 @@ describe("intake: replayed commands", () => {
     expect(launched).toHaveLength(1);
     // A new invocation (another trigger id) is a new command.
     expect(await run(intake.handleChatEvent({ ...cmd, eventId: "command:2" }, "slack"))).toMatchObject({ _tag: "Investigating" });
+  });
+});
+
+describe("intake: alerts that are not trouble", () => {
+  it("ignores heartbeats (Watchdog, InfoInhibitor) and Grafana's test notification, saying why, and posts nothing", async () => {
+    const { intake, launched, slack } = setup();
+    const heartbeat = (alertname: string) => {
+      const payload = group("firing", [{ fingerprint: `hb-${alertname}`, team: "payments" }]);
+      // kube-prometheus general.rules: Watchdog and InfoInhibitor carry severity "none".
+      return { ...payload, alerts: payload.alerts.map((a) => ({ ...a, labels: { alertname, severity: "none" }, annotations: { summary: "An alert that should always be firing to certify that Alertmanager is working properly." } })) };
+    };
+    for (const name of ["Watchdog", "InfoInhibitor"]) {
+      const [outcome] = await run(intake.handleAlerts(alertsOf(heartbeat(name))));
+      expect(outcome).toMatchObject({ _tag: "Ignored", reason: expect.stringMatching(/heartbeat/) });
+    }
+    // zulip/zulip zerver/webhooks/grafana/fixtures/alert.json: what Grafana's legacy "Test" button sends.
+    const test = parseAlertPayload(
+      { dashboardId: 1, evalMatches: [], message: "Someone is testing the alert notification within grafana.", orgId: 0, panelId: 1, ruleId: 0, ruleName: "Test rule", ruleUrl: "http://localhost:3000/", state: "alerting", tags: {}, title: "[Alerting] Test notification" },
+      { now: T0 }
+    );
+    if (test._tag !== "Success") throw new Error("parse");
+    const [outcome] = await run(intake.handleAlerts(test.success.alerts));
+    expect(outcome).toMatchObject({ _tag: "Ignored", reason: expect.stringMatching(/test notification/) });
+    expect(launched).toHaveLength(0);
+    expect(slack.log()).toHaveLength(0);
   });
 });

@@ -9,6 +9,7 @@ import { code, type Line, raw } from "../render/document.js";
 import { renderNotice, untrustedLink } from "../render/notice.js";
 import { investigationIdFor } from "../parse/investigationIdFor.js";
 import { parseChatAlert } from "../parse/parseChatAlert.js";
+import { TEST_NOTIFICATION_HINT } from "../parse/parseGrafanaLegacyWebhook.js";
 import type { ChatMessage, ChatPlatformShape, ThreadRef } from "../ports/ChatPlatform.js";
 import type { DedupStoreShape } from "../ports/DedupStore.js";
 import type { Attributes, TelemetryShape } from "../ports/Telemetry.js";
@@ -99,6 +100,21 @@ export const DEFAULT_MAX_ALERTS_PER_PAYLOAD = 20;
 export const DEFAULT_MAX_INVESTIGATIONS_PER_MINUTE = 30;
 /** How many distinct alert names a capped-alerts notice lists before "and N more". */
 const CAPPED_NAMES_SHOWN = 10;
+
+/**
+ * Alerts that fire all the time on purpose, to prove the alerting pipeline works: kube-prometheus'
+ * Watchdog ("This is an alert meant to ensure that the entire alerting pipeline is functional")
+ * and InfoInhibitor (inhibits info alerts), and the dead man's switch names teams give them.
+ */
+const HEARTBEATS: ReadonlySet<string> = new Set(["watchdog", "infoinhibitor", "deadmansswitch", "deadmanssnitch"]);
+
+/** Why a webhook alert is not trouble to investigate, or undefined when it is. */
+const notTrouble = (alert: AlertContext): string | undefined => {
+  const name = (alert.labels["alertname"] ?? "").replace(/[^a-z]/gi, "").toLowerCase();
+  if (HEARTBEATS.has(name)) return `${alert.labels["alertname"]} is a heartbeat: it always fires to prove the alerting pipeline works`;
+  if (alert.hints.includes(TEST_NOTIFICATION_HINT)) return "a test notification from Grafana's contact point: the webhook works";
+  return undefined;
+};
 
 const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 0, page: 0, error: 1, high: 1, major: 1, warning: 2, medium: 2, minor: 3, low: 3, info: 4, none: 5 };
 const severityRank = (alert: AlertContext): number => SEVERITY_RANK[(alert.entities.severity ?? alert.labels["severity"] ?? "").toLowerCase()] ?? 2;
@@ -494,6 +510,8 @@ export const makeIntake = (deps: IntakeDeps) => {
   const handleAlert = (alert: AlertContext): Effect.Effect<IntakeOutcome> =>
     Effect.gen(function* () {
       const key = `alert:${alert.investigationId}`;
+      const quiet = notTrouble(alert);
+      if (quiet !== undefined) return { _tag: "Ignored", reason: quiet } as const;
       if (alert.status === "resolved") {
         const existing = decode(yield* deps.dedup.get(key).pipe(Effect.orElseSucceed(() => undefined)));
         if (existing === undefined || existing.state !== "posted") return { _tag: "Ignored", reason: `resolved alert ${alert.investigationId} was not investigated here` } as const;

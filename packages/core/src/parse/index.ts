@@ -10,6 +10,7 @@ export * from "./normalizeChatText.js";
 export * from "./parseAlertmanagerWebhook.js";
 export * from "./parseAlertPayload.js";
 export * from "./parseChatAlert.js";
+export * from "./parseGrafanaLegacyWebhook.js";
 export * from "./parseGrafanaWebhook.js";
 export * from "./parseTimestamp.js";
 export * from "./windowAround.js";

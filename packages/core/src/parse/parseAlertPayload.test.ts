@@ -125,10 +125,10 @@ describe("parseAlertPayload", () => {
 
   it("explains what it expected when nothing recognises the payload", () => {
     expect(fail(parseAlertPayload({ text: "hello" }, { now: NOW, formats: [datadog] })).message).toBe(
-      'invalid alert payload: no alert format recognised the object (tried datadog, grafana, alertmanager); an Alertmanager or Grafana webhook has an "alerts" array'
+      'invalid alert payload: no alert format recognised the object (tried datadog, grafana, grafana-legacy, alertmanager); an Alertmanager or Grafana webhook has an "alerts" array, a legacy Grafana one a "state" and a "ruleName"'
     );
     expect(fail(parseAlertPayload("[FIRING:1] X", { now: NOW })).message).toBe(
-      "invalid alert payload: the payload must be a JSON object, got a string (tried grafana, alertmanager)"
+      "invalid alert payload: the payload must be a JSON object, got a string (tried grafana, grafana-legacy, alertmanager)"
     );
   });
 

@@ -6,6 +6,7 @@ import { redactSecrets } from "../redact/redactSecrets.js";
 import type { AlertFormat, ParseOptions } from "./AlertFormat.js";
 import { AlertParseError } from "./AlertParseError.js";
 import { parseAlertmanagerWebhook } from "./parseAlertmanagerWebhook.js";
+import { isGrafanaLegacyPayload, parseGrafanaLegacyWebhook } from "./parseGrafanaLegacyWebhook.js";
 import { parseGrafanaWebhook } from "./parseGrafanaWebhook.js";
 import { describeType, get, isRecord, unexpected } from "./readPayload.js";
 
@@ -32,7 +33,14 @@ export const alertmanagerFormat: AlertFormat = {
   parse: (payload, options) => Result.map(parseAlertmanagerWebhook(payload, options), (g) => g.alerts)
 };
 
-export const BUILTIN_FORMATS: ReadonlyArray<AlertFormat> = [grafanaFormat, alertmanagerFormat];
+/** Grafana's legacy alerting (≤ 10): a rule, its state and eval matches, no `alerts` array. */
+export const grafanaLegacyFormat: AlertFormat = {
+  name: "grafana-legacy",
+  detect: isGrafanaLegacyPayload,
+  parse: parseGrafanaLegacyWebhook
+};
+
+export const BUILTIN_FORMATS: ReadonlyArray<AlertFormat> = [grafanaFormat, grafanaLegacyFormat, alertmanagerFormat];
 
 export interface ParsedPayload {
   /** The name of the format that read the payload. */
@@ -74,7 +82,7 @@ export const parseAlertPayload = (
   }
   const tried = [...custom.map(formatName), ...BUILTIN_FORMATS.map((f) => f.name)].join(", ");
   const problem = isRecord(payload)
-    ? `no alert format recognised the object (tried ${tried}); an Alertmanager or Grafana webhook has an "alerts" array`
+    ? `no alert format recognised the object (tried ${tried}); an Alertmanager or Grafana webhook has an "alerts" array, a legacy Grafana one a "state" and a "ruleName"`
     : `the payload must be a JSON object, got ${describeType(payload)} (tried ${tried})`;
   return Result.fail(new AlertParseError({ format: "unknown", problems: [problem] }));
 };

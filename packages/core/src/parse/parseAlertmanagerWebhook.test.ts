@@ -176,7 +176,7 @@ describe("parseAlertmanagerWebhook: malformed payloads", () => {
     [{ alerts: [{ labels: {}, startsAt: "2026-11-25T00:00:00Z", endsAt: "soon" }] }, 'alerts[0].endsAt must be an RFC 3339 timestamp such as 2024-05-01T12:00:00Z, got "soon"'],
     [{ alerts: [{ labels: {}, startsAt: "2026-11-25T00:00:00Z", status: "pending" }] }, 'alerts[0].status must be "firing" or "resolved", got "pending"'],
     [{ alerts: [{ labels: {}, startsAt: "2026-11-25T00:00:00Z", fingerprint: 12 }] }, "alerts[0].fingerprint must be a string, got a number"],
-    [{ version: "3", alerts: [] }, 'version must be "4", got "3"'],
+    [{ version: true, alerts: [] }, "version must be a string, got a boolean"],
     [{ alerts: [], truncatedAlerts: -1 }, "truncatedAlerts must be a non-negative integer, got -1"],
     [{ alerts: [], commonLabels: [] }, "commonLabels must be an object of strings, got an array"]
   ])("%j → %s", (payload, problem) => {
@@ -356,3 +356,47 @@ describe("alert text cut to length", () => {
     }
   });
 });
+
+describe("parseAlertmanagerWebhook: what real senders send besides Alertmanager itself", () => {
+  it("reads a group with no version, groupKey, endsAt or fingerprint, and names the version it did not expect", () => {
+    // woniusnai/alertmanagerTofeishu:test.sh: the test payload of an Alertmanager-to-Feishu relay, verbatim.
+    const r = parseAlertmanagerWebhook(
+      {
+        alerts: [
+          {
+            status: "firing",
+            labels: { alertname: "TestAlert", environment: "lab", severity: "warning", instance: "test-node" },
+            annotations: { summary: "测试告警", description: "这是一条手动测试消息" },
+            startsAt: "2025-08-21T10:00:00Z"
+          }
+        ]
+      },
+      { now: Date.parse("2025-08-21T10:00:05Z") }
+    );
+    if (Result.isFailure(r)) throw new Error(r.failure.message);
+    expect(r.success.alerts).toHaveLength(1);
+    expect(r.success.alerts[0]).toMatchObject({ status: "firing", entities: { alertname: "TestAlert", severity: "warning", instance: "test-node" } });
+    const old = parseAlertmanagerWebhook({ version: "3", groupKey: 17, alerts: [] }, { now: NOW });
+    if (Result.isFailure(old)) throw new Error(old.failure.message);
+    expect(old.success.groupKey).toBe("17");
+  });
+
+  it("takes a label an alert lacks from commonLabels, and names an alert without alertname after its group", () => {
+    // The alert of matjaz99/alertmonitor:docs/testing/Testing.md with its alertname and severity moved
+    // to the group, as senders that batch by job do; the values are that file's.
+    const r = parseAlertmanagerWebhook(
+      {
+        version: "4",
+        status: "firing",
+        groupLabels: { job: "blackbox-icmp", cluster: "edge" },
+        commonLabels: { severity: "major" },
+        alerts: [{ status: "firing", labels: { instance: "172.29.254.30" }, annotations: { description: "172.29.254.30 does not reply to ICMP pings" }, startsAt: "2019-09-27T16:27:56.612666101Z" }]
+      },
+      { now: NOW }
+    );
+    if (Result.isFailure(r)) throw new Error(r.failure.message);
+    expect(r.success.alerts[0]!.entities.severity).toBe("major");
+    expect(r.success.alerts[0]!.alertText).toMatch(/^\[FIRING\] blackbox-icmp edge /);
+  });
+});
+

@@ -27,8 +27,8 @@ export const parseAlertmanagerWebhook = (
     const problems = new Problems();
     const read = readWebhookGroup(payload, "4", problems);
     if (read === undefined || problems.any) return Result.fail(new AlertParseError({ format: "alertmanager", problems: problems.summary() }));
-    const { group, alerts } = read;
-    const shared = groupHint(alerts, group.truncatedAlerts);
+    const { group, alerts, notes } = read;
+    const shared = [...groupHint(alerts, group.truncatedAlerts), ...notes];
     const links: Array<Link> = /^https?:\/\//i.test(group.externalURL) ? [{ label: "alertmanager", url: group.externalURL }] : [];
     const contexts = alerts.map((a) =>
       alertFromLabels(

@@ -30,8 +30,8 @@ export const parseGrafanaWebhook = (payload: unknown, options: ParseOptions): Re
     const problems = new Problems();
     const read = readWebhookGroup(payload, "1", problems);
     if (read === undefined || problems.any) return Result.fail(new AlertParseError({ format: "grafana", problems: problems.summary() }));
-    const { group, fields, alerts } = read;
-    const shared = groupHint(alerts, group.truncatedAlerts);
+    const { group, fields, alerts, notes } = read;
+    const shared = [...groupHint(alerts, group.truncatedAlerts), ...notes];
     const orgId = get(fields, "orgId");
     const contexts = alerts.map((a) =>
       alertFromLabels(

@@ -30,20 +30,29 @@ export interface WebhookGroup {
 /**
  * Reads the group envelope and every alert of an Alertmanager-compatible webhook. Labels,
  * annotations and `startsAt` are required per alert; a missing per-alert `status` falls
- * back to the group's, then to whether the alert has ended. Problems go to `problems`.
+ * back to the group's, then to whether the alert has ended. An alert without a label that the
+ * group's `commonLabels` carry (a severity, an alertname) takes the group's, and one without an
+ * `alertname` is named after its `groupLabels`.
+ *
+ * The envelope is read leniently, because senders other than Alertmanager imitate it: a `version`
+ * that is missing, empty or not the expected one, and an integer `groupKey`, are accepted and
+ * reported in `notes` (losing an alert over its envelope helps nobody). Problems go to `problems`.
  */
 export const readWebhookGroup = (
   payload: unknown,
   expectedVersion: string,
   problems: Problems
-): { readonly group: WebhookGroup; readonly fields: Readonly<Record<string, unknown>>; readonly alerts: ReadonlyArray<RawAlert> } | undefined => {
+): { readonly group: WebhookGroup; readonly fields: Readonly<Record<string, unknown>>; readonly alerts: ReadonlyArray<RawAlert>; readonly notes: ReadonlyArray<string> } | undefined => {
   if (!isRecord(payload)) {
     problems.add(`the payload must be a JSON object, got ${describeType(payload)}`);
     return undefined;
   }
-  const version = readString(payload, "version", "", problems);
-  if (version !== undefined && version !== expectedVersion) {
-    problems.add(`version must be ${quote(expectedVersion)}, got ${quote(version)}`);
+  const notes: Array<string> = [];
+  const rawVersion = get(payload, "version");
+  if (typeof rawVersion === "number" || (typeof rawVersion === "string" && rawVersion !== expectedVersion)) {
+    notes.push(`payload version ${quote(String(rawVersion))} (expected ${quote(expectedVersion)}); read as version ${expectedVersion}`);
+  } else if (rawVersion !== undefined && rawVersion !== null && typeof rawVersion !== "string") {
+    problems.add(`version must be a string, got ${describeType(rawVersion)}`);
   }
   const groupStatus = readStatus(payload, "status", "", problems);
   const rawAlerts = get(payload, "alerts");
@@ -57,17 +66,26 @@ export const readWebhookGroup = (
       if (problems.full && i + 1 < rawAlerts.length) problems.stop();
     }
   }
+  const rawKey = get(payload, "groupKey");
+  const groupLabels = readStringMap(payload, "groupLabels", "", problems);
+  const commonLabels = readStringMap(payload, "commonLabels", "", problems);
   const group: WebhookGroup = {
     receiver: readString(payload, "receiver", "", problems) ?? "",
     status: groupStatus ?? (alerts.length > 0 && alerts.every((a) => a.status === "resolved") ? "resolved" : "firing"),
-    groupKey: readString(payload, "groupKey", "", problems) ?? "",
-    groupLabels: readStringMap(payload, "groupLabels", "", problems),
-    commonLabels: readStringMap(payload, "commonLabels", "", problems),
+    groupKey: typeof rawKey === "number" && Number.isFinite(rawKey) ? String(rawKey) : (readString(payload, "groupKey", "", problems) ?? ""),
+    groupLabels,
+    commonLabels,
     commonAnnotations: readStringMap(payload, "commonAnnotations", "", problems),
     externalURL: readString(payload, "externalURL", "", problems) ?? "",
     truncatedAlerts: readCount(payload, "truncatedAlerts", "", problems)
   };
-  return { group, fields: payload, alerts };
+  const groupName = Object.values(groupLabels).filter((v) => v.trim() !== "").join(" ");
+  const completed = alerts.map((a) => {
+    const labels = { ...Object.fromEntries(Object.entries(commonLabels).filter(([k]) => !Object.hasOwn(a.labels, k))), ...a.labels };
+    if (!Object.hasOwn(labels, "alertname") && groupName !== "") labels["alertname"] = groupName;
+    return { ...a, labels };
+  });
+  return { group, fields: payload, alerts: completed, notes };
 };
 
 const readAlert = (

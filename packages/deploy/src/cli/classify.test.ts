@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "./CliIo.js";
@@ -63,6 +66,20 @@ describe("sre-on-call classify", () => {
     const c = capture();
     expect(await runCli(argv, c.io)).toBe(2);
     expect(c.err()).toMatch(/sre-on-call/);
+  });
+
+  it("--config applies the team's classifier.rules, and refuses a config whose rule is unusable", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "classify-rules-"));
+    const good = join(dir, "good.yaml");
+    writeFileSync(good, 'classifier:\n  rules:\n    - { name: deploy-bot, pattern: "^deployed build #\\\\d+", decision: suppress, priority: 150, reason: "our deploy bot" }\n');
+    const c = capture();
+    expect(await runCli(["classify", "--config", good, "--json", "<@U1> Deployed build #4711 to prod"], c.io), c.err()).toBe(0);
+    expect(JSON.parse(c.out())).toMatchObject({ decision: "suppress", rule: "deploy-bot", reasons: ["our deploy bot"] });
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, 'classifier:\n  rules:\n    - { name: greedy, pattern: "(a+)+", decision: suppress, priority: 1 }\n');
+    const b = capture();
+    expect(await runCli(["classify", "--config", bad, "hello"], b.io)).toBe(1);
+    expect(b.err()).toMatch(/classifier\.rules\[0\] \(greedy\): nested quantifiers/);
   });
 
   it("--help documents the command", async () => {

@@ -36,6 +36,17 @@ describe("sre-on-call investigate", () => {
     expect(c.err()).toMatch(/eks: ok in/);
   });
 
+  it("a resolved-only payload says nothing is firing and succeeds, with no report", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "investigate-resolved-"));
+    const payload = JSON.parse(readFileSync(join(ROOT, ALERT), "utf8")) as { status: string; alerts: Array<Record<string, unknown>> };
+    const resolved = { ...payload, status: "resolved", alerts: payload.alerts.map((a) => ({ ...a, status: "resolved", endsAt: "2026-03-12T14:40:00Z" })) };
+    writeFileSync(join(dir, "resolved.json"), JSON.stringify(resolved));
+    const c = capture();
+    expect(await runCli(["investigate", "--alert", join(dir, "resolved.json"), "--cluster-dump", DUMP], c.io), c.err()).toBe(0);
+    expect(c.err()).toMatch(/nothing is firing: .* holds 1 resolved alert \(.+\); nothing to investigate\./);
+    expect(c.out()).toBe("");
+  });
+
   it("--format json prints the documented shape", async () => {
     const c = capture();
     expect(await runCli(["investigate", "--alert", ALERT, "--cluster-dump", DUMP, "--format", "json", "--quiet"], c.io)).toBe(0);

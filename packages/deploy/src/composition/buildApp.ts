@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { join, resolve } from "node:path";
 import { EmbeddedStore, type EmbeddedStoreOptions, makeEmbeddedExperimentStore, makeEmbeddedDedupStore, makeEmbeddedIncidentMemory, makeEmbeddedTraceStore } from "@sre-on-call/adapters";
-import { modelTier2, type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, redactingIncidentMemory, redactingTraceStore, type SpecialistsShape, type TelemetryShape, type TraceStoreShape } from "@sre-on-call/core";
+import { type AlertContext, type ChatPlatformShape, type DedupStoreShape, makeIntake, type Intake, redactingIncidentMemory, redactingTraceStore, type SpecialistsShape, type TelemetryShape, type TraceStoreShape } from "@sre-on-call/core";
 import { Duration, Effect, Exit, Result } from "effect";
 import { Container } from "inversify";
 import type { AppConfig } from "../config/AppConfig.js";
@@ -15,6 +15,7 @@ import { modelFromSpec, modelSpecFor } from "../runtime/buildModel.js";
 import { makeIntakeHandler } from "../server/intakeHandler.js";
 import { telemetryFromConfig } from "../telemetry/telemetryFromConfig.js";
 import { investigationSettings, redactorFromConfig, synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
+import { gateFromConfig } from "../runtime/gateFromConfig.js";
 import { makeExperimentDispatch } from "../runtime/experimentDispatch.js";
 import { storeFailureMessage } from "../runtime/storeFailureMessage.js";
 
@@ -183,7 +184,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
           snapshot: makeSnapshotCommand(ctx.get<SpecialistsShape>(TOKENS.Specialists), Duration.seconds(config.defaults.agent_deadline_seconds)),
           postmortem: makePostmortemCommand({ trace: ctx.get<TraceStoreShape>(TOKENS.Trace), memory, redactor })
         },
-        gate: { enabled: config.classifier.enabled, ...(classifierModel !== undefined ? { tier2: modelTier2(classifierModel) } : {}) },
+        gate: gateFromConfig(config, classifierModel),
         settings: {
           windowMinutes: config.investigation.window_minutes,
           deadlineMs: config.investigation.report_after_seconds * 1000,

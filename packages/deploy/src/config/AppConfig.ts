@@ -80,7 +80,24 @@ export const AppConfig = Schema.Struct({
       enabled: withDefault(Schema.Boolean, true),
       tier2: withDefault(Schema.Literals(["auto", "off"]), "auto"),
       reaction_trigger: withDefault(Schema.String, "eyes"),
-      chatter_hint: withDefault(Schema.Boolean, true)
+      chatter_hint: withDefault(Schema.Boolean, true),
+      /**
+       * A team's own tier-1 rules: `{name, pattern, decision: investigate|suppress, priority, reason}`.
+       * The pattern is matched case-insensitively against the message without its mentions; lower
+       * priority runs first (the builtins use 100–399); a name equal to a builtin's replaces it.
+       */
+      rules: withDefault(
+        Schema.Array(
+          Schema.Struct({
+            name: Schema.String,
+            pattern: Schema.String,
+            decision: Schema.Literals(["investigate", "suppress"]),
+            priority: Schema.Number,
+            reason: Schema.optionalKey(Schema.String)
+          })
+        ),
+        []
+      )
     }),
     {}
   ),

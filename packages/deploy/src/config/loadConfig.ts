@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { Result, Schema } from "effect";
 import { parseDocument } from "yaml";
 import { chatHistoryConfig } from "@sre-on-call/agents";
-import { makeRedactor } from "@sre-on-call/core";
+import { compilePatternRules, makeRedactor } from "@sre-on-call/core";
 import { decodeCloudWatchLogsDataSource, decodePrometheusDataSource } from "../runtime/buildSpecialists.js";
 import { AGENT_IDS, AppConfig } from "./AppConfig.js";
 
@@ -97,6 +97,9 @@ const semanticProblems = (config: AppConfig): ReadonlyArray<string> => {
   if (requestTimeout < 1 || requestTimeout > 300) {
     problems.push(`intake.request_timeout_seconds: must be between 1 and 300 seconds (webhooks send their small bodies at once; 10 to 15 is plenty), not ${requestTimeout}.`);
   }
+  // The same checks the gate applies at startup.
+  const rules = compilePatternRules(config.classifier.rules);
+  if (Result.isFailure(rules)) problems.push(`${rules.failure.message}; see docs/configuration.md (classifier.rules).`);
   const otlp = config.telemetry.otlp_endpoint;
   if (otlp !== undefined && !/^https?:\/\/[^\s]+$/i.test(otlp)) {
     problems.push(`telemetry.otlp_endpoint: must be an http(s) URL such as http://localhost:4318/v1/traces, not ${JSON.stringify(otlp.slice(0, 60))}.`);

@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { combineTelemetry, EmbeddedStore, makeAwsIncidentMemory, makeDynamoDedupStore, makeEmbeddedDedupStore } from "@sre-on-call/adapters";
-import { type DedupStoreShape, type IncidentMemoryShape, makeIntake, modelTier2, redactingIncidentMemory, redactingTraceStore, type SpecialistsShape, type TelemetryShape } from "@sre-on-call/core";
+import { type DedupStoreShape, type IncidentMemoryShape, makeIntake, redactingIncidentMemory, redactingTraceStore, type SpecialistsShape, type TelemetryShape } from "@sre-on-call/core";
 import { Duration, Effect, Exit, Fiber, Result } from "effect";
 import { routeFor } from "../composition/buildApp.js";
 import { buildSpecialists, remember } from "../runtime/buildSpecialists.js";
@@ -12,6 +12,7 @@ import { makePostmortemCommand } from "../runtime/postmortemCommand.js";
 import { traceStoreFromEnv } from "../runtime/traceArchive.js";
 import { telemetryFromConfig } from "../telemetry/telemetryFromConfig.js";
 import { investigationSettings, redactorFromConfig, synthesisFromConfig } from "../runtime/synthesisFromConfig.js";
+import { gateFromConfig } from "../runtime/gateFromConfig.js";
 import { makeExperimentDispatch } from "../runtime/experimentDispatch.js";
 import { experimentStoreFromEnv } from "../runtime/experimentStoreFromEnv.js";
 import { buildChats, describeWebhookAuth, type Env, envValue as set, type Log, resolveWebhookAuth, StartupError } from "../runtime/buildChats.js";
@@ -201,7 +202,7 @@ export const buildLambdaApp = async (options: LambdaAppOptions): Promise<LambdaA
       dedup: dedup.store,
       launch: handOff.launch,
       telemetry,
-      gate: { enabled: config.classifier.enabled, ...(classifierModel !== undefined ? { tier2: modelTier2(classifierModel) } : {}) },
+      gate: gateFromConfig(config, classifierModel),
       commands: {
         snapshot: makeSnapshotCommand(specialists, Duration.seconds(config.defaults.agent_deadline_seconds)),
         // /postmortem rebuilds the report from the trace archive; without one it is not offered.

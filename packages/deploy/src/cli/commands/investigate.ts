@@ -254,7 +254,16 @@ export const investigateCommand: Command = {
       const parsed = parseAlertPayload(payload, { now, windowMinutes, deadlineMs: reportAfter * 1000, channelId: "cli", messageId: "cli" });
       if (Result.isFailure(parsed)) throw new CommandFailed(`--alert ${alertFile}: ${parsed.failure.message}`, 2);
       alerts = parsed.success.alerts.filter((a) => a.status === "firing");
-      if (alerts.length === 0) throw new CommandFailed(`--alert ${alertFile}: no firing alert in it (${parsed.success.alerts.length} resolved).`, 2);
+      if (alerts.length === 0) {
+        // A resolved-only notification is not a mistake: there is simply nothing to investigate.
+        const names = [...new Set(parsed.success.alerts.map((a) => a.entities.alertname ?? "alert"))].slice(0, 5).join(", ");
+        progress(
+          parsed.success.alerts.length === 0
+            ? `nothing is firing: --alert ${alertFile} holds no alert; nothing to investigate.`
+            : `nothing is firing: --alert ${alertFile} holds ${parsed.success.alerts.length} resolved alert${parsed.success.alerts.length === 1 ? "" : "s"} (${names}); nothing to investigate.`
+        );
+        return 0;
+      }
       }
     } else {
       alerts = [parseChatAlert({ source: "cli", channelId: "cli", messageId: "cli", text: text!, timestamp: at, now, windowMinutes, deadlineMs: reportAfter * 1000 })];
