@@ -74,11 +74,20 @@ const alertPayload = (): Record<string, unknown> => {
   };
   // Where the title's 80-character cut falls, found by parsing the alert once with a marker.
   const second = { ...first, labels: { namespace: "payments", deployment: "api", severity: "critical" }, fingerprint: "6e1f3a9c0b7d2e65", annotations: { summary: "MARKER" } };
-  const probe = parseAlertPayload({ ...payload, alerts: [second] }, { now: Date.now(), channelId: "alerts", messageId: "" });
+  const probe = parseAlertPayload({ ...payload, ...withoutGroupAlertname(payload), alerts: [second] }, { now: Date.now(), channelId: "alerts", messageId: "" });
   if (Result.isFailure(probe)) throw new Error(probe.failure.message);
   const offset = probe.success.alerts[0]!.alertText.indexOf("MARKER");
   second.annotations = { summary: `${"a".repeat(Math.max(1, 74 - offset))} ${CUT_KEY} and more text after the key` };
-  return { ...payload, alerts: [first, second] };
+  return { ...payload, ...withoutGroupAlertname(payload), alerts: [first, second] };
+};
+
+/**
+ * The group's own alertname would name the second alert (an alert lacking a label takes the
+ * group's): without it, its title is cut from the alert text, which is what this probes.
+ */
+const withoutGroupAlertname = (payload: Record<string, unknown>): Record<string, unknown> => {
+  const { alertname: _common, ...commonLabels } = (payload["commonLabels"] ?? {}) as Record<string, string>;
+  return { commonLabels, groupLabels: {} };
 };
 
 beforeAll(() => {

@@ -1,10 +1,22 @@
-import { type AgentFailureKind, AgentFailure, type AgentResult, type AlertContext, type Finding, type SnapshotSection, type Specialist, type SpecialistCall, deterministicMetadata } from "@sre-on-call/core";
+import {
+  type AgentFailureKind,
+  AgentFailure,
+  type AgentResult,
+  type AlertContext,
+  type Finding,
+  type Hypothesis,
+  type SnapshotSection,
+  type Specialist,
+  type SpecialistCall,
+  deterministicMetadata
+} from "@sre-on-call/core";
 import { Duration, Effect, Option } from "effect";
 import { containersOf, isPodDone, isPodReady, listNames, plural } from "./analyze/podFacts.js";
 import { analyzeClusterView } from "./investigate/analyzeClusterView.js";
 import { ClusterViewBuilder } from "./investigate/ClusterView.js";
 import { loadClusterView, type LoadOptions } from "./investigate/loadClusterView.js";
-import { describeScope, namesKubernetesObject, scopeFromAlert } from "./investigate/scopeFromAlert.js";
+import { locateScope } from "./investigate/locateScope.js";
+import { describeScope, type Scope, scopeFromAlert } from "./investigate/scopeFromAlert.js";
 import type { Node, Pod } from "./kube/KubeObjects.js";
 import type { ClusterSource, ClusterSourceError } from "./source/ClusterSource.js";
 
@@ -19,6 +31,16 @@ export interface EksSpecialistOptions {
   readonly analysisReserveMs?: number;
   readonly now?: () => number;
 }
+
+/** Whether the objects investigated were picked by triage, not by anything the alert says. */
+const triaged = (scope: Scope): boolean => scope.choice?.how === "triage";
+
+/**
+ * A cause found on an object triage picked is a cause of that object; whether it is the alert's
+ * is a guess, so it is never claimed with high confidence.
+ */
+const unsure = (h: Hypothesis): Hypothesis =>
+  h.confidence === "high" ? { ...h, confidence: "medium", detail: `${h.detail} (Found by triage: the alert names no object, so this may not be what it is about.)` } : h;
 
 const failureKind = (e: ClusterSourceError): AgentFailureKind =>
   e.reason === "unreachable" || e.reason === "unauthorized" || e.reason === "forbidden" ? "unavailable" : e.reason === "timeout" ? "timeout" : "error";
@@ -37,12 +59,17 @@ export const makeEksSpecialist = (source: ClusterSource, options: EksSpecialistO
   const investigate = (alert: AlertContext, call: SpecialistCall): Effect.Effect<AgentResult, AgentFailure> =>
     Effect.gen(function* () {
       const startedAt = now();
-      const scope = scopeFromAlert(alert);
-      const builder = new ClusterViewBuilder(source.description);
       const since = Math.min(alert.window.start, alert.alertTimestamp) - 3_600_000;
       const budget = Math.max(0, call.deadline - startedAt - reserve);
+      // Names the alert gives loosely (prose, no namespace) or not at all are found in the cluster
+      // first; half the budget at most, so the chosen objects can still be read.
+      const asked = scopeFromAlert(alert);
+      const located = yield* locateScope(source, asked, since).pipe(Effect.timeoutOption(Duration.millis(budget / 2)));
+      const scope = Option.isSome(located) ? located.value : asked;
+      const builder = new ClusterViewBuilder(source.description);
+      if (Option.isNone(located)) builder.gap("the objects the alert names loosely", "not found before the deadline");
       const loaded = yield* loadClusterView(source, scope, builder, { ...options.load, since }).pipe(
-        Effect.timeoutOption(Duration.millis(budget)),
+        Effect.timeoutOption(Duration.millis(Math.max(0, call.deadline - now() - reserve))),
         Effect.mapError(fail)
       );
       const complete = Option.isSome(loaded);
@@ -56,7 +83,7 @@ export const makeEksSpecialist = (source: ClusterSource, options: EksSpecialistO
         agent: id,
         status: complete ? "success" : "timeout",
         findings: analysis.findings,
-        hypotheses: analysis.hypotheses,
+        hypotheses: triaged(scope) ? analysis.hypotheses.map(unsure) : analysis.hypotheses,
         summary: complete ? analysis.summary : `Partial (deadline reached while reading ${source.description}): ${analysis.summary}`,
         ...(complete ? {} : { error: "deadline reached before the cluster was fully read" }),
         durationMs: endedAt - startedAt,
@@ -102,9 +129,11 @@ export const makeEksSpecialist = (source: ClusterSource, options: EksSpecialistO
   return {
     id,
     description: options.description ?? `Kubernetes/EKS: pods, workloads, events, nodes and logs from ${source.description}`,
+    // Never skipped for naming nothing: a bare workload name in a question, a scrape target's
+    // address or Kubernetes words are looked up in the cluster (and only an alert that clearly is
+    // about Kubernetes gets the cluster triaged); an alert about something else is answered
+    // "nothing it names is in the cluster".
     skipReason: (alert) => {
-      const scope = scopeFromAlert(alert);
-      if (!namesKubernetesObject(scope)) return "the alert names no Kubernetes namespace, pod, workload or node";
       const cluster = alert.entities.cluster;
       if (options.clusterName !== undefined && cluster !== undefined && cluster !== options.clusterName) return `the alert is about cluster ${cluster}, not ${options.clusterName}`;
       return undefined;

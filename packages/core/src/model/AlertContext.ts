@@ -18,7 +18,12 @@ export const Entities = Schema.Struct({
   service: Schema.optionalKey(Schema.String),
   node: Schema.optionalKey(Schema.String),
   instance: Schema.optionalKey(Schema.String),
-  job: Schema.optionalKey(Schema.String)
+  /** The Prometheus scrape job (`job` label), not a Kubernetes Job. */
+  job: Schema.optionalKey(Schema.String),
+  /** A Kubernetes Job (kube-state-metrics' `job_name`). */
+  kubeJob: Schema.optionalKey(Schema.String),
+  cronjob: Schema.optionalKey(Schema.String),
+  persistentvolumeclaim: Schema.optionalKey(Schema.String)
 });
 export type Entities = typeof Entities.Type;
 export type EntityKey = keyof Entities;
@@ -36,7 +41,10 @@ export const ENTITY_KEYS: ReadonlyArray<EntityKey> = [
   "service",
   "node",
   "instance",
-  "job"
+  "job",
+  "kubeJob",
+  "cronjob",
+  "persistentvolumeclaim"
 ];
 
 export const AlertStatus = Schema.Literals(["firing", "resolved"]);

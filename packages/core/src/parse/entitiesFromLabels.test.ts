@@ -46,7 +46,20 @@ describe("entitiesFromLabels", () => {
     [{ service: "kube-prometheus-stack-kubelet", exported_service: "checkout" }, { service: "checkout" }],
     [{ pod: "kube-prometheus-stack-prometheus-node-exporter-7xk2p", namespace: "monitoring", container: "node-exporter", node: "n4" }, { node: "n4" }],
     [{ priority: "P1", alertname: "" }, { severity: "P1" }],
-    [{ pod: "  api-0  " }, { pod: "api-0", statefulset: "api" }]
+    [{ pod: "  api-0  " }, { pod: "api-0", statefulset: "api" }],
+    // kube-state-metrics' Job and CronJob labels, as kubernetes-mixin's KubeJobFailed / KubeCronJobRunning
+    // carry them (real payloads: rustyrazorblade/easy-db-lab#733, keptn-contrib/job-executor-service#124):
+    // `job` stays the scrape job, `job_name` is the Kubernetes Job.
+    [
+      { alertname: "KubeJobFailed", namespace: "default", job_name: "cassandra-stress", job: "kube-state-metrics", service: "kube-prometheus-stack-kube-state-metrics" },
+      { alertname: "KubeJobFailed", namespace: "default", kubeJob: "cassandra-stress", job: "kube-state-metrics" }
+    ],
+    [{ namespace: "batch", cronjob: "nightly-reconcile" }, { namespace: "batch", cronjob: "nightly-reconcile" }],
+    [{ namespace: "shop", persistentvolumeclaim: "data-db-0" }, { namespace: "shop", persistentvolumeclaim: "data-db-0" }],
+    // kube_pod_owner names the Job that made a pod; a Job's pod `<job>-<ordinal>` is not a StatefulSet's.
+    [{ owner_kind: "Job", owner_name: "migrate-1", pod: "migrate-1-x2x9z" }, { pod: "migrate-1-x2x9z", kubeJob: "migrate-1" }],
+    [{ job_name: "job-executor-service-job-855e19ed-baed-48b3-973e-0e62-1", pod: "job-executor-service-job-855e19ed-baed-48b3-973e-0e62-1" }, { kubeJob: "job-executor-service-job-855e19ed-baed-48b3-973e-0e62-1", pod: "job-executor-service-job-855e19ed-baed-48b3-973e-0e62-1" }],
+    [{ workload: "backup", workload_type: "cronjob" }, { cronjob: "backup" }]
   ])("%j", (labels, expected) => {
     expect(entitiesFromLabels(labels)).toEqual(expected);
   });

@@ -24,7 +24,11 @@ export const LABEL_ALIASES: Readonly<Record<EntityKey, ReadonlyArray<string>>> =
   service: ["exported_service", "service", "service_name", "k8s_service_name", "kube_service", "svc"],
   node: ["node", "kubernetes_node", "nodename", "node_name", "k8s_node_name", "kube_node", "host", "hostname"],
   instance: ["instance", "exported_instance"],
-  job: ["job", "exported_job"]
+  job: ["job", "exported_job"],
+  // kube-state-metrics names a Job `job_name` because `job` is Prometheus' own scrape-job label.
+  kubeJob: ["job_name", "k8s_job_name", "kube_job"],
+  cronjob: ["cronjob", "k8s_cronjob_name", "kube_cronjob"],
+  persistentvolumeclaim: ["persistentvolumeclaim", "k8s_persistentvolumeclaim_name", "pvc"]
 };
 
 /**
@@ -39,10 +43,12 @@ const EXPORTER_SERVICE = /(?:^|-)(?:kube-state-metrics|node-exporter|kubelet|cad
 const EXPORTER_POD = /(?:^|-)(?:node-exporter|kube-state-metrics|blackbox-exporter|pushgateway)(?:-[a-z0-9]{5,10})?-[a-z0-9]{5}$/;
 const EXPORTER_CONTAINER = /^(?:node-exporter|kube-state-metrics|blackbox-exporter|pushgateway)$/;
 
-const WORKLOAD_KINDS: Readonly<Record<string, "deployment" | "statefulset" | "daemonset">> = {
+const WORKLOAD_KINDS: Readonly<Record<string, "deployment" | "statefulset" | "daemonset" | "kubeJob" | "cronjob">> = {
   deployment: "deployment",
   statefulset: "statefulset",
-  daemonset: "daemonset"
+  daemonset: "daemonset",
+  job: "kubeJob",
+  cronjob: "cronjob"
 };
 
 /** Entities named by labels only, with no guessing from pod names. */
@@ -109,7 +115,14 @@ export const mergeEntities = (primary: Entities, secondary: Entities): Entities 
  * `kafka-2` → statefulset `kafka`) when nothing named a workload.
  */
 export const withWorkloadGuess = (entities: Entities): Entities => {
-  if (entities.pod === undefined || entities.deployment !== undefined || entities.statefulset !== undefined || entities.daemonset !== undefined) {
+  if (
+    entities.pod === undefined ||
+    entities.deployment !== undefined ||
+    entities.statefulset !== undefined ||
+    entities.daemonset !== undefined ||
+    entities.kubeJob !== undefined ||
+    entities.cronjob !== undefined
+  ) {
     return entities;
   }
   const guess = workloadFromPodName(entities.pod);

@@ -1,4 +1,4 @@
-import type { Confidence } from "@sre-on-call/core";
+import { type Confidence, confidenceRank } from "@sre-on-call/core";
 import type { Event, Node, Pod } from "../kube/KubeObjects.js";
 import type { ClusterView } from "../investigate/ClusterView.js";
 import { logKey } from "../investigate/ClusterView.js";
@@ -81,9 +81,11 @@ export class Analysis {
       this.proposals.set(p.key, placed);
       return;
     }
-    // Reached by another path: keep the deepest placement and all the evidence.
+    // Reached by another path: keep the deepest placement, all the evidence, and the strongest
+    // confidence (one path may have seen what proves it, e.g. the refusals a client logged).
     const deeper = placed.depth > seen.depth ? placed : seen;
-    this.proposals.set(p.key, { ...deeper, order: seen.order, supporting: [...new Set([...seen.supporting, ...placed.supporting])] });
+    const confidence = confidenceRank(placed.confidence) < confidenceRank(seen.confidence) ? placed.confidence : seen.confidence;
+    this.proposals.set(p.key, { ...deeper, confidence, order: seen.order, supporting: [...new Set([...seen.supporting, ...placed.supporting])] });
   }
 
   allProposals(): ReadonlyArray<PlacedProposal> {
@@ -123,7 +125,8 @@ export class Analysis {
     const key = `${previous ? "p" : "c"}:${logKey(pod.metadata.namespace ?? "", pod.metadata.name, container)}`;
     let signals = this.scans.get(key);
     if (signals === undefined) {
-      signals = scanLog(text);
+      // Layouts without a year (klog, syslog) are dated relative to the alert, not to the machine's clock.
+      signals = scanLog(text, { reference: this.alertTime });
       this.scans.set(key, signals);
     }
     return signals;

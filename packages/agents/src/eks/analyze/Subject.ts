@@ -1,4 +1,4 @@
-import type { DaemonSet, Deployment, Event, Pod, ReplicaSet, StatefulSet } from "../kube/KubeObjects.js";
+import type { CronJob, DaemonSet, Deployment, Event, Job, Pod, ReplicaSet, StatefulSet } from "../kube/KubeObjects.js";
 import { selectsLabels } from "../kube/selectors.js";
 import { eventTime } from "../kube/time.js";
 import { type ClusterView, EMPTY_NAMESPACE, type NamespaceObjects } from "../investigate/ClusterView.js";
@@ -19,6 +19,9 @@ export interface Subject {
   readonly deployment?: Deployment;
   readonly statefulSet?: StatefulSet;
   readonly daemonSet?: DaemonSet;
+  readonly job?: Job;
+  /** A CronJob's own subject has no pods: each run is a Job subject of its own. */
+  readonly cronJob?: CronJob;
   /** The deployment's ReplicaSets, newest revision first. */
   readonly replicaSets: ReadonlyArray<ReplicaSet>;
 }
@@ -64,7 +67,8 @@ const indexOf = (objects: NamespaceObjects): NamespaceIndex => {
 export const workloadOf = (pod: Pod, objects: NamespaceObjects): WorkloadRef => {
   const namespace = pod.metadata.namespace ?? "";
   const owner = controllerOf(Array.isArray(pod.metadata.ownerReferences) ? pod.metadata.ownerReferences : undefined);
-  if (typeof owner?.name !== "string" || typeof owner.kind !== "string") return { kind: "Pod", namespace, name: pod.metadata.name };
+  // A static pod's mirror is "owned" by its Node (kubeadm's kube-scheduler-<node>, etcd-<node>): it is its own workload.
+  if (typeof owner?.name !== "string" || typeof owner.kind !== "string" || owner.kind === "Node") return { kind: "Pod", namespace, name: pod.metadata.name };
   if (owner.kind === "ReplicaSet") {
     const index = indexes.get(objects) ?? indexOf(objects);
     const rs = (owner.uid !== undefined ? index.replicaSetsByUid.get(owner.uid) : undefined) ?? index.replicaSetsByName.get(owner.name);
@@ -85,6 +89,8 @@ export const makeSubject = (ref: WorkloadRef, objects: NamespaceObjects): Subjec
   const deployment = ref.kind === "Deployment" ? objects.deployments.find((d) => d.metadata.name === ref.name) : undefined;
   const statefulSet = ref.kind === "StatefulSet" ? objects.statefulsets.find((d) => d.metadata.name === ref.name) : undefined;
   const daemonSet = ref.kind === "DaemonSet" ? objects.daemonsets.find((d) => d.metadata.name === ref.name) : undefined;
+  const job = ref.kind === "Job" ? objects.jobs.find((j) => j.metadata.name === ref.name) : undefined;
+  const cronJob = ref.kind === "CronJob" ? objects.cronjobs.find((c) => c.metadata.name === ref.name) : undefined;
   const replicaSets =
     ref.kind === "Deployment"
       ? objects.replicasets
@@ -102,7 +108,9 @@ export const makeSubject = (ref: WorkloadRef, objects: NamespaceObjects): Subjec
     replicaSets,
     ...(deployment !== undefined ? { deployment } : {}),
     ...(statefulSet !== undefined ? { statefulSet } : {}),
-    ...(daemonSet !== undefined ? { daemonSet } : {})
+    ...(daemonSet !== undefined ? { daemonSet } : {}),
+    ...(job !== undefined ? { job } : {}),
+    ...(cronJob !== undefined ? { cronJob } : {})
   };
 };
 
@@ -119,6 +127,14 @@ export const subjectsOfNamespace = (view: ClusterView, namespace: string): Reado
   for (const d of objects.deployments) refs.set(refKey({ kind: "Deployment", namespace, name: d.metadata.name }), { kind: "Deployment", namespace, name: d.metadata.name });
   for (const s of objects.statefulsets) refs.set(refKey({ kind: "StatefulSet", namespace, name: s.metadata.name }), { kind: "StatefulSet", namespace, name: s.metadata.name });
   for (const d of objects.daemonsets) refs.set(refKey({ kind: "DaemonSet", namespace, name: d.metadata.name }), { kind: "DaemonSet", namespace, name: d.metadata.name });
+  for (const j of objects.jobs) refs.set(refKey({ kind: "Job", namespace, name: j.metadata.name }), { kind: "Job", namespace, name: j.metadata.name });
+  for (const c of objects.cronjobs) refs.set(refKey({ kind: "CronJob", namespace, name: c.metadata.name }), { kind: "CronJob", namespace, name: c.metadata.name });
+  // `kubectl cluster-info dump` writes no jobs.json or cronjobs.json: their events still name them.
+  for (const e of objects.events) {
+    const kind = e.involvedObject?.kind;
+    const name = e.involvedObject?.name;
+    if ((kind === "Job" || kind === "CronJob") && typeof name === "string" && name !== "") refs.set(refKey({ kind, namespace, name }), { kind, namespace, name });
+  }
   return [...refs.values()].sort((a, b) => refKey(a).localeCompare(refKey(b))).map((ref) => makeSubject(ref, objects));
 };
 

@@ -1,9 +1,13 @@
 import type { Severity } from "@sre-on-call/core";
-import type { Event, Pod } from "../kube/KubeObjects.js";
+import type { Container, Event, Node, Pod } from "../kube/KubeObjects.js";
 import { formatBytes, parseQuantity } from "../kube/quantity.js";
 import { eventCount, eventTime, formatTime } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
+import { configReferences, type MissingConfig, parseConfigError, referencesTo } from "./describeConfigFailure.js";
+import { describePullFailure } from "./describePullFailure.js";
+import { describeRuntimeFailure, type RuntimeFailure } from "./describeRuntimeFailure.js";
 import {
+  causeText,
   clipText,
   type ContainerOfPod,
   containersOf,
@@ -17,11 +21,18 @@ import {
   podSource,
   terminationTime
 } from "./podFacts.js";
-import type { Subject } from "./Subject.js";
+import { scanLog } from "./scanLog.js";
+import { eventsOfContainer, latestInformative, namesOnlyTheSymptom, withoutErrorPrefix } from "./selectEvents.js";
+import { refKey, type Subject } from "./Subject.js";
+
+export { parseConfigError } from "./describeConfigFailure.js";
 
 const IMAGE_PULL = new Set(["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable"]);
 const CONFIG_ERROR = new Set(["CreateContainerConfigError"]);
 const CREATE_ERROR = new Set(["CreateContainerError", "RunContainerError", "StartError"]);
+/** Terminated reasons that mean the runtime never started the process: the message is the runtime's, not the app's. */
+const RUNTIME_TERMINATION = new Set(["ContainerCannotRun", "StartError"]);
+const FAILED = new Set(["Failed"]);
 
 /** What the containers of a subject showed, for the subject's status line and the other analyzers. */
 export interface ContainerReport {
@@ -30,6 +41,46 @@ export interface ContainerReport {
   readonly oomKilled: number;
   readonly probeFailures: number;
 }
+
+/**
+ * A cause the containers' own evidence named (a status or termination message, a kubelet event, a
+ * log line): what the rollout check weighs a coinciding rollout against.
+ */
+export interface NamedCause {
+  readonly title: string;
+  readonly pods: ReadonlyArray<string>;
+  /** The cause is the program's own defect (a nil dereference, a TypeError): what a bad release looks like. */
+  readonly codeDefect: boolean;
+  /** Images the cause is about (an image that cannot be pulled). */
+  readonly images: ReadonlyArray<string>;
+}
+
+const namedByAnalysis = new WeakMap<Analysis, Map<string, Array<NamedCause>>>();
+
+const rememberCause = (a: Analysis, subject: Subject, cause: NamedCause) => {
+  let bySubject = namedByAnalysis.get(a);
+  if (bySubject === undefined) {
+    bySubject = new Map();
+    namedByAnalysis.set(a, bySubject);
+  }
+  const key = refKey(subject.ref);
+  const list = bySubject.get(key);
+  if (list === undefined) bySubject.set(key, [cause]);
+  else list.push(cause);
+};
+
+/** The causes analyzeContainers found in the subject's own evidence (empty before it ran). */
+export const namedCauses = (a: Analysis, subject: Subject): ReadonlyArray<NamedCause> => namedByAnalysis.get(a)?.get(refKey(subject.ref)) ?? [];
+
+/*
+ * Crash lines that are the program's own defect rather than something outside it: a release that
+ * dereferences nil crashes the same way whatever the environment, so the rollout that shipped it
+ * stays the cause.
+ */
+const CODE_DEFECT =
+  /runtime error|nil pointer|null pointer|NullPointerException|segmentation (?:fault|violation)|SIGSEGV|\b(?:TypeError|AttributeError|KeyError|IndexError|NameError|ReferenceError|UnboundLocalError|ZeroDivisionError|NoMethodError|ClassCastException|ArrayIndexOutOfBoundsException|IndexOutOfBoundsException|NoSuchMethodError|AbstractMethodError)\b|is not a function|is not defined|Cannot read propert|undefined method|index out of range|assertion failed/i;
+
+export const isCodeDefect = (text: string): boolean => CODE_DEFECT.test(text);
 
 const groupBy = <T>(items: ReadonlyArray<T>, key: (t: T) => string): Map<string, Array<T>> => {
   const groups = new Map<string, Array<T>>();
@@ -49,81 +100,121 @@ const podEvents = (a: Analysis, subject: Subject, pods: ReadonlyArray<Pod>): Rea
   return pods.flatMap((p) => index("Pod", p.metadata.name));
 };
 
-const describeRegistryError = (message: string): string => {
-  const m = message.toLowerCase();
-  if (/not found|manifest unknown|does not exist|no such manifest/.test(m)) return "the image or tag does not exist in the registry";
-  if (/unauthorized|denied|forbidden|403|401|authentication required|no basic auth credentials/.test(m)) return "the registry refused the credentials (imagePullSecrets or the node role's ECR permissions)";
-  if (/toomanyrequests|rate limit/.test(m)) return "the registry rate-limited the pulls";
-  if (/i\/o timeout|timeout|no such host|connection refused|dial tcp/.test(m)) return "the registry could not be reached from the node";
-  if (/invalid reference format|invalidimagename/.test(m)) return "the image reference is malformed";
-  return "the image could not be pulled";
+/** `container api`, `init container migrate`: how titles name a container. */
+const containerLabel = (c: ContainerOfPod) => `${c.init ? "init container" : "container"} ${c.name}`;
+
+/**
+ * The kubelet's latest `Failed` event about this container that says more than the state it is
+ * in, without its `Error: ` prefix.
+ */
+const kubeletFailure = (a: Analysis, subject: Subject, c: ContainerOfPod, accept: (message: string) => boolean): { message: string; time?: number } | undefined => {
+  const e = latestInformative(eventsOfContainer(podEvents(a, subject, [c.pod]), c.name), FAILED, accept);
+  if (e === undefined) return undefined;
+  const time = eventTime(e);
+  return { message: withoutErrorPrefix(e.message ?? ""), ...(time !== undefined ? { time } : {}) };
 };
+
+const PULL_MESSAGE = /pull|image|manifest|registry/i;
+
+/** The node's CPU architecture as the kubelet labels it. */
+const nodeArch = (node: Node | undefined): string | undefined =>
+  node?.metadata.labels?.["kubernetes.io/arch"] ?? node?.metadata.labels?.["beta.kubernetes.io/arch"] ?? node?.status?.nodeInfo?.architecture;
+
+const pullSecretsOf = (pod: Pod): ReadonlyArray<string> =>
+  Array.isArray(pod.spec?.imagePullSecrets) ? pod.spec.imagePullSecrets.map((s) => s.name).filter((n): n is string => typeof n === "string") : [];
 
 const imagePull = (a: Analysis, frame: Frame, subject: Subject, issues: ReadonlyArray<ContainerOfPod>) => {
   for (const [image, group] of groupBy(issues, (c) => c.spec?.image ?? c.status.image ?? "")) {
-    const pods = group.map((c) => c.pod);
-    const failed = podEvents(a, subject, pods).filter((e) => e.reason === "Failed" && /image/i.test(e.message ?? ""));
-    const message = failed.map((e) => e.message ?? "").find((m) => /pull/i.test(m)) ?? group.find((c) => c.status.state?.waiting?.message !== undefined)?.status.state?.waiting?.message ?? "";
-    const cause = describeRegistryError(message);
-    const reason = group[0]?.status.state?.waiting?.reason ?? "ImagePullBackOff";
-    const when = failed.map(eventTime).filter((t): t is number => t !== undefined);
+    const pods = [...new Set(group.map((c) => c.pod))];
+    // The most recent informative word on the pull, across the group: the registry's reason.
+    let best: { message: string; time?: number; c: ContainerOfPod } | undefined;
+    for (const c of group) {
+      const event = kubeletFailure(a, subject, c, (m) => PULL_MESSAGE.test(m));
+      const waiting = c.status.state?.waiting?.message;
+      const found = event ?? (waiting !== undefined && !namesOnlyTheSymptom(waiting) ? { message: waiting } : undefined);
+      if (found !== undefined && (best === undefined || (found.time ?? 0) > (best.time ?? 0))) best = { ...found, c };
+    }
+    const first = best?.c ?? group[0]!;
+    const message = best?.message ?? "";
+    const failure = describePullFailure(message, { image, ...archOf(a, first.pod), pullSecrets: pullSecretsOf(first.pod) });
+    const reason = first.status.state?.waiting?.reason ?? "ImagePullBackOff";
     const id = a.evidence.add({
-      source: podSource(pods[0] ?? group[0]!.pod),
-      timestamp: when.length > 0 ? Math.max(...when) : a.alertTime,
+      source: podSource(first.pod),
+      timestamp: best?.time ?? a.alertTime,
       severity: "critical",
-      content: `${plural(pods.length, "pod")} of ${subject.label} (${listNames(pods.map((p) => p.metadata.name))}) cannot start container ${group[0]?.name ?? ""}: ${reason} for image ${image}${message !== "" ? ` — ${clipText(message, 300)}` : ""}`,
-      metadata: { reason, image, message: clipText(message, 500), pods: pods.map((p) => p.metadata.name), container: group[0]?.name ?? "" }
+      content: `${plural(pods.length, "pod")} of ${subject.label} (${listNames(pods.map((p) => p.metadata.name))}) cannot start ${containerLabel(first)}: ${reason} for image ${image}${message !== "" ? ` — ${causeText(message, 400)}` : ""}`,
+      metadata: { reason, image, message: causeText(message, 600), pods: pods.map((p) => p.metadata.name), container: first.name, registry: failure.registry, failure: failure.kind }
     });
+    const title = `Image ${image} cannot be pulled: ${failure.cause}`;
+    rememberCause(a, subject, { title, pods: pods.map((p) => p.metadata.name), codeDefect: false, images: [image] });
     a.propose(frame, subject.label, {
       key: `image-pull:${subject.label}:${image}`,
-      title: `Image ${image} cannot be pulled: ${cause}`,
-      detail: `${subject.label} cannot start its ${group[0]?.name ?? ""} container on ${plural(pods.length, "pod")}: ${reason}. ${message !== "" ? `The kubelet reported: ${clipText(message, 300)}` : ""}`.trim(),
-      confidence: "high",
+      title,
+      detail: `${subject.label} cannot start its ${containerLabel(first)} on ${plural(pods.length, "pod")}: ${reason}. ${message !== "" ? `The kubelet reported: ${causeText(message, 400)}` : "No event says why the pull fails."}`.trim(),
+      confidence: failure.certain ? "high" : "medium",
       depth: 2,
       supporting: [id],
-      confirmBy: `${kubectl(subject.ref.namespace, `describe pod ${pods[0]?.metadata.name ?? ""}`)} (Events: Failed to pull image); check the tag exists in the registry and the pull credentials.`,
-      actions: [
-        `Check that ${image} exists (e.g. \`aws ecr describe-images\` or the registry UI) and fix the tag in the manifest`,
-        ...(subject.ref.kind === "Deployment" ? [`Roll back if a bad tag was just deployed: ${kubectl(subject.ref.namespace, `rollout undo ${workloadCommand(subject)}`)}`] : []),
-        "If access is denied: check imagePullSecrets and the node IAM role's ECR permissions"
-      ]
+      confirmBy: `${kubectl(subject.ref.namespace, `describe pod ${first.pod.metadata.name}`)} (Events: Failed to pull image)`,
+      actions: [failure.action, ...(subject.ref.kind === "Deployment" ? [`Roll back if a bad tag was just deployed: ${kubectl(subject.ref.namespace, `rollout undo ${workloadCommand(subject)}`)}`] : [])]
     });
   }
 };
 
-interface MissingConfig {
-  readonly kind: "Secret" | "ConfigMap";
-  readonly name: string;
-  readonly key?: string;
-}
-
-/** The kubelet's wording for a missing Secret/ConfigMap or key (`couldn't find key K in Secret ns/name`). */
-export const parseConfigError = (message: string): MissingConfig | undefined => {
-  const key = /couldn't find key (\S+) in (Secret|ConfigMap) (?:[\w.-]+\/)?([\w.-]+)/.exec(message);
-  if (key !== null) return { kind: key[2] === "Secret" ? "Secret" : "ConfigMap", name: key[3] ?? "", key: key[1] ?? "" };
-  const object = /(secret|configmap) "([\w.-]+)" not found/i.exec(message);
-  if (object !== null) return { kind: object[1]?.toLowerCase() === "secret" ? "Secret" : "ConfigMap", name: object[2] ?? "" };
-  return undefined;
+const archOf = (a: Analysis, pod: Pod): { nodeArch?: string } => {
+  const arch = nodeArch(a.node(pod.spec?.nodeName));
+  return arch !== undefined ? { nodeArch: arch } : {};
 };
 
+const missingText = (missing: MissingConfig, namespace: string) =>
+  missing.key !== undefined ? `${missing.kind} ${missing.name} has no key ${missing.key}` : `${missing.kind} ${missing.name} does not exist in namespace ${namespace}`;
+
 const configError = (a: Analysis, frame: Frame, subject: Subject, issues: ReadonlyArray<ContainerOfPod>) => {
-  for (const [message, group] of groupBy(issues, (c) => c.status.state?.waiting?.message ?? "")) {
-    const pods = group.map((c) => c.pod);
+  // The waiting message when the status has one, else the kubelet's latest event for that container.
+  const withMessage = issues.map((c) => {
+    const waiting = c.status.state?.waiting?.message;
+    if (waiting !== undefined && waiting.trim() !== "") return { c, message: waiting.trim(), time: undefined as number | undefined };
+    const event = kubeletFailure(a, subject, c, (m) => !PULL_MESSAGE.test(m));
+    return { c, message: event?.message ?? "", time: event?.time };
+  });
+  for (const [, group] of groupBy(withMessage, (x) => `${x.c.name}\n${x.message}`)) {
+    const { c: first, message } = group[0]!;
+    const pods = [...new Set(group.map((x) => x.c.pod))];
     const missing = parseConfigError(message);
+    const references = configReferences(first.pod, first.spec);
+    const matched = missing === undefined ? [] : referencesTo(references, missing);
+    const times = group.map((x) => x.time).filter((t): t is number => t !== undefined);
     const id = a.evidence.add({
-      source: podSource(pods[0]!),
-      timestamp: a.alertTime,
+      source: podSource(first.pod),
+      timestamp: times.length > 0 ? Math.max(...times) : a.alertTime,
       severity: "critical",
-      content: `${plural(pods.length, "pod")} of ${subject.label} (${listNames(pods.map((p) => p.metadata.name))}) cannot create container ${group[0]?.name ?? ""}: CreateContainerConfigError — ${clipText(message || "no message", 300)}`,
-      metadata: { reason: "CreateContainerConfigError", message: clipText(message, 500), pods: pods.map((p) => p.metadata.name), ...(missing !== undefined ? { missing: { ...missing } } : {}) }
+      content: `${plural(pods.length, "pod")} of ${subject.label} (${listNames(pods.map((p) => p.metadata.name))}) cannot create ${containerLabel(first)}: CreateContainerConfigError — ${causeText(message || "no message in the status or events", 300)}`,
+      metadata: {
+        reason: "CreateContainerConfigError",
+        message: causeText(message, 500),
+        pods: pods.map((p) => p.metadata.name),
+        container: first.name,
+        ...(missing !== undefined ? { missing: { ...missing } } : {}),
+        references: references.map((r) => `${r.kind}/${r.name}${r.key !== undefined ? `[${r.key}]` : ""} (${r.via})`)
+      }
     });
-    const what = missing === undefined ? "a Secret or ConfigMap it references is missing" : missing.key !== undefined ? `${missing.kind} ${missing.name} has no key ${missing.key}` : `${missing.kind} ${missing.name} does not exist`;
+    const where = matched.length > 0 ? ` (${listNames(matched.map((r) => r.via))} of ${containerLabel(first)})` : first.init ? ` (${containerLabel(first)})` : "";
+    const required = references.filter((r) => !r.optional);
+    const subPath = missing === undefined ? missingSubPath(first, message) : undefined;
+    const title =
+      missing !== undefined
+        ? `${subject.label} cannot start: ${missingText(missing, subject.ref.namespace)}${where}`
+        : subPath !== undefined
+          ? `${subject.label} cannot start ${containerLabel(first)}: the directory behind its subPath mount ${subPath} does not exist (${causeText(message, 100)})`
+          : message !== ""
+            ? `${subject.label} cannot start ${containerLabel(first)}: ${causeText(message, 140)}`
+            : `${subject.label} cannot start ${containerLabel(first)} (CreateContainerConfigError): neither its status nor the events say which reference fails${required.length > 0 ? `; it needs ${listNames(required.map((r) => `${r.kind} ${r.name}${r.key !== undefined ? ` key ${r.key}` : ""}`))}` : ""}`;
+    if (missing !== undefined || subPath !== undefined) rememberCause(a, subject, { title, pods: pods.map((p) => p.metadata.name), codeDefect: false, images: [] });
     const get = missing === undefined ? "get secrets,configmaps" : `get ${missing.kind.toLowerCase()} ${missing.name} -o jsonpath='{.data}'`;
     a.propose(frame, subject.label, {
-      key: `config:${subject.label}:${message}`,
-      title: `${subject.label} cannot start: ${what}`,
-      detail: `The kubelet cannot build the container's environment or volumes: ${clipText(message, 300)}. Every new pod of ${subject.label} will fail the same way until the reference is fixed.`,
-      confidence: message === "" ? "medium" : "high",
+      key: `config:${subject.label}:${first.name}:${message}`,
+      title,
+      detail: `The kubelet cannot build ${containerLabel(first)}'s environment or volumes${message !== "" ? `: ${causeText(message, 300)}` : ""}.${matched.length > 0 ? ` The pod spec takes it through ${listNames(matched.map((r) => r.via))}.` : ""} Every new pod of ${subject.label} fails the same way until the reference or the object is fixed.`,
+      confidence: missing !== undefined || subPath !== undefined ? "high" : "medium",
       depth: 2,
       supporting: [id],
       confirmBy: `${kubectl(subject.ref.namespace, get)} and compare with the env/envFrom/volumes of ${workloadCommand(subject)}`,
@@ -137,28 +228,193 @@ const configError = (a: Analysis, frame: Frame, subject: Subject, issues: Readon
   }
 };
 
+/*
+ * The kubelet prepares a subPath mount by creating the sub-directory in the volume; when the
+ * volume's own directory is not there it reports `stat <path>: no such file or directory` as a
+ * CreateContainerConfigError: kubernetes/kubernetes#66583 (hostPath /logs/pods/ with subPath
+ * `$(POD_NAME)`, which subPath does not expand: subPathExpr does), k3d-io/k3d#765 (a hostPath
+ * PersistentVolume at /data/app with a subPath).
+ */
+const missingSubPath = (c: ContainerOfPod, message: string): string | undefined => {
+  if (!/^(?:Error: )?stat \S+: no such file or directory$/.test(message.trim())) return undefined;
+  const mounts = (Array.isArray(c.spec?.volumeMounts) ? c.spec.volumeMounts : []).filter((m) => typeof m.subPath === "string" && m.subPath !== "");
+  if (mounts.length === 0) return undefined;
+  return listNames(mounts.map((m) => `${m.mountPath ?? "?"} (volume ${m.name ?? "?"}, subPath ${m.subPath ?? ""}${(m.subPath ?? "").includes("$(") ? ": subPath does not expand $(VAR), subPathExpr does" : ""})`));
+};
+
+/** `echo $HOSTNAME`: the command line the spec runs, when it sets one. */
+const commandLine = (spec: Container | undefined): string | undefined => {
+  const parts = [...(Array.isArray(spec?.command) ? spec.command : []), ...(Array.isArray(spec?.args) ? spec.args : [])].filter((p): p is string => typeof p === "string");
+  return parts.length > 0 ? clipText(parts.join(" "), 120) : undefined;
+};
+
+const mountOf = (c: ContainerOfPod, target: string) => (Array.isArray(c.spec?.volumeMounts) ? c.spec.volumeMounts.find((m) => m.mountPath === target) : undefined);
+
+/**
+ * A runtime failure to start the process, turned into the cause it names, checked against the
+ * spec (is the missing command the spec's, which volume is mounted there, which CPU the node has).
+ */
+const runtimeCause = (a: Analysis, subject: Subject, c: ContainerOfPod, failure: RuntimeFailure): { title: string; certain: boolean; action: string } => {
+  const who = `${subject.label} cannot start ${containerLabel(c)}`;
+  const image = c.spec?.image ?? c.status.image ?? "its image";
+  switch (failure.kind) {
+    case "no-command":
+      return {
+        title: `${who}: neither image ${image} nor the pod spec sets a command to run (${failure.detail})`,
+        certain: true,
+        action: "Set `command` in the container spec, or use an image with an ENTRYPOINT/CMD"
+      };
+    case "command-missing": {
+      const fromSpec = c.spec?.command?.[0] === failure.command || (c.spec?.command === undefined && c.spec?.args?.[0] === failure.command);
+      return {
+        title: `${who}: ${fromSpec ? "the command the pod spec sets" : "its command"}, ${failure.command}, does not exist in image ${image} (${failure.detail})`,
+        certain: true,
+        action: fromSpec ? `Fix \`command\` of ${c.name} in the manifest (${failure.command} is not in the image)` : `Fix the image's entrypoint or set \`command\` of ${c.name}`
+      };
+    }
+    case "not-executable":
+      return { title: `${who}: ${failure.command} in image ${image} is not executable (${failure.detail})`, certain: true, action: `Make ${failure.command} executable in the image (chmod +x), or run it through its interpreter` };
+    case "exec-format": {
+      const arch = nodeArch(a.node(c.pod.spec?.nodeName));
+      return arch !== undefined
+        ? {
+            title: `${subject.label}: ${containerLabel(c)}'s executable in image ${image} is not built for its node's architecture ${arch} (${failure.detail})`,
+            certain: true,
+            action: `Use an image built for linux/${arch} (a multi-arch tag), or pin the pod to nodes of the image's architecture with nodeSelector kubernetes.io/arch`
+          }
+        : {
+            title: `${subject.label}: ${containerLabel(c)}'s executable in image ${image} cannot run on its node (${failure.detail}): built for another CPU architecture, or a script without a #! line`,
+            certain: false,
+            action: "Compare the image's architecture (`docker manifest inspect`) with the node's kubernetes.io/arch label"
+          };
+    }
+    case "mount": {
+      const mount = mountOf(c, failure.target);
+      const volume = mount?.name !== undefined ? `volume ${mount.name}${mount.subPath !== undefined ? ` (subPath ${mount.subPath})` : ""}` : failure.source;
+      const kind = /not a directory/i.test(failure.reason)
+        ? "a file is mounted onto a directory or a directory onto a file"
+        : /no such file or directory/i.test(failure.reason)
+          ? "the source path does not exist"
+          : failure.reason;
+      return {
+        title: `${who}: mounting ${volume} at ${failure.target} fails: ${failure.reason} (${kind})`,
+        certain: true,
+        action: `Fix the volumeMount of ${c.name} at ${failure.target}: its subPath/mountPath must match a file or directory of the same type in the volume`
+      };
+    }
+  }
+};
+
+const proposeRuntime = (a: Analysis, frame: Frame, subject: Subject, group: ReadonlyArray<ContainerOfPod>, failure: RuntimeFailure, message: string, reason: string, time: number | undefined) => {
+  const first = group[0]!;
+  const pods = [...new Set(group.map((c) => c.pod))];
+  const cause = runtimeCause(a, subject, first, failure);
+  const id = a.evidence.add({
+    source: podSource(first.pod),
+    timestamp: time ?? a.alertTime,
+    severity: "critical",
+    content: `${plural(pods.length, "pod")} of ${subject.label} cannot start ${containerLabel(first)}: ${reason} — ${causeText(message, 400)}`,
+    metadata: { reason, message: causeText(message, 600), pods: pods.map((p) => p.metadata.name), container: first.name, failure: failure.kind, command: commandLine(first.spec) ?? null }
+  });
+  rememberCause(a, subject, { title: cause.title, pods: pods.map((p) => p.metadata.name), codeDefect: false, images: [] });
+  a.propose(frame, subject.label, {
+    key: `runtime:${subject.label}:${first.name}:${failure.kind}`,
+    title: cause.title,
+    detail: `The container runtime fails before the process runs (${reason}): ${causeText(message, 400)}.${commandLine(first.spec) !== undefined ? ` The spec's command line: ${commandLine(first.spec) ?? ""}.` : ""}`,
+    confidence: cause.certain ? "high" : "medium",
+    depth: 2,
+    supporting: [id],
+    confirmBy: kubectl(subject.ref.namespace, `describe pod ${first.pod.metadata.name}`),
+    actions: [cause.action]
+  });
+};
+
 const createError = (a: Analysis, frame: Frame, subject: Subject, issues: ReadonlyArray<ContainerOfPod>) => {
-  for (const [message, group] of groupBy(issues, (c) => c.status.state?.waiting?.message ?? lastTerminated(c.status)?.message ?? "")) {
-    const pods = group.map((c) => c.pod);
-    const reason = group[0]?.status.state?.waiting?.reason ?? "CreateContainerError";
+  const withMessage = issues.map((c) => {
+    const own = c.status.state?.waiting?.message ?? lastTerminated(c.status)?.message;
+    if (own !== undefined && own.trim() !== "") return { c, message: own.trim(), time: terminationTime(c.status) };
+    const event = kubeletFailure(a, subject, c, (m) => !PULL_MESSAGE.test(m) || /exec|mount|runtime/i.test(m));
+    return { c, message: event?.message ?? "", time: event?.time };
+  });
+  for (const [, group] of groupBy(withMessage, (x) => `${x.c.name}\n${x.message}`)) {
+    const { c: first, message, time } = group[0]!;
+    const reason = first.status.state?.waiting?.reason ?? "CreateContainerError";
+    const failure = describeRuntimeFailure(message);
+    if (failure !== undefined) {
+      proposeRuntime(
+        a,
+        frame,
+        subject,
+        group.map((x) => x.c),
+        failure,
+        message,
+        reason,
+        time
+      );
+      continue;
+    }
+    const pods = [...new Set(group.map((x) => x.c.pod))];
     const id = a.evidence.add({
-      source: podSource(pods[0]!),
-      timestamp: a.alertTime,
+      source: podSource(first.pod),
+      timestamp: time ?? a.alertTime,
       severity: "critical",
-      content: `${plural(pods.length, "pod")} of ${subject.label} cannot start container ${group[0]?.name ?? ""}: ${reason} — ${clipText(message || "no message", 300)}`,
-      metadata: { reason, message: clipText(message, 500), pods: pods.map((p) => p.metadata.name) }
+      content: `${plural(pods.length, "pod")} of ${subject.label} cannot start ${containerLabel(first)}: ${reason} — ${causeText(message || "no message in the status or events", 300)}`,
+      metadata: { reason, message: causeText(message, 500), pods: pods.map((p) => p.metadata.name) }
     });
     a.propose(frame, subject.label, {
-      key: `create:${subject.label}:${message}`,
-      title: `${subject.label}: the container runtime cannot start ${group[0]?.name ?? "the container"} (${reason})`,
-      detail: clipText(message || `${reason} without a message`, 400),
-      confidence: message === "" ? "medium" : "high",
+      key: `create:${subject.label}:${first.name}:${message}`,
+      title: message !== "" ? `${subject.label}: the container runtime cannot start ${containerLabel(first)} (${reason}): ${causeText(message, 140)}` : `${subject.label}: the container runtime cannot start ${containerLabel(first)} (${reason}); no message says why`,
+      detail: causeText(message || `${reason} without a message`, 400),
+      confidence: "medium",
       depth: 2,
       supporting: [id],
-      confirmBy: kubectl(subject.ref.namespace, `describe pod ${pods[0]?.metadata.name ?? ""}`),
+      confirmBy: kubectl(subject.ref.namespace, `describe pod ${first.pod.metadata.name}`),
       actions: ["Fix the container's command, entrypoint or volume mounts in the image or manifest"]
     });
   }
+};
+
+const UNIT: Readonly<Record<string, number>> = { "": 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/** A JVM heap setting of a container: `-Xmx1024m` or `-XX:MaxRAMPercentage=80`, where it is set. */
+interface JvmHeap {
+  readonly flag: string;
+  readonly where: string;
+  readonly bytes?: number;
+  readonly percent?: number;
+}
+
+/** The JVM heap a container is told to use, from its env values (`KAFKA_HEAP_OPTS`, `JAVA_OPTS`, …) or its command line. */
+export const jvmHeap = (spec: Container | undefined): JvmHeap | undefined => {
+  const sources: Array<{ readonly where: string; readonly text: string }> = [
+    ...(Array.isArray(spec?.env) ? spec.env : []).filter((e) => typeof e.value === "string").map((e) => ({ where: e.name ?? "env", text: e.value ?? "" })),
+    { where: "the command line", text: [...(Array.isArray(spec?.command) ? spec.command : []), ...(Array.isArray(spec?.args) ? spec.args : [])].join(" ") }
+  ];
+  for (const { where, text } of sources) {
+    const xmx = [...text.matchAll(/-Xmx(\d+)([kmgt]?)\b/gi)].pop();
+    if (xmx !== undefined) return { flag: xmx[0], where, bytes: Number(xmx[1]) * (UNIT[(xmx[2] ?? "").toLowerCase()] ?? 1) };
+    const percent = /-XX:MaxRAMPercentage=(\d+(?:\.\d+)?)/.exec(text);
+    if (percent !== null) return { flag: percent[0], where, percent: Number(percent[1]) };
+  }
+  return undefined;
+};
+
+/*
+ * The JVM's heap is not all the memory it uses (metaspace, thread stacks, code cache, direct
+ * buffers come on top), so a heap that takes the whole limit, or most of it, is killed by the
+ * kernel before the JVM ever throws OutOfMemoryError: stafftastic/jitsu-chart#76 (KAFKA_HEAP_OPTS
+ * -Xmx1024m under a 768Mi limit), openMF/mifos-gazelle#153 (-Xmx2048m "leaving little room" under
+ * 2560Mi), virtualcell/vcell#1899 (MaxRAMPercentage=80 of 2000Mi plus ~700Mi non-heap).
+ */
+const HEAP_SHARE = 0.75;
+
+const heapVersusLimit = (heap: JvmHeap | undefined, limit: number | undefined, limitText: string): string | undefined => {
+  if (heap === undefined || limit === undefined || limit <= 0) return undefined;
+  const share = heap.bytes !== undefined ? heap.bytes / limit : (heap.percent ?? 0) / 100;
+  if (share < HEAP_SHARE) return undefined;
+  const setting = `${heap.flag}${heap.where === "the command line" ? " on the command line" : ` in ${heap.where}`}`;
+  if (share >= 1) return `its JVM heap (${setting}) is larger than its ${limitText} memory limit`;
+  return `its JVM heap (${setting}) takes ${Math.round(share * 100)}% of its ${limitText} memory limit, leaving too little for the JVM's non-heap memory`;
 };
 
 const oomKilled = (a: Analysis, frame: Frame, subject: Subject, issues: ReadonlyArray<ContainerOfPod>) => {
@@ -177,21 +433,27 @@ const oomKilled = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
       metadata: { reason: "OOMKilled", exitCode: 137, container, limit: limitText ?? null, limitBytes: limit ?? null, restarts, pods: pods.map((p) => p.metadata.name) }
     });
     const raised = limit !== undefined ? formatBytes(Math.ceil((limit * 2) / 2 ** 20) * 2 ** 20) : undefined;
+    const heap = heapVersusLimit(jvmHeap(group[0]?.spec), limit, limitText ?? "");
+    const title =
+      heap !== undefined
+        ? `${subject.label} is OOMKilled: container ${container}'s ${heap.replace(/^its /, "")}`
+        : limit !== undefined
+          ? `${subject.label} is OOMKilled: container ${container} exceeds its ${limitText ?? ""} memory limit`
+          : `${subject.label} is OOMKilled without a memory limit${nodePressure ? " while its node is under memory pressure" : ""}`;
+    rememberCause(a, subject, { title, pods: pods.map((p) => p.metadata.name), codeDefect: false, images: [] });
     a.propose(frame, subject.label, {
       key: `oom:${subject.label}:${container}`,
-      title:
-        limit !== undefined
-          ? `${subject.label} is OOMKilled: container ${container} exceeds its ${limitText ?? ""} memory limit`
-          : `${subject.label} is OOMKilled without a memory limit${nodePressure ? " while its node is under memory pressure" : ""}`,
+      title,
       detail:
         limit !== undefined
-          ? `The kernel killed ${container} when it reached its cgroup limit of ${limitText ?? ""} (${formatBytes(limit)}); the kubelet restarts it, so the pods crash-loop. Either the limit is too low for the current load or the process leaks memory.`
+          ? `The kernel killed ${container} when it reached its cgroup limit of ${limitText ?? ""} (${formatBytes(limit)}); the kubelet restarts it, so the pods crash-loop. ${heap !== undefined ? `The JVM is configured so: ${heap}; the heap alone may grow to the limit, and metaspace, thread stacks and direct buffers come on top.` : "Either the limit is too low for the current load or the process leaks memory."}`
           : `${container} has no memory limit, so it was killed by the node's OOM killer when the node ran out of memory.`,
       confidence: "high",
       depth: 2,
       supporting: [id],
       confirmBy: `Compare container_memory_working_set_bytes{namespace="${subject.ref.namespace}",container="${container}"} with the limit before each kill; ${kubectl(subject.ref.namespace, `describe pod ${pods[0]?.metadata.name ?? ""}`)} shows Last State: OOMKilled`,
       actions: [
+        ...(heap !== undefined ? ["Lower the JVM heap to about 75% of the memory limit (or raise the limit so the heap fits with room for non-heap memory)"] : []),
         limit !== undefined
           ? `Raise the limit if the usage is legitimate: ${kubectl(subject.ref.namespace, `set resources ${workloadCommand(subject)} -c ${container} --limits=memory=${raised ?? ""}`)}`
           : `Set memory requests/limits on ${container} so it is scheduled with the memory it needs`,
@@ -200,6 +462,57 @@ const oomKilled = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
     });
   }
 };
+/** The last lines a container's log holds, for a title that has nothing better to quote. */
+const lastLogLines = (a: Analysis, c: ContainerOfPod, n = 3): ReadonlyArray<string> => {
+  const signals = a.logSignals(c.pod, c.name, true) ?? a.logSignals(c.pod, c.name, false);
+  return (signals?.lastLines ?? []).filter((l) => l.trim() !== "").slice(-n);
+};
+
+/** A log whose signatures name a cause of their own: an exit 0 after it is that cause's, not the command's. */
+const logNamesCause = (a: Analysis, c: ContainerOfPod): boolean =>
+  [true, false].some((previous) => {
+    const signals = a.logSignals(c.pod, c.name, previous);
+    return signals !== undefined && (signals.crash !== undefined || (signals.signatures ?? []).length > 0);
+  });
+
+/*
+ * A container that finishes with exit code 0 under restartPolicy Always is started again and
+ * again, and the kubelet backs off as for a crash: the command is one that completes
+ * (kubernetes/kubernetes#53125 `command: ["echo"]`, #107838 `command: ["/bin/sleep", "30s"]`,
+ * openshift/origin#23729 a Hello World program, kubernetes/minikube#13754 a bare alpine image).
+ */
+const completedRestarts = (a: Analysis, frame: Frame, subject: Subject, group: ReadonlyArray<ContainerOfPod>, crashId: string) => {
+  const first = group[0]!;
+  const pods = [...new Set(group.map((c) => c.pod.metadata.name))];
+  const command = commandLine(first.spec);
+  const policy = first.pod.spec?.restartPolicy ?? "Always";
+  const image = first.spec?.image ?? first.status.image ?? "its image";
+  const lines = lastLogLines(a, first);
+  const title =
+    command !== undefined
+      ? `${subject.label} keeps restarting: ${containerLabel(first)}'s command \`${command}\` completes (exit code 0) and restartPolicy ${policy} starts it again`
+      : `${subject.label} keeps restarting: ${containerLabel(first)} completes (exit code 0) — image ${image}'s default command finishes — and restartPolicy ${policy} starts it again`;
+  rememberCause(a, subject, { title, pods, codeDefect: false, images: [] });
+  a.propose(frame, subject.label, {
+    key: `completed:${subject.label}:${first.name}`,
+    title,
+    detail: `${first.name} is not crashing: it exits with code 0 (Completed) on ${plural(pods.length, "pod")}, and a pod with restartPolicy ${policy} restarts every container that ends, backing off as for a crash (CrashLoopBackOff). A long-running container needs a command that does not return.${lines.length > 0 ? ` The last lines it wrote: ${lines.map((l) => clipText(l, 120)).join(" | ")}.` : ""}`,
+    confidence: command !== undefined && !logNamesCause(a, first) ? "high" : "medium",
+    depth: 2,
+    supporting: [crashId],
+    confirmBy: `${kubectl(subject.ref.namespace, `get pod ${first.pod.metadata.name} -o jsonpath='{.spec.containers[?(@.name=="${first.name}")].command}'`)}; ${kubectl(subject.ref.namespace, `logs ${first.pod.metadata.name} -c ${first.name} --previous`)}`,
+    actions: [
+      `Run a long-lived process in ${first.name} (a server, or \`sleep infinity\` for a debug container)`,
+      "If the work is meant to finish, run it as a Job (restartPolicy OnFailure/Never) instead"
+    ]
+  });
+};
+
+/** A termination message written on purpose is one short statement; a multi-line one is the log's tail (FallbackToLogsOnError). */
+const isStatement = (message: string) => message.split("\n").filter((l) => l.trim() !== "").length <= 2 && message.length <= 500;
+
+/** Words of a failure: a termination message without them (`Stopping server`) states no cause, and the log is read instead. */
+const SAYS_FAILURE = /error|fail|denied|refused|not found|no such|invalid|unable|cannot|can't|could not|missing|exception|fatal|panic|timed? ?out|forbidden|unauthori[sz]ed|status(?:code)?[=: ]+[45]\d\d|\b[45]\d\d\b/i;
 
 const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: ReadonlyArray<ContainerOfPod>) => {
   for (const [, group] of groupBy(issues, (c) => `${c.name}:${lastTerminated(c.status)?.reason ?? ""}:${lastTerminated(c.status)?.exitCode ?? ""}`)) {
@@ -212,18 +525,79 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
     const last = Math.max(...group.map((c) => terminationTime(c.status) ?? 0));
     const waitingReason = first.status.state?.waiting?.reason;
     const severity: Severity = pods.length === subject.pods.length ? "critical" : "high";
+    const termination = group.map((c) => lastTerminated(c.status)?.message?.trim()).find((m): m is string => m !== undefined && m !== "");
     const crashId = a.evidence.add({
       source: podSource(pods[0]!),
       timestamp: last > 0 ? last : a.alertTime,
       severity,
-      content: `Container ${first.name} of ${subject.label} is ${waitingReason === "CrashLoopBackOff" ? "in CrashLoopBackOff" : "restarting"} on ${plural(pods.length, "pod")} of ${subject.pods.length} (${listNames(pods.map((p) => p.metadata.name))}): last terminated ${term?.reason ?? "unknown"} with exit code ${exitCode ?? "unknown"}${meaning !== undefined ? ` (${meaning})` : ""}, ${restarts.reduce((x, y) => x + y, 0)} restarts${last > 0 ? `, last at ${formatTime(last)}` : ""}`,
-      metadata: { reason: waitingReason ?? "Restarting", lastReason: term?.reason ?? null, exitCode: exitCode ?? null, container: first.name, restarts, pods: pods.map((p) => p.metadata.name) }
+      content: `${first.init ? "Init container" : "Container"} ${first.name} of ${subject.label} is ${waitingReason === "CrashLoopBackOff" ? "in CrashLoopBackOff" : "restarting"} on ${plural(pods.length, "pod")} of ${subject.pods.length} (${listNames(pods.map((p) => p.metadata.name))}): last terminated ${term?.reason ?? "unknown"} with exit code ${exitCode ?? "unknown"}${meaning !== undefined ? ` (${meaning})` : ""}, ${restarts.reduce((x, y) => x + y, 0)} restarts${last > 0 ? `, last at ${formatTime(last)}` : ""}${termination !== undefined ? `; termination message: ${causeText(termination, 300)}` : ""}`,
+      metadata: {
+        reason: waitingReason ?? "Restarting",
+        lastReason: term?.reason ?? null,
+        exitCode: exitCode ?? null,
+        container: first.name,
+        init: first.init,
+        restarts,
+        pods: pods.map((p) => p.metadata.name),
+        terminationMessage: termination !== undefined ? causeText(termination, 500) : null
+      }
     });
-    // The crash's own words, from the instance that died (previous log) or the one dying now.
+    // The runtime could not start the process: its message says why (a missing command, a mount).
+    const runtime = termination !== undefined ? describeRuntimeFailure(termination) : undefined;
+    if (runtime !== undefined) {
+      proposeRuntime(a, frame, subject, group, runtime, termination ?? "", term?.reason ?? "ContainerCannotRun", last > 0 ? last : undefined);
+      continue;
+    }
+    // The kubelet's event about the start (`Error: failed to start container …: exec format error`);
+    // the same line in the log is the signature catalog's, read by analyzeLogs.
+    const startFailure = kubeletFailure(a, subject, first, (m) => describeRuntimeFailure(m) !== undefined);
+    const started = startFailure === undefined ? undefined : describeRuntimeFailure(startFailure.message);
+    if (startFailure !== undefined && started !== undefined) {
+      proposeRuntime(a, frame, subject, group, started, startFailure.message, term?.reason ?? waitingReason ?? "CrashLoopBackOff", startFailure.time);
+      continue;
+    }
+    const logsCmd = kubectl(subject.ref.namespace, `logs ${pods[0]?.metadata.name ?? ""} -c ${first.name} --previous`);
+    if (termination !== undefined && RUNTIME_TERMINATION.has(term?.reason ?? "")) {
+      a.propose(frame, subject.label, {
+        key: `create:${subject.label}:${first.name}:${termination}`,
+        title: `${subject.label}: the container runtime cannot start ${containerLabel(first)} (${term?.reason ?? ""}): ${causeText(termination, 140)}`,
+        detail: causeText(termination, 400),
+        confidence: "medium",
+        depth: 2,
+        supporting: [crashId],
+        confirmBy: kubectl(subject.ref.namespace, `describe pod ${pods[0]?.metadata.name ?? ""}`),
+        actions: ["Fix the container's command, entrypoint or volume mounts in the image or manifest"]
+      });
+      continue;
+    }
+    /*
+     * A termination message the process wrote on purpose (/dev/termination-log) is its own
+     * statement of why it stopped (kubernetes/kubernetes#94216: an init container's
+     * `Failed to fetch /opt/mule/conf/rtfv1.yml. statusCode=403`; kubernetes/kubernetes#62270 asks
+     * for exactly this channel).
+     */
+    if (termination !== undefined && isStatement(termination) && SAYS_FAILURE.test(termination) && exitCode !== 0) {
+      const title = `${subject.label}: ${containerLabel(first)} fails: ${causeText(termination, 160)}`;
+      rememberCause(a, subject, { title, pods: pods.map((p) => p.metadata.name), codeDefect: isCodeDefect(termination), images: [] });
+      a.propose(frame, subject.label, {
+        key: `termination:${subject.label}:${first.name}:${termination}`,
+        title,
+        detail: `${containerLabel(first)} exits with code ${exitCode ?? "unknown"} (${term?.reason ?? "unknown"}) and writes this termination message: ${causeText(termination, 400)}.${first.init ? ` The pod's other containers wait until ${first.name} succeeds.` : ""}`,
+        confidence: "high",
+        depth: 1,
+        supporting: [crashId],
+        confirmBy: `${kubectl(subject.ref.namespace, `get pod ${pods[0]?.metadata.name ?? ""} -o jsonpath='{.status.${first.init ? "initContainerStatuses" : "containerStatuses"}[?(@.name=="${first.name}")].lastState.terminated.message}'`)}; ${logsCmd}`,
+        actions: [`Fix what ${first.name} reports (${clipText(termination, 100)})`]
+      });
+      continue;
+    }
+    // The crash's own words, from the instance that died (previous log) or the one dying now; a
+    // termination message that is the log's tail is read the same way.
     const crashes = new Map<string, { headline: string; rootCause?: string; pods: Array<string>; time?: number }>();
     let logsSeen = false;
     for (const c of group) {
-      const signals = a.logSignals(c.pod, c.name, true) ?? a.logSignals(c.pod, c.name, false);
+      const message = lastTerminated(c.status)?.message;
+      const signals = a.logSignals(c.pod, c.name, true) ?? a.logSignals(c.pod, c.name, false) ?? (message !== undefined && message.trim() !== "" ? scanLog(message) : undefined);
       if (signals === undefined) continue;
       logsSeen = true;
       if (signals.crash === undefined) continue;
@@ -238,12 +612,15 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
         });
       else seen.pods.push(c.pod.metadata.name);
     }
-    const logsCmd = kubectl(subject.ref.namespace, `logs ${pods[0]?.metadata.name ?? ""} -c ${first.name} --previous`);
     if (crashes.size === 0) {
+      if (exitCode === 0) {
+        completedRestarts(a, frame, subject, group, crashId);
+        continue;
+      }
       a.propose(frame, subject.label, {
         key: `crash:${subject.label}:${first.name}:${exitCode ?? ""}`,
         title: `${subject.label} crash-loops: ${first.name} exits with code ${exitCode ?? "unknown"} (${term?.reason ?? "unknown reason"})`,
-        detail: `${plural(pods.length, "pod")} keep restarting${meaning !== undefined ? `; exit code ${exitCode ?? ""} means ${meaning}` : ""}. ${logsSeen ? "Their logs show no fatal error line." : "No logs were available to say why."}`,
+        detail: `${plural(pods.length, "pod")} keep restarting${meaning !== undefined ? `; exit code ${exitCode ?? ""} means ${meaning}` : ""}. ${logsSeen ? "Their logs show no fatal error line." : "No logs were available to say why."} This is the symptom; the cause is not in the evidence read.`,
         confidence: "medium",
         depth: 1,
         supporting: [crashId],
@@ -261,9 +638,11 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
         content: `${first.name} of ${subject.label} dies with: ${crash.headline}${crash.rootCause !== undefined && crash.rootCause !== crash.headline ? ` — first cause: ${crash.rootCause}` : ""} (${plural(crash.pods.length, "pod")}: ${listNames(crash.pods)})`,
         metadata: { headline: crash.headline, rootCause: crash.rootCause ?? null, pods: crash.pods, container: first.name }
       });
+      const title = `${subject.label} crashes on start: ${clipText(cause, 140)}`;
+      rememberCause(a, subject, { title, pods: crash.pods, codeDefect: isCodeDefect(`${crash.headline}\n${cause}`), images: [] });
       a.propose(frame, subject.label, {
         key: `crash:${subject.label}:${first.name}:${cause}`,
-        title: `${subject.label} crashes on start: ${clipText(cause, 140)}`,
+        title,
         detail: `${first.name} exits with code ${exitCode ?? "unknown"} (${term?.reason ?? "unknown"}) and the kubelet restarts it (CrashLoopBackOff). The log of the failed instance ends with: ${clipText(crash.headline, 200)}${crash.rootCause !== undefined ? `; the first cause in the stack trace is: ${clipText(crash.rootCause, 200)}` : ""}.`,
         confidence: "high",
         depth: 1,
@@ -277,7 +656,6 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
     }
   }
 };
-
 const PROBE = /^(Liveness|Readiness|Startup) probe (?:failed|errored): ?(.*)$/s;
 
 const probes = (a: Analysis, frame: Frame, subject: Subject): number => {
@@ -327,10 +705,12 @@ const probes = (a: Analysis, frame: Frame, subject: Subject): number => {
   return found;
 };
 
+
 /**
  * Checks each container of the subject's pods: image pulls, missing Secrets/ConfigMaps, runtime
- * errors, OOM kills against the memory limit, crash loops (with the crash read from the logs),
- * and probe failures from the kubelet's events.
+ * errors, OOM kills against the memory limit, crash loops (with the crash read from the termination
+ * message, the events and the logs), containers that complete and are restarted, and probe
+ * failures from the kubelet's events.
  */
 export const analyzeContainers = (a: Analysis, frame: Frame, subject: Subject): ContainerReport => {
   const containers = subject.pods.flatMap(containersOf);
@@ -347,7 +727,8 @@ export const analyzeContainers = (a: Analysis, frame: Frame, subject: Subject): 
       (c.status.state?.waiting?.reason === "CrashLoopBackOff" || ((c.status.restartCount ?? 0) > 0 && a.recent(terminationTime(c.status))) || (c.status.state?.terminated !== undefined && c.status.state.terminated.exitCode !== 0 && c.pod.status?.phase !== "Succeeded"))
   );
   const oom = restarting.filter((c) => lastTerminated(c.status)?.reason === "OOMKilled");
-  const crashing = restarting.filter((c) => lastTerminated(c.status)?.reason !== "OOMKilled");
+  // A Failed pod is never restarted (restartPolicy Never, or its Job gave up): not a crash loop; analyzeJobs reads its exit.
+  const crashing = restarting.filter((c) => lastTerminated(c.status)?.reason !== "OOMKilled" && c.pod.status?.phase !== "Failed");
   if (pull.length > 0) imagePull(a, frame, subject, pull);
   if (config.length > 0) configError(a, frame, subject, config);
   if (create.length > 0) createError(a, frame, subject, create);

@@ -1,10 +1,12 @@
-import type { Endpoints, Service } from "../kube/KubeObjects.js";
+import type { Pod, Service } from "../kube/KubeObjects.js";
 import type { Analysis, Frame, SubjectDiagnosis } from "./Analysis.js";
 import { subjectLogs } from "./analyzeLogs.js";
+import { connectionBlockedByPolicy, dnsBlockedByPolicy, externalBlockedByPolicy } from "./analyzeNetworkPolicies.js";
+import { backendsOf, checkService, controllersBehind, readyEndpoints, selectorText } from "./analyzeServices.js";
 import { clipText, kubectl, listNames, plural, podSource } from "./podFacts.js";
-import { resolveService } from "./resolveService.js";
+import { type HostResolution, resolveService } from "./resolveService.js";
 import { type DependencyFailure, isDnsFailure } from "./scanLog.js";
-import { namespaceObjects, type Subject, subjectsBehindSelector } from "./Subject.js";
+import { makeSubject, namespaceObjects, type Subject, subjectsBehindSelector, workloadOf } from "./Subject.js";
 
 export type Diagnose = (a: Analysis, frame: Frame, subject: Subject) => SubjectDiagnosis;
 
@@ -33,12 +35,34 @@ interface Aggregated {
   dnsServer?: string;
 }
 
-const readyEndpoints = (endpoints: Endpoints | undefined): { ready: number; notReady: number } => ({
-  ready: (endpoints?.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0),
-  notReady: (endpoints?.subsets ?? []).reduce((n, s) => n + (s.notReadyAddresses?.length ?? 0), 0)
-});
-
 const target = (d: Aggregated) => `${d.host}${d.port !== undefined ? `:${d.port}` : ""}`;
+
+/** Where the subject's configuration names a host or a namespace: `api env DB_HOST=db.payments`. */
+const envNaming = (subject: Subject, values: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const found = new Set<string>();
+  for (const pod of subject.pods.slice(0, 1))
+    for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])])
+      for (const e of c.env ?? []) {
+        const v = typeof e.value === "string" ? e.value.toLowerCase() : "";
+        if (v !== "" && values.some((x) => x !== "" && (v === x || v.includes(x)))) found.add(`${c.name ?? ""} env ${e.name ?? ""}=${clipText(e.value ?? "", 80)}`);
+      }
+  return [...found];
+};
+
+const podByIp = (a: Analysis, ip: string): Pod | undefined => {
+  if (!/^\d{1,3}(?:\.\d{1,3}){3}$/.test(ip)) return undefined;
+  for (const objects of a.view.namespaces.values()) {
+    const pod = objects.pods.find((p) => p.status?.podIP === ip && p.spec?.hostNetwork !== true && p.status.phase !== "Succeeded" && p.status.phase !== "Failed");
+    if (pod !== undefined) return pod;
+  }
+  return undefined;
+};
+
+/** The Service a name was probably meant for, in words, when it resolves to nothing. */
+const missingText = (r: Extract<HostResolution, { kind: "missing-service" }>): string =>
+  r.swapped !== undefined
+    ? `no Service ${r.name} exists in namespace ${r.namespace}${r.namespaceKnown ? "" : " (no such namespace either)"}, but Service ${r.swapped.metadata.name} exists in namespace ${r.swapped.metadata.namespace ?? ""}: the name has the Service and the namespace swapped`
+    : `no Service ${r.name} in namespace ${r.namespace}${r.namespaceKnown ? "" : " (no Service lives in a namespace of that name: it probably does not exist)"}${r.elsewhere.length > 0 ? ` (one exists in ${r.elsewhere.join(", ")})` : ""}`;
 
 /**
  * Follows the connection and DNS failures in the subject's logs to what they point at: the
@@ -99,15 +123,29 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
         problems += dnsInfrastructure(a, frame, subject, d, id, diagnose, `Service ${ns}/${service.metadata.name} exists, yet ${d.host} does not resolve`);
         continue;
       }
-      const behind = service.spec?.selector === undefined ? [] : subjectsBehindSelector(a.view, ns, service.spec.selector).filter((s) => !frame.path.includes(`${s.ref.kind}/${s.ref.namespace}/${s.ref.name}`));
+      const withPods = service.spec?.selector === undefined ? [] : subjectsBehindSelector(a.view, ns, service.spec.selector);
+      // A controller whose pods were never created (quota, admission) is behind the Service too, with nothing to select.
+      const podless = controllersBehind(a.view, service)
+        .filter((c) => (c.replicas ?? 1) > 0 && !withPods.some((s) => s.ref.kind === c.kind && s.ref.name === c.name))
+        .map((c) => makeSubject({ kind: c.kind, namespace: ns, name: c.name }, namespaceObjects(a.view, ns)));
+      const behind = [...withPods, ...podless].filter((s) => !frame.path.includes(`${s.ref.kind}/${s.ref.namespace}/${s.ref.name}`));
       const depFrame: Frame = { depthBase: frame.depthBase + 2, downstream, path: [...frame.path, `${subject.ref.kind}/${subject.ref.namespace}/${subject.ref.name}`] };
       const diagnoses = behind.filter((s) => `${s.ref.kind}/${s.ref.namespace}/${s.ref.name}` !== `${subject.ref.kind}/${subject.ref.namespace}/${subject.ref.name}`).map((s) => diagnose(a, depFrame, s));
       const down = diagnoses.filter((x) => !x.healthy);
       const serviceLabel = `${ns}/${service.metadata.name}`;
+      const backends = backendsOf(a.view, service);
+      const serviceDownstream = [`${subject.label} cannot reach ${target(d)} (${kinds})`, ...frame.downstream];
+      // The Service's own spec can be why it has nothing behind it: a selector or a targetPort that matches no pod.
+      if (service.spec?.selector !== undefined && backends.length === 0) {
+        problems += checkService(a, frame, service, { named: true, supporting: [id], downstream: serviceDownstream, depth: 3 });
+      } else if (d.kinds.has("refused")) {
+        problems += checkService(a, frame, service, { named: true, refused: true, supporting: [id], downstream: serviceDownstream, depth: 3 });
+      }
       if (ready === 0 || down.length > 0) {
+        const state = down.length > 0 ? down.map((x) => `${x.subject.label} ${x.status}`).join("; ") : service.spec?.selector !== undefined && backends.length === 0 ? `no pod matches its selector ${selectorText(service.spec.selector)}` : endpointText;
         a.propose(frame, subject.label, {
           key: `dependency-down:${serviceLabel}`,
-          title: `${serviceLabel} is unavailable: ${subject.label} cannot connect to it (${kinds})`,
+          title: `${serviceLabel} is unavailable (${state}): ${subject.label} cannot connect to it (${kinds})`,
           detail: `${subject.label} failed ${d.count} times to reach ${target(d)}. The Service has ${endpointText}${diagnoses.length > 0 ? `; behind it: ${diagnoses.map((x) => `${x.subject.label} ${x.status}`).join("; ")}` : service.spec?.selector !== undefined ? "; no pods match its selector" : ""}.`,
           confidence: "high",
           depth: 2,
@@ -117,6 +155,7 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
           chain: [`${serviceLabel} has ${endpointText}`]
         });
       } else {
+        if (d.kinds.has("timeout") || d.kinds.has("unreachable")) connectionBlockedByPolicy(a, frame, subject, service, backends, d.port ?? service.spec?.ports?.[0]?.port ?? 0, `${subject.label} cannot reach ${target(d)} (${kinds})`, [id]);
         a.propose(frame, subject.label, {
           key: `dependency-flaky:${serviceLabel}:${d.port ?? ""}`,
           title: `${subject.label} cannot reach ${serviceLabel} although it has ${ready} ready endpoints (${kinds})`,
@@ -135,19 +174,28 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
       source: podSource(firstPod),
       timestamp: d.lastTime ?? a.alertTime,
       severity: "high",
-      content: `${subject.label} logged ${d.count}× ${kinds} to ${target(d)} (${plural(d.pods.size, "pod")}: ${listNames([...d.pods])})${resolution.kind === "missing-service" ? ` — no Service ${resolution.name} in namespace ${resolution.namespace}${resolution.elsewhere.length > 0 ? ` (one exists in ${resolution.elsewhere.join(", ")})` : ""}` : ""}. Example: ${d.sample}`,
+      content: `${subject.label} logged ${d.count}× ${kinds} to ${target(d)} (${plural(d.pods.size, "pod")}: ${listNames([...d.pods])})${resolution.kind === "missing-service" ? ` — ${missingText(resolution)}` : ""}. Example: ${d.sample}`,
       metadata: { host: d.host, port: d.port ?? null, kinds: [...d.kinds], count: d.count, resolution: resolution.kind }
     });
     if (resolution.kind === "missing-service") {
+      const swapped = resolution.swapped;
+      const env = envNaming(subject, [d.host, ...(swapped !== undefined ? [swapped.metadata.namespace ?? ""] : [])]);
+      const correct = swapped !== undefined ? `${swapped.metadata.name}.${swapped.metadata.namespace ?? ""}.svc.cluster.local` : resolution.elsewhere.length > 0 ? `${resolution.name}.${resolution.elsewhere[0] ?? ""}.svc.cluster.local` : undefined;
+      const verb = d.dns ? `cannot resolve ${d.host} (${kinds})` : `connects to ${d.host}`;
+      // Without every namespace's Services, "no such Service" is only what the part read shows.
+      const servicesIncomplete = a.view.gaps.some((g) => g.what.startsWith("services"));
       a.propose(frame, subject.label, {
         key: `missing-service:${resolution.namespace}/${resolution.name}`,
-        title: `${subject.label} connects to ${d.host}, but no Service ${resolution.name} exists in ${resolution.namespace}`,
-        detail: `The name cannot resolve because nothing serves it${resolution.elsewhere.length > 0 ? `; a Service named ${resolution.name} exists in ${resolution.elsewhere.join(", ")}, so the configuration probably lacks the namespace (${resolution.name}.${resolution.elsewhere[0] ?? ""})` : ""}.`,
-        confidence: "high",
+        title:
+          swapped !== undefined
+            ? `${subject.label} ${verb}: the name has the Service and the namespace swapped — Service ${swapped.metadata.name} exists in namespace ${swapped.metadata.namespace ?? ""}`
+            : `${subject.label} ${verb}, but no Service ${resolution.name} exists in ${resolution.namespace}${resolution.namespaceKnown ? "" : " (no such namespace)"}`,
+        detail: `Cluster DNS names a Service <service>.<namespace>.svc.cluster.local; ${missingText(resolution)}.${correct !== undefined ? ` The name that resolves is ${correct}.` : ""}${env.length > 0 ? ` The name comes from the configuration: ${env.join("; ")}.` : ""}`,
+        confidence: servicesIncomplete ? "medium" : "high",
         depth: 2,
         supporting: [id],
-        confirmBy: `kubectl get svc -A | grep ${resolution.name}; check the host configured in ${subject.label}'s env/ConfigMap`,
-        actions: [resolution.elsewhere.length > 0 ? `Point ${subject.label} at ${resolution.name}.${resolution.elsewhere[0] ?? ""}.svc.cluster.local` : `Create Service ${resolution.name} in ${resolution.namespace} or fix the host name in the configuration`]
+        confirmBy: `kubectl get svc -A | grep -e ${resolution.name} -e ${swapped?.metadata.name ?? resolution.namespace}; check the host configured in ${subject.label}'s env/ConfigMap`,
+        actions: [correct !== undefined ? `Point ${subject.label} at ${correct}${env.length > 0 ? ` (${env[0] ?? ""})` : ""}` : `Create Service ${resolution.name} in ${resolution.namespace} or fix the host name in the configuration`]
       });
       continue;
     }
@@ -155,6 +203,31 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
       problems += dnsInfrastructure(a, frame, subject, d, id, diagnose, `${d.host} does not resolve`);
       continue;
     }
+    // A pod's own IP (a headless Service, a direct connection): follow it to that pod's workload.
+    const owner = podByIp(a, d.host);
+    // Its own pod's address (a sidecar, a self-check): not a dependency.
+    if (owner !== undefined && subject.pods.some((p) => p.metadata.uid === owner.metadata.uid && p.metadata.name === owner.metadata.name)) continue;
+    if (owner !== undefined) {
+      const objects = namespaceObjects(a.view, owner.metadata.namespace ?? "");
+      const dep = makeSubject(workloadOf(owner, objects), objects);
+      const depFrame: Frame = { depthBase: frame.depthBase + 2, downstream, path: [...frame.path, `${subject.ref.kind}/${subject.ref.namespace}/${subject.ref.name}`] };
+      const diagnosis = frame.path.includes(`${dep.ref.kind}/${dep.ref.namespace}/${dep.ref.name}`) ? undefined : diagnose(a, depFrame, dep);
+      if (diagnosis !== undefined && !diagnosis.healthy) {
+        a.propose(frame, subject.label, {
+          key: `dependency-down:${dep.label}`,
+          title: `${dep.label} is unavailable (${diagnosis.status}): ${subject.label} cannot connect to its pod ${owner.metadata.name} at ${target(d)} (${kinds})`,
+          detail: `${subject.label} failed ${d.count} times to reach ${target(d)}, the IP of pod ${owner.metadata.namespace ?? ""}/${owner.metadata.name} (${dep.label}: ${diagnosis.status}).`,
+          confidence: "high",
+          depth: 2,
+          supporting: [id],
+          confirmBy: kubectl(owner.metadata.namespace ?? "", `get pod ${owner.metadata.name} -o wide`),
+          actions: [`Restore ${dep.label} first; ${subject.label} should recover once it answers`],
+          chain: [`${dep.label} ${diagnosis.status}`]
+        });
+        continue;
+      }
+    }
+    if (d.kinds.has("timeout") || d.kinds.has("unreachable")) externalBlockedByPolicy(a, frame, subject, d.host, d.port, `${subject.label} cannot reach ${target(d)} (${kinds})`, [id]);
     a.propose(frame, subject.label, {
       key: `external:${target(d)}`,
       title: `${subject.label} cannot reach ${target(d)} outside the cluster (${kinds})`,
@@ -204,6 +277,7 @@ const dnsInfrastructure = (a: Analysis, frame: Frame, subject: Subject, d: Aggre
       actions: ["Restore CoreDNS: kubectl -n kube-system rollout restart deployment/coredns (after reading why it fails)", "Check the EKS CoreDNS add-on version and its ConfigMap (kubectl -n kube-system get configmap coredns -o yaml)"]
     });
   } else {
+    dnsBlockedByPolicy(a, frame, subject, `${subject.label} cannot resolve ${d.host} (${[...d.kinds].map((k) => KIND_TEXT[k]).join(", ")})`, [id, dnsId], d.dnsServer);
     a.propose(frame, subject.label, {
       key: `dns:${d.host}`,
       title: `${subject.label} cannot resolve ${d.host} although CoreDNS looks healthy`,

@@ -1,8 +1,9 @@
-import type { Pod } from "../kube/KubeObjects.js";
+import type { Confidence } from "@sre-on-call/core";
+import type { Container, Pod } from "../kube/KubeObjects.js";
 import { formatTime } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
-import { clipText, containersOf, kubectl, listNames, plural, podSource } from "./podFacts.js";
-import type { LogSignals } from "./scanLog.js";
+import { clipText, type ContainerOfPod, containerSpec, containersOf, isPodReady, kubectl, lastTerminated, listNames, plural, podSource, terminationTime } from "./podFacts.js";
+import type { LogSignals, LogSignature } from "./scanLog.js";
 import type { Subject } from "./Subject.js";
 
 export interface PodLogSignals {
@@ -30,13 +31,209 @@ export const subjectLogs = (a: Analysis, subject: Subject): ReadonlyArray<PodLog
 
 const MAX_ERROR_FINDINGS = 3;
 
+/** How a container is doing, as far as its log's words can be trusted to explain it. */
+type ContainerState = "crash-looping" | "failed" | "init-failing" | "not-ready" | "completes" | "healthy";
+
+const stateOf = (a: Analysis, c: ContainerOfPod | undefined, pod: Pod): ContainerState => {
+  if (c === undefined) return isPodReady(pod) ? "healthy" : "not-ready";
+  const term = lastTerminated(c.status);
+  const waiting = c.status.state?.waiting?.reason;
+  const restarted = (c.status.restartCount ?? 0) > 0;
+  if (c.init && c.status.state?.terminated?.exitCode === 0) return "healthy";
+  if (c.init && (waiting === "CrashLoopBackOff" || (term !== undefined && term.exitCode !== 0))) return "init-failing";
+  if (term?.exitCode === 0 && restarted && !c.init) return "completes";
+  if (waiting === "CrashLoopBackOff" || (restarted && a.recent(terminationTime(c.status)))) return "crash-looping";
+  if (c.status.state?.terminated !== undefined && c.status.state.terminated.exitCode !== 0) return "failed";
+  if (c.status.ready !== true && c.status.state?.running !== undefined) return "not-ready";
+  return "healthy";
+};
+
+const DIED: ReadonlySet<ContainerState> = new Set(["crash-looping", "failed", "init-failing"]);
+
+const RANK: Readonly<Record<Confidence, number>> = { high: 3, medium: 2, low: 1 };
+const lower = (a: Confidence, b: Confidence): Confidence => (RANK[a] <= RANK[b] ? a : b);
+
+/** Lines from the end within which a signature counts as the process's last words. */
+const LAST_WORDS = 15;
+
 /**
- * What the subject's logs say beyond a crash: a full disk (a cause of its own) and the most
- * frequent error lines, as evidence for whoever reads the report.
+ * How far a signature's words can be trusted as the cause: the data's cap, lowered when the
+ * container is not failing (a healthy process's errors explain nothing by themselves) or when
+ * the line is far from where the process stopped.
+ */
+const confidenceOf = (m: LogSignature, state: ContainerState): Confidence => {
+  if (state === "healthy" || state === "completes") return "low";
+  if (state === "not-ready") return lower(m.confidence, "medium");
+  return m.fromEnd <= LAST_WORDS ? m.confidence : lower(m.confidence, "medium");
+};
+
+const STATE_WORDS: Readonly<Record<ContainerState, string>> = {
+  "crash-looping": "crash-loops",
+  failed: "fails",
+  "init-failing": "cannot start",
+  "not-ready": "is not ready",
+  completes: "keeps restarting",
+  healthy: "logs"
+};
+
+interface Mount {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly readOnly: boolean;
+}
+
+const mountOf = (spec: Container | undefined, path: string): Mount | undefined => {
+  const mounts = (spec?.volumeMounts ?? []).filter((m) => typeof m.mountPath === "string" && m.mountPath !== "" && (path === m.mountPath || path.startsWith(m.mountPath.endsWith("/") ? m.mountPath : `${m.mountPath}/`)));
+  const best = mounts.sort((x, y) => (y.mountPath ?? "").length - (x.mountPath ?? "").length)[0];
+  return best === undefined ? undefined : { name: best.name ?? "", mountPath: best.mountPath ?? "", readOnly: best.readOnly === true };
+};
+
+const pathOf = (m: LogSignature): string | undefined => Object.values(m.captures).find((v) => v.startsWith("/"));
+
+/**
+ * What the pod's spec says about a cause its log names: the volume a path lies on and whether
+ * the pod lets its user write there, a root file system mounted read-only, the node's CPU
+ * architecture for a binary that cannot be executed. Undefined when the spec adds nothing.
+ */
+const specContext = (a: Analysis, m: LogSignature, pod: Pod, spec: Container | undefined): { readonly title?: string; readonly detail: string } | undefined => {
+  const path = pathOf(m);
+  const mount = path === undefined ? undefined : mountOf(spec, path);
+  switch (m.category) {
+    case "exec-format": {
+      const node = a.node(pod.spec?.nodeName);
+      const arch = node?.status?.nodeInfo?.architecture;
+      if (arch === undefined) return { detail: "The image's entrypoint binary is built for another CPU architecture than the node it runs on." };
+      return {
+        title: `node ${node?.metadata.name ?? ""} is ${arch}`,
+        detail: `Node ${node?.metadata.name ?? ""} is ${arch}; the image (${spec?.image ?? "unknown"}) has no ${arch} build of its entrypoint, or the manifest list lacks ${arch}.`
+      };
+    }
+    case "permission":
+      if (mount !== undefined) {
+        const fsGroup = pod.spec?.securityContext?.fsGroup;
+        return fsGroup === undefined
+          ? { title: `volume ${mount.name} at ${mount.mountPath} is not writable by the container's user (the pod sets no securityContext.fsGroup)`, detail: `${path ?? ""} is on volume ${mount.name} (mounted at ${mount.mountPath}); the pod sets no securityContext.fsGroup, so the volume keeps its owner and the container's user may not write it.` }
+          : { detail: `${path ?? ""} is on volume ${mount.name} (mounted at ${mount.mountPath}); the pod's fsGroup is ${fsGroup}.` };
+      }
+      return undefined;
+    case "read-only-fs":
+    case "data":
+      if (mount?.readOnly === true) return { title: `volume ${mount.name} is mounted read-only at ${mount.mountPath}`, detail: `${path ?? ""} is on volume ${mount.name}, mounted readOnly at ${mount.mountPath}.` };
+      if (m.category === "read-only-fs" && mount === undefined && spec?.securityContext?.readOnlyRootFilesystem === true)
+        return {
+          title: `the container sets securityContext.readOnlyRootFilesystem: true and mounts no writable volume at ${path === undefined ? "that path" : path.replace(/\/[^/]*$/, "") || "/"}`,
+          detail: `The container's root file system is read-only (securityContext.readOnlyRootFilesystem: true) and no volume (e.g. an emptyDir) is mounted where it writes${path !== undefined ? ` (${path})` : ""}.`
+        };
+      return mount === undefined ? undefined : { detail: `${path ?? ""} is on volume ${mount.name} (mounted at ${mount.mountPath}).` };
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * The causes the signature catalog finds in the subject's logs, as hypotheses: the log's own
+ * words name the cause (a variable that is not set, a file, a host), the container's state says
+ * how far they explain the failure, and the pod's spec adds what confirms it. One hypothesis per
+ * container and cause, merged across pods.
+ */
+const logCauses = (a: Analysis, frame: Frame, subject: Subject, logs: ReadonlyArray<PodLogSignals>): number => {
+  interface Found {
+    readonly match: LogSignature;
+    readonly state: ContainerState;
+    readonly confidence: Confidence;
+    readonly pod: Pod;
+    readonly container: string;
+    readonly pods: Set<string>;
+    count: number;
+  }
+  const best = new Map<string, Found>();
+  for (const l of logs) {
+    const status = containersOf(l.pod).find((c) => c.name === l.container);
+    const state = stateOf(a, status, l.pod);
+    // A process that exits (with 0 too) and names no known cause still said something last: that is the evidence to read.
+    if (l.signals.signatures.length === 0 && l.signals.crash === undefined && state !== "healthy" && state !== "not-ready" && l.signals.lastLines.length > 0)
+      a.evidence.add({
+        source: podSource(l.pod),
+        timestamp: a.alertTime,
+        severity: "medium",
+        content: `The last lines ${l.container} of ${subject.label} wrote before it exited${l.previous ? " (previous instance)" : ""}: ${l.signals.lastLines.join(" ⏎ ")}`,
+        metadata: { container: l.container, pod: l.pod.metadata.name, lastLines: [...l.signals.lastLines], previous: l.previous }
+      });
+    if (l.signals.signatures.length === 0) continue;
+    // The previous instance's words explain a restart; a running instance's explain only what it does now.
+    const effective: ContainerState = l.previous && state === "healthy" ? "healthy" : state;
+    const ranked = l.signals.signatures
+      // The log of a container that died is its last run, however old its time stamps read; a live process's old lines are history.
+      .filter((m) => m.category !== "disk-full" && (DIED.has(effective) || m.time === undefined || a.recent(m.time, 24 * 3_600_000)))
+      .map((m) => ({ m, confidence: confidenceOf(m, effective) }))
+      .sort((x, y) => RANK[y.confidence] - RANK[x.confidence] || x.m.fromEnd - y.m.fromEnd);
+    const top = ranked[0];
+    if (top === undefined) continue;
+    const key = `${l.container}\n${top.m.id}\n${top.m.title}`;
+    const seen = best.get(key);
+    if (seen === undefined) best.set(key, { match: top.m, state: effective, confidence: top.confidence, pod: l.pod, container: l.container, pods: new Set([l.pod.metadata.name]), count: top.m.count });
+    else {
+      seen.pods.add(l.pod.metadata.name);
+      seen.count += top.m.count;
+    }
+  }
+  let problems = 0;
+  for (const f of best.values()) {
+    const spec = containerSpec(f.pod, f.container);
+    const context = specContext(a, f.match, f.pod, spec);
+    const pods = [...f.pods];
+    if (f.confidence !== "low") problems++;
+    const status = containersOf(f.pod).find((c) => c.name === f.container);
+    const term = status === undefined ? undefined : lastTerminated(status.status);
+    const stateText =
+      f.state === "healthy"
+        ? "is running"
+        : f.state === "not-ready"
+          ? "is running but not ready"
+          : `${f.state === "init-failing" ? "(an init container) " : ""}${f.state === "completes" ? "exits with code 0 and is restarted" : `exits${term?.exitCode !== undefined ? ` with code ${term.exitCode}` : ""}${f.state === "crash-looping" ? " and is restarted (CrashLoopBackOff)" : ""}`}`;
+    const id = a.evidence.add({
+      source: podSource(f.pod),
+      timestamp: f.match.time ?? a.alertTime,
+      severity: f.confidence === "high" ? "critical" : f.confidence === "medium" ? "high" : "medium",
+      content: `${f.container} of ${subject.label} (${plural(pods.length, "pod")}: ${listNames(pods)}) logged${f.count > 1 ? ` ${f.count}×` : ""}: ${f.match.line} — ${f.match.title} [signature ${f.match.id}]`,
+      metadata: { signature: f.match.id, category: f.match.category, captures: { ...f.match.captures }, line: f.match.line, count: f.count, pods, container: f.container, state: f.state }
+    });
+    const supporting = [id];
+    if (status !== undefined && f.state !== "healthy")
+      supporting.push(
+        a.evidence.add({
+          source: podSource(f.pod),
+          timestamp: terminationTime(status.status) ?? a.alertTime,
+          severity: "high",
+          content: `Container ${f.container} of ${subject.label} ${stateText}${status.status.restartCount !== undefined ? ` (${status.status.restartCount} restarts)` : ""}`,
+          metadata: { container: f.container, state: f.state, exitCode: term?.exitCode ?? null, restarts: status.status.restartCount ?? null }
+        })
+      );
+    const who = f.state === "init-failing" ? `${subject.label}'s init container ${f.container}` : subject.label;
+    const title = `${who} ${STATE_WORDS[f.state]}: ${f.match.title}${context?.title !== undefined ? ` — ${context.title}` : ""}`;
+    const logsCmd = kubectl(subject.ref.namespace, `logs ${f.pod.metadata.name} -c ${f.container}${f.state === "crash-looping" ? " --previous" : ""}`);
+    a.propose(frame, subject.label, {
+      key: `log-cause:${subject.label}:${f.container}:${f.match.id}:${f.match.title}`,
+      title: clipText(title, 300),
+      detail: `${f.container} ${stateText}. Its log says${f.count > 1 ? ` (${f.count}×)` : ""}: "${clipText(f.match.line, 300)}".${context !== undefined ? ` ${context.detail}` : ""}${f.confidence === "low" ? " The container is not failing, so this line alone does not explain the alert." : ""}`,
+      confidence: f.confidence,
+      depth: 2,
+      supporting,
+      confirmBy: logsCmd,
+      ...(f.match.action !== undefined ? { actions: [f.match.action] } : {}),
+      chain: [f.match.title, `${who} ${STATE_WORDS[f.state]}`]
+    });
+  }
+  return problems;
+};
+
+/**
+ * What the subject's logs say: the causes the signature catalog recognises, a full disk (a cause
+ * of its own), and the most frequent error lines as evidence for whoever reads the report.
  */
 export const analyzeLogs = (a: Analysis, frame: Frame, subject: Subject): number => {
   const logs = subjectLogs(a, subject);
-  let problems = 0;
+  let problems = logCauses(a, frame, subject, logs);
   const full = logs.filter((l) => l.signals.diskFull !== undefined && (l.signals.diskFull.time === undefined || a.recent(l.signals.diskFull.time, 24 * 3_600_000)));
   if (full.length > 0) {
     problems++;

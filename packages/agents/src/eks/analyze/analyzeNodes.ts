@@ -1,7 +1,10 @@
+import type { Confidence } from "@sre-on-call/core";
 import type { Node, Pod } from "../kube/KubeObjects.js";
+import { podRequestText } from "../kube/placement.js";
+import { formatBytes, parseQuantity } from "../kube/quantity.js";
 import { eventCount, eventTime, formatDuration, formatTime, toMillis } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
-import { clipText, isPodReady, listNames, plural, podSource } from "./podFacts.js";
+import { causeText, clipText, isPodReady, listNames, plural, podSource } from "./podFacts.js";
 import type { Subject } from "./Subject.js";
 
 const PRESSURES: ReadonlyArray<readonly [string, string]> = [
@@ -12,9 +15,51 @@ const PRESSURES: ReadonlyArray<readonly [string, string]> = [
 
 const nodeSource = (name: string) => `kubernetes/node/${name}`;
 
+/** Why a node is NotReady, as its Ready condition says it, in words an operator acts on. */
+export interface NotReadyCause {
+  /** `its CNI network plugin is not ready (cni config uninitialized)`. */
+  readonly text: string;
+  /** High only when the condition names a cause to fix; a node that stopped reporting says only that. */
+  readonly confidence: Confidence;
+  readonly action: string;
+}
+
+/**
+ * Reads the Ready condition's reason and message: the kubelet writes the runtime's network state
+ * (`NetworkPluginNotReady … cni config uninitialized`), PLEG health and runtime readiness there;
+ * the node controller writes `Kubelet stopped posting node status` when the kubelet goes silent.
+ */
+export const notReadyCause = (status: string, reason: string, message: string): NotReadyCause => {
+  const text = `${reason} ${message}`;
+  if (/NetworkPluginNotReady|network plugin is not ready|cni config uninitialized|cni plugin not initialized|No networks found in \/etc\/cni/i.test(text)) {
+    const detail = /cni config uninitialized|cni plugin not initialized|No networks found in \/etc\/cni\/net\.d/i.exec(text)?.[0];
+    return {
+      text: `its CNI network plugin is not ready${detail !== undefined ? ` (${detail})` : ""}: no CNI plugin is deployed or running on it`,
+      confidence: "high",
+      action: "Deploy the cluster's CNI plugin (Calico, Cilium, Flannel, aws-node) or fix its DaemonSet pod on the node: kubectl -n kube-system get ds; ls /etc/cni/net.d on the node"
+    };
+  }
+  if (/PLEG is not healthy/i.test(text))
+    return {
+      text: `the container runtime is unresponsive (${clipText(/PLEG is not healthy[^;]*/i.exec(text)?.[0] ?? "PLEG is not healthy", 100)})`,
+      confidence: "medium",
+      action: "Check the container runtime (systemctl status containerd/docker, its logs) and the node's load; restart the runtime and kubelet or replace the node"
+    };
+  if (/container runtime is down|RuntimeReady=false|container runtime status check|runtime not ready/i.test(text) && !/network not ready/i.test(text))
+    return { text: `its container runtime is down (${causeText(message, 120)})`, confidence: "high", action: "Restart the container runtime (containerd/docker) on the node and read its logs" };
+  if (status === "Unknown" || /NodeStatusUnknown|stopped posting node status/i.test(text))
+    return {
+      text: "the kubelet stopped posting node status (the node is down, the kubelet stopped, or the node lost its network)",
+      confidence: "medium",
+      action: "Check the instance (EC2 status checks, console output) and the kubelet on it (systemctl status kubelet; journalctl -u kubelet)"
+    };
+  const said = causeText(message, 140) || clipText(reason, 80);
+  return { text: said !== "" ? said : "no reason given", confidence: "medium", action: "kubectl describe node; read the kubelet's logs on the node (journalctl -u kubelet)" };
+};
+
 /** Facts about one node: readiness and pressures, each recorded once however many pods sit on it. */
 export interface NodeTrouble {
-  readonly notReady?: { readonly id: string; readonly status: string; readonly since?: number; readonly message: string };
+  readonly notReady?: { readonly id: string; readonly status: string; readonly since?: number; readonly message: string; readonly cause: NotReadyCause };
   readonly pressures: ReadonlyArray<{ readonly id: string; readonly kind: string; readonly since?: number }>;
 }
 
@@ -33,7 +78,7 @@ export const nodeTrouble = (a: Analysis, node: Node): NodeTrouble => {
       content: `Node ${name} is ${ready.status === "Unknown" ? "unreachable (Ready=Unknown: the kubelet stopped posting status)" : "NotReady"}${since !== undefined ? ` since ${formatTime(since)}${since <= a.alertTime ? ` (${formatDuration(a.alertTime - since)} before the alert)` : ""}` : ""}: ${clipText(ready.message ?? ready.reason ?? "", 250)}${events.length > 0 ? ` (${events.length} node events)` : ""}`,
       metadata: { node: name, ready: ready.status ?? "", reason: ready.reason ?? "", message: clipText(ready.message ?? "", 400), since: since ?? null }
     });
-    notReady = { id, status: ready.status ?? "Unknown", message: ready.message ?? ready.reason ?? "", ...(since !== undefined ? { since } : {}) };
+    notReady = { id, status: ready.status ?? "Unknown", message: ready.message ?? ready.reason ?? "", cause: notReadyCause(ready.status ?? "Unknown", ready.reason ?? "", ready.message ?? ""), ...(since !== undefined ? { since } : {}) };
   }
   const pressures: Array<NodeTrouble["pressures"][number]> = [];
   for (const [type, kind] of PRESSURES) {
@@ -53,6 +98,80 @@ export const nodeTrouble = (a: Analysis, node: Node): NodeTrouble => {
 };
 
 const EVICTED = /The node (?:was low on resource|had condition): \[?([\w-]+)\]?/;
+
+export interface EvictionUsage {
+  readonly resource?: string;
+  readonly container?: string;
+  readonly used?: string;
+  readonly request?: string;
+}
+
+/**
+ * The kubelet's eviction message: `The node was low on resource: memory. Container x was using
+ * 1703264Ki, which exceeds its request of 0.` (newer: `…Container app was using 1148032Ki,
+ * request is 0`, after a `Threshold: …, available: …` part).
+ */
+export const parseEviction = (message: string): EvictionUsage => {
+  const resource = /The node was low on resource: \[?([\w.\/-]+?)\]?\.(?:\s|$)/.exec(message)?.[1];
+  const usage = /Container (\S+) was using (\S+?),? (?:which exceeds its request of|request is) ([^\s,.]+(?:\.\d+)?)/.exec(message);
+  return {
+    ...(resource !== undefined ? { resource } : {}),
+    ...(usage !== null ? { container: usage[1] ?? "", used: usage[2] ?? "", request: usage[3] ?? "" } : {})
+  };
+};
+
+const isZero = (q: string | undefined) => q !== undefined && parseQuantity(q) === 0;
+
+/** `1703264Ki (1.6Gi)`: the kubelet's figure and one an operator reads at a glance. */
+const readable = (q: string | undefined): string => {
+  const bytes = parseQuantity(q);
+  return q === undefined ? "?" : bytes !== undefined && bytes >= 1024 && formatBytes(bytes) !== q ? `${q} (${formatBytes(bytes)})` : q;
+};
+
+/** The kubelet alerts from 90 % of its pod capacity (kube-prometheus' KubeletTooManyPods fires at 95 %). */
+const NEAR_CAPACITY = 0.9;
+
+/**
+ * A node at its pod capacity (`allocatable.pods`): how many pods sit on it, how many of them are
+ * finished pods nobody cleaned up, and which workloads hold the most. On EKS the capacity follows
+ * the instance type's ENI and IP limits, which is why it can be far below the kubelet's 110.
+ */
+export const analyzeNodePodCapacity = (a: Analysis, frame: Frame, node: Node): void => {
+  const capacity = parseQuantity(node.status?.allocatable?.["pods"]);
+  if (capacity === undefined || capacity <= 0) return;
+  const name = node.metadata.name;
+  const pods = [...a.view.namespaces.values()].flatMap((o) => o.pods).filter((p) => p.spec?.nodeName === name);
+  if (pods.length < capacity * NEAR_CAPACITY) return;
+  const finished = pods.filter((p) => p.status?.phase === "Succeeded" || p.status?.phase === "Failed");
+  const owners = new Map<string, number>();
+  for (const p of pods) {
+    const owner = p.metadata.ownerReferences?.find((o) => o.controller === true) ?? p.metadata.ownerReferences?.[0];
+    const key = `${p.metadata.namespace ?? ""}/${owner?.kind ?? "Pod"} ${owner?.name ?? p.metadata.name}`;
+    owners.set(key, (owners.get(key) ?? 0) + 1);
+  }
+  const top = [...owners].sort((x, y) => y[1] - x[1]).slice(0, 3).map(([k, n]) => `${k} ×${n}`);
+  const eks = (node.spec?.providerID ?? "").startsWith("aws://") || node.metadata.labels?.["eks.amazonaws.com/nodegroup"] !== undefined;
+  const id = a.evidence.add({
+    source: nodeSource(name),
+    timestamp: a.alertTime,
+    severity: "high",
+    content: `Node ${name} holds ${pods.length} pods against its pod capacity (allocatable pods) of ${capacity}${finished.length > 0 ? `; ${finished.length} of them are finished (Succeeded/Failed)` : ""}; most from ${top.join(", ")}`,
+    metadata: { node: name, pods: pods.length, capacity, finished: finished.length, top }
+  });
+  a.propose(frame, `node/${name}`, {
+    key: `node-pods:${name}`,
+    title: `Node ${name} is at its pod capacity: ${pods.length} pods against ${capacity} allocatable${finished.length > 0 ? ` (${finished.length} of them finished pods not cleaned up)` : ""}`,
+    detail: `The scheduler places no more pods on ${name} once it holds ${capacity} (Too many pods). Largest holders: ${top.join(", ")}.${eks ? ` On EKS the pod capacity follows the instance type's ENI/IP limit (${node.metadata.labels?.["node.kubernetes.io/instance-type"] ?? node.metadata.labels?.["beta.kubernetes.io/instance-type"] ?? "instance type"}); prefix delegation or a larger type raises it.` : ""}`,
+    confidence: "medium",
+    depth: 2,
+    supporting: [id],
+    confirmBy: `kubectl get pods -A --field-selector spec.nodeName=${name} -o wide; kubectl describe node ${name} | grep -A6 Allocatable`,
+    actions: [
+      finished.length > 0 ? "Delete finished pods (set ttlSecondsAfterFinished on Jobs, history limits on CronJobs)" : "Spread or reduce the pods on the node, or add nodes",
+      "Use instance types (or a kubelet --max-pods) with a larger pod capacity"
+    ]
+  });
+};
 
 /** Nodes under the subject's pods that are NotReady or under pressure, and pods evicted from them. */
 export const analyzeNodes = (a: Analysis, frame: Frame, subject: Subject): number => {
@@ -103,13 +222,16 @@ export const analyzeNodes = (a: Analysis, frame: Frame, subject: Subject): numbe
       });
       a.propose(frame, subject.label, {
         key: `node-notready:${name}`,
-        title: `Node ${name} is ${trouble.notReady.status === "Unknown" ? "unreachable" : "NotReady"}: ${subject.label}'s pods on it are down`,
+        title:
+          trouble.notReady.status === "Unknown"
+            ? `Node ${name} is unreachable: ${subject.label}'s pods on it are down`
+            : `Node ${name} is NotReady (${trouble.notReady.cause.text}): ${subject.label}'s pods on it are down`,
         detail: `${name} ${trouble.notReady.status === "Unknown" ? "stopped reporting (kubelet down, instance failure or network partition)" : `reports NotReady: ${clipText(trouble.notReady.message, 200)}`}. Pods on it are not serving and are evicted after the toleration period (5 minutes by default).`,
         confidence: "high",
         depth: 2,
         supporting: [trouble.notReady.id, podsId],
         confirmBy: `kubectl describe node ${name}; check the EC2 instance status checks and the kubelet/containerd logs on it`,
-        actions: [`Cordon and drain it: kubectl cordon ${name} && kubectl drain ${name} --ignore-daemonsets --delete-emptydir-data`, "Replace the instance if it does not recover (terminate it; the node group replaces it)"]
+        actions: [trouble.notReady.cause.action, `Cordon and drain it: kubectl cordon ${name} && kubectl drain ${name} --ignore-daemonsets --delete-emptydir-data`, "Replace the instance if it does not recover (terminate it; the node group replaces it)"]
       });
     }
     if (trouble.pressures.length > 0 && hurt.length > 0) {
@@ -132,7 +254,10 @@ export const analyzeNodes = (a: Analysis, frame: Frame, subject: Subject): numbe
   const evictionEvents = subject.pods.flatMap((p) => a.events(subject.ref.namespace)("Pod", p.metadata.name).filter((e) => e.reason === "Evicted"));
   if (evicted.length > 0 || evictionEvents.length > 0) {
     const messages = [...evicted.map((p) => p.status?.message ?? ""), ...evictionEvents.map((e) => e.message ?? "")].filter((m) => m !== "");
-    const resource = messages.map((m) => EVICTED.exec(m)?.[1]).find((r) => r !== undefined) ?? "a resource";
+    // The message that names the victim's usage against its request says why this pod went first.
+    const usage = messages.map(parseEviction).find((u) => u.container !== undefined) ?? messages.map(parseEviction).find((u) => u.resource !== undefined);
+    const message = messages.find((m) => parseEviction(m).container !== undefined) ?? messages[0] ?? "";
+    const resource = usage?.resource ?? messages.map((m) => EVICTED.exec(m)?.[1]).find((r) => r !== undefined) ?? "a resource";
     const nodes = [...new Set(evicted.map((p) => p.spec?.nodeName ?? "").filter((n) => n !== ""))];
     const when = evictionEvents.map(eventTime).filter((t): t is number => t !== undefined);
     if (when.length === 0 || when.some((t) => a.recent(t)) || evicted.length > 0) {
@@ -141,23 +266,37 @@ export const analyzeNodes = (a: Analysis, frame: Frame, subject: Subject): numbe
         source: podSource(evicted[0] ?? subject.pods[0]!),
         timestamp: when.length > 0 ? Math.max(...when) : a.alertTime,
         severity: "high",
-        content: `${plural(Math.max(evicted.length, evictionEvents.reduce((n, e) => n + eventCount(e), 0)), "pod")} of ${subject.label} evicted${nodes.length > 0 ? ` from ${listNames(nodes)}` : ""}: ${clipText(messages[0] ?? "", 250)}`,
-        metadata: { evicted: evicted.map((p) => p.metadata.name), nodes, resource, message: clipText(messages[0] ?? "", 400) }
+        content: `${plural(Math.max(evicted.length, evictionEvents.reduce((n, e) => n + eventCount(e), 0)), "pod")} of ${subject.label} evicted${nodes.length > 0 ? ` from ${listNames(nodes)}` : ""}: ${clipText(message, 250)}`,
+        metadata: { evicted: evicted.map((p) => p.metadata.name), nodes, resource, message: clipText(message, 400) }
       });
       const pressureIds = nodes.flatMap((n) => {
         const node = a.node(n);
         return node === undefined ? [] : nodeTrouble(a, node).pressures.map((p) => p.id);
       });
+      // Without the usage in the message, the spec still says whether the pod requested the resource at all.
+      const declared = resource === "a resource" ? undefined : subject.pods.map((p) => podRequestText(p, resource)).find((r) => r !== undefined);
+      const victim =
+        usage?.container !== undefined
+          ? isZero(usage.request)
+            ? `; container ${usage.container} used ${readable(usage.used)} with no ${resource} request (request of 0), so it was evicted first`
+            : `; container ${usage.container} used ${readable(usage.used)}, above its ${resource} request of ${usage.request ?? "?"}, so it was among the first evicted`
+          : declared === undefined && resource !== "a resource" && subject.pods.some((p) => Array.isArray(p.spec?.containers) && p.spec.containers.length > 0)
+            ? `; its containers set no ${resource} request (request of 0), which puts them first in line`
+            : "";
       a.propose(frame, subject.label, {
         key: `evicted:${subject.label}:${resource}`,
-        title: `${subject.label}'s pods were evicted: node low on ${resource}`,
-        detail: `The kubelet evicted pods to reclaim ${resource}${nodes.length > 0 ? ` on ${listNames(nodes)}` : ""}. ${clipText(messages[0] ?? "", 250)}`,
+        title: `${subject.label}'s pods were evicted: node low on ${resource}${victim}`,
+        detail: `The kubelet evicted pods to reclaim ${resource}${nodes.length > 0 ? ` on ${listNames(nodes)}` : ""}; it evicts first the pods whose usage exceeds their request by the most, so a pod without a request goes first. ${clipText(message, 250)}`,
         confidence: "high",
         depth: 2,
         supporting: [id, ...pressureIds],
         confirmBy: `kubectl -n ${subject.ref.namespace} get pods --field-selector=status.phase=Failed; kubectl describe node ${nodes[0] ?? "<node>"}`,
         actions: [
-          resource.includes("memory") ? "Set memory requests close to real usage so the scheduler does not overcommit the node" : `Free ${resource} on the node (image garbage collection, log rotation, emptyDir usage)`,
+          resource.includes("memory")
+            ? "Set memory requests close to real usage so the scheduler does not overcommit the node"
+            : resource.includes("ephemeral-storage")
+              ? "Set ephemeral-storage requests/limits on the containers that write to local disk, or give the nodes larger disks"
+              : `Free ${resource} on the node (image garbage collection, log rotation, emptyDir usage)`,
           `Clean up the evicted pods: kubectl -n ${subject.ref.namespace} delete pods --field-selector=status.phase=Failed`
         ]
       });

@@ -1,6 +1,7 @@
 import type { Pod, ReplicaSet } from "../kube/KubeObjects.js";
 import { formatDuration, formatTime, toMillis } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
+import { isCodeDefect, namedCauses } from "./analyzeContainers.js";
 import { clipText, isPodReady, kubectl, listNames } from "./podFacts.js";
 import { revisionOf, type Subject } from "./Subject.js";
 
@@ -12,6 +13,68 @@ const podsOf = (subject: Subject, rs: ReplicaSet): ReadonlyArray<Pod> =>
 
 const healthy = (pods: ReadonlyArray<Pod>) => pods.length > 0 && pods.every((p) => isPodReady(p) || p.status?.phase === "Succeeded");
 const broken = (pods: ReadonlyArray<Pod>) => pods.length > 0 && pods.every((p) => !isPodReady(p));
+
+/**
+ * What the new pods' own evidence says is wrong, apart from a defect in the program: the causes
+ * analyzeContainers named for them (a missing Secret, a termination message, a crash line) and the
+ * catalog signatures in their logs. A cause about an image the rollout introduced is the rollout's.
+ */
+const ownCauses = (a: Analysis, subject: Subject, newPods: ReadonlyArray<Pod>, newImages: ReadonlySet<string>): ReadonlyArray<string> => {
+  const names = new Set(newPods.map((p) => p.metadata.name));
+  const named = namedCauses(a, subject)
+    .filter((c) => c.pods.some((p) => names.has(p)) && !c.codeDefect && !c.images.some((i) => newImages.has(i)))
+    .map((c) => c.title);
+  const signed = newPods.flatMap((p) =>
+    [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])].flatMap((c) =>
+      [true, false].flatMap((previous) => (a.logSignals(p, c.name ?? "", previous)?.signatures ?? []).filter((s) => s.category !== "bug" && s.category !== "slow" && !isCodeDefect(s.line)).map((s) => s.title))
+    )
+  );
+  return [...new Set([...named, ...signed])];
+};
+
+/*
+ * A new pod that cannot start while the old one still runs, because the old one holds something
+ * only one instance may hold: a lock file, a database lock, a client id. RollingUpdate starts the
+ * new pod before it stops the old one, so the new one crash-loops and the old one is never
+ * stopped. Seen in devtron-labs/devtron#627 (`panic: errstan: clientID already registered`),
+ * pipe-cd/pipecd#2348 and lisenet/kubernetes-homelab#7 (Prometheus `lock DB directory: resource
+ * temporarily unavailable`), helm/charts#17737 (LMDB `Resource temporarily unavailable`),
+ * m88i/nexus-operator#191 (`/nexus-data/lock`), milvus-io/milvus-helm#79 (`Could not get lock`),
+ * kunobi-ninja/kache#767 (`is already locked by another process`), pocket-id/pocket-id#1398 (`already
+ * one instance of Pocket ID running`).
+ */
+const HELD_BY_ANOTHER =
+  /resource temporarily unavailable|already (?:registered|locked|running|in use|taken)|locked by another|another (?:process|instance)|one instance|(?:could not|cannot|can't|unable to|failed to) (?:get|acquire|obtain) (?:the |a )?lock/i;
+/**
+ * A lock that cannot be taken for want of permission is the volume's problem, not the old pod's
+ * (`lock DB directory: open /prometheus/lock: permission denied`); a port in use is the pod's own
+ * (pods do not share a network namespace).
+ */
+const NOT_HELD = /permission denied|read-only file system|operation not permitted|address already in use|port is already (?:allocated|in use)/i;
+
+/** The words of a failure without the title or log line around them (`… crashes on start: X`, `level=error err="X"`). */
+const heldWords = (text: string): string => /\b(?:err|error|msg)="([^"]+)"/.exec(text)?.[1] ?? text.replace(/^.*?(?:crashes on start|fails): /, "");
+
+/** The new pods' own failure text, for the held-by-the-old-pod check: the causes named for them and their logs' last words. */
+const newPodFailures = (a: Analysis, subject: Subject, newPods: ReadonlyArray<Pod>): ReadonlyArray<string> => {
+  const names = new Set(newPods.map((p) => p.metadata.name));
+  const named = namedCauses(a, subject)
+    .filter((c) => c.pods.some((p) => names.has(p)))
+    .map((c) => c.title);
+  const said = newPods.flatMap((p) =>
+    (p.spec?.containers ?? []).flatMap((c) =>
+      [true, false].flatMap((previous) => {
+        const signals = a.logSignals(p, c.name ?? "", previous);
+        return signals === undefined ? [] : [...(signals.crash !== undefined ? [signals.crash.rootCause ?? signals.crash.headline] : []), ...(signals.lastLines ?? [])];
+      })
+    )
+  );
+  return [...named, ...said];
+};
+
+/** A `conflict` signature of the catalog in the new pods' logs: analyzeLogs already names that cause. */
+const conflictSigned = (a: Analysis, newPods: ReadonlyArray<Pod>): boolean =>
+  newPods.some((p) => (p.spec?.containers ?? []).some((c) => [true, false].some((previous) => (a.logSignals(p, c.name ?? "", previous)?.signatures ?? []).some((s) => s.category === "conflict"))));
 
 export interface RolloutReport {
   /** The change the last rollout made, e.g. `image api: …:2.3.1 → …:2.4.0`. */
@@ -81,11 +144,37 @@ export const analyzeRollout = (a: Analysis, frame: Frame, subject: Subject): Rol
   // The rollout is the cause when the new pods fail and the old ones still serve; when both fail, it merely coincides.
   const oldFine = oldPods.length === 0 || healthy(oldPods) || oldPods.some(isPodReady);
   const undo = kubectl(subject.ref.namespace, `rollout undo deployment/${subject.ref.name}${previous !== undefined ? ` --to-revision=${revisionOf(previous)}` : ""}`);
+  const rolling = deployment.spec?.strategy?.type !== "Recreate";
+  const held = rolling && oldPods.some(isPodReady) && !conflictSigned(a, newPods) ? newPodFailures(a, subject, newPods).find((t) => HELD_BY_ANOTHER.test(t) && !NOT_HELD.test(t)) : undefined;
+  if (held !== undefined) {
+    a.propose(frame, subject.label, {
+      key: `rollout-held:${subject.label}:${current.metadata.name}`,
+      title: `New pods of ${subject.label} fail while an old pod still runs and holds what they need: ${clipText(heldWords(held), 140)}`,
+      detail: `The rollout to revision ${revisionOf(current)} (${clipText(change, 100)}) uses the RollingUpdate strategy: new pods start before the old ones stop. The old pods (${listNames(oldPods.filter(isPodReady).map((p) => p.metadata.name), 2)}) are still ready, and the new pods fail with ${clipText(held, 200)}: a lock, a registration or an id only one instance can hold. The old pod is never stopped because the new one never becomes ready.`,
+      confidence: "high",
+      depth: 2,
+      supporting: [id],
+      confirmBy: `${kubectl(subject.ref.namespace, `get pods -l ${Object.entries(deployment.spec?.selector?.matchLabels ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",")}`)}; the old pod runs while the new one crash-loops`,
+      actions: [
+        `Delete the old pod so the new one can take over (${kubectl(subject.ref.namespace, `delete pod ${oldPods.find(isPodReady)?.metadata.name ?? ""}`)})`,
+        `Set strategy.type: Recreate on deployment/${subject.ref.name} (or maxSurge: 0) so the old pod stops first`
+      ],
+      chain: [`old pod of ${subject.label} still holds it`, `new pods of ${subject.label} ${ready(newPods)}`]
+    });
+  }
+  // The new pods' own evidence naming another cause (a missing Secret, a termination message, a
+  // crash line that is not a defect of the program) outranks the coincidence of a rollout.
+  const own = held !== undefined ? [held] : ownCauses(a, subject, newPods, new Set(imagesOf(current).values()));
   a.propose(frame, subject.label, {
     key: `rollout:${subject.label}:${current.metadata.name}`,
-    title: `Rollout of ${subject.label} to revision ${revisionOf(current)} broke it: ${clipText(change, 140)}`,
-    detail: `ReplicaSet ${current.metadata.name} was created ${when}; its pods are ${ready(newPods)}${previous !== undefined ? ` while the previous ReplicaSet's are ${ready(oldPods)}` : ""}.${stuck ? " The rollout has exceeded its progress deadline." : ""}${oldFine ? "" : " The old pods are failing too, so the rollout may only coincide with a common cause."}`,
-    confidence: oldFine ? "high" : "low",
+    title:
+      own.length > 0
+        ? `Rollout of ${subject.label} to revision ${revisionOf(current)} preceded the failure: ${clipText(change, 140)}`
+        : `Rollout of ${subject.label} to revision ${revisionOf(current)} broke it: ${clipText(change, 140)}`,
+    detail: `ReplicaSet ${current.metadata.name} was created ${when}; its pods are ${ready(newPods)}${previous !== undefined ? ` while the previous ReplicaSet's are ${ready(oldPods)}` : ""}.${stuck ? " The rollout has exceeded its progress deadline." : ""}${oldFine ? "" : " The old pods are failing too, so the rollout may only coincide with a common cause."}${own.length > 0 ? ` The new pods' own evidence names the cause: ${clipText(own[0] ?? "", 200)}; the rollout is when it started.` : ""}`,
+    confidence: !oldFine ? "low" : own.length > 0 ? "medium" : "high",
     depth: 2,
     supporting: [id],
     confirmBy: `${kubectl(subject.ref.namespace, `rollout history deployment/${subject.ref.name} --revision=${revisionOf(current)}`)}; compare the failing pods' logs with the previous version's (${listNames(oldPods.map((p) => p.metadata.name), 1) || "no old pods left"})`,

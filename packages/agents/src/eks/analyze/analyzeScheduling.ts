@@ -1,96 +1,188 @@
+import type { Confidence } from "@sre-on-call/core";
 import type { Event, PersistentVolumeClaim, Pod } from "../kube/KubeObjects.js";
+import { nodeMatchesPod, placementText, podRequest, podRequestText, formatQuantity, taintText, untoleratedTaints } from "../kube/placement.js";
+import { parseQuantity } from "../kube/quantity.js";
 import { eventCount, eventTime, formatTime } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
+import { analyzeClaim } from "./analyzeClaim.js";
 import { parseCreateFailure } from "./parseCreateFailure.js";
-import { parseSchedulingMessage, type SchedulingReason } from "./parseSchedulingMessage.js";
+import { bindingObstacle, INTENT_OBSTACLES, parseSchedulingMessage, type SchedulingFailure, type SchedulingReason } from "./parseSchedulingMessage.js";
 import { causeText, clipText, kubectl, kubectlRef, listNames, plural, podSource } from "./podFacts.js";
+import { proposeMissingServiceAccount } from "./proposeMissingServiceAccount.js";
+import { CREATED, failedForRunningPod, supersededBy } from "./selectEvents.js";
 import type { Subject } from "./Subject.js";
 
 const latest = (events: ReadonlyArray<Event>): Event | undefined => events[events.length - 1];
 
-const requestsOf = (pod: Pod, resource: string): string | undefined => {
-  const values = (pod.spec?.containers ?? []).map((c) => c.resources?.requests?.[resource]).filter((v): v is string => v !== undefined);
-  return values.length === 0 ? undefined : values.join("+");
-};
+const claimsOf = (pod: Pod): ReadonlyArray<string> =>
+  (Array.isArray(pod.spec?.volumes) ? pod.spec.volumes : []).map((v) => v.persistentVolumeClaim?.claimName).filter((c): c is string => typeof c === "string" && c !== "");
 
-const obstacleText = (r: SchedulingReason, pod: Pod): string => {
+/** Pods that hold a place on a node (the scheduler counts them against its `pods` capacity). */
+const podsOnNode = (a: Analysis, node: string): number =>
+  [...a.view.namespaces.values()].reduce((n, o) => n + o.pods.filter((p) => p.spec?.nodeName === node && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed").length, 0);
+
+const OTHER_REQUESTS = ["cpu", "memory", "ephemeral-storage", "nvidia.com/gpu"];
+
+/** What the scheduler's words mean for this pod, with the values that name the cause. */
+interface ObstacleReading {
+  readonly text: string;
+  readonly confidence: Confidence;
+  /** Facts from the nodes and the pod's spec that back the reading. */
+  readonly facts: ReadonlyArray<string>;
+}
+
+const readObstacle = (a: Analysis, r: SchedulingReason, pod: Pod, failure: SchedulingFailure): ObstacleReading => {
+  const placement = placementText(pod);
+  const intents = failure.reasons.filter((x) => INTENT_OBSTACLES.has(x.obstacle));
+  const intent = intents.length > 0;
+  const intended = a.view.nodes.filter((n) => nodeMatchesPod(n, pod));
+  const one = r.nodes === 1;
+  const nodesWord = one ? "node" : "nodes";
+  const rule = placement ?? (intents.some((x) => x.obstacle === "pod-affinity") ? "pod affinity" : "node affinity");
+  const where = intent ? `the ${nodesWord} its ${rule} allows` : `the ${nodesWord}`;
+  const be = one ? "is" : "are";
   switch (r.obstacle) {
     case "insufficient-resources": {
-      const requested = r.detail !== undefined ? requestsOf(pod, r.detail) : undefined;
-      return `no node has enough free ${r.detail ?? "capacity"}${requested !== undefined ? ` for the pod's request of ${requested}` : ""}`;
+      const resource = r.detail ?? "capacity";
+      if (resource === "pods") {
+        const candidates = (intent && a.view.nodes.length > 0 ? intended : a.view.nodes).filter((n) => n.status?.allocatable?.["pods"] !== undefined);
+        const full = candidates.filter((n) => podsOnNode(a, n.metadata.name) >= (parseQuantity(n.status?.allocatable?.["pods"]) ?? Infinity));
+        const shown = full.length > 0 ? full : candidates;
+        const capacities = [...new Set(shown.map((n) => n.status?.allocatable?.["pods"] ?? ""))];
+        const capacity = capacities.length === 1 ? ` (max ${capacities[0]} pods per node${shown.length <= 3 ? `: ${listNames(shown.map((n) => n.metadata.name))}` : ""})` : "";
+        return {
+          text: `Too many pods: ${where} ${be} at ${one ? "its" : "their"} pod capacity${capacity}`,
+          confidence: "high",
+          facts: shown.map((n) => {
+            const running = podsOnNode(a, n.metadata.name);
+            return `${n.metadata.name}: allocatable pods ${n.status?.allocatable?.["pods"] ?? "?"}${running > 0 ? `, ${running} pods on it in the namespaces read` : ""}`;
+          })
+        };
+      }
+      const requested = podRequestText(pod, resource);
+      const others = OTHER_REQUESTS.filter((x) => x !== resource)
+        .map((x) => [x, podRequestText(pod, x)] as const)
+        .filter((x): x is readonly [string, string] => x[1] !== undefined)
+        .map(([x, v]) => `${x} ${v}`);
+      const largest = Math.max(...a.view.nodes.map((n) => parseQuantity(n.status?.allocatable?.[resource]) ?? 0));
+      const total = podRequest(pod, resource);
+      const facts = a.view.nodes.length > 0 && largest > 0 ? [`largest allocatable ${resource} of a node: ${formatQuantity(resource, largest)}${total !== undefined && total > largest ? ` — less than the request: it fits on no node even when empty` : ""}`] : [];
+      return {
+        text:
+          requested !== undefined
+            ? `${intent ? `${where} ${one ? "lacks" : "lack"}` : "no node has"} enough free ${resource} for the pod's request of ${resource} ${requested}${others.length > 0 ? ` (${others.join(", ")})` : ""}`
+            : `${intent ? `${where} ${one ? "lacks" : "lack"}` : "no node has"} enough free ${resource}`,
+        confidence: requested !== undefined ? "high" : "medium",
+        facts
+      };
     }
-    case "taint":
-      return `the nodes carry taint ${r.detail ?? ""} that the pod does not tolerate`;
-    case "node-selector":
-      return `no node matches the pod's nodeSelector/node affinity${pod.spec?.nodeSelector !== undefined ? ` (${Object.entries(pod.spec.nodeSelector).map(([k, v]) => `${k}=${v}`).join(", ")})` : ""}`;
+    case "taint": {
+      const onIntended = intent ? intended.flatMap((n) => untoleratedTaints(n, pod).map((t) => `${taintText(t)} on ${n.metadata.name}`)) : [];
+      const named = r.detail !== undefined && r.detail !== "" ? `taint ${r.detail}` : onIntended.length > 0 ? `taint ${listNames(onIntended, 2)}` : "a taint";
+      if (!intent) return { text: `the nodes carry ${named} that the pod does not tolerate`, confidence: "high", facts: [] };
+      // Since 1.19 the scheduler checks taints before the node selector, so the tainted nodes may not
+      // be the ones the pod selects: the nodes read, or a selector pinning one hostname, settle it.
+      if (a.view.nodes.length > 0 && intended.length === 0 && placement !== undefined)
+        return { text: `no node matches the pod's ${placement} (none of the ${a.view.nodes.length} nodes read matches it)`, confidence: "high", facts: [] };
+      const pinned = /kubernetes\.io\/hostname/.test(placement ?? "");
+      const settled = onIntended.length > 0 || (a.view.nodes.length === 0 && pinned);
+      return {
+        text: `${where} ${one ? "carries" : "carry"} ${named} that the pod does not tolerate (no matching toleration)`,
+        confidence: settled ? "high" : "medium",
+        facts: settled ? onIntended : [...onIntended, "the scheduler checks taints before the node selector, so the tainted nodes may not match the selector either: compare the nodes' labels with it"]
+      };
+    }
+    case "node-condition":
+      return { text: `${where} ${be} unhealthy (${r.detail !== undefined ? `taint ${r.detail}` : clipText(r.text, 80)})`, confidence: !intent || intended.length > 0 ? "high" : "medium", facts: [] };
+    case "node-selector": {
+      const carrying = a.view.nodes.length > 0 ? ` (${intended.length} of ${a.view.nodes.length} nodes match)` : "";
+      return placement !== undefined
+        ? { text: `no node matches the pod's ${placement}${carrying}`, confidence: a.view.nodes.length > 0 && intended.length > 0 ? "medium" : "high", facts: [] }
+        : { text: "no node matches the pod's nodeSelector/node affinity", confidence: "medium", facts: [] };
+    }
     case "pod-affinity":
-      return "the pod's (anti-)affinity rules exclude every node";
+    case "topology-spread": {
+      const reserved = failure.reasons.filter((x) => x.obstacle === "taint").reduce((n, x) => n + (x.nodes ?? 0), 0);
+      const rules = r.obstacle === "pod-affinity" ? "the pod's (anti-)affinity rules exclude" : "its topology spread constraints exclude";
+      return { text: `${rules} every node it may use${reserved > 0 ? ` (${reserved} more ${reserved === 1 ? "node is" : "nodes are"} tainted for other workloads)` : ""}`, confidence: "high", facts: [] };
+    }
     case "unbound-pvc":
-      return "its PersistentVolumeClaim is not bound";
-    case "volume-zone":
-      return "its volume is in a zone with no eligible node";
+      return { text: `its PersistentVolumeClaim${claimsOf(pod).length === 1 ? "" : "s"} ${listNames(claimsOf(pod))} ${claimsOf(pod).length === 1 ? "is" : "are"} not bound`, confidence: "high", facts: [] };
+    case "volume-binding":
+      return { text: `its volumes cannot be bound (${clipText(r.text, 100)})`, confidence: "medium", facts: [] };
+    case "volume-zone": {
+      const claims = claimsOf(pod);
+      const zones = [...new Set(a.view.nodes.map((n) => n.metadata.labels?.["topology.kubernetes.io/zone"] ?? n.metadata.labels?.["failure-domain.beta.kubernetes.io/zone"]).filter((z): z is string => z !== undefined))];
+      return {
+        text: `volume node affinity conflict: its volume${claims.length === 1 ? ` ${claims[0]} is` : claims.length > 1 ? `s ${listNames(claims)} are` : "s are"} pinned to a zone or node where it cannot run${claims.length > 1 ? ` (it mounts ${claims.length} volumes: if they are in different zones, no node can attach them all)` : ""}`,
+        confidence: "high",
+        facts: zones.length > 0 ? [`node zones: ${zones.join(", ")}`] : []
+      };
+    }
+    case "volume-limit":
+      return { text: "the nodes have reached their limit of attached volumes", confidence: "high", facts: [] };
     case "cordoned":
-      return "the eligible nodes are cordoned (unschedulable)";
+      return { text: `${where} ${be} cordoned (unschedulable)`, confidence: !intent || intended.length > 0 ? "high" : "medium", facts: [] };
     case "host-ports":
-      return "the requested host port is taken on every node";
+      return { text: "the requested host port is taken on every node", confidence: "high", facts: [] };
     case "other":
-      return clipText(r.text, 120);
+      return { text: clipText(r.text, 120), confidence: "medium", facts: [] };
   }
 };
 
-const claimsOf = (pod: Pod): ReadonlyArray<string> =>
-  (pod.spec?.volumes ?? []).map((v) => v.persistentVolumeClaim?.claimName).filter((c): c is string => typeof c === "string" && c !== "");
-
-/** A claim that cannot get a volume: the deeper cause behind "unbound PersistentVolumeClaims" and FailedMount. */
-const analyzeClaim = (a: Analysis, frame: Frame, subject: Subject, claim: PersistentVolumeClaim): string | undefined => {
-  if (claim.status?.phase === "Bound") return undefined;
-  const events = a.events(subject.ref.namespace)("PersistentVolumeClaim", claim.metadata.name).filter((e) => e.type === "Warning" || e.reason === "ExternalProvisioning" || e.reason === "WaitForFirstConsumer");
-  const failure = latest(events.filter((e) => e.reason === "ProvisioningFailed" || e.reason === "FailedBinding")) ?? latest(events);
-  const message = failure?.message ?? "";
-  const storageClass = claim.spec?.storageClassName ?? "(default)";
-  const id = a.evidence.add({
-    source: `kubernetes/persistentvolumeclaim/${subject.ref.namespace}/${claim.metadata.name}`,
-    timestamp: (failure !== undefined ? eventTime(failure) : undefined) ?? a.alertTime,
-    severity: "critical",
-    content: `PersistentVolumeClaim ${claim.metadata.name} (storage class ${storageClass}, ${claim.spec?.resources?.requests?.["storage"] ?? "?"}) is ${claim.status?.phase ?? "Pending"}${failure !== undefined ? `: ${failure.reason ?? ""} ×${eventCount(failure)} — ${clipText(message, 300)}` : " with no provisioning event"}`,
-    metadata: { claim: claim.metadata.name, phase: claim.status?.phase ?? "Pending", storageClass, reason: failure?.reason ?? null, message: clipText(message, 500) }
-  });
-  const noClass = /storageclass\.storage\.k8s\.io "[^"]+" not found/i.test(message);
-  a.propose(frame, subject.label, {
-    key: `pvc:${subject.ref.namespace}/${claim.metadata.name}`,
-    title: noClass
-      ? `PersistentVolumeClaim ${claim.metadata.name} cannot be provisioned: storage class ${storageClass} does not exist`
-      : `PersistentVolumeClaim ${claim.metadata.name} cannot be provisioned${message !== "" ? `: ${causeText(message, 200)}` : ""}`,
-    detail: `${subject.label} needs ${claim.metadata.name}, which stays ${claim.status?.phase ?? "Pending"}; until it is bound the pods cannot be scheduled or start.${message !== "" ? ` The provisioner said: ${clipText(message, 300)}` : ""}`,
-    confidence: failure !== undefined && failure.reason === "ProvisioningFailed" ? "high" : "medium",
-    depth: 3,
-    supporting: [id],
-    confirmBy: `${kubectl(subject.ref.namespace, `describe pvc ${claim.metadata.name}`)}; kubectl get storageclass; check the EBS CSI controller logs (kube-system/ebs-csi-controller)`,
-    actions: [
-      noClass ? `Create storage class ${storageClass} or point the claim at an existing one (kubectl get storageclass)` : "Fix the provisioner error (EBS CSI driver permissions, volume quota, zone)",
-      `Check the CSI controller: kubectl -n kube-system logs deploy/ebs-csi-controller -c csi-provisioner`
-    ]
-  });
-  return id;
+const actionsFor = (main: SchedulingReason, label: string, message: string): ReadonlyArray<string> => {
+  switch (main.obstacle) {
+    case "insufficient-resources":
+      return main.detail === "pods"
+        ? [
+            "Add nodes or use larger instance types: a node admits at most its allocatable pods (kubectl describe node | grep -A6 Allocatable)",
+            "On EKS, max pods follows the instance type's ENI/IP limit; VPC CNI prefix delegation raises it"
+          ]
+        : ["Add capacity (scale the node group / check the cluster autoscaler or Karpenter logs)", `Or lower the pod's ${main.detail ?? "resource"} request if it is oversized`];
+    case "taint":
+      return [`Add a toleration for ${main.detail !== undefined && main.detail !== "" ? main.detail : "the node's taint"} to ${label}, or schedule it on untainted nodes (kubectl describe node | grep Taints)`];
+    case "node-selector":
+      return ["Label the nodes the pod should run on, or fix the nodeSelector/affinity (kubectl get nodes --show-labels)"];
+    case "volume-zone":
+      return ["Keep a pod's zonal volumes (EBS) in one availability zone and run nodes there, or restore the volume in the pod's zone", "kubectl get pv -o custom-columns=NAME:.metadata.name,ZONE:.spec.nodeAffinity"];
+    case "cordoned":
+      return ["Uncordon the nodes (kubectl uncordon) or add schedulable ones"];
+    default:
+      return ["Fix what the scheduler reports: " + clipText(message, 120)];
+  }
 };
 
-/** Pods the scheduler cannot place, with why, plus the claims that block them. */
+/** Pods the scheduler cannot place, with the obstacle that blocks them, plus the claims that keep them waiting. */
 export const analyzeScheduling = (a: Analysis, frame: Frame, subject: Subject): number => {
   const pending = subject.pods.filter((p) => p.status?.phase === "Pending" && (p.spec?.nodeName === undefined || p.spec.nodeName === ""));
   if (pending.length === 0) return 0;
   const events = a.events(subject.ref.namespace);
   const byMessage = new Map<string, Array<Pod>>();
   const eventsByPod = new Map<string, Event | undefined>();
+  const silent: Array<Pod> = [];
   for (const pod of pending) {
     const failed = latest(events("Pod", pod.metadata.name).filter((e) => e.reason === "FailedScheduling"));
     eventsByPod.set(pod.metadata.name, failed);
-    const condition = pod.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");
+    const condition = Array.isArray(pod.status?.conditions) ? pod.status.conditions.find((c) => c.type === "PodScheduled" && c.status === "False") : undefined;
     const message = failed?.message ?? condition?.message ?? "";
-    if (message === "") continue;
+    if (message === "") {
+      silent.push(pod);
+      continue;
+    }
     const group = byMessage.get(message);
     if (group === undefined) byMessage.set(message, [pod]);
     else group.push(pod);
   }
+  const claimFrame = (claim: string): Frame => ({ ...frame, downstream: [`${subject.label} pods Pending on claim ${claim}`, ...frame.downstream] });
+  const findClaim = (name: string): PersistentVolumeClaim | undefined => subject.objects.persistentvolumeclaims.find((c) => c.metadata.name === name);
+
+  // A pod Pending with no scheduler word may still wait on a claim the provisioner never fills.
+  for (const pod of silent)
+    for (const name of claimsOf(pod)) {
+      const claim = findClaim(name);
+      if (claim !== undefined) analyzeClaim(a, claimFrame(name), subject, claim);
+    }
+
   for (const [message, pods] of byMessage) {
     const parsed = parseSchedulingMessage(message);
     const pod = pods[0]!;
@@ -110,38 +202,45 @@ export const analyzeScheduling = (a: Analysis, frame: Frame, subject: Subject): 
         obstacles: parsed.reasons.map((r) => ({ obstacle: r.obstacle, nodes: r.nodes ?? null, text: r.text }))
       }
     });
-    const blocking = parsed.reasons.filter((r) => r.obstacle !== "other" || parsed.reasons.length === 1);
+    const main = bindingObstacle(parsed);
+    if (main === undefined) continue;
     const claimIds: Array<string> = [];
-    if (blocking.some((r) => r.obstacle === "unbound-pvc")) {
+    if (main.obstacle === "unbound-pvc" || main.obstacle === "volume-binding") {
       for (const name of claimsOf(pod)) {
-        const claim = subject.objects.persistentvolumeclaims.find((c) => c.metadata.name === name);
+        const claim = findClaim(name);
         if (claim === undefined) continue;
-        const claimId = analyzeClaim(a, { ...frame, downstream: [`${subject.label} pods Pending on claim ${name}`, ...frame.downstream] }, subject, claim);
+        const claimId = analyzeClaim(a, claimFrame(name), subject, claim);
         if (claimId !== undefined) claimIds.push(claimId);
       }
     }
-    const main = blocking.reduce<SchedulingReason | undefined>((best, r) => (best === undefined || (r.nodes ?? 0) > (best.nodes ?? 0) ? r : best), undefined);
-    if (main === undefined) continue;
-    const reasonsText = blocking.map((r) => `${r.nodes !== undefined ? `${r.nodes} node(s): ` : ""}${obstacleText(r, pod)}`).join("; ");
+    const reading = readObstacle(a, main, pod, parsed);
+    const reasonsText = parsed.reasons.map((r) => `${r.nodes !== undefined ? `${r.nodes} node(s): ` : ""}${clipText(r.text, 120)}${INTENT_OBSTACLES.has(r.obstacle) && r !== main ? " (the pod's own placement rules, by design)" : ""}`).join("; ");
     a.propose(frame, subject.label, {
       key: `scheduling:${subject.label}:${main.obstacle}:${main.detail ?? ""}`,
-      title: `${subject.label} cannot be scheduled: ${obstacleText(main, pod)}`,
-      detail: `${plural(pods.length, "pod")} stay Pending. ${parsed.availableNodes !== undefined ? `${parsed.availableNodes} of ${parsed.totalNodes ?? "?"} nodes are available; ` : ""}${reasonsText}.`,
-      confidence: "high",
+      title: `${subject.label} cannot be scheduled: ${reading.text}`,
+      detail: `${plural(pods.length, "pod")} ${pods.length === 1 ? "stays" : "stay"} Pending. ${parsed.availableNodes !== undefined ? `${parsed.availableNodes} of ${parsed.totalNodes ?? "?"} nodes are available; ` : ""}${reasonsText}.${reading.facts.length > 0 ? ` ${reading.facts.join("; ")}.` : ""}`,
+      confidence: reading.confidence,
       depth: 2,
       supporting: [id, ...claimIds],
-      confirmBy: `${kubectl(subject.ref.namespace, `describe pod ${pod.metadata.name}`)} (Events: FailedScheduling); kubectl describe nodes | grep -A5 'Allocated resources'`,
-      actions:
-        main.obstacle === "insufficient-resources"
-          ? ["Add capacity (scale the node group / check the cluster autoscaler or Karpenter logs)", `Or lower the pod's ${main.detail ?? "resource"} request if it is oversized`]
-          : main.obstacle === "taint"
-            ? [`Add a toleration for ${main.detail ?? "the taint"} to ${subject.label}, or schedule it on untainted nodes`]
-            : main.obstacle === "node-selector"
-              ? ["Fix the nodeSelector/affinity or add nodes with the required labels"]
-              : ["Fix what the scheduler reports: " + clipText(message, 120)]
+      confirmBy: `${kubectl(subject.ref.namespace, `describe pod ${pod.metadata.name}`)} (Events: FailedScheduling); kubectl describe nodes | grep -A5 -e Taints -e 'Allocated resources'`,
+      actions: actionsFor(main, subject.label, message)
     });
   }
   return pending.length;
+};
+
+/** `Multi-Attach error for volume "pvc-…" Volume is already exclusively attached to one node…` / `…already used by pod(s) a, b`. */
+const MULTI_ATTACH = /Multi-Attach error for volume "([^"]+)"(?: \(UniqueName: "[^"]*"\))?(?: from node "([^"]+)")?\s*Volume is already (?:used by pod\(s\) ([^\n]+?)(?:\.|$)|exclusively attached)/i;
+
+const MISSING_SOURCE = /(secret|configmap) "([\w.-]+)" not found/i;
+
+/** How much a mount or attach event says about its cause: the most telling one is reported. */
+const informative = (e: Event): number => {
+  const m = e.message ?? "";
+  if (MULTI_ATTACH.test(m)) return 3;
+  if (MISSING_SOURCE.test(m)) return 3;
+  if (/timed out waiting for the condition\s*$/.test(m) && /Unable to (?:attach or )?mount volumes/i.test(m)) return 0;
+  return e.reason === "FailedAttachVolume" ? 2 : 1;
 };
 
 /** Volumes that fail to attach or mount on scheduled pods (FailedMount, FailedAttachVolume). */
@@ -155,26 +254,82 @@ export const analyzeMounts = (a: Analysis, frame: Frame, subject: Subject): void
     .map((n) => subject.objects.persistentvolumeclaims.find((c) => c.metadata.name === n))
     .filter((c): c is PersistentVolumeClaim => c !== undefined && c.status?.phase !== "Bound");
   for (const claim of pending) analyzeClaim(a, frame, subject, claim);
-  const last = failures[failures.length - 1]!;
+  const last = failures.reduce((best, e) => (informative(e) > informative(best) || (informative(e) === informative(best) && (eventTime(e) ?? 0) >= (eventTime(best) ?? 0)) ? e : best));
+  const message = last.message ?? "";
   const id = a.evidence.add({
     source: podSource(pod),
     timestamp: eventTime(last) ?? a.alertTime,
     severity: "critical",
-    content: `${last.reason ?? "FailedMount"} ×${failures.reduce((n, e) => n + eventCount(e), 0)} on ${subject.label}: ${clipText(last.message ?? "", 300)}`,
-    metadata: { reason: last.reason ?? "FailedMount", message: clipText(last.message ?? "", 500), pod: pod.metadata.name }
+    content: `${last.reason ?? "FailedMount"} ×${failures.reduce((n, e) => n + eventCount(e), 0)} on ${subject.label}: ${clipText(message, 300)}`,
+    metadata: { reason: last.reason ?? "FailedMount", message: clipText(message, 500), pod: pod.metadata.name }
   });
-  const missing = /(secret|configmap) "([\w.-]+)" not found/i.exec(last.message ?? "");
+  const multi = MULTI_ATTACH.exec(message);
+  if (multi !== null) {
+    const volume = multi[1] ?? "";
+    const claim = subject.objects.persistentvolumeclaims.find((c) => c.spec?.volumeName === volume);
+    const users = (multi[3] ?? "").split(/,\s*/).filter((n) => n !== "");
+    const namespacePods = subject.objects.pods;
+    const holders = namespacePods.filter(
+      (p) => p.metadata.name !== pod.metadata.name && (users.includes(p.metadata.name) || (claim !== undefined && claimsOf(p).includes(claim.metadata.name))) && p.spec?.nodeName !== undefined && p.spec.nodeName !== pod.spec?.nodeName
+    );
+    const nodes = [...new Set([...(multi[2] !== undefined ? [multi[2]] : []), ...holders.map((p) => p.spec?.nodeName ?? "")])].filter((n) => n !== "");
+    const gone = nodes.filter((n) => a.view.nodes.length > 0 && a.node(n) === undefined);
+    const where =
+      nodes.length > 0
+        ? `node ${listNames(nodes)}${gone.length > 0 ? ` (${gone.length === nodes.length ? "gone from the cluster" : `${listNames(gone)} gone`})` : ""}${holders.length > 0 ? `, where ${listNames(holders.map((p) => p.metadata.name))} ${holders.length === 1 ? "uses" : "use"} it` : ""}`
+        : users.length > 0
+          ? `the node of pod(s) ${listNames(users)}`
+          : "another node (its previous pod's)";
+    const modes = claim?.spec?.accessModes;
+    a.propose(frame, subject.label, {
+      key: `multiattach:${subject.label}:${volume}`,
+      title: `${subject.label} cannot start: volume ${volume}${claim !== undefined ? ` (claim ${claim.metadata.name}${Array.isArray(modes) && modes.length > 0 ? `, ${modes.join("/")}` : ""})` : ""} is still attached to ${where} — Multi-Attach`,
+      detail: `${clipText(message, 300)}. A ReadWriteOnce volume attaches to one node at a time; the attach/detach controller attaches it to ${pod.spec?.nodeName ?? "the new node"} only after it is detached from the old one (it force-detaches about 6 minutes after the old pod is gone).`,
+      confidence: "high",
+      depth: 2,
+      supporting: [id],
+      confirmBy: `${kubectl(subject.ref.namespace, `describe pod ${pod.metadata.name}`)}; kubectl get volumeattachment | grep ${volume}`,
+      actions: [
+        holders.length > 0 ? `Stop ${listNames(holders.map((p) => p.metadata.name))} (or use strategy Recreate / a ReadWriteMany volume) so the volume can move` : "Wait for the force-detach, or delete the stale VolumeAttachment of the old node",
+        "Use strategy: Recreate for single-replica Deployments with ReadWriteOnce volumes"
+      ]
+    });
+    return;
+  }
+  const missing = MISSING_SOURCE.exec(message);
   a.propose(frame, subject.label, {
     key: `mount:${subject.label}:${last.reason ?? ""}:${missing?.[2] ?? ""}`,
-    title: missing !== null ? `${subject.label} cannot mount ${missing[1]} ${missing[2]}: it does not exist` : `${subject.label} cannot ${last.reason === "FailedAttachVolume" ? "attach" : "mount"} a volume`,
-    detail: clipText(last.message ?? "", 400),
-    confidence: "high",
+    title:
+      missing !== null
+        ? `${subject.label} cannot mount ${missing[1]} ${missing[2]}: it does not exist`
+        : `${subject.label} cannot ${last.reason === "FailedAttachVolume" ? "attach" : "mount"} a volume: ${causeText(message, 160)}`,
+    detail: clipText(message, 400),
+    confidence: missing !== null ? "high" : "medium",
     depth: 2,
     supporting: [id],
     confirmBy: kubectl(subject.ref.namespace, `describe pod ${pod.metadata.name}`),
-    actions: /Multi-Attach/i.test(last.message ?? "") ? ["The volume is still attached to another node: delete the old pod or wait for the detach"] : ["Fix the volume source named in the event"]
+    actions: ["Fix the volume source named in the event"]
   });
 };
+
+const exhaustedText = (resources: ReadonlyArray<{ readonly resource: string; readonly requested?: string; readonly used?: string; readonly limited?: string }>): string => {
+  const over = resources.filter((r) => {
+    const requested = parseQuantity(r.requested);
+    const used = parseQuantity(r.used);
+    const limited = parseQuantity(r.limited);
+    return requested === undefined || used === undefined || limited === undefined || used + requested > limited;
+  });
+  return (over.length > 0 ? over : resources).map((r) => `${r.resource} ${r.used ?? "?"}/${r.limited ?? "?"} used, the pod asks ${r.requested ?? "?"}`).join("; ");
+};
+
+/** Containers of the pods a controller would create, from the newest ReplicaSet or the workload's template. */
+const templateContainers = (subject: Subject) =>
+  subject.replicaSets[0]?.spec?.template?.spec?.containers ??
+  subject.deployment?.spec?.template?.spec?.containers ??
+  subject.statefulSet?.spec?.template?.spec?.containers ??
+  subject.daemonSet?.spec?.template?.spec?.containers ??
+  subject.pods[0]?.spec?.containers ??
+  [];
 
 /** Controllers refused new pods: ResourceQuota and LimitRange rejections (FailedCreate). */
 export const analyzeCreateFailures = (a: Analysis, frame: Frame, subject: Subject): void => {
@@ -184,9 +339,10 @@ export const analyzeCreateFailures = (a: Analysis, frame: Frame, subject: Subjec
   for (const owner of owners) {
     const failures = events(owner.kind, owner.name).filter((e) => e.reason === "FailedCreate" && a.recent(eventTime(e), 24 * 3_600_000));
     const last = latest(failures);
-    if (last === undefined) continue;
+    // A FailedCreate followed by a SuccessfulCreate, or one about a StatefulSet pod that runs, is over.
+    if (last === undefined || supersededBy(last, events(owner.kind, owner.name), CREATED) !== undefined || failedForRunningPod(last, subject.pods)) continue;
     const message = last.message ?? "";
-    const parsed = parseCreateFailure(message.replace(/^Error creating: /, "").replace(/^pods "[^"]+" is forbidden: /, ""));
+    const parsed = parseCreateFailure(message);
     const count = failures.reduce((n, e) => n + eventCount(e), 0);
     const id = a.evidence.add({
       source: `kubernetes/${owner.kind.toLowerCase()}/${subject.ref.namespace}/${owner.name}`,
@@ -197,16 +353,36 @@ export const analyzeCreateFailures = (a: Analysis, frame: Frame, subject: Subjec
     });
     if (parsed.kind === "quota") {
       const quota = subject.objects.resourcequotas.find((q) => q.metadata.name === parsed.quota);
-      const resources = parsed.resources.map((r) => `${r.resource}: requested ${r.requested ?? "?"}, used ${r.used ?? "?"} of ${r.limited ?? quota?.status?.hard?.[r.resource] ?? "?"}`).join("; ");
+      const resources = parsed.resources.map((r) => ({ ...r, limited: r.limited ?? quota?.status?.hard?.[r.resource] ?? "?" }));
+      const exhausted = exhaustedText(resources);
       a.propose(frame, subject.label, {
         key: `quota:${subject.ref.namespace}:${parsed.quota}`,
-        title: `ResourceQuota ${parsed.quota} in ${subject.ref.namespace} is exhausted: ${subject.label} cannot create pods`,
-        detail: `The API server rejects new pods of ${subject.label}: ${resources}.`,
+        title: `ResourceQuota ${parsed.quota} in ${subject.ref.namespace} is exhausted: ${clipText(exhausted, 140)}, so ${subject.label} cannot create pods`,
+        detail: `The API server rejects new pods of ${subject.label}: ${resources.map((r) => `${r.resource}: requested ${r.requested ?? "?"}, used ${r.used ?? "?"} of ${r.limited}`).join("; ")}. During a rolling update the surge pods count against the quota too.`,
         confidence: "high",
         depth: 2,
         supporting: [id],
         confirmBy: kubectl(subject.ref.namespace, `describe resourcequota ${parsed.quota}`),
-        actions: [`Raise the quota or free capacity in ${subject.ref.namespace} (kubectl -n ${subject.ref.namespace} describe resourcequota ${parsed.quota})`, "Lower the pods' requests/limits if they are oversized"]
+        actions: [
+          `Raise the quota or free capacity in ${subject.ref.namespace} (kubectl -n ${subject.ref.namespace} describe resourcequota ${parsed.quota})`,
+          "Lower the pods' requests/limits if they are oversized, or set the rolling update's maxSurge to 0 so a rollout fits in the quota"
+        ]
+      });
+    } else if (parsed.kind === "quota-must-specify") {
+      const containers = templateContainers(subject);
+      const lacking = containers.filter((c) => parsed.resources.some((r) => {
+        const [kind, resource] = r.includes(".") ? (r.split(".", 2) as [string, string]) : ["requests", r];
+        return (kind === "limits" ? c.resources?.limits : c.resources?.requests)?.[resource] === undefined;
+      }));
+      a.propose(frame, subject.label, {
+        key: `quota-must-specify:${subject.ref.namespace}:${parsed.quota}:${subject.label}`,
+        title: `ResourceQuota ${parsed.quota} in ${subject.ref.namespace} requires ${parsed.resources.join(", ")} on every container${lacking.length > 0 ? `, and ${subject.label}'s container${lacking.length === 1 ? "" : "s"} ${listNames(lacking.map((c) => c.name ?? "?"))} ${lacking.length === 1 ? "sets" : "set"} none` : ""}: the API server refuses its pods`,
+        detail: `A quota on compute resources makes every new pod declare them: "${clipText(message, 240)}" (FailedCreate ×${count}).`,
+        confidence: "high",
+        depth: 2,
+        supporting: [id],
+        confirmBy: `${kubectl(subject.ref.namespace, `describe resourcequota ${parsed.quota}`)}; ${kubectl(subject.ref.namespace, `get ${kubectlRef(subject.ref.kind, subject.ref.name)} -o jsonpath='{..resources}'`)}`,
+        actions: [`Set ${parsed.resources.join(", ")} on ${subject.label}'s containers, or add a LimitRange with defaults to ${subject.ref.namespace}`]
       });
     } else if (parsed.kind === "limit-range") {
       a.propose(frame, subject.label, {
@@ -219,10 +395,10 @@ export const analyzeCreateFailures = (a: Analysis, frame: Frame, subject: Subjec
         confirmBy: kubectl(subject.ref.namespace, "describe limitrange"),
         actions: [`Bring the container resources of ${kubectlRef(subject.ref.kind, subject.ref.name)} within the LimitRange, or change the LimitRange`]
       });
-    } else {
+    } else if (!proposeMissingServiceAccount(a, frame, subject, owner, message, id)) {
       a.propose(frame, subject.label, {
         key: `failedcreate:${subject.label}:${message}`,
-        title: `${owner.kind} ${owner.name} cannot create pods: ${clipText(message, 120)}`,
+        title: `${owner.kind} ${owner.name} cannot create pods: ${causeText(parsed.message, 160)}`,
         detail: clipText(message, 400),
         confidence: "medium",
         depth: 2,

@@ -5,7 +5,10 @@ export type CreateFailure =
       /** `limits.memory=1Gi` → requested, used, limited per resource. */
       readonly resources: ReadonlyArray<{ readonly resource: string; readonly requested?: string; readonly used?: string; readonly limited?: string }>;
     }
+  /** A quota on compute resources rejects pods that do not declare them: `failed quota: q: must specify limits.cpu,…`. */
+  | { readonly kind: "quota-must-specify"; readonly quota: string; readonly resources: ReadonlyArray<string> }
   | { readonly kind: "limit-range"; readonly violations: ReadonlyArray<string> }
+  /** `message` is the API server's reason without the controller's wrapping. */
   | { readonly kind: "other"; readonly message: string };
 
 const pairs = (text: string | undefined): Map<string, string> =>
@@ -17,12 +20,27 @@ const pairs = (text: string | undefined): Map<string, string> =>
   );
 
 /**
- * Reads a ReplicaSet/StatefulSet FailedCreate message: a ResourceQuota rejection
- * (`exceeded quota: q, requested: limits.memory=1Gi, used: …, limited: …`), a LimitRange one
- * (`maximum memory usage per Container is 1Gi, but limit is 2Gi`), or anything else verbatim.
+ * What the controllers wrap around the API server's answer: `(combined from similar events): `,
+ * `Error creating: pods "x" is forbidden: ` (ReplicaSet, Job), `create Pod x in StatefulSet y
+ * failed error: pods "x" is forbidden: ` (StatefulSet).
+ */
+const unwrap = (message: string): string =>
+  message
+    .trim()
+    .replace(/^\(combined from similar events\):\s*/i, "")
+    .replace(/^Error creating:\s*/i, "")
+    .replace(/^create Pod \S+ in StatefulSet \S+ failed error:\s*/i, "")
+    .replace(/^pods? (?:"[^"]*"|\S+) is forbidden:\s*/i, "");
+
+/**
+ * Reads a controller's FailedCreate message: a ResourceQuota rejection (`exceeded quota: q,
+ * requested: limits.memory=1Gi, used: …, limited: …`, or `failed quota: q: must specify
+ * limits.cpu,…`), a LimitRange one (`maximum memory usage per Container is 1Gi, but limit is
+ * 2Gi`), or anything else unwrapped.
  */
 export const parseCreateFailure = (message: string): CreateFailure => {
-  const quota = /exceeded quota: ([^,]+), requested: (.*?), used: (.*?), limited: (.*?)$/.exec(message.trim());
+  const text = unwrap(message);
+  const quota = /exceeded quota: ([^,]+), requested: (.*?), used: (.*?), limited: (.*?)$/i.exec(text);
   if (quota !== null) {
     const requested = pairs(quota[2]);
     const used = pairs(quota[3]);
@@ -35,7 +53,17 @@ export const parseCreateFailure = (message: string): CreateFailure => {
     }));
     return { kind: "quota", quota: (quota[1] ?? "").trim(), resources };
   }
-  const violations = [...message.matchAll(/((?:maximum|minimum) \w+ usage per (?:Container|Pod) is [^,\]]+, but (?:limit|request) is [^,\]]+|\w+ max limit to request ratio per Container is [^,\]]+)/g)].map((m) => m[1] ?? "");
+  const specify = /failed quota: ([^:]+): must specify ([\w.\-/,\s]+?)\.?$/i.exec(text);
+  if (specify !== null)
+    return {
+      kind: "quota-must-specify",
+      quota: (specify[1] ?? "").trim(),
+      resources: (specify[2] ?? "")
+        .split(",")
+        .map((r) => r.trim())
+        .filter((r) => r !== "")
+    };
+  const violations = [...text.matchAll(/((?:maximum|minimum) \S+ usage per (?:Container|Pod) is [^,\]]+, but (?:limit|request) is [^,\]]+?|\S+ max limit to request ratio per (?:Container|Pod) is [^,\]]+?)\.?(?=[,\]]|$)/g)].map((m) => m[1] ?? "");
   if (violations.length > 0) return { kind: "limit-range", violations };
-  return { kind: "other", message: message.trim() };
+  return { kind: "other", message: text };
 };

@@ -1,4 +1,10 @@
 import { redactSecrets } from "@sre-on-call/core";
+import { CATALOG } from "../signatures/catalog.js";
+import { matchSignatures, type SignatureMatch } from "../signatures/matchSignatures.js";
+import type { Signature } from "../signatures/Signature.js";
+import { type ParseOptions, parseLogLines } from "./parseLogLines.js";
+
+export { lineTime } from "./parseLogLines.js";
 
 export type DependencyFailureKind = "refused" | "timeout" | "reset" | "unreachable" | "dns-nxdomain" | "dns-timeout" | "dns-unreachable" | "dns-error";
 
@@ -30,6 +36,14 @@ export interface Crash {
   readonly time?: number;
 }
 
+/** A failure signature of the catalog found in a log. */
+export interface LogSignature extends SignatureMatch {
+  /** When its last occurrence was written. */
+  readonly time?: number;
+  /** How many lines the log goes on after its last occurrence (0: the last thing it said). */
+  readonly fromEnd: number;
+}
+
 export interface LogSignals {
   readonly lines: number;
   readonly crash?: Crash;
@@ -37,6 +51,10 @@ export interface LogSignals {
   readonly errors: ReadonlyArray<ErrorSignature>;
   readonly dependencies: ReadonlyArray<DependencyFailure>;
   readonly diskFull?: { readonly line: string; readonly time?: number };
+  /** Causes the signature catalog recognised, in the order the log first showed them. */
+  readonly signatures: ReadonlyArray<LogSignature>;
+  /** The last lines the process wrote: what it said before it exited. */
+  readonly lastLines: ReadonlyArray<string>;
 }
 
 export const isDnsFailure = (kind: DependencyFailureKind) => kind.startsWith("dns-");
@@ -48,83 +66,32 @@ const clip = (line: string) => {
   return t.length > MAX_LINE ? `${t.slice(0, MAX_LINE - 1)}…` : t;
 };
 
-const LEADING_TIME = /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)(Z|[+-]\d{2}:?\d{2}| UTC)?/;
-const JSON_TIME = /"(?:time|ts|timestamp|@timestamp)"\s*:\s*(?:"([^"]+)"|(\d{10}(?:\.\d+)?))/;
-
-/** The time a line was written, when it says so (ISO prefix, JSON `time`/`ts`). Zone-less times are UTC. */
-export const lineTime = (line: string): number | undefined => {
-  const m = LEADING_TIME.exec(line);
-  if (m !== null) {
-    const zone = m[2] === undefined || m[2] === " UTC" ? "Z" : m[2];
-    const ms = Date.parse(`${(m[1] ?? "").replace(" ", "T").replace(",", ".")}${zone}`);
-    return Number.isFinite(ms) ? ms : undefined;
-  }
-  const j = JSON_TIME.exec(line);
-  if (j !== null) {
-    if (j[2] !== undefined) return Math.round(Number(j[2]) * 1000);
-    const ms = Date.parse(j[1] ?? "");
-    return Number.isFinite(ms) ? ms : undefined;
-  }
-  return undefined;
-};
-
-type Level = "fatal" | "error" | "warn" | "info";
-
-const LEVEL_WORDS: Readonly<Record<string, Level>> = {
-  fatal: "fatal",
-  panic: "fatal",
-  critical: "fatal",
-  crit: "fatal",
-  emerg: "fatal",
-  alert: "fatal",
-  error: "error",
-  err: "error",
-  severe: "error",
-  warn: "warn",
-  warning: "warn",
-  info: "info",
-  notice: "info",
-  debug: "info",
-  trace: "info",
-  log: "info",
-  detail: "info",
-  hint: "info",
-  statement: "info"
-};
-
-const STRUCTURED_LEVEL = /"(?:level|severity|lvl)"\s*:\s*"(\w+)"|\blevel=(\w+)/i;
-const BRACKET_LEVEL = /\[(FATAL|PANIC|CRITICAL|ERROR|ERR|WARN|WARNING|INFO|DEBUG|TRACE)\]/i;
-const WORD_LEVEL = /\b(FATAL|PANIC|CRITICAL|ERROR|SEVERE|WARN|WARNING|INFO|DEBUG|TRACE|LOG|DETAIL|HINT|STATEMENT)\b:?/;
-const KLOG_LEVEL = /^([IWEF])\d{4} \d{2}:\d{2}:\d{2}/;
-
-/** The line's own severity, from the most to the least explicit notation. */
-const levelOf = (line: string): Level | undefined => {
-  const s = STRUCTURED_LEVEL.exec(line);
-  if (s !== null) return LEVEL_WORDS[(s[1] ?? s[2] ?? "").toLowerCase()];
-  const k = KLOG_LEVEL.exec(line);
-  if (k !== null) return ({ I: "info", W: "warn", E: "error", F: "fatal" } as const)[k[1] as "I" | "W" | "E" | "F"];
-  const b = BRACKET_LEVEL.exec(line);
-  if (b !== null) return LEVEL_WORDS[(b[1] ?? "").toLowerCase()];
-  const w = WORD_LEVEL.exec(line.slice(0, 80));
-  if (w !== null) return LEVEL_WORDS[(w[1] ?? "").toLowerCase()];
-  return undefined;
-};
-
 const JAVA_EXCEPTION = /^(?:Exception in thread "[^"]*" )?((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable)\b(?::.*)?)$/;
 const NODE_ERROR = /^(?:Uncaught )?([A-Z]\w*Error|Error)(?: \[[A-Z_]+\])?: .+$/;
-const FRAME = /^\s+(?:at |\.\.\. \d+ (?:more|common frames omitted)|File ")|^\t|^goroutine \d+ \[|^\s*\/.+\.go:\d+|^[\w./*()-]+\(.*\)$/;
+/** Ruby's `app.rb:10:in `start': message (Errno::ENOENT)`. */
+const RUBY_ERROR = /^\S+:\d+:in [`'][^']*': (.+) \(([A-Z][\w:]*)\)$/;
+const FRAME = /^\s+(?:at |\.\.\. \d+ (?:more|common frames omitted)|File "|from \S+:\d+)|^\t|^goroutine \d+ \[|^\s*\/.+\.go:\d+|^[\w./*()-]+\(.*\)$/;
 const PY_EXCEPTION = /^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning)?(?::.*)?$/;
+/** The exception line that ends a traceback whose header was cut off (a paste that starts at `...`). */
+const PY_TAIL = /^(?:[a-z_]\w*\.)*[A-Z]\w*(?:: .*)?$/;
+const PY_FRAME = /^\s+File "[^"]+", line \d+/;
+const CAUSE_LINE = /^\s*(?:Caused by: |\[cause\]: |---> |Inner exception: )(.+)$/;
+/** Java's `…; nested exception is X: y` and .NET's `X: y ---> Z: w` nest the cause in the message itself. */
+const NESTED = /; nested exception is |\s--->\s/;
 
-const stripPrefix = (line: string) =>
-  line
-    .replace(LEADING_TIME, "")
-    .replace(/^[\s\]|:-]+/, "")
+/** The innermost cause a one-line exception message nests. */
+export const innermostCause = (message: string): string => {
+  const parts = message.split(NESTED);
+  return (parts[parts.length - 1] ?? message).trim();
+};
+
+/** Fatal lines that only announce the end; the cause is in the error logged just before. */
+const GENERIC_FATAL = /\b(?:cannot proceed|exiting|shutting down|run failed|startup failed|failed to start|aborting|terminating|stopping|giving up)\b/i;
+
+const signatureOf = (text: string) =>
+  text
+    .trim()
     .replace(/^\[\d+\]\s+/, "")
-    .trim();
-
-const signatureOf = (line: string) =>
-  stripPrefix(line)
-    .replace(/"(?:time|ts|timestamp|@timestamp)"\s*:\s*("[^"]*"|[\d.]+),?/g, "")
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "#")
     .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, "#")
     .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{6,}\b/gi, "#")
@@ -223,8 +190,8 @@ const DEPENDENCY_PATTERNS: ReadonlyArray<(line: string, next: ReadonlyArray<stri
   }
 ];
 
-const DISK_FULL = /No space left on device|ENOSPC|disk full|could not extend file|Disk quota exceeded|not enough space on the disk/i;
 const FATAL_TEXT = /^(?:panic|fatal error): |\bAPPLICATION FAILED TO START\b|\bUnhandled(?:PromiseRejection| exception)\b/i;
+const LAST_LINES = 5;
 
 interface MutableFailure {
   host: string;
@@ -236,18 +203,24 @@ interface MutableFailure {
   dnsServer?: string;
 }
 
+export interface ScanOptions extends ParseOptions {
+  /** The failure signatures to look for (default: the catalog under `eks/signatures`). */
+  readonly catalog?: ReadonlyArray<Signature>;
+}
+
 /**
- * Reads a container log for what an SRE would grep for: the fatal error and the first cause in
- * its stack trace, repeated error lines, connection and DNS failures to other services, and a
- * full disk. Deterministic: the same text always yields the same signals.
+ * Reads a container log for what an SRE would grep for: the fatal error and the innermost cause
+ * in its stack trace, the failure signatures of the catalog, repeated error lines, connection and
+ * DNS failures to other services, a full disk, and the last words before the process exited.
+ * Structured lines (JSON, logfmt) are read for their message and error fields. Deterministic:
+ * the same text always yields the same signals.
  */
-export const scanLog = (text: string): LogSignals => {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
+export const scanLog = (text: string, options: ScanOptions = {}): LogSignals => {
+  const rawLines = text.split("\n").filter((l) => l.trim() !== "").length;
+  const entries = parseLogLines(text, options);
   const errors = new Map<string, { signature: string; sample: string; count: number; lastTime?: number; first: number }>();
   const failures = new Map<string, MutableFailure>();
   let crash: Crash | undefined;
-  let diskFull: LogSignals["diskFull"];
-  let lastTime: number | undefined;
 
   const noteError = (line: string, time: number | undefined, at: number) => {
     const signature = signatureOf(line);
@@ -259,19 +232,21 @@ export const scanLog = (text: string): LogSignals => {
     }
   };
 
-  // Every line's time, carried forward from the last line that had one (stack frames have none).
+  // Every entry's time, carried forward from the last one that had one (stack frames have none).
   const times: Array<number | undefined> = [];
-  for (const line of lines) {
-    const time = lineTime(line) ?? lastTime;
+  let lastTime: number | undefined;
+  for (const e of entries) {
+    const time = e.time ?? lastTime;
     if (time !== undefined) lastTime = time;
     times.push(time);
   }
+  const texts = entries.map((e) => e.text);
 
-  // Dependencies and a full disk are looked for on every line, stack traces included ("[cause]: Error: connect ECONNREFUSED …").
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? "";
+  // Dependencies are looked for on every line, stack traces included ("[cause]: Error: connect ECONNREFUSED …").
+  for (let i = 0; i < entries.length; i++) {
+    const line = texts[i] ?? "";
     const time = times[i];
-    const next = lines.slice(i + 1, i + 4);
+    const next = texts.slice(i + 1, i + 4);
     for (const pattern of DEPENDENCY_PATTERNS) {
       const m = pattern(line, next);
       if (m === undefined) continue;
@@ -284,24 +259,36 @@ export const scanLog = (text: string): LogSignals => {
       }
       break;
     }
-    if (diskFull === undefined && DISK_FULL.test(line)) diskFull = { line: clip(line), ...(time !== undefined ? { time } : {}) };
   }
 
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? "";
-    const time = times[i];
-    const body = stripPrefix(line);
+  const causeBefore = (i: number): string | undefined => {
+    for (let j = i - 1; j >= Math.max(0, i - 5); j--) {
+      const e = entries[j];
+      if (e?.level === "error" || e?.level === "fatal") return e.text.trim();
+    }
+    return undefined;
+  };
 
-    if (body.endsWith("Traceback (most recent call last):")) {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    const time = times[i];
+    const body = entry.text.trim();
+
+    const headerless = PY_TAIL.test(body) && /^\s/.test(texts[i - 1] ?? "") && texts.slice(Math.max(0, i - 6), i).some((t) => PY_FRAME.test(t));
+    if (body.endsWith("Traceback (most recent call last):") || headerless) {
       // Python prints the original exception first and the one that ended the process last.
-      let j = i + 1;
-      while (j < lines.length && /^\s/.test(lines[j] ?? "")) j++;
-      const exception = (lines[j] ?? "").trim();
+      let j = i;
+      if (!headerless) {
+        j = i + 1;
+        while (j < entries.length && /^\s/.test(texts[j] ?? "")) j++;
+      }
+      const exception = (texts[j] ?? "").trim();
       if (exception !== "" && PY_EXCEPTION.test(exception)) {
-        const chained = /During handling of the above exception|The above exception was the direct cause/.test(lines[i - 1] ?? "");
+        const chained = !headerless && /During handling of the above exception|The above exception was the direct cause/.test(texts[i - 1] ?? "");
         const root = chained && crash !== undefined ? (crash.rootCause ?? crash.headline) : undefined;
-        crash = { headline: clip(exception), ...(root !== undefined ? { rootCause: root } : {}), ...(time !== undefined ? { time } : {}) };
-        noteError(exception, time, i);
+        const at = times[j];
+        crash = { headline: clip(exception), ...(root !== undefined ? { rootCause: root } : {}), ...(at !== undefined ? { time: at } : {}) };
+        noteError(exception, times[j], j);
         i = j;
       }
       continue;
@@ -309,37 +296,59 @@ export const scanLog = (text: string): LogSignals => {
 
     const java = JAVA_EXCEPTION.exec(body);
     const node = NODE_ERROR.exec(body);
-    if ((java !== null || node !== null) && FRAME.test(lines[i + 1] ?? "")) {
+    if ((java !== null || node !== null) && FRAME.test(texts[i + 1] ?? "")) {
       const headline = java?.[1] ?? body;
       let root: string | undefined;
       let j = i + 1;
-      while (j < lines.length && (FRAME.test(lines[j] ?? "") || /^\s*(?:Caused by: |\[cause\]: )/.test(lines[j] ?? ""))) {
-        const cause = /^\s*(?:Caused by: |\[cause\]: )(.+)$/.exec(lines[j] ?? "");
+      while (j < entries.length && (FRAME.test(texts[j] ?? "") || CAUSE_LINE.test(texts[j] ?? ""))) {
+        const cause = CAUSE_LINE.exec(texts[j] ?? "");
         if (cause !== null) root = cause[1];
         j++;
       }
-      crash = { headline: clip(headline), ...(root !== undefined ? { rootCause: clip(root) } : {}), ...(time !== undefined ? { time } : {}) };
+      const innermost = innermostCause(root ?? headline);
+      const rootCause = root !== undefined || innermost !== headline ? innermost : undefined;
+      crash = { headline: clip(headline), ...(rootCause !== undefined ? { rootCause: clip(rootCause) } : {}), ...(time !== undefined ? { time } : {}) };
       noteError(headline, time, i);
       i = j - 1;
       continue;
     }
 
-    const level = levelOf(line);
-    if (FATAL_TEXT.test(body) || level === "fatal") {
-      crash = { headline: clip(body), ...(time !== undefined ? { time } : {}) };
-      noteError(line, time, i);
+    const ruby = RUBY_ERROR.exec(body);
+    if (ruby !== null && (FRAME.test(texts[i + 1] ?? "") || i === entries.length - 1)) {
+      const headline = `${ruby[2] ?? ""}: ${ruby[1] ?? ""}`;
+      crash = { headline: clip(headline), ...(time !== undefined ? { time } : {}) };
+      noteError(headline, time, i);
       continue;
     }
-    if (level === "error" || (level === undefined && /\b(?:Exception|ERROR)\b/.test(line))) noteError(line, time, i);
+
+    if (FATAL_TEXT.test(body) || entry.level === "fatal") {
+      const innermost = innermostCause(body);
+      const before = GENERIC_FATAL.test(body) && innermost === body ? causeBefore(i) : undefined;
+      const rootCause = innermost !== body ? innermost : before;
+      crash = { headline: clip(body), ...(rootCause !== undefined ? { rootCause: clip(rootCause) } : {}), ...(time !== undefined ? { time } : {}) };
+      noteError(body, time, i);
+      continue;
+    }
+    if (entry.level === "error" || (entry.level === undefined && /\b(?:Exception|ERROR)\b/.test(body))) noteError(body, time, i);
   }
 
+  const signatures: Array<LogSignature> = matchSignatures(options.catalog ?? CATALOG.signatures, texts).map((m) => {
+    const at = times[m.lastIndex];
+    return { ...m, ...(at !== undefined ? { time: at } : {}), fromEnd: entries.length - 1 - m.lastIndex };
+  });
+  const full = signatures.find((s) => s.category === "disk-full");
+  const fullTime = full === undefined ? undefined : times[full.index];
+  const diskFull = full === undefined ? undefined : { line: clip(entries[full.index]?.raw ?? full.line), ...(fullTime !== undefined ? { time: fullTime } : {}) };
+
   return {
-    lines: lines.length,
+    lines: rawLines,
     ...(crash !== undefined ? { crash } : {}),
     errors: [...errors.values()]
       .sort((a, b) => b.count - a.count || a.first - b.first)
       .map(({ signature, sample, count, lastTime }) => ({ signature, sample, count, ...(lastTime !== undefined ? { lastTime } : {}) })),
     dependencies: [...failures.values()].sort((a, b) => b.count - a.count || (a.host < b.host ? -1 : a.host > b.host ? 1 : 0)),
-    ...(diskFull !== undefined ? { diskFull } : {})
+    ...(diskFull !== undefined ? { diskFull } : {}),
+    signatures,
+    lastLines: texts.slice(-LAST_LINES).map((t) => clip(t))
   };
 };

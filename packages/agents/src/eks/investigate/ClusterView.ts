@@ -45,7 +45,10 @@ const emptyNamespace = (): { [K in NamespacedKind]: Array<NamespacedKinds[K]> } 
   services: [],
   endpoints: [],
   persistentvolumeclaims: [],
-  resourcequotas: []
+  resourcequotas: [],
+  jobs: [],
+  cronjobs: [],
+  networkpolicies: []
 });
 
 /** Accumulates a view while it loads, so whatever arrived before a deadline can still be analysed. */

@@ -1,9 +1,12 @@
 import { type AlertContext, type Finding, type Hypothesis, rankHypotheses } from "@sre-on-call/core";
 import { Analysis, type PlacedProposal, ROOT_FRAME, type SubjectDiagnosis } from "../analyze/Analysis.js";
-import { nodeTrouble } from "../analyze/analyzeNodes.js";
+import { analyzeNodePodCapacity, nodeTrouble } from "../analyze/analyzeNodes.js";
+import { analyzeNamespaceServices } from "../analyze/analyzeServices.js";
+import { analyzeThrottling, throttlingAlert } from "../analyze/analyzeThrottling.js";
 import { isPodReady, listNames, plural } from "../analyze/podFacts.js";
 import type { ClusterView } from "./ClusterView.js";
 import { diagnoseSubject } from "./diagnoseSubject.js";
+import { examineControlPlane } from "./examineControlPlane.js";
 import { resolveSubjectsSafely } from "./resolveSubjects.js";
 import { describeScope, type Scope } from "./scopeFromAlert.js";
 
@@ -51,15 +54,16 @@ const analyzeNodeScope = (a: Analysis, nodeName: string): void => {
     });
     a.propose(frame, `node/${nodeName}`, {
       key: `node-notready:${nodeName}`,
-      title: `Node ${nodeName} is ${trouble.notReady.status === "Unknown" ? "unreachable" : "NotReady"}`,
+      title: `Node ${nodeName} is ${trouble.notReady.status === "Unknown" ? "unreachable" : "NotReady"}: ${trouble.notReady.cause.text}`,
       detail: `${trouble.notReady.message}. ${down.length} of its ${pods.length} pods are not ready; they are evicted after the toleration period.`,
-      confidence: "high",
+      confidence: trouble.notReady.cause.confidence,
       depth: 2,
       supporting: [trouble.notReady.id, podsId],
       confirmBy: `kubectl describe node ${nodeName}; check the EC2 instance status checks and the kubelet logs`,
-      actions: [`kubectl cordon ${nodeName} && kubectl drain ${nodeName} --ignore-daemonsets --delete-emptydir-data`, "Replace the instance if it does not recover"]
+      actions: [trouble.notReady.cause.action, `kubectl cordon ${nodeName} && kubectl drain ${nodeName} --ignore-daemonsets --delete-emptydir-data`, "Replace the instance if it does not recover"]
     });
   }
+  analyzeNodePodCapacity(a, frame, node);
   if (trouble.pressures.length > 0) {
     a.propose(frame, `node/${nodeName}`, {
       key: `node-pressure:${nodeName}`,
@@ -83,14 +87,45 @@ export const analyzeClusterView = (view: ClusterView, alert: AlertContext, scope
   const a = new Analysis(view, alert.alertTimestamp, alert.window, agent);
   const since = Math.min(alert.window.start, alert.alertTimestamp) - 3_600_000;
   const resolution = resolveSubjectsSafely(view, scope, since);
+  // Which objects were chosen and why, when the alert did not name them exactly: the report says so.
+  if (scope.choice !== undefined) {
+    const affected = resolution.subjects.map((s) => s.label);
+    a.evidence.add({ source: "kubernetes", timestamp: alert.alertTimestamp, severity: "info", content: scope.choice.content, metadata: { chosenBy: scope.choice.how, affected, alternatives: [...scope.choice.alternatives] } });
+  }
   for (const note of resolution.notes) a.evidence.add({ source: "kubernetes", timestamp: alert.alertTimestamp, severity: "info", content: note, metadata: {} });
   const diagnoses: Array<SubjectDiagnosis> = resolution.subjects.map((s) => diagnoseSubject(a, ROOT_FRAME, s));
+  const throttling = throttlingAlert(alert);
+  if (throttling !== undefined) {
+    for (const s of resolution.subjects) {
+      try {
+        analyzeThrottling(a, ROOT_FRAME, s, scope.container, throttling === "cpu");
+      } catch (e) {
+        a.evidence.add({ source: "kubernetes", timestamp: alert.alertTimestamp, severity: "info", content: `The CPU throttling check skipped ${s.label}: its objects are malformed (${e instanceof Error ? e.message : String(e)})`, metadata: {} });
+      }
+    }
+  }
   if (scope.node !== undefined) {
     const node = scope.node;
     try {
       analyzeNodeScope(a, node);
     } catch (e) {
       a.evidence.add({ source: `kubernetes/node/${node}`, timestamp: alert.alertTimestamp, severity: "info", content: `The node check skipped ${node}: its objects are malformed (${e instanceof Error ? e.message : String(e)})`, metadata: {} });
+    }
+  }
+  if (scope.controlPlane !== undefined) {
+    const component = scope.controlPlane;
+    try {
+      examineControlPlane(a, component, alert.entities.alertname ?? component);
+    } catch (e) {
+      a.evidence.add({ source: "kubernetes/namespace/kube-system", timestamp: alert.alertTimestamp, severity: "info", content: `The control-plane check skipped ${component}: its objects are malformed (${e instanceof Error ? e.message : String(e)})`, metadata: {} });
+    }
+  }
+  if (resolution.namespace !== undefined) {
+    const namespace = resolution.namespace;
+    try {
+      analyzeNamespaceServices(a, ROOT_FRAME, namespace, scope.service, a.allProposals().length === 0);
+    } catch (e) {
+      a.evidence.add({ source: `kubernetes/namespace/${namespace}`, timestamp: alert.alertTimestamp, severity: "info", content: `The Service check skipped ${namespace}: its objects are malformed (${e instanceof Error ? e.message : String(e)})`, metadata: {} });
     }
   }
   for (const gap of view.gaps) {

@@ -1,8 +1,12 @@
 import type { Analysis, Frame, SubjectDiagnosis } from "../analyze/Analysis.js";
 import { analyzeContainers } from "../analyze/analyzeContainers.js";
 import { analyzeDependencies } from "../analyze/analyzeDependencies.js";
+import { analyzeJobs } from "../analyze/analyzeJobs.js";
+import { analyzeIngressPolicies } from "../analyze/analyzeNetworkPolicies.js";
+import { analyzeSubjectServices } from "../analyze/analyzeServices.js";
 import { analyzeLogs } from "../analyze/analyzeLogs.js";
 import { analyzeNodes } from "../analyze/analyzeNodes.js";
+import { analyzePodSandbox } from "../analyze/analyzePodSandbox.js";
 import { analyzeRollout } from "../analyze/analyzeRollout.js";
 import { analyzeCreateFailures, analyzeMounts, analyzeScheduling } from "../analyze/analyzeScheduling.js";
 import { containersOf, isPodDone, isPodReady, plural } from "../analyze/podFacts.js";
@@ -49,15 +53,20 @@ export const diagnoseSubject = (a: Analysis, frame: Frame, subject: Subject): Su
   const containers = guarded(a, "containers", subject, { crashing: [], notStarting: 0, oomKilled: 0, probeFailures: 0 }, () => analyzeContainers(a, inner, subject));
   const pending = guarded(a, "scheduling", subject, 0, () => analyzeScheduling(a, inner, subject));
   guarded(a, "volume mounts", subject, undefined, () => analyzeMounts(a, inner, subject));
+  guarded(a, "pod sandbox", subject, undefined, () => analyzePodSandbox(a, inner, subject));
   guarded(a, "pod creation", subject, undefined, () => analyzeCreateFailures(a, inner, subject));
   const nodeProblems = guarded(a, "nodes", subject, 0, () => analyzeNodes(a, inner, subject));
   guarded(a, "rollout", subject, {}, () => analyzeRollout(a, inner, subject));
   guarded(a, "logs", subject, 0, () => analyzeLogs(a, inner, subject));
+  const jobProblems = guarded(a, "jobs", subject, 0, () => analyzeJobs(a, inner, subject, diagnoseSubject));
+  guarded(a, "services", subject, 0, () => analyzeSubjectServices(a, inner, subject));
+  guarded(a, "network policies", subject, 0, () => analyzeIngressPolicies(a, inner, subject));
   const notes: Array<string> = [];
   if (containers.crashing.length > 0) notes.push(`${plural(new Set(containers.crashing.map((c) => c.pod.metadata.name)).size, "pod")} crash-looping`);
   if (containers.notStarting > 0) notes.push(`${plural(containers.notStarting, "container")} not starting`);
   if (pending > 0) notes.push(`${plural(pending, "pod")} pending`);
   if (nodeProblems > 0) notes.push("node trouble");
+  if (jobProblems > 0) notes.push(subject.ref.kind === "CronJob" ? "not running its Jobs" : "failed");
   const diagnosis: SubjectDiagnosis = { subject, ...guarded(a, "status", subject, { status: "state unreadable", healthy: false }, () => statusOf(subject, notes)) };
   // Remembered before following dependencies, so a cycle back to this workload reuses it.
   a.remember(key, diagnosis);

@@ -111,6 +111,8 @@ export const loadClusterView = (source: ClusterSource, alertScope: Scope, builde
       if (onNode !== undefined) builder.add("pods", onNode);
     }
     if (namespace !== undefined) yield* loadNamespace(namespace);
+    // Objects chosen across namespaces (a loose name, triage) bring their own namespaces.
+    yield* Effect.forEach([...new Set((scope.targets ?? []).map((t) => t.namespace))], loadNamespace, { concurrency: 2, discard: true });
 
     const logsOf = (pods: ReadonlyArray<Pod>) =>
       Effect.forEach(
@@ -122,7 +124,9 @@ export const loadClusterView = (source: ClusterSource, alertScope: Scope, builde
             logged.add(key);
             const request = { namespace: ns, pod: pod.metadata.name, container: c.name, tailLines: tail };
             const restarted = (c.status.restartCount ?? 0) > 0 || c.status.lastState?.terminated !== undefined;
-            const running = c.status.state?.running !== undefined || c.status.state?.terminated !== undefined;
+            // `kubectl logs` of a container waiting in CrashLoopBackOff prints the run that just died:
+            // what people paste, and often the only copy of the reason. A container that never ran has none.
+            const running = c.status.state?.running !== undefined || c.status.state?.terminated !== undefined || restarted;
             return [
               Effect.all(
                 [

@@ -2,8 +2,9 @@ import type { Pod } from "../kube/KubeObjects.js";
 import { toMillis } from "../kube/time.js";
 import { containersOf, isPodDone, isPodReady, terminationTime } from "../analyze/podFacts.js";
 import { makeSubject, namespaceObjects, type Subject, subjectsBehindSelector, subjectsOfNamespace, workloadOf, type WorkloadRef } from "../analyze/Subject.js";
+import { jobNeedsAttention } from "../analyze/analyzeJobs.js";
 import type { ClusterView } from "./ClusterView.js";
-import type { Scope } from "./scopeFromAlert.js";
+import type { ControlPlaneComponent, Scope, Target } from "./scopeFromAlert.js";
 
 export interface Resolution {
   readonly namespace?: string;
@@ -17,6 +18,7 @@ const EXPORTER = /kube-state-metrics|node-exporter|prometheus|kubelet|cadvisor/i
 
 /** Whether a subject needs looking at: pods not ready, restarting, pending, or fewer ready than desired. */
 export const needsAttention = (subject: Subject, since: number): boolean => {
+  if (jobNeedsAttention(subject, since)) return true;
   const pods = subject.pods.filter((p) => !isPodDone(p));
   if (pods.some((p) => !isPodReady(p) && p.status?.reason !== "Evicted")) return true;
   if (pods.some((p) => p.status?.reason === "Evicted" && (toMillis(p.status.startTime) ?? 0) >= since)) return true;
@@ -56,7 +58,66 @@ const exists = (view: ClusterView, ref: WorkloadRef): boolean => {
   if (ref.kind === "Deployment") return objects.deployments.some((d) => d.metadata.name === ref.name);
   if (ref.kind === "StatefulSet") return objects.statefulsets.some((d) => d.metadata.name === ref.name);
   if (ref.kind === "DaemonSet") return objects.daemonsets.some((d) => d.metadata.name === ref.name);
+  // Without jobs.json/cronjobs.json (kubectl cluster-info dump writes neither), their events still prove them.
+  const named = () => objects.events.some((e) => e.involvedObject?.kind === ref.kind && e.involvedObject.name === ref.name);
+  if (ref.kind === "Job") return objects.jobs.some((d) => d.metadata.name === ref.name) || named();
+  if (ref.kind === "CronJob") return objects.cronjobs.some((d) => d.metadata.name === ref.name) || named();
   return false;
+};
+
+/** The pods of a control-plane component: kubeadm's static pods (`component=kube-scheduler`), or a DaemonSet's (`k8s-app=kube-proxy`). */
+export const controlPlanePods = (view: ClusterView, component: ControlPlaneComponent): ReadonlyArray<Pod> =>
+  namespaceObjects(view, "kube-system").pods.filter((p) => {
+    const labels = p.metadata.labels ?? {};
+    return labels["component"] === component || labels["k8s-app"] === component || p.metadata.name === component || p.metadata.name.startsWith(`${component}-`);
+  });
+
+/** The runs a CronJob keeps, newest first: its pods belong to them, not to the CronJob. */
+const RUNS_PER_CRONJOB = 2;
+const jobsOfCronJob = (view: ClusterView, namespace: string, name: string): ReadonlyArray<Subject> => {
+  const objects = namespaceObjects(view, namespace);
+  return objects.jobs
+    .filter((j) => j.metadata.ownerReferences?.some((o) => o.kind === "CronJob" && o.name === name) === true)
+    .sort((a, b) => (toMillis(b.metadata.creationTimestamp) ?? 0) - (toMillis(a.metadata.creationTimestamp) ?? 0))
+    .slice(0, RUNS_PER_CRONJOB)
+    .map((j) => makeSubject({ kind: "Job", namespace, name: j.metadata.name }, objects));
+};
+
+/** The subjects one chosen object stands for: a workload itself, a pod's owner, a Service's or a claim's pods' workloads. */
+const subjectsOfTarget = (view: ClusterView, target: Target, notes: Array<string>): ReadonlyArray<Subject> => {
+  const objects = namespaceObjects(view, target.namespace);
+  const label = `${target.kind} ${target.namespace}/${target.name}`;
+  switch (target.kind) {
+    case "Pod": {
+      const pod = objects.pods.find((p) => p.metadata.name === target.name);
+      if (pod !== undefined) return [makeSubject(workloadOf(pod, objects), objects)];
+      const guess = guessWorkload(view, target.namespace, target.name);
+      if (guess !== undefined) return [makeSubject(guess, objects)];
+      notes.push(`${label} was not found`);
+      return [];
+    }
+    case "Service": {
+      const service = objects.services.find((s) => s.metadata.name === target.name) ?? view.services.find((s) => s.metadata.name === target.name && s.metadata.namespace === target.namespace);
+      const behind = subjectsBehindSelector(view, target.namespace, service?.spec?.selector);
+      if (service === undefined) notes.push(`${label} was not found`);
+      else if (behind.length === 0) notes.push(`${label} selects no pod`);
+      return behind;
+    }
+    case "PersistentVolumeClaim": {
+      const users = objects.pods.filter((p) => p.spec?.volumes?.some((v) => v.persistentVolumeClaim?.claimName === target.name) === true);
+      const refs = new Map(users.map((p) => workloadOf(p, objects)).map((r) => [`${r.kind}/${r.name}`, r]));
+      if (refs.size === 0) notes.push(`No pod uses ${label}`);
+      return [...refs.values()].map((r) => makeSubject(r, objects));
+    }
+    default: {
+      const ref: WorkloadRef = { kind: target.kind, namespace: target.namespace, name: target.name };
+      const subject = makeSubject(ref, objects);
+      const runs = target.kind === "CronJob" ? jobsOfCronJob(view, target.namespace, target.name) : [];
+      if (exists(view, ref) || subject.pods.length > 0) return [subject, ...runs];
+      notes.push(`${label} was not found`);
+      return runs;
+    }
+  }
 };
 
 /**
@@ -69,6 +130,19 @@ export const resolveSubjects = (view: ClusterView, scope: Scope, since: number):
   const subjects = new Map<string, Subject>();
   const add = (s: Subject) => subjects.set(`${s.ref.kind}/${s.ref.namespace}/${s.ref.name}`, s);
   let namespace = scope.namespace;
+
+  // Objects chosen once the cluster was read (a loose name matched, or triage): exactly these.
+  if (scope.targets !== undefined && scope.targets.length > 0) {
+    for (const t of scope.targets) for (const s of subjectsOfTarget(view, t, notes)) add(s);
+    return { namespace: scope.targets[0]?.namespace ?? namespace ?? "", subjects: [...subjects.values()], notes };
+  }
+
+  // A control-plane alert is about that component's pods, when the cluster runs it as pods; never about its neighbours.
+  if (scope.controlPlane !== undefined && scope.pod === undefined && scope.workload === undefined) {
+    const objects = namespaceObjects(view, "kube-system");
+    for (const pod of controlPlanePods(view, scope.controlPlane)) add(makeSubject(workloadOf(pod, objects), objects));
+    return { namespace: "kube-system", subjects: [...subjects.values()], notes };
+  }
 
   if (scope.pod !== undefined) {
     const pod = findPod(view, namespace, scope.pod);
@@ -88,8 +162,14 @@ export const resolveSubjects = (view: ClusterView, scope: Scope, since: number):
   if (scope.workload !== undefined && namespace !== undefined) {
     const ref: WorkloadRef = { kind: scope.workload.kind, namespace, name: scope.workload.name };
     const subject = makeSubject(ref, namespaceObjects(view, namespace));
+    const runs = ref.kind === "CronJob" ? jobsOfCronJob(view, namespace, ref.name) : [];
     if (exists(view, ref) || subject.pods.length > 0) add(subject);
-    else notes.push(`${scope.workload.kind} ${namespace}/${scope.workload.name} was not found`);
+    else if (runs.length === 0) notes.push(`${scope.workload.kind} ${namespace}/${scope.workload.name} was not found`);
+    for (const r of runs) add(r);
+  }
+
+  if (subjects.size === 0 && scope.persistentVolumeClaim !== undefined && namespace !== undefined) {
+    for (const s of subjectsOfTarget(view, { kind: "PersistentVolumeClaim", namespace, name: scope.persistentVolumeClaim }, notes)) add(s);
   }
 
   if (subjects.size === 0 && scope.service !== undefined && namespace !== undefined && !EXPORTER.test(scope.service)) {

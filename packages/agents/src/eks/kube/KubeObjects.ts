@@ -77,6 +77,19 @@ export interface Container {
   readonly livenessProbe?: Probe;
   readonly readinessProbe?: Probe;
   readonly startupProbe?: Probe;
+  readonly command?: ReadonlyArray<string>;
+  readonly args?: ReadonlyArray<string>;
+  readonly volumeMounts?: ReadonlyArray<{ readonly name?: string; readonly mountPath?: string; readonly subPath?: string; readonly readOnly?: boolean }>;
+  readonly securityContext?: SecurityContext;
+}
+
+export interface SecurityContext {
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+  readonly runAsNonRoot?: boolean;
+  readonly readOnlyRootFilesystem?: boolean;
+  /** Pod level only: the group that owns the pod's volumes. */
+  readonly fsGroup?: number;
 }
 
 export interface Volume {
@@ -84,6 +97,9 @@ export interface Volume {
   readonly persistentVolumeClaim?: { readonly claimName?: string };
   readonly secret?: { readonly secretName?: string };
   readonly configMap?: { readonly name?: string };
+  readonly hostPath?: { readonly path?: string };
+  readonly emptyDir?: { readonly medium?: string };
+  readonly nfs?: { readonly server?: string; readonly path?: string };
 }
 
 export interface Toleration {
@@ -94,13 +110,37 @@ export interface Toleration {
   readonly tolerationSeconds?: number;
 }
 
+export interface NodeSelectorRequirement {
+  readonly key?: string;
+  readonly operator?: string;
+  readonly values?: ReadonlyArray<string>;
+}
+
+/** The parts of `spec.affinity` that say where a pod may run. */
+export interface Affinity {
+  readonly nodeAffinity?: {
+    readonly requiredDuringSchedulingIgnoredDuringExecution?: {
+      readonly nodeSelectorTerms?: ReadonlyArray<{ readonly matchExpressions?: ReadonlyArray<NodeSelectorRequirement>; readonly matchFields?: ReadonlyArray<NodeSelectorRequirement> }>;
+    };
+  };
+  readonly podAffinity?: unknown;
+  readonly podAntiAffinity?: unknown;
+}
+
 export interface PodSpec {
   readonly nodeName?: string;
+  readonly affinity?: Affinity;
+  readonly restartPolicy?: string;
+  /** Pods on the node's network are outside NetworkPolicy. */
+  readonly hostNetwork?: boolean;
   readonly containers?: ReadonlyArray<Container>;
   readonly initContainers?: ReadonlyArray<Container>;
   readonly volumes?: ReadonlyArray<Volume>;
   readonly nodeSelector?: StringMap;
   readonly tolerations?: ReadonlyArray<Toleration>;
+  readonly securityContext?: SecurityContext;
+  readonly serviceAccountName?: string;
+  readonly imagePullSecrets?: ReadonlyArray<{ readonly name?: string }>;
 }
 
 export interface ContainerState {
@@ -156,6 +196,7 @@ export interface Node extends KubeObject {
     readonly allocatable?: StringMap;
     readonly capacity?: StringMap;
     readonly addresses?: ReadonlyArray<{ readonly type?: string; readonly address?: string }>;
+    readonly nodeInfo?: { readonly architecture?: string; readonly operatingSystem?: string };
   };
 }
 
@@ -193,7 +234,14 @@ export interface PodTemplate {
 }
 
 export interface Deployment extends KubeObject {
-  readonly spec?: { readonly replicas?: number; readonly selector?: LabelSelector; readonly template?: PodTemplate; readonly progressDeadlineSeconds?: number };
+  readonly spec?: {
+    readonly replicas?: number;
+    readonly selector?: LabelSelector;
+    readonly template?: PodTemplate;
+    readonly progressDeadlineSeconds?: number;
+    /** `RollingUpdate` (the default) or `Recreate`. */
+    readonly strategy?: { readonly type?: string };
+  };
   readonly status?: {
     readonly replicas?: number;
     readonly updatedReplicas?: number;
@@ -233,6 +281,7 @@ export interface ServicePort {
   readonly name?: string;
   readonly port?: number;
   readonly targetPort?: number | string;
+  readonly nodePort?: number;
   readonly protocol?: string;
 }
 
@@ -264,6 +313,7 @@ export interface PersistentVolumeClaim extends KubeObject {
   readonly spec?: {
     readonly storageClassName?: string;
     readonly volumeName?: string;
+    readonly accessModes?: ReadonlyArray<string>;
     readonly resources?: ResourceRequirements;
   };
   readonly status?: { readonly phase?: string; readonly capacity?: StringMap; readonly conditions?: ReadonlyArray<Condition> };
@@ -272,6 +322,67 @@ export interface PersistentVolumeClaim extends KubeObject {
 export interface ResourceQuota extends KubeObject {
   readonly spec?: { readonly hard?: StringMap };
   readonly status?: { readonly hard?: StringMap; readonly used?: StringMap };
+}
+
+export interface JobSpec {
+  readonly parallelism?: number;
+  readonly completions?: number;
+  readonly backoffLimit?: number;
+  readonly activeDeadlineSeconds?: number;
+  readonly suspend?: boolean;
+  readonly selector?: LabelSelector;
+  readonly template?: PodTemplate;
+}
+
+/** A batch/v1 Job; `status.conditions` carry `Failed` (BackoffLimitExceeded, DeadlineExceeded) and `Complete`. */
+export interface Job extends KubeObject {
+  readonly spec?: JobSpec;
+  readonly status?: {
+    readonly active?: number;
+    readonly succeeded?: number;
+    readonly failed?: number;
+    readonly startTime?: string;
+    readonly completionTime?: string;
+    readonly conditions?: ReadonlyArray<Condition>;
+  };
+}
+
+export interface CronJob extends KubeObject {
+  readonly spec?: {
+    readonly schedule?: string;
+    readonly suspend?: boolean;
+    readonly concurrencyPolicy?: string;
+    readonly startingDeadlineSeconds?: number;
+    readonly jobTemplate?: { readonly metadata?: { readonly labels?: StringMap }; readonly spec?: JobSpec };
+  };
+  readonly status?: {
+    readonly active?: ReadonlyArray<ObjectReference>;
+    readonly lastScheduleTime?: string;
+    readonly lastSuccessfulTime?: string;
+  };
+}
+
+export interface NetworkPolicyPort {
+  readonly protocol?: string;
+  /** A number, or the name of a container port on the selected pods. */
+  readonly port?: number | string;
+  readonly endPort?: number;
+}
+
+export interface NetworkPolicyPeer {
+  readonly podSelector?: LabelSelector;
+  readonly namespaceSelector?: LabelSelector;
+  readonly ipBlock?: { readonly cidr?: string; readonly except?: ReadonlyArray<string> };
+}
+
+/** A networking.k8s.io/v1 NetworkPolicy: which pods it isolates and what traffic it allows them. */
+export interface NetworkPolicy extends KubeObject {
+  readonly spec?: {
+    readonly podSelector?: LabelSelector;
+    readonly policyTypes?: ReadonlyArray<string>;
+    readonly ingress?: ReadonlyArray<{ readonly from?: ReadonlyArray<NetworkPolicyPeer>; readonly ports?: ReadonlyArray<NetworkPolicyPort> }>;
+    readonly egress?: ReadonlyArray<{ readonly to?: ReadonlyArray<NetworkPolicyPeer>; readonly ports?: ReadonlyArray<NetworkPolicyPort> }>;
+  };
 }
 
 /** Namespaced resources a source can list, by their REST resource name. */
@@ -286,6 +397,9 @@ export interface NamespacedKinds {
   readonly endpoints: Endpoints;
   readonly persistentvolumeclaims: PersistentVolumeClaim;
   readonly resourcequotas: ResourceQuota;
+  readonly jobs: Job;
+  readonly cronjobs: CronJob;
+  readonly networkpolicies: NetworkPolicy;
 }
 
 export type NamespacedKind = keyof NamespacedKinds;
@@ -300,7 +414,10 @@ export const NAMESPACED_KINDS: ReadonlyArray<NamespacedKind> = [
   "services",
   "endpoints",
   "persistentvolumeclaims",
-  "resourcequotas"
+  "resourcequotas",
+  "jobs",
+  "cronjobs",
+  "networkpolicies"
 ];
 
 /** Keeps list items that are objects with a `metadata.name`: anything else cannot be referred to. */

@@ -51,6 +51,21 @@ describe("cluster dump source", () => {
       expect((await failure(source.list("pods", undefined, { labelSelector: "a in (b" }))).reason).toBe("invalid");
     }));
 
+  it("reads jobs.json, cronjobs.json and networkpolicies.json when a namespace has them; kubectl's own dump has none", () =>
+    withDir(async (dir) => {
+      await mkdir(join(dir, "argocd"), { recursive: true });
+      await writeFile(join(dir, "argocd", "pods.json"), JSON.stringify({ kind: "PodList", apiVersion: "v1", items: [] }));
+      await writeFile(
+        join(dir, "argocd", "networkpolicies.json"),
+        JSON.stringify({ kind: "NetworkPolicyList", apiVersion: "v1", items: [{ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "agent-allow-redis-egress", namespace: "argocd" }, spec: { podSelector: { matchLabels: { "app.kubernetes.io/name": "argocd-agent-agent" } }, policyTypes: ["Egress"] } }] })
+      );
+      await writeFile(join(dir, "argocd", "cronjobs.yaml"), stringify({ kind: "CronJobList", apiVersion: "batch/v1", items: [{ metadata: { name: "ip-reconciler", namespace: "argocd" }, spec: { schedule: "*/5 * * * *" } }] }));
+      const source = makeDumpClusterSource(dir);
+      expect((await run(source.list("networkpolicies", "argocd"))).map((p) => p.spec?.policyTypes)).toEqual([["Egress"]]);
+      expect((await run(source.list("cronjobs", undefined))).map((c) => c.metadata.name)).toEqual(["ip-reconciler"]);
+      expect(await run(source.list("jobs", "argocd"))).toEqual([]);
+    }));
+
   it("tolerates missing files, reads a logs.txt without markers and a YAML dump", () =>
     withDir(async (dir) => {
       await mkdir(join(dir, "shop", "web-1"), { recursive: true });

@@ -36,7 +36,7 @@ const documentedRules = async (): Promise<ReadonlyArray<Rule>> => {
 
 /** What RBAC sees in a request: API group, resource (with subresource) and verb. */
 const authorizationOf = (method: string, path: string): { group: string; resource: string; verb: string } | undefined => {
-  const m = /^\/(?:api\/v1|apis\/([a-z.]+)\/v1)(?:\/namespaces\/[^/]+)?\/([a-z]+)(?:\/([^/]+)(?:\/([a-z]+))?)?$/.exec(path);
+  const m = /^\/(?:api\/v1|apis\/([a-z0-9.]+)\/v1)(?:\/namespaces\/[^/]+)?\/([a-z]+)(?:\/([^/]+)(?:\/([a-z]+))?)?$/.exec(path);
   if (m === null || method !== "GET") return undefined;
   const group = m[1] ?? "";
   const resource = m[4] !== undefined ? `${m[2] ?? ""}/${m[4]}` : (m[2] ?? "");
@@ -73,7 +73,7 @@ describe("live source against the fake API server", () => {
       await Effect.runPromise(specialist.investigate(makeAlert({ labels: { alertname: "KubeNodeNotReady", node: "ip-10-0-3-77.eu-west-1.compute.internal" }, at: PAYMENTS_ALERT_TIME }), { deadline: Date.now() + 30_000 }));
       await Effect.runPromise(specialist.snapshot({ deadline: Date.now() + 30_000 }));
       const rules = await documentedRules();
-      expect(rules.length).toBe(3);
+      expect(rules.length).toBe(5);
       expect(fresh.requests.length).toBeGreaterThan(20);
       for (const r of fresh.requests) {
         expect(r.method, `${r.method} ${r.path}`).toBe("GET");
@@ -86,6 +86,8 @@ describe("live source against the fake API server", () => {
       const logs = fresh.requests.filter((r) => r.path.endsWith("/log"));
       expect(logs.some((r) => r.path === "/api/v1/namespaces/payments/pods/payments-db-0/log" && r.query["previous"] === "true" && r.query["container"] === "postgres")).toBe(true);
       expect(fresh.requests.some((r) => r.path === "/api/v1/pods" && r.query["fieldSelector"] === "spec.nodeName=ip-10-0-3-77.eu-west-1.compute.internal")).toBe(true);
+      for (const path of ["/apis/batch/v1/namespaces/payments/jobs", "/apis/batch/v1/namespaces/payments/cronjobs", "/apis/networking.k8s.io/v1/namespaces/payments/networkpolicies"])
+        expect(fresh.requests.some((r) => r.path === path), path).toBe(true);
     } finally {
       await fresh.close();
     }

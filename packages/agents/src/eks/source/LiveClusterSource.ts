@@ -1,4 +1,4 @@
-import { ApiException, AppsV1Api, CoreV1Api, type KubeConfig, Observable, type ConfigurationOptions, type RequestContext } from "@kubernetes/client-node";
+import { ApiException, AppsV1Api, BatchV1Api, CoreV1Api, type KubeConfig, NetworkingV1Api, Observable, type ConfigurationOptions, type RequestContext } from "@kubernetes/client-node";
 import { Effect } from "effect";
 import { asKubeObjects, type KubeObject, type NamespacedKind, type NamespacedKinds, type Node } from "../kube/KubeObjects.js";
 import { type KubeNameKind, kubeNameProblem } from "../kube/names.js";
@@ -71,6 +71,8 @@ type Lister = (namespace: string | undefined, selectors: Selectors, options: Con
 export const makeLiveClusterSource = (options: LiveClusterSourceOptions): ClusterSource => {
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
   const apps = options.kubeConfig.makeApiClient(AppsV1Api);
+  const batch = options.kubeConfig.makeApiClient(BatchV1Api);
+  const networking = options.kubeConfig.makeApiClient(NetworkingV1Api);
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const server = options.kubeConfig.getCurrentCluster()?.server ?? "(no current cluster)";
 
@@ -87,7 +89,11 @@ export const makeLiveClusterSource = (options: LiveClusterSourceOptions): Cluste
     replicasets: (ns, s, o) => (ns === undefined ? apps.listReplicaSetForAllNamespaces(s, o) : apps.listNamespacedReplicaSet({ namespace: ns, ...s }, o)),
     statefulsets: (ns, s, o) =>
       ns === undefined ? apps.listStatefulSetForAllNamespaces(s, o) : apps.listNamespacedStatefulSet({ namespace: ns, ...s }, o),
-    daemonsets: (ns, s, o) => (ns === undefined ? apps.listDaemonSetForAllNamespaces(s, o) : apps.listNamespacedDaemonSet({ namespace: ns, ...s }, o))
+    daemonsets: (ns, s, o) => (ns === undefined ? apps.listDaemonSetForAllNamespaces(s, o) : apps.listNamespacedDaemonSet({ namespace: ns, ...s }, o)),
+    jobs: (ns, s, o) => (ns === undefined ? batch.listJobForAllNamespaces(s, o) : batch.listNamespacedJob({ namespace: ns, ...s }, o)),
+    cronjobs: (ns, s, o) => (ns === undefined ? batch.listCronJobForAllNamespaces(s, o) : batch.listNamespacedCronJob({ namespace: ns, ...s }, o)),
+    networkpolicies: (ns, s, o) =>
+      ns === undefined ? networking.listNetworkPolicyForAllNamespaces(s, o) : networking.listNamespacedNetworkPolicy({ namespace: ns, ...s }, o)
   };
 
   const call = <A>(operation: string, request: (options: ConfigurationOptions) => Promise<A>): Effect.Effect<A, ClusterSourceError> =>

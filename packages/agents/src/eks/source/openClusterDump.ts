@@ -7,7 +7,8 @@ import { isKubeName, type KubeNameKind, kubeNameProblem } from "../kube/names.js
 /**
  * The file of each kind in a `kubectl cluster-info dump --output-directory` tree. kubectl writes
  * pods, events, deployments, replicasets, daemonsets and services (and replication-controllers);
- * the others are optional extras a team can add with `kubectl get KIND -n NS -o json > NS/FILE`.
+ * the others (statefulsets, endpoints, claims, quotas, jobs, cronjobs, networkpolicies) are
+ * optional extras a team can add with `kubectl get KIND -n NS -o json > NS/FILE`.
  */
 export const DUMP_FILES: Readonly<Record<NamespacedKind, string>> = {
   pods: "pods.json",
@@ -19,7 +20,10 @@ export const DUMP_FILES: Readonly<Record<NamespacedKind, string>> = {
   services: "services.json",
   endpoints: "endpoints.json",
   persistentvolumeclaims: "persistentvolumeclaims.json",
-  resourcequotas: "resourcequotas.json"
+  resourcequotas: "resourcequotas.json",
+  jobs: "jobs.json",
+  cronjobs: "cronjobs.json",
+  networkpolicies: "networkpolicies.json"
 };
 
 const LIST_FILES = [...Object.values(DUMP_FILES), "replication-controllers.json"];

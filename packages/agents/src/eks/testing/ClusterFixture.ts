@@ -20,7 +20,10 @@ const emptyNamespace = (): Namespaced => ({
   services: [],
   endpoints: [],
   persistentvolumeclaims: [],
-  resourcequotas: []
+  resourcequotas: [],
+  jobs: [],
+  cronjobs: [],
+  networkpolicies: []
 });
 
 /**

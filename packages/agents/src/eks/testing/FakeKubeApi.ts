@@ -33,6 +33,8 @@ export interface FakeKubeApiOptions {
 
 const CORE: ReadonlySet<string> = new Set(["pods", "events", "services", "endpoints", "persistentvolumeclaims", "resourcequotas"]);
 const APPS: ReadonlySet<string> = new Set(["deployments", "replicasets", "statefulsets", "daemonsets"]);
+/** The resources of each named API group, served under `/apis/{group}/v1`. */
+const GROUPS: Readonly<Record<string, ReadonlySet<string>>> = { apps: APPS, batch: new Set(["jobs", "cronjobs"]), "networking.k8s.io": new Set(["networkpolicies"]) };
 const KINDS: Readonly<Record<string, string>> = {
   nodes: "Node",
   pods: "Pod",
@@ -44,7 +46,10 @@ const KINDS: Readonly<Record<string, string>> = {
   deployments: "Deployment",
   replicasets: "ReplicaSet",
   statefulsets: "StatefulSet",
-  daemonsets: "DaemonSet"
+  daemonsets: "DaemonSet",
+  jobs: "Job",
+  cronjobs: "CronJob",
+  networkpolicies: "NetworkPolicy"
 };
 
 const status = (res: ServerResponse, code: number, reason: string, message: string) => {
@@ -54,7 +59,7 @@ const status = (res: ServerResponse, code: number, reason: string, message: stri
 
 /**
  * A Kubernetes API server for tests: plain HTTP on 127.0.0.1 and a random port, serving the
- * fixture's objects at the real REST paths (core and apps lists, per namespace and cluster-wide,
+ * fixture's objects at the real REST paths (core, apps, batch and networking lists, per namespace and cluster-wide,
  * label and field selectors, pod logs with `container`, `previous` and `tailLines`). It answers
  * only GET (405 otherwise, like a server that would refuse the verb) and records every request,
  * so a test can prove a client never sent anything but reads.
@@ -63,7 +68,7 @@ export const startFakeKubeApi = async (fixture: ClusterFixture, options: FakeKub
   const token = options.token ?? "fake-token";
   const requests: Array<RecordedRequest> = [];
 
-  const list = (res: ServerResponse, resource: string, group: "v1" | "apps/v1", items: ReadonlyArray<unknown>, query: URLSearchParams) => {
+  const list = (res: ServerResponse, resource: string, group: string, items: ReadonlyArray<unknown>, query: URLSearchParams) => {
     let filtered: ReadonlyArray<unknown>;
     try {
       filtered = filterBySelectors(items as ReadonlyArray<{ readonly metadata: { readonly labels?: Readonly<Record<string, string>> } }>, {
@@ -120,7 +125,7 @@ export const startFakeKubeApi = async (fixture: ClusterFixture, options: FakeKub
     if (req.method !== "GET") return status(res, 405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
     if (req.headers.authorization !== `Bearer ${token}`) return status(res, 401, "Unauthorized", "Unauthorized");
     if (options.forbidden?.(path) === true) {
-      const resource = path.split("/").filter((p) => p !== "").find((p) => CORE.has(p) || APPS.has(p) || p === "nodes") ?? "resource";
+      const resource = path.split("/").filter((p) => p !== "").find((p) => CORE.has(p) || Object.values(GROUPS).some((g) => g.has(p)) || p === "nodes") ?? "resource";
       return status(res, 403, "Forbidden", `${resource} is forbidden: User "system:serviceaccount:sre:sre-on-call" cannot list resource "${resource}" in API group "" at the cluster scope`);
     }
     const parts = path.split("/").filter((p) => p !== "");
@@ -128,15 +133,16 @@ export const startFakeKubeApi = async (fixture: ClusterFixture, options: FakeKub
     // /api/v1/nodes
     if (parts.length === 3 && parts[0] === "api" && parts[1] === "v1" && parts[2] === "nodes") return list(res, "nodes", "v1", fixture.nodes, q);
     const core = parts[0] === "api" && parts[1] === "v1";
-    const apps = parts[0] === "apis" && parts[1] === "apps" && parts[2] === "v1";
-    const rest = core ? parts.slice(2) : apps ? parts.slice(3) : undefined;
-    const known = core ? CORE : APPS;
+    const group = parts[0] === "apis" && parts[2] === "v1" ? parts[1] : undefined;
+    const rest = core ? parts.slice(2) : group !== undefined && GROUPS[group] !== undefined ? parts.slice(3) : undefined;
+    const known = core ? CORE : (GROUPS[group ?? ""] ?? new Set<string>());
+    const apiVersion = core ? "v1" : `${group ?? ""}/v1`;
     if (rest !== undefined) {
-      // /api/v1/{resource} (all namespaces)
-      if (rest.length === 1 && known.has(rest[0] ?? "")) return list(res, rest[0] ?? "", core ? "v1" : "apps/v1", fixture.list(rest[0] as NamespacedKind), q);
+      // /api/v1/{resource} or /apis/{group}/v1/{resource} (all namespaces)
+      if (rest.length === 1 && known.has(rest[0] ?? "")) return list(res, rest[0] ?? "", apiVersion, fixture.list(rest[0] as NamespacedKind), q);
       // /api/v1/namespaces/{ns}/{resource}
       if (rest.length === 3 && rest[0] === "namespaces" && known.has(rest[2] ?? "") && NAMESPACED_KINDS.includes(rest[2] as NamespacedKind)) {
-        return list(res, rest[2] ?? "", core ? "v1" : "apps/v1", fixture.list(rest[2] as NamespacedKind, rest[1]), q);
+        return list(res, rest[2] ?? "", apiVersion, fixture.list(rest[2] as NamespacedKind, rest[1]), q);
       }
       // /api/v1/namespaces/{ns}/pods/{name}/log
       if (core && rest.length === 5 && rest[0] === "namespaces" && rest[2] === "pods" && rest[4] === "log") return podLog(res, rest[1] ?? "", rest[3] ?? "", q);

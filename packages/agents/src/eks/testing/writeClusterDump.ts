@@ -16,14 +16,19 @@ const LIST_KINDS: Readonly<Record<NamespacedKind | "nodes" | "replication-contro
   endpoints: "EndpointsList",
   persistentvolumeclaims: "PersistentVolumeClaimList",
   resourcequotas: "ResourceQuotaList",
+  jobs: "JobList",
+  cronjobs: "CronJobList",
+  networkpolicies: "NetworkPolicyList",
   "replication-controllers": "ReplicationControllerList"
 };
 
 /** The files `kubectl cluster-info dump --output-directory` always writes for a namespace. */
 const KUBECTL_KINDS: ReadonlyArray<NamespacedKind> = ["events", "services", "daemonsets", "deployments", "replicasets", "pods"];
 
+const API_VERSIONS: Partial<Readonly<Record<keyof typeof LIST_KINDS, string>>> = { jobs: "batch/v1", cronjobs: "batch/v1", networkpolicies: "networking.k8s.io/v1" };
+
 const list = (kind: keyof typeof LIST_KINDS, items: ReadonlyArray<unknown>) =>
-  `${JSON.stringify({ kind: LIST_KINDS[kind], apiVersion: kind === "pods" || kind === "events" || kind === "services" || kind === "nodes" || kind === "endpoints" || kind === "persistentvolumeclaims" || kind === "resourcequotas" || kind === "replication-controllers" ? "v1" : "apps/v1", metadata: { resourceVersion: "48213377" }, items }, null, 4)}\n`;
+  `${JSON.stringify({ kind: LIST_KINDS[kind], apiVersion: API_VERSIONS[kind] ?? (kind === "pods" || kind === "events" || kind === "services" || kind === "nodes" || kind === "endpoints" || kind === "persistentvolumeclaims" || kind === "resourcequotas" || kind === "replication-controllers" ? "v1" : "apps/v1"), metadata: { resourceVersion: "48213377" }, items }, null, 4)}\n`;
 
 /**
  * Writes `fixture` as kubectl lays out a cluster dump: `nodes.json`, per namespace the list files

@@ -1,0 +1,215 @@
+import { entitiesFromLabels, type Hypothesis } from "@sre-on-call/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { analyzeClusterView } from "../investigate/analyzeClusterView.js";
+import { ClusterViewBuilder } from "../investigate/ClusterView.js";
+import { scopeFromAlert } from "../investigate/scopeFromAlert.js";
+import type { CronJob, Event, Job, NamespacedKind, NamespacedKinds, Pod } from "../kube/KubeObjects.js";
+import { makeAlert } from "../testing/makeAlert.js";
+import { lastWords } from "./analyzeJobs.js";
+
+/*
+ * Jobs and CronJobs as public threads pasted them (source above each case). Pasted fields are
+ * verbatim; what was not pasted (uids, node, times) is neutral.
+ */
+
+type Objects = { readonly [K in NamespacedKind]?: ReadonlyArray<NamespacedKinds[K]> };
+interface Log {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+  readonly current?: string;
+}
+
+const investigate = (objects: Objects, labels: Readonly<Record<string, string>>, at: string, logs: ReadonlyArray<Log> = []): ReadonlyArray<Hypothesis> => {
+  const builder = new ClusterViewBuilder("test");
+  for (const [kind, items] of Object.entries(objects) as Array<[NamespacedKind, ReadonlyArray<NamespacedKinds[NamespacedKind]>]>) builder.add(kind, items);
+  builder.setServices(objects.services ?? []);
+  for (const l of logs) builder.setLog(l);
+  // Entities as intake derives them from the labels (job_name, cronjob…).
+  const made = makeAlert({ labels, at: Date.parse(at) });
+  const alert = { ...made, entities: { ...made.entities, ...entitiesFromLabels(labels) } };
+  return analyzeClusterView(builder.build(), alert, scopeFromAlert(alert)).hypotheses;
+};
+
+const jobOwned = (job: string) => [{ apiVersion: "batch/v1", kind: "Job", name: job, uid: `uid-${job}`, controller: true }];
+
+describe("Jobs: the Job's verdict with what its failed pods said", () => {
+  // keptn-contrib/job-executor-service#124: the Job shows "Reason: BackoffLimitExceeded, Message: Job
+  // has reached the specified backoff limit"; the init container's log is the only cause given.
+  const ns = "keptn";
+  const name = "job-executor-service-job-855e19ed-baed-48b3-973e-0e62-1";
+  const init = `init-${name}`;
+  const job: Job = {
+    metadata: { name, namespace: ns, uid: `uid-${name}`, creationTimestamp: "2021-12-17T10:31:00Z" },
+    spec: { backoffLimit: 0, template: { spec: { restartPolicy: "Never", initContainers: [{ name: init, image: "docker.io/keptncontrib/job-executor-service-initcontainer:0.1.5" }], containers: [{ name, image: "docker.io/christiankreuzbergerdtx/jmeter:latest" }] } } },
+    status: { failed: 1, conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit", lastTransitionTime: "2021-12-17T10:32:00Z" }] }
+  };
+  const pod: Pod = {
+    metadata: { name: `${name}-qdswm`, namespace: ns, creationTimestamp: "2021-12-17T10:31:00Z", labels: { "job-name": name }, ownerReferences: jobOwned(name) },
+    spec: { restartPolicy: "Never", initContainers: [{ name: init, image: "docker.io/keptncontrib/job-executor-service-initcontainer:0.1.5" }], containers: [{ name, image: "docker.io/christiankreuzbergerdtx/jmeter:latest" }] },
+    status: {
+      phase: "Failed",
+      initContainerStatuses: [{ name: init, ready: false, restartCount: 0, state: { terminated: { exitCode: 1, reason: "Error", startedAt: "2021-12-17T10:31:00Z", finishedAt: "2021-12-17T10:31:18Z" } } }],
+      containerStatuses: [{ name, ready: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } } }]
+    }
+  };
+  const log = "2021/12/17 10:31:18 Error while copying files: could not find file or directory jmeter/basiccheck.jmx for task Run jmeter smoke tests\n";
+
+  it("names the Job's verdict and the init container's own error line", () => {
+    const hs = investigate({ jobs: [job], pods: [pod] }, { alertname: "KubeJobFailed", namespace: ns }, "2021-12-17T10:44:00Z", [{ namespace: ns, pod: pod.metadata.name, container: init, current: log }]);
+    const top = hs[0];
+    expect(top?.title).toContain("BackoffLimitExceeded");
+    expect(top?.title).toContain("could not find file or directory jmeter/basiccheck.jmx");
+    expect(top?.confidence).toBe("high");
+  });
+
+  it("a failed pod with restartPolicy Never is not called a crash loop", () => {
+    const hs = investigate({ jobs: [job], pods: [pod] }, { alertname: "KubeJobFailed", namespace: ns }, "2021-12-17T10:44:00Z", [{ namespace: ns, pod: pod.metadata.name, container: init, current: log }]);
+    expect(hs.map((h) => h.title).join("\n")).not.toMatch(/crash-loop|CrashLoopBackOff/i);
+  });
+
+  it("without any log or message it says the exit is only the symptom, at medium", () => {
+    const hs = investigate({ jobs: [job], pods: [pod] }, { alertname: "KubeJobFailed", namespace: ns }, "2021-12-17T10:44:00Z");
+    expect(hs[0]?.title).toContain("nothing read says why");
+    expect(hs[0]?.confidence).toBe("medium");
+  });
+
+  it("reads the runtime's termination message of a crash-looping init container (kubernetes/kubernetes#77644)", () => {
+    // The reporter's Job (init container `command: [/binbash, -c, exit 1]`) and its initContainerStatuses, verbatim.
+    const jobName = "pi-with-ttl2";
+    const message = 'OCI runtime create failed: container_linux.go:348: starting container process caused "exec: \\"/binbash\\": stat /binbash: no such file or directory": unknown';
+    const stuck: Job = { metadata: { name: jobName, namespace: "default", uid: `uid-${jobName}` }, spec: { backoffLimit: 6 }, status: { active: 1, startTime: "2019-05-09T06:58:10Z" } };
+    const p: Pod = {
+      metadata: { name: "pi-with-ttl2-7xk2p", namespace: "default", ownerReferences: jobOwned(jobName) },
+      spec: { restartPolicy: "OnFailure", initContainers: [{ name: "container-1", image: "ubuntu" }], containers: [{ name: "container0", image: "ubuntu:latest" }] },
+      status: {
+        phase: "Pending",
+        initContainerStatuses: [
+          { name: "container-1", ready: false, restartCount: 5, state: { waiting: { reason: "CrashLoopBackOff", message: "Back-off 2m40s restarting failed container=container-1 pod=pi-with-ttl2-7xk2p_default(cddfc197)" } }, lastState: { terminated: { exitCode: 127, reason: "ContainerCannotRun", message, startedAt: "2019-05-09T07:00:35Z", finishedAt: "2019-05-09T07:00:35Z" } } }
+        ],
+        containerStatuses: [{ name: "container0", ready: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } } }]
+      }
+    };
+    const hs = investigate({ jobs: [stuck], pods: [p] }, { alertname: "KubeJobNotCompleted", namespace: "default" }, "2019-05-09T07:08:00Z");
+    const job = hs.find((h) => h.title.startsWith("Job default/pi-with-ttl2"));
+    expect(job?.title).toContain("cannot complete");
+    expect(job?.title).toContain("stat /binbash: no such file or directory");
+    expect(job?.confidence).toBe("high");
+  });
+
+  it("without jobs.json (kubectl cluster-info dump writes none) the job controller's event carries the verdict", () => {
+    const verdict: Event = { metadata: { name: `${name}.backoff`, namespace: ns }, involvedObject: { kind: "Job", namespace: ns, name }, reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit", type: "Warning", count: 1, lastTimestamp: "2021-12-17T10:32:00Z" };
+    const hs = investigate({ pods: [pod], events: [verdict] }, { alertname: "KubeJobFailed", namespace: ns, job_name: name }, "2021-12-17T10:44:00Z", [{ namespace: ns, pod: pod.metadata.name, container: init, current: log }]);
+    expect(hs[0]?.title).toContain(`Job ${ns}/${name} failed (BackoffLimitExceeded)`);
+    expect(hs[0]?.title).toContain("jmeter/basiccheck.jmx");
+  });
+
+  it("DeadlineExceeded without failed pods names the deadline at medium (kubernetes/kubernetes#90551)", () => {
+    // The Job status pasted in #90551: reason DeadlineExceeded, "Job was active longer than specified deadline", activeDeadlineSeconds 40.
+    const timedOut: Job = {
+      metadata: { name: "job-test-deadline", namespace: "default", uid: "uid-deadline" },
+      spec: { completions: 1, parallelism: 1, activeDeadlineSeconds: 40 },
+      status: { startTime: "2020-04-28T09:32:38Z", conditions: [{ type: "Failed", status: "True", reason: "DeadlineExceeded", message: "Job was active longer than specified deadline", lastTransitionTime: "2020-04-28T09:34:40Z" }] }
+    };
+    const hs = investigate({ jobs: [timedOut] }, { alertname: "KubeJobFailed", namespace: "default" }, "2020-04-28T09:40:00Z");
+    expect(hs[0]?.title).toContain("activeDeadlineSeconds (40s)");
+    expect(hs[0]?.confidence).toBe("medium");
+  });
+});
+
+describe("CronJobs that never start", () => {
+  const missedEvent = (ns: string, name: string, message: string, count: number, last: string): Event => ({
+    metadata: { name: `${name}.missed`, namespace: ns },
+    involvedObject: { kind: "CronJob", namespace: ns, name },
+    reason: "FailedNeedsStart",
+    message,
+    type: "Warning",
+    count,
+    lastTimestamp: last,
+    source: { component: "cronjob-controller" }
+  });
+
+  it("too many missed start times without startingDeadlineSeconds (k8snetworkplumbingwg/whereabouts#255)", () => {
+    const cron: CronJob = { metadata: { name: "ip-reconciler", namespace: "kube-system" }, spec: { schedule: "*/5 * * * *", concurrencyPolicy: "Forbid", suspend: false } };
+    const e = missedEvent("kube-system", "ip-reconciler", "Cannot determine if job needs to be started: too many missed start time (> 100). Set or decrease .spec.startingDeadlineSeconds or check clock skew", 14839, "2022-07-27T09:57:11Z");
+    const hs = investigate({ cronjobs: [cron], events: [e] }, { alertname: "CronJobNotRunning", namespace: "kube-system" }, "2022-07-27T10:00:00Z");
+    expect(hs[0]?.title).toContain("too many missed start times");
+    expect(hs[0]?.title).toContain("startingDeadlineSeconds is not set");
+    expect(hs[0]?.confidence).toBe("high");
+  });
+
+  it("the older capitalised wording is the same cause (thoth-station/core#82)", () => {
+    const cron: CronJob = { metadata: { name: "package-releases", namespace: "thoth" }, spec: { schedule: "*/5 * * * *" } };
+    const e = missedEvent("thoth", "package-releases", "Cannot determine if job needs to be started: Too many missed start time (> 100). Set or decrease .spec.startingDeadlineSeconds or check clock skew.", 64068, "2018-06-14T10:00:00Z");
+    const hs = investigate({ cronjobs: [cron], events: [e] }, { alertname: "CronJobNotRunning", namespace: "thoth" }, "2018-06-14T10:03:00Z");
+    expect(hs[0]?.title).toContain("CronJob thoth/package-releases no longer starts Jobs");
+  });
+
+  it("a suspended CronJob creates no Jobs", () => {
+    const cron: CronJob = { metadata: { name: "backup", namespace: "ops" }, spec: { schedule: "0 * * * *", suspend: true }, status: { lastScheduleTime: "2024-01-01T00:00:00Z" } };
+    const hs = investigate({ cronjobs: [cron] }, { alertname: "CronJobNotRunning", namespace: "ops", cronjob: "backup" }, "2024-01-03T00:00:00Z");
+    expect(hs[0]?.title).toContain("is suspended");
+  });
+
+  it("a suspended CronJob the alert does not name is not blamed in a namespace triage", () => {
+    const cron: CronJob = { metadata: { name: "backup", namespace: "ops" }, spec: { schedule: "0 * * * *", suspend: true } };
+    const hs = investigate({ cronjobs: [cron] }, { alertname: "SomethingElse", namespace: "ops" }, "2024-01-03T00:00:00Z");
+    expect(hs.some((h) => h.title.includes("suspended"))).toBe(false);
+  });
+
+  it("Forbid with a run still active: the stuck Job's own failure ranks first (kubernetes/kubernetes#58748)", () => {
+    // #58748: a Forbid CronJob whose pod hangs on pulling busybox:unexistingtag. The JobAlreadyActive
+    // event text is the cronjob controller's own (pkg/controller/cronjob).
+    const cron: CronJob = { metadata: { name: "testjob", namespace: "default", uid: "uid-testjob" }, spec: { schedule: "*/1 * * * *", concurrencyPolicy: "Forbid" }, status: { active: [{ kind: "Job", name: "testjob-1516800000", namespace: "default" }] } };
+    const job: Job = { metadata: { name: "testjob-1516800000", namespace: "default", uid: "uid-j", ownerReferences: [{ kind: "CronJob", name: "testjob", uid: "uid-testjob", controller: true }] }, status: { active: 1, startTime: "2018-01-24T13:20:00Z" } };
+    const pod: Pod = {
+      metadata: { name: "testjob-1516800000-x7k2p", namespace: "default", ownerReferences: jobOwned("testjob-1516800000") },
+      spec: { restartPolicy: "Never", containers: [{ name: "testjob", image: "busybox:unexistingtag" }] },
+      status: { phase: "Pending", containerStatuses: [{ name: "testjob", ready: false, restartCount: 0, state: { waiting: { reason: "ImagePullBackOff", message: 'Back-off pulling image "busybox:unexistingtag"' } } }] }
+    };
+    const active: Event = { metadata: { name: "testjob.active", namespace: "default" }, involvedObject: { kind: "CronJob", namespace: "default", name: "testjob" }, reason: "JobAlreadyActive", message: "Not starting job because prior execution is running and concurrency policy is Forbid", type: "Normal", count: 30, lastTimestamp: "2018-01-24T13:50:00Z" };
+    const hs = investigate({ cronjobs: [cron], jobs: [job], pods: [pod], events: [active] }, { alertname: "CronJobNotRunning", namespace: "default" }, "2018-01-24T13:51:00Z");
+    const titles = hs.map((h) => h.title);
+    expect(titles.some((t) => t.includes("concurrencyPolicy Forbid") && t.includes("testjob-1516800000"))).toBe(true);
+    expect(hs[0]?.title).toContain("busybox:unexistingtag");
+  });
+});
+
+describe("lastWords: the reason a run-to-completion process prints last", () => {
+  it("skips an exit announcement for the error line before it (ministryofjustice/cloud-platform#3255)", () => {
+    const log = [
+      "2021-10-08 16:21:47,587 ERROR     Unable to connect to Elasticsearch cluster. Error: The client noticed that the server is not a supported distribution of Elasticsearch",
+      "2021-10-08 16:21:47,587 CRITICAL  Curator cannot proceed. Exiting."
+    ].join("\n");
+    expect(lastWords(log)?.text).toBe("Unable to connect to Elasticsearch cluster. Error: The client noticed that the server is not a supported distribution of Elasticsearch");
+  });
+
+  it("takes helm's Error: line after an informational one (keptn-contrib/job-executor-service#214)", () => {
+    const log = 'Release "helloservice" does not exist. Installing it now.\nError: rendered manifests contain a resource that already exists. Unable to continue with install: Service "helloservice" in namespace "podtato-head-production" exists and cannot be imported into the current release: invalid ownership metadata; annotation validation error: key "meta.helm.sh/release-name" must equal "helloservice": current value is "podtato-head-production-helloservice"';
+    expect(lastWords(log)?.text).toMatch(/^Error: rendered manifests contain a resource that already exists/);
+  });
+
+  it("reads a JSON line's message and error fields (helm/charts#14579)", () => {
+    const line = '{"timestamp":"2019-06-07T00:16:13.825870745Z","level":"error","source":"atc","message":"atc.db.failed-to-open-db-retrying","data":{"error":"dial tcp 10.98.132.40:5432: connect: connection refused","session":"3"}}';
+    expect(lastWords(line)?.text).toBe("atc.db.failed-to-open-db-retrying: dial tcp 10.98.132.40:5432: connect: connection refused");
+  });
+
+  it("never throws; a blank log has no last words", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 80 }), { maxLength: 30 }), (lines) => {
+        const words = lastWords(lines.join("\n"));
+        if (lines.every((l) => l.trim() === "")) expect(words).toBeUndefined();
+      })
+    );
+  });
+
+  it("an exit announcement after an error line never hides the error", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z]{3,12}$/), fc.constantFrom("Exiting.", "cannot proceed. Exiting.", "Shutting down", "giving up"), (what, bye) => {
+        const log = `ERROR cannot open ${what}: permission denied\nFATAL ${bye}`;
+        expect(lastWords(log)?.text).toBe(`cannot open ${what}: permission denied`);
+      })
+    );
+  });
+});

@@ -1,0 +1,224 @@
+import { describe, expect, it } from "vitest";
+import type { Event, Node, PersistentVolumeClaim, Pod, PodSpec, ReplicaSet } from "../kube/KubeObjects.js";
+import { investigateObjects, topOf } from "../testing/investigateObjects.js";
+
+/**
+ * Scheduling, storage and pod-creation failures as real threads pasted them: each object below
+ * keeps the pasted fields verbatim (messages, selectors, requests, counts) and fills the rest
+ * with neutral values, the way examples/real-incidents builds its dumps.
+ */
+
+const T = Date.parse("2024-05-01T12:00:00Z");
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+const min = 60_000;
+
+const pendingPod = (namespace: string, name: string, spec: PodSpec, message?: string, owner?: { kind: string; name: string }): Pod => ({
+  metadata: { name, namespace, uid: `uid-${name}`, creationTimestamp: iso(T - 30 * min), ...(owner !== undefined ? { ownerReferences: [{ apiVersion: "apps/v1", kind: owner.kind, name: owner.name, uid: `uid-${owner.name}`, controller: true }] } : {}) },
+  spec: { containers: [{ name: "main", image: "registry.example.com/app:1" }], ...spec },
+  status: { phase: "Pending", ...(message !== undefined ? { conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message, lastTransitionTime: iso(T - 20 * min) }] } : {}) }
+});
+
+const event = (namespace: string, kind: string, name: string, reason: string, message: string, count: number, spanMs: number, type = "Warning"): Event => ({
+  metadata: { name: `${name}.${reason}`, namespace, creationTimestamp: iso(T - spanMs) },
+  involvedObject: { kind, name, namespace },
+  reason,
+  message,
+  type,
+  count,
+  firstTimestamp: iso(T - spanMs),
+  lastTimestamp: iso(T - min)
+});
+
+const node = (name: string, o: { labels?: Record<string, string>; taints?: NonNullable<Node["spec"]>["taints"]; pods?: string; cpu?: string } = {}): Node => ({
+  metadata: { name, labels: { "kubernetes.io/hostname": name, ...(o.labels ?? {}) } },
+  spec: { ...(o.taints !== undefined ? { taints: o.taints } : {}) },
+  status: {
+    allocatable: { cpu: o.cpu ?? "4", memory: "16Gi", pods: o.pods ?? "110" },
+    conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" }]
+  }
+});
+
+const claim = (namespace: string, name: string, o: { storageClassName?: string; annotations?: Record<string, string>; phase?: string; volumeName?: string; created?: number } = {}): PersistentVolumeClaim => ({
+  metadata: { name, namespace, creationTimestamp: iso(o.created ?? T - 30 * min), ...(o.annotations !== undefined ? { annotations: o.annotations } : {}) },
+  spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } }, ...(o.storageClassName !== undefined ? { storageClassName: o.storageClassName } : {}), ...(o.volumeName !== undefined ? { volumeName: o.volumeName } : {}) },
+  status: { phase: o.phase ?? "Pending" }
+});
+
+const notReady = (namespace: string, name: string) => ({ alertname: "KubePodNotReady", namespace, pod: name });
+
+describe("scheduling: the obstacle that blocks, with its value", () => {
+  it("a pod pinned by its nodeSelector to a tainted node needs a toleration (danisla/kubefunc#10)", () => {
+    const message = "0/23 nodes are available: 1 node(s) had taints that the pod didn't tolerate, 22 node(s) didn't match node selector.";
+    const pod = pendingPod("default", "node-admin", {
+      nodeSelector: { "kubernetes.io/hostname": "ip-10-0-0-1" },
+      tolerations: [
+        { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
+        { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 }
+      ]
+    }, message);
+    const r = investigateObjects({ objects: { pods: [pod], events: [event("default", "Pod", "node-admin", "FailedScheduling", message, 3, 2 * min)] } }, notReady("default", "node-admin"), T);
+    const h = topOf(r);
+    expect(h.title).toBe("default/node-admin cannot be scheduled: the node its nodeSelector kubernetes.io/hostname=ip-10-0-0-1 allows carries a taint that the pod does not tolerate (no matching toleration)");
+    expect(h.confidence).toBe("high");
+    // With the nodes read, the taint itself is named (the master taint kubeadm sets: canonical/microk8s#483).
+    const nodes = [node("ip-10-0-0-1", { taints: [{ key: "node-role.kubernetes.io/master", effect: "NoSchedule" }] }), node("ip-10-0-0-2")];
+    const named = investigateObjects({ nodes, objects: { pods: [pod] } }, notReady("default", "node-admin"), T);
+    expect(topOf(named).title).toContain("carries taint node-role.kubernetes.io/master:NoSchedule on ip-10-0-0-1 that the pod does not tolerate");
+  });
+
+  it("a taint beside a selector that pins no hostname is not settled without the nodes (SSU-DCN/podmigration-operator#9, kubernetes/kubernetes#112759)", () => {
+    const message = "0/2 nodes are available: 1 node(s) didn't match node selector, 1 node(s) had taint {key1: value1}, that the pod didn't tolerate.";
+    const pod = pendingPod("default", "app-0", { nodeSelector: { "node-type": "worker" } }, message);
+    const unsure = topOf(investigateObjects({ objects: { pods: [pod] } }, notReady("default", "app-0"), T));
+    expect(unsure.title).toBe("default/app-0 cannot be scheduled: the node its nodeSelector node-type=worker allows carries taint key1=value1 that the pod does not tolerate (no matching toleration)");
+    expect(unsure.confidence).toBe("medium");
+    // The nodes read show that no node carries the label: the selector is the cause.
+    const nodes = [node("master", { taints: [{ key: "key1", value: "value1", effect: "NoSchedule" }] }), node("worker-1")];
+    const settled = topOf(investigateObjects({ nodes, objects: { pods: [pod] } }, notReady("default", "app-0"), T));
+    expect(settled.title).toBe("default/app-0 cannot be scheduled: no node matches the pod's nodeSelector node-type=worker (none of the 2 nodes read matches it)");
+    expect(settled.confidence).toBe("high");
+  });
+
+  it("the only node the pod's affinity leaves is at its pod capacity (cilium/cilium#42816)", () => {
+    const message =
+      "0/3 nodes are available: 1 Too many pods, 2 node(s) didn't match pod affinity rules. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.";
+    const pod = pendingPod("cilium-test-2", "lrp-backend-6d6784c5f-qqz4w", {}, message);
+    const r = investigateObjects({ nodes: [node("ip-192-168-119-122.ec2.internal", { pods: "17" })], objects: { pods: [pod] } }, notReady("cilium-test-2", "lrp-backend-6d6784c5f-qqz4w"), T);
+    const h = topOf(r);
+    expect(h.title).toBe("cilium-test-2/lrp-backend-6d6784c5f-qqz4w cannot be scheduled: Too many pods: the node its pod affinity allows is at its pod capacity (max 17 pods per node: ip-192-168-119-122.ec2.internal)");
+    expect(h.actions?.join(" ")).toContain("ENI");
+  });
+
+  it("volumes pinned to a zone outrank capacity reasons on other nodes (kubeflow/kubeflow#7109)", () => {
+    const message =
+      "0/3 nodes are available: 1 Insufficient memory, 1 Too many pods, 1 node(s) had volume node affinity conflict. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.";
+    const pod = pendingPod("kubeflow-user-example-com", "my-notebook-0", { volumes: [{ name: "a", persistentVolumeClaim: { claimName: "data-vol-1" } }, { name: "b", persistentVolumeClaim: { claimName: "data-vol-2" } }] }, message);
+    const claims = ["data-vol-1", "data-vol-2"].map((n) => claim("kubeflow-user-example-com", n, { storageClassName: "gp2", phase: "Bound", volumeName: `pv-${n}` }));
+    const zones = ["us-east-2a", "us-east-2b", "us-east-2c"].map((z, i) => node(`ip-${i}`, { labels: { "topology.kubernetes.io/zone": z } }));
+    const h = topOf(investigateObjects({ nodes: zones, objects: { pods: [pod], persistentvolumeclaims: claims } }, notReady("kubeflow-user-example-com", "my-notebook-0"), T));
+    expect(h.title).toBe(
+      "kubeflow-user-example-com/my-notebook-0 cannot be scheduled: volume node affinity conflict: its volumes data-vol-1, data-vol-2 are pinned to a zone or node where it cannot run (it mounts 2 volumes: if they are in different zones, no node can attach them all)"
+    );
+    expect(h.detail).toContain("node zones: us-east-2a, us-east-2b, us-east-2c");
+  });
+
+  it("required node affinity that no node satisfies names the label (liwenhe1993/charts#1)", () => {
+    const message = "0/6 nodes are available: 6 node(s) didn't match node selector.";
+    const pod = pendingPod("default", "clickhouse-0", { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "application/clickhouse", operator: "In", values: ["true"] }] }] } } } }, message);
+    expect(topOf(investigateObjects({ objects: { pods: [pod] } }, notReady("default", "clickhouse-0"), T)).title).toBe("default/clickhouse-0 cannot be scheduled: no node matches the pod's node affinity application/clickhouse In (true)");
+  });
+
+  it("capacity: the pod's requests, not the dedicated taint on three nodes (kubernetes/test-infra#26060)", () => {
+    const message =
+      "There are no nodes that your pod can schedule to - check your requests, tolerations, and node selectors (0/57 nodes are available: 18 Insufficient memory, 3 node(s) had taint {dedicated: greenhouse}, that the pod didn’t tolerate, 54 Insufficient cpu.)";
+    const pod = pendingPod("test-pods", "5b1f9a4e", { containers: [{ name: "test", image: "gcr.io/k8s-staging-test-infra/kubekins-e2e", resources: { requests: { cpu: "8", memory: "32Gi" }, limits: { cpu: "8", memory: "32Gi" } } }] }, message);
+    expect(topOf(investigateObjects({ objects: { pods: [pod] } }, notReady("test-pods", "5b1f9a4e"), T)).title).toBe("test-pods/5b1f9a4e cannot be scheduled: no node has enough free cpu for the pod's request of cpu 8 (memory 32Gi)");
+  });
+});
+
+describe("storage: a Pending pod's claims and the events that say why they stay unbound", () => {
+  const sts = { kind: "StatefulSet", name: "db" };
+  const withClaim = (name: string) => pendingPod("default", "db-0", { volumes: [{ name: "data", persistentVolumeClaim: { claimName: name } }] }, undefined, sts);
+
+  it("a class named by the beta annotation that does not exist (ZP-AlwaysWin/K8S-FastDFS#6)", () => {
+    const pvc = claim("default", "storage0-data-fastdfs-group0-storage0-0", { annotations: { "volume.beta.kubernetes.io/storage-class": "fast" } });
+    const r = investigateObjects(
+      { objects: { pods: [withClaim(pvc.metadata.name)], persistentvolumeclaims: [pvc], events: [event("default", "PersistentVolumeClaim", pvc.metadata.name, "ProvisioningFailed", 'storageclass.storage.k8s.io "fast" not found', 39, 20 * min)] } },
+      notReady("default", "db-0"),
+      T
+    );
+    const h = topOf(r);
+    expect(h.title).toBe("PersistentVolumeClaim storage0-data-fastdfs-group0-storage0-0 cannot be provisioned: storage class fast does not exist");
+    expect(h.detail).toContain("volume.beta.kubernetes.io/storage-class annotation");
+  });
+
+  it("no class, no default class, no volume: a Normal FailedBinding event (hashicorp/consul-helm#48, goharbor/harbor-helm#88)", () => {
+    const pvc = claim("default", "data-default-consul-server-0");
+    const message = "no persistent volumes available for this claim and no storage class is set";
+    const r = investigateObjects({ objects: { pods: [withClaim(pvc.metadata.name)], persistentvolumeclaims: [pvc], events: [event("default", "PersistentVolumeClaim", pvc.metadata.name, "FailedBinding", message, 7, 2 * min, "Normal")] } }, notReady("default", "db-0"), T);
+    const h = topOf(r);
+    expect(h.title).toBe("PersistentVolumeClaim data-default-consul-server-0 cannot bind: it names no storage class, no default StorageClass applied to it, and no PersistentVolume matches it");
+    expect(h.confidence).toBe("high");
+  });
+
+  it("an external provisioner that never answers: the CSI driver is not installed (awslabs/cdk-eks-blueprints#561, jonashackt/tekton-argocd-eks#118)", () => {
+    const annotations = { "volume.beta.kubernetes.io/storage-provisioner": "ebs.csi.aws.com", "volume.kubernetes.io/storage-provisioner": "ebs.csi.aws.com" };
+    const message = 'waiting for a volume to be created, either by external provisioner "ebs.csi.aws.com" or manually created by system administrator';
+    const pvc = claim("default", "kubecost-cost-analyzer", { storageClassName: "gp2", annotations, created: T - 9 * 60 * min });
+    const r = investigateObjects(
+      { objects: { pods: [withClaim(pvc.metadata.name)], persistentvolumeclaims: [pvc], events: [event("default", "PersistentVolumeClaim", pvc.metadata.name, "ExternalProvisioning", message, 2222, 9 * 60 * min, "Normal")] } },
+      notReady("default", "db-0"),
+      T
+    );
+    const h = topOf(r);
+    expect(h.title).toBe("PersistentVolumeClaim kubecost-cost-analyzer stays Pending: no provisioner ebs.csi.aws.com is running (its CSI driver is not installed or its controller is down)");
+    expect(h.confidence).toBe("high");
+    expect(h.actions?.[0]).toContain("EBS CSI driver");
+    // x8 over 101s: a provisioner may still be starting, so the same reading stays medium.
+    const fresh = claim("default", "buildpacks-source-pvc", { storageClassName: "gp2", annotations, created: T - 2 * min });
+    const early = investigateObjects(
+      { objects: { pods: [withClaim(fresh.metadata.name)], persistentvolumeclaims: [fresh], events: [event("default", "PersistentVolumeClaim", fresh.metadata.name, "ExternalProvisioning", message, 8, 101_000, "Normal")] } },
+      notReady("default", "db-0"),
+      T - min
+    );
+    expect(topOf(early).confidence).toBe("medium");
+  });
+
+  it("a claim that only waits for its pod to be scheduled is no cause", () => {
+    const pvc = claim("default", "data-db-0", { storageClassName: "gp3" });
+    const r = investigateObjects(
+      { objects: { pods: [withClaim(pvc.metadata.name)], persistentvolumeclaims: [pvc], events: [event("default", "PersistentVolumeClaim", pvc.metadata.name, "WaitForFirstConsumer", "waiting for first consumer to be created before binding", 3, 5 * min, "Normal")] } },
+      notReady("default", "db-0"),
+      T
+    );
+    expect(r.hypotheses).toEqual([]);
+  });
+});
+
+describe("volumes that cannot attach: Multi-Attach", () => {
+  const attaching = (name: string, nodeName: string, claimName: string): Pod => ({
+    metadata: { name, namespace: "default", creationTimestamp: iso(T - 10 * min) },
+    spec: { nodeName, containers: [{ name: "app", image: "app:latest" }], volumes: [{ name: "data", persistentVolumeClaim: { claimName } }] },
+    status: { phase: "Pending", containerStatuses: [{ name: "app", ready: false, restartCount: 0, state: { waiting: { reason: "ContainerCreating" } } }] }
+  });
+
+  it("names the volume, its claim and that it is still attached elsewhere (kubernetes-sigs/aws-ebs-csi-driver#542)", () => {
+    const pvc = claim("default", "app-data", { storageClassName: "ebs-sc", phase: "Bound", volumeName: "pvc-16293fb9-4a67-4508-b112-178e5c4455cd" });
+    const pod = attaching("app-6b8d5f9c7d-p4n2x", "node-2", "app-data");
+    const message = 'Multi-Attach error for volume "pvc-16293fb9-4a67-4508-b112-178e5c4455cd" Volume is already exclusively attached to one node and can\'t be attached to another';
+    const h = topOf(investigateObjects({ nodes: [node("node-2")], objects: { pods: [pod], persistentvolumeclaims: [pvc], events: [event("default", "Pod", pod.metadata.name, "FailedAttachVolume", message, 1, 15_000)] } }, notReady("default", pod.metadata.name), T));
+    expect(h.title).toBe("default/app-6b8d5f9c7d-p4n2x cannot start: volume pvc-16293fb9-4a67-4508-b112-178e5c4455cd (claim app-data, ReadWriteOnce) is still attached to another node (its previous pod's) — Multi-Attach");
+  });
+
+  it("names the node of the pod that still uses it (openshift/openshift-docs#24970)", () => {
+    const pvc = claim("default", "sso-mysql-claim", { phase: "Bound", volumeName: "pvc-8837384d-69d7-40b2-b2e6-5df86943eef9" });
+    const holder: Pod = { ...attaching("sso-mysql-1-ns6b4", "worker-1", "sso-mysql-claim"), status: { phase: "Running" } };
+    const pod = attaching("sso-mysql-2-abcde", "worker-2", "sso-mysql-claim");
+    const message = 'Multi-Attach error for volume "pvc-8837384d-69d7-40b2-b2e6-5df86943eef9" Volume is already used by pod(s) sso-mysql-1-ns6b4';
+    const h = topOf(investigateObjects({ nodes: [node("worker-1"), node("worker-2")], objects: { pods: [holder, pod], persistentvolumeclaims: [pvc], events: [event("default", "Pod", pod.metadata.name, "FailedAttachVolume", message, 4, 3 * min)] } }, notReady("default", pod.metadata.name), T));
+    expect(h.title).toContain("is still attached to node worker-1, where sso-mysql-1-ns6b4 uses it — Multi-Attach");
+  });
+});
+
+describe("pods the API server refuses: quotas and LimitRanges", () => {
+  const replicaSet = (name: string, containers: NonNullable<PodSpec["containers"]>): ReplicaSet => ({
+    metadata: { name, namespace: "ns", annotations: { "deployment.kubernetes.io/revision": "2" }, ownerReferences: [{ kind: "Deployment", name: name.replace(/-[a-z0-9]+$/, ""), controller: true }] },
+    spec: { replicas: 3, template: { spec: { containers } } }
+  });
+
+  it("names the exhausted resources of the quota (ministryofjustice/cloud-platform#590)", () => {
+    const rs = replicaSet("allocation-manager-6597bc46dc", [{ name: "allocation-manager", image: "app:2", resources: { limits: { cpu: "1", memory: "2Gi" } } }]);
+    const message =
+      '(combined from similar events): Error creating: pods "allocation-manager-6597bc46dc-2wm8j" is forbidden: exceeded quota: namespace-quota, requested: limits.cpu=1,limits.memory=2Gi, used: limits.cpu=6,limits.memory=12Gi, limited: limits.cpu=6,limits.memory=12Gi';
+    const h = topOf(investigateObjects({ objects: { replicasets: [rs], deployments: [{ metadata: { name: "allocation-manager", namespace: "ns" }, spec: { replicas: 3 } }], events: [event("ns", "ReplicaSet", rs.metadata.name, "FailedCreate", message, 124, 59 * min)] } }, { alertname: "KubeDeploymentReplicasMismatch", namespace: "ns", deployment: "allocation-manager" }, T));
+    expect(h.title).toBe("ResourceQuota namespace-quota in ns is exhausted: limits.cpu 6/6 used, the pod asks 1; limits.memory 12Gi/12Gi used, the pod asks 2Gi, so ns/allocation-manager cannot create pods");
+  });
+
+  it("a compute quota makes every container declare resources (m3o/backend#378)", () => {
+    const rs = replicaSet("helloworld-latest-6b78556b99", [{ name: "helloworld", image: "micro/helloworld" }]);
+    const message = 'Error creating: pods "helloworld-latest-6b78556b99-mcpwh" is forbidden: failed quota: quota: must specify limits.cpu,limits.memory,requests.cpu,requests.memory';
+    const h = topOf(investigateObjects({ objects: { replicasets: [rs], deployments: [{ metadata: { name: "helloworld-latest", namespace: "ns" }, spec: { replicas: 1 } }], events: [event("ns", "ReplicaSet", rs.metadata.name, "FailedCreate", message, 1, 10 * min)] } }, { alertname: "KubeDeploymentReplicasMismatch", namespace: "ns", deployment: "helloworld-latest" }, T));
+    expect(h.title).toBe("ResourceQuota quota in ns requires limits.cpu, limits.memory, requests.cpu, requests.memory on every container, and ns/helloworld-latest's container helloworld sets none: the API server refuses its pods");
+    expect(h.confidence).toBe("high");
+  });
+});

@@ -1,0 +1,181 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { describePullFailure, parseImageRef } from "./describePullFailure.js";
+
+/* Every message below is a kubelet `Failed` event as it was pasted in the thread named beside it. */
+const cases: ReadonlyArray<{ source: string; image: string; message: string; kind: string; cause: RegExp; certain?: boolean }> = [
+  {
+    source: "dell/csi-baremetal#391",
+    image: "centos",
+    message:
+      'Failed to pull image "centos": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/library/centos:latest": failed to copy: httpReaderSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/library/centos/manifests/sha256:dbbacecc49b088458781c16f3775f2a2ec7521079034a7ba499c8b0bb7f86875: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit',
+    kind: "rate-limited",
+    cause: /^Docker Hub \(docker\.io, registry-1\.docker\.io\) rate limit reached \(429 toomanyrequests\)$/
+  },
+  {
+    source: "red-hat-storage/ocs-ci#4494",
+    image: "obsidiandynamics/kafdrop:latest",
+    message:
+      'Failed to pull image "obsidiandynamics/kafdrop:latest": rpc error: code = Unknown desc = Error reading manifest latest in docker.io/obsidiandynamics/kafdrop: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit',
+    kind: "rate-limited",
+    cause: /^Docker Hub \(docker\.io\) rate limit/
+  },
+  {
+    source: "kubernetes/kubernetes#43924",
+    image: "10.78.0.228:5000/monitorms",
+    message: 'Failed to pull image "10.78.0.228:5000/monitorms": Error response from daemon: {"message":"Get https://10.78.0.228:5000/v1/_ping: x509: certificate signed by unknown authority"}',
+    kind: "tls",
+    cause: /^the node does not trust the TLS certificate of registry 10\.78\.0\.228:5000 \(x509: certificate signed by unknown authority\)$/
+  },
+  {
+    source: "kubernetes/community#760",
+    image: "registry.example.nip.io/ms-accounts:0.0.1",
+    message:
+      'Failed to pull image "registry.example.nip.io/ms-accounts:0.0.1": rpc error: code = 2 desc = Error response from daemon: {"message":"Get https://registry.example.nip.io/v1/_ping: x509: certificate signed by unknown authority"}',
+    kind: "tls",
+    cause: /registry registry\.example\.nip\.io \(x509: certificate signed by unknown authority\)/
+  },
+  {
+    source: "rancher-sandbox/rancher-desktop#579",
+    image: "nginx:latest",
+    message:
+      'Failed to pull image "nginx:latest": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/library/nginx:latest": failed to resolve reference "docker.io/library/nginx:latest": failed to do request: Head "https://registry-1.docker.io/v2/library/nginx/manifests/latest": dial tcp: lookup registry-1.docker.io: Try again',
+    kind: "dns",
+    cause: /^DNS lookup of registry host registry-1\.docker\.io fails on the node \(lookup registry-1\.docker\.io: Try again\)$/
+  },
+  {
+    source: "hjacobs/kube-ops-view#176",
+    image: "hjacobs/kube-ops-view:0.8.1",
+    message:
+      'Failed to pull image "hjacobs/kube-ops-view:0.8.1": rpc error: code = Unknown desc = Error response from daemon: Get https://registry-1.docker.io/v2/: dial tcp: lookup registry-1.docker.io on 127.0.0.53:53: server misbehaving',
+    kind: "dns",
+    cause: /lookup registry-1\.docker\.io on 127\.0\.0\.53:53: server misbehaving/
+  },
+  {
+    source: "Stirling-Tools/Stirling-PDF#1209",
+    image: "frooodle/s-pdf:0.23.2",
+    message:
+      'Failed to pull image "frooodle/s-pdf:0.23.2": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/frooodle/s-pdf:0.23.2": failed to resolve reference "docker.io/frooodle/s-pdf:0.23.2": docker.io/frooodle/s-pdf:0.23.2: not found',
+    kind: "not-found",
+    cause: /^tag 0\.23\.2 of frooodle\/s-pdf does not exist in docker\.io \(not found\)$/
+  },
+  {
+    source: "TilBlechschmidt/WebGrid#50",
+    image: "webgrid/api",
+    message: 'Failed to pull image "webgrid/api": rpc error: code = Unknown desc = Error response from daemon: manifest for webgrid/api:latest not found: manifest unknown: manifest unknown',
+    kind: "not-found",
+    cause: /^tag latest of webgrid\/api does not exist/
+  },
+  {
+    source: "FoundationDB/fdb-kubernetes-operator#2294",
+    image: "foundationdb/fdb-kubernetes-operator:v2.6.0",
+    message:
+      'Failed to pull image "foundationdb/fdb-kubernetes-operator:v2.6.0": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/foundationdb/fdb-kubernetes-operator:v2.6.0": no match for platform in manifest: not found',
+    kind: "platform",
+    cause: /no build for the node's architecture linux\/arm64 \(no match for platform in manifest\)/
+  },
+  {
+    source: "cilium/image-tools#61",
+    image: "docker.io/cilium/startup-script:af2a99046eca96c0138551393b21a5c044c7fe79",
+    message:
+      'Failed to pull image "docker.io/cilium/startup-script:af2a99046eca96c0138551393b21a5c044c7fe79": rpc error: code = Unknown desc = no matching manifest for linux/arm/v7 in the manifest list entries',
+    kind: "platform",
+    cause: /linux\/arm\/v7 \(no matching manifest\)/
+  },
+  {
+    source: "octarinesec/octarine-operator#15",
+    image: "octarinesec/guardrails-enforcer:20.7",
+    message:
+      "Failed to pull image \"octarinesec/guardrails-enforcer:20.7\": rpc error: code = Unknown desc = Error response from daemon: pull access denied for octarinesec/guardrails-enforcer, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
+    kind: "missing-or-private",
+    cause: /^repository octarinesec\/guardrails-enforcer does not exist on docker\.io or needs credentials \(pull access denied\); the pod has no imagePullSecrets$/,
+    certain: false
+  },
+  {
+    source: "kubernetes/website#14257",
+    image: "rmeuser-auth:latest",
+    message: "Failed to pull image \"rmeuser-auth:latest\": rpc error: code = Unknown desc = Error response from daemon: pull access denied for rmeuser-auth, repository does not exist or may require 'docker login'",
+    kind: "missing-or-private",
+    cause: /repository rmeuser-auth does not exist/,
+    certain: false
+  },
+  {
+    source: "octarinesec/octarine-operator#15",
+    image: "octarinesec/guardrails-enforcer:20.7",
+    message: 'Failed to pull image "octarinesec/guardrails-enforcer:20.7": rpc error: code = Unknown desc = Error response from daemon: unauthorized: authentication required',
+    kind: "unauthorized",
+    cause: /^registry docker\.io refused the pull \(unauthorized: authentication required\)/
+  },
+  {
+    source: "helm/helm#12189",
+    image: "smartsitealfaacr.azurecr.io/aem6.5-authbaseimage:v2",
+    message:
+      'Failed to pull image "smartsitealfaacr.azurecr.io/aem6.5-authbaseimage:v2": rpc error: code = Unknown desc = Error response from daemon: Head "https://smartsitealfaacr.azurecr.io/v2/aem6.5-authbaseimage/manifests/v2": unauthorized: authentication required, visit https://aka.ms/acr/authorization for more information.',
+    kind: "unauthorized",
+    cause: /^registry smartsitealfaacr\.azurecr\.io refused the pull \(unauthorized: authentication required\)/
+  },
+  {
+    source: "kubernetes/kubernetes#110678",
+    image: "registry.app.xxx.net/spm2fog/partsgo42:GitActionsNew-2e7e78f",
+    message:
+      'Failed to pull image "registry.app.xxx.net/spm2fog/partsgo42:GitActionsNew-2e7e78f": rpc error: code = Unknown desc = failed to pull and unpack image "registry.app.xxx.net/spm2fog/partsgo42:GitActionsNew-2e7e78f": failed to resolve reference "registry.app.xxx.net/spm2fog/partsgo42:GitActionsNew-2e7e78f": pulling from host registry.app.xxx.net failed with status code [manifests GitActionsNew-2e7e78f]: 401 Unauthorized',
+    kind: "unauthorized",
+    cause: /^registry registry\.app\.xxx\.net refused the pull \(401 Unauthorized\)/
+  }
+];
+
+describe("describePullFailure names the registry's reason", () => {
+  for (const c of cases)
+    it(`${c.kind} (${c.source})`, () => {
+      const f = describePullFailure(c.message, { image: c.image, nodeArch: "arm64" });
+      expect(f.kind).toBe(c.kind);
+      expect(f.cause).toMatch(c.cause);
+      expect(f.certain).toBe(c.certain ?? true);
+    });
+
+  it("names the pod's imagePullSecrets when the registry refuses them", () => {
+    const f = describePullFailure(cases.find((c) => c.source === "helm/helm#12189")!.message, { image: "smartsitealfaacr.azurecr.io/aem6.5-authbaseimage:v2", pullSecrets: ["acr-secret"] });
+    expect(f.cause).toContain("the pod uses imagePullSecrets acr-secret");
+  });
+
+  it("says it only has the symptom when the message gives no reason", () => {
+    const f = describePullFailure("", { image: "nginx" });
+    expect(f.kind).toBe("unknown");
+    expect(f.certain).toBe(false);
+  });
+
+  it("accepts any text and always says something", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), fc.string({ maxLength: 60 }), (message, image) => {
+        const f = describePullFailure(message, { image });
+        expect(f.cause.length).toBeGreaterThan(0);
+        expect(f.registry.length).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 500 }
+    );
+  });
+});
+
+describe("parseImageRef resolves references the way the runtime does", () => {
+  it("defaults to docker.io and latest", () => {
+    expect(parseImageRef("centos")).toEqual({ registry: "docker.io", repository: "centos", tag: "latest" });
+    expect(parseImageRef("webgrid/api")).toEqual({ registry: "docker.io", repository: "webgrid/api", tag: "latest" });
+  });
+
+  it("reads a host with a port, and digests", () => {
+    expect(parseImageRef("10.78.0.228:5000/monitorms")).toEqual({ registry: "10.78.0.228:5000", repository: "monitorms", tag: "latest" });
+    expect(parseImageRef("quay.io/cilium/operator-generic:v1.11.3@sha256:5b81db7a")).toEqual({ registry: "quay.io", repository: "cilium/operator-generic", tag: "v1.11.3", digest: "sha256:5b81db7a" });
+    expect(parseImageRef("localhost:5000/a/b")).toEqual({ registry: "localhost:5000", repository: "a/b", tag: "latest" });
+  });
+
+  it("never throws and keeps the repository inside the reference", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (image) => {
+        const ref = parseImageRef(image);
+        expect(ref.registry.length).toBeGreaterThan(0);
+        expect(image.trim()).toContain(ref.repository);
+      }),
+      { numRuns: 500 }
+    );
+  });
+});

@@ -1,0 +1,196 @@
+import { causeText } from "./podFacts.js";
+
+/** An image reference split the way the container runtime resolves it. */
+export interface ImageRef {
+  /** `docker.io` when the reference names no registry host. */
+  readonly registry: string;
+  readonly repository: string;
+  /** `latest` when neither a tag nor a digest is given: what the runtime pulls. */
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+const DOCKER_HUB = new Set(["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"]);
+
+export const isDockerHub = (host: string): boolean => DOCKER_HUB.has(host.toLowerCase());
+
+export const parseImageRef = (image: string): ImageRef => {
+  const trimmed = image.trim();
+  const at = trimmed.indexOf("@");
+  const digest = at >= 0 ? trimmed.slice(at + 1) : undefined;
+  const named = at >= 0 ? trimmed.slice(0, at) : trimmed;
+  const slash = named.indexOf("/");
+  const first = slash >= 0 ? named.slice(0, slash) : "";
+  // Docker's rule: the first component is a registry host when it has a dot or a port, or is localhost.
+  const hasHost = slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost");
+  const registry = hasHost ? first : "docker.io";
+  const path = hasHost ? named.slice(slash + 1) : named;
+  const colon = path.lastIndexOf(":");
+  const repository = colon > path.lastIndexOf("/") && colon >= 0 ? path.slice(0, colon) : path;
+  const tag = colon > path.lastIndexOf("/") && colon >= 0 ? path.slice(colon + 1) : digest === undefined ? "latest" : undefined;
+  return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+};
+
+export type PullFailureKind =
+  | "platform"
+  | "rate-limited"
+  | "tls"
+  | "dns"
+  | "missing-or-private"
+  | "unauthorized"
+  | "not-found"
+  | "unreachable"
+  | "invalid-reference"
+  | "unknown";
+
+export interface PullFailure {
+  readonly kind: PullFailureKind;
+  /** What to put after "Image X cannot be pulled: ": the cause in the registry's or runtime's words. */
+  readonly cause: string;
+  /** The message names the cause outright (true) or only the symptom or an either/or (false). */
+  readonly certain: boolean;
+  /** The registry host the failure concerns. */
+  readonly registry: string;
+  readonly action: string;
+}
+
+export interface PullContext {
+  readonly image: string;
+  /** The node's `kubernetes.io/arch`, when known. */
+  readonly nodeArch?: string;
+  /** The pod's imagePullSecrets. */
+  readonly pullSecrets?: ReadonlyArray<string>;
+}
+
+/** The registry host the message talks to (`https://host/v2/…`, `lookup host`), else the image's. */
+const hostOf = (message: string, ref: ImageRef): string => {
+  // Registry API paths only: messages also carry help links (`https://www.docker.com/increase-rate-limit`).
+  const url = /https?:\/\/([^/\s"']+)\/v[12]\//.exec(message)?.[1];
+  if (url !== undefined) return url;
+  return ref.registry;
+};
+
+const hubName = (host: string) => (isDockerHub(host) ? `Docker Hub (${host === "docker.io" ? "docker.io" : `docker.io, ${host}`})` : `registry ${host}`);
+
+/** The tail of the message from `marker` on, cut without losing the end (Go errors keep their cause last). */
+const tail = (message: string, marker: RegExp, max = 120): string => {
+  const m = marker.exec(message);
+  const from = m === null ? message : message.slice(m.index);
+  return causeText(from.replace(/,?\s*(?:visit )?https?:\/\/\S+.*$/, "").replace(/["\\]+$/, ""), max);
+};
+
+const secretsText = (secrets: ReadonlyArray<string> | undefined) =>
+  secrets === undefined || secrets.length === 0 ? "the pod has no imagePullSecrets" : `the pod uses imagePullSecrets ${secrets.join(", ")}`;
+
+/*
+ * Each branch was written from kubelet events people pasted (the sources are in the tests):
+ * platform (FoundationDB/fdb-kubernetes-operator#2294, k3s-io/k3s#5445, cilium/image-tools#61),
+ * rate limits (dell/csi-baremetal#391, red-hat-storage/ocs-ci#4494), TLS (kubernetes/kubernetes#43924,
+ * kubernetes/community#760), DNS (rancher-sandbox/rancher-desktop#579, hjacobs/kube-ops-view#176),
+ * "repository does not exist or may require 'docker login'" (octarinesec/octarine-operator#15,
+ * kubernetes/website#14257), credentials (rancher/rke#167, helm/helm#12189, kubernetes/kubernetes#110678),
+ * missing tags (Stirling-Tools/Stirling-PDF#1209, TilBlechschmidt/WebGrid#50).
+ */
+export const describePullFailure = (message: string, context: PullContext): PullFailure => {
+  const ref = parseImageRef(context.image);
+  const host = hostOf(message, ref);
+  const m = message;
+  const platform = /no matching manifest for ([\w/.-]+) in the manifest list entries/i.exec(m)?.[1];
+  if (platform !== undefined || /no match for platform in manifest/i.test(m)) {
+    const target = platform ?? (context.nodeArch !== undefined ? `linux/${context.nodeArch}` : undefined);
+    return {
+      kind: "platform",
+      cause: `the image has no build for the node's architecture${target !== undefined ? ` ${target}` : ""} (${platform !== undefined ? "no matching manifest" : "no match for platform in manifest"})`,
+      certain: true,
+      registry: host,
+      action: `Use a tag published for ${target ?? "the node's architecture"} (check \`docker manifest inspect ${context.image}\`), or schedule the pod on nodes of an architecture the image supports (nodeSelector kubernetes.io/arch)`
+    };
+  }
+  if (/toomanyrequests|429 Too Many Requests|pull rate limit/i.test(m)) {
+    return {
+      kind: "rate-limited",
+      cause: `${hubName(host)} rate limit reached (429 toomanyrequests)`,
+      certain: true,
+      registry: host,
+      action: isDockerHub(host)
+        ? "Authenticate the pulls (imagePullSecrets with a Docker Hub account), or mirror the image to a registry you control (ECR pull-through cache)"
+        : `Ask the operator of ${host} about its limits, or mirror the image`
+    };
+  }
+  const x509 = /x509: ([^"\\\n]+)/.exec(m)?.[1]?.trim();
+  if (x509 !== undefined) {
+    const what = /unknown authority/i.test(x509)
+      ? `the node does not trust the TLS certificate of registry ${host}`
+      : /expired|not yet valid/i.test(x509)
+        ? `the TLS certificate of registry ${host} has expired or is not yet valid`
+        : /valid for|doesn't contain any IP SANs|not valid for any names/i.test(x509)
+          ? `the TLS certificate of registry ${host} does not match its address`
+          : `TLS verification of registry ${host} fails`;
+    return {
+      kind: "tls",
+      cause: `${what} (x509: ${causeText(x509, 80)})`,
+      certain: true,
+      registry: host,
+      action: `Install the CA of ${host} into the container runtime's trust store on every node (e.g. /etc/containerd/certs.d/${host}/ca.crt), or fix the registry's certificate`
+    };
+  }
+  const dns = /lookup ([^\s:]+)(?: on ([^\s:]+(?::\d+)?))?: ([^"\\\n]+)/i.exec(m);
+  if (dns !== null) {
+    const lookedUp = dns[1] ?? host;
+    return {
+      kind: "dns",
+      cause: `DNS lookup of registry host ${lookedUp} fails on the node (lookup ${lookedUp}${dns[2] !== undefined ? ` on ${dns[2]}` : ""}: ${causeText(dns[3] ?? "", 60)})`,
+      certain: true,
+      registry: lookedUp,
+      action: `Check the node's resolver (/etc/resolv.conf, the VPC or upstream DNS) from the node itself: \`nslookup ${lookedUp}\``
+    };
+  }
+  if (/repository does not exist or may require ['"]?docker login/i.test(m)) {
+    return {
+      kind: "missing-or-private",
+      cause: `repository ${ref.repository} does not exist on ${host} or needs credentials (pull access denied); ${secretsText(context.pullSecrets)}`,
+      certain: false,
+      registry: host,
+      action: `Check the repository name ${ref.repository}; if it is private, give the pod an imagePullSecret for ${host}`
+    };
+  }
+  if (/unauthorized|authentication required|no basic auth credentials|\b401\b|\b403\b|forbidden|denied: requested access|access denied/i.test(m)) {
+    return {
+      kind: "unauthorized",
+      cause: `registry ${host} refused the pull (${tail(m, /unauthorized|authentication required|no basic auth credentials|\b40[13]\b|forbidden|denied/i, 60)}); ${secretsText(context.pullSecrets)}`,
+      certain: true,
+      registry: host,
+      action: `Check the imagePullSecrets of the pod (their registry host must be ${host} and the credentials valid), or the node role's registry permissions`
+    };
+  }
+  if (/manifest unknown|manifest for \S+ not found|: not found\b|NotFound desc|not found: manifest|\bnot found$/i.test(m.trim())) {
+    const what = ref.digest !== undefined ? `digest ${ref.digest}` : `tag ${ref.tag ?? "latest"}`;
+    return {
+      kind: "not-found",
+      cause: `${what} of ${ref.repository} does not exist in ${isDockerHub(host) ? "docker.io" : host} (not found)`,
+      certain: true,
+      registry: host,
+      action: `Push ${context.image} or point the manifest at a tag that exists (list the tags of ${ref.repository} in the registry)`
+    };
+  }
+  const unreachable = /(dial tcp [^\s:]+(?::\d+)?: (?:i\/o timeout|connect: [a-z ]+)|Client\.Timeout exceeded[^"\\\n]*|TLS handshake timeout|context deadline exceeded)/i.exec(m)?.[1];
+  if (unreachable !== undefined) {
+    return {
+      kind: "unreachable",
+      cause: `registry ${host} cannot be reached from the node (${causeText(unreachable, 80)})`,
+      certain: false,
+      registry: host,
+      action: `Check the node's route to ${host}: NAT gateway, proxy, firewall or security groups, and whether the registry is up`
+    };
+  }
+  if (/invalid reference format|InvalidImageName|couldn't parse image reference/i.test(m)) {
+    return { kind: "invalid-reference", cause: `the image reference "${context.image}" is malformed (invalid reference format)`, certain: true, registry: host, action: "Fix the image reference in the manifest" };
+  }
+  return {
+    kind: "unknown",
+    cause: m.trim() === "" ? "the kubelet's events do not say why (only the ImagePullBackOff state is known)" : `the kubelet reports: ${causeText(m, 140)}`,
+    certain: false,
+    registry: host,
+    action: `Check that ${context.image} exists and that the nodes can pull it (credentials, network)`
+  };
+};
