@@ -16,10 +16,12 @@ import { describe, expect, it } from "vitest";
  * History (no model):
  * - 2026-12-07, first measurement: 70 cases, 11 hits, 12 high-confidence wrong.
  * - 2026-12-07, after the scope, evidence, log-signature, scheduling and jobs/network work: 70/70, 0 wrong.
+ * - 2026-12-07, 38 held-out cases joined after being measured once (24/38, 7 wrong): 108 cases,
+ *   94 hits, 7 high-confidence wrong (see examples/real-incidents/README.md).
  */
-const MIN_HITS = 70;
-const MAX_HIGH_CONFIDENCE_WRONG = 0;
-const MIN_CASES = 70;
+const MIN_HITS = 94;
+const MAX_HIGH_CONFIDENCE_WRONG = 7;
+const MIN_CASES = 108;
 
 const CASES = fileURLToPath(new URL("../examples/real-incidents/", import.meta.url));
 
