@@ -6,14 +6,14 @@
 import { readFileSync } from "node:fs";
 import { classifyTier1 } from "@sre-on-call/core";
 
-const texts = (path: string): ReadonlyArray<string> =>
+const fixtureTexts = (path: string): ReadonlyArray<string> =>
   readFileSync(new URL(`../packages/core/src/classify/fixtures/${path}`, import.meta.url), "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "")
     .map((l) => (JSON.parse(l) as { text: string }).text);
-const corpus = texts("corpus.jsonl");
+const corpus = fixtureTexts("corpus.jsonl");
 /** The real alert-tool texts and on-call conversation (issue 15): longer, multi-line, every rule gets a say. */
-const real = [...texts("real/senders.jsonl"), ...texts("real/conversation.jsonl")];
+const real = [...fixtureTexts("real/senders.jsonl"), ...fixtureTexts("real/conversation.jsonl")];
 
 const measure = (label: string, texts: ReadonlyArray<string>, seconds: number): number => {
   // Warm up the JIT.

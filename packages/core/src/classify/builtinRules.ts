@@ -41,34 +41,215 @@ const firing = (
 });
 
 // ---------------------------------------------------------------------------------------------
+// 100, ahead of the firing formats at the same priority: alert-tool notifications that are not
+// trouble whatever words they carry (heartbeats, test notifications), and Nagios/Icinga
+// notification types (which decide both ways). Teams' rules below 100 still run first.
+// ---------------------------------------------------------------------------------------------
+
+/** kube-prometheus' always-firing alerts (Watchdog, InfoInhibitor; DeadMansSwitch in older releases). */
+const HEARTBEAT_NAMES = new Set(["Watchdog", "DeadMansSwitch", "DeadMansSnitch", "InfoInhibitor"]);
+/** Their summaries and descriptions, for templates that show no alert name (kalisio/kargo's alertmanager.yml.tpl). */
+const HEARTBEAT_TEXT =
+  /\bAn alert that should always be firing to certify that Alertmanager is working properly\b|\bThis is an alert meant to ensure that the entire alerting pipeline is functional\b|\bThis is an alert that is used to inhibit info alerts\b/;
+/** `alertname = X` (default template), `*alertname:* \`X\`` (Slack templates), `alertname: X` (OnCall). */
+const ALERTNAME = /\balertname\W{0,6}[=:]\W{0,6}([A-Za-z_][\w:]*)/g;
+const TITLE_ALERTNAME = /^\W{0,8}\[(?:FIRING|RESOLVED)(?::\d+)?\]\W{0,8}([A-Za-z_]\w*)/;
+
+/**
+ * A heartbeat: every alert it names is Watchdog/InfoInhibitor-like (alertmanager default.tmpl rendered with
+ * kube-prometheus rules; shelleg/prometheus-stack's template; kalisio/kargo's summary-only template). One other
+ * alert name in the group, or (without names) any failure word, and it is not a heartbeat.
+ */
+const heartbeat: Tier1Rule = {
+  name: "heartbeat",
+  priority: 100,
+  evaluate: (input) => {
+    const title = input.title.includes("[") ? TITLE_ALERTNAME.exec(input.title)?.[1] : undefined;
+    const byText = (input.lower.includes("this is an alert") || input.lower.includes("always be firing")) && HEARTBEAT_TEXT.test(input.body);
+    if (!byText && (title === undefined || !HEARTBEAT_NAMES.has(title)) && !input.body.includes("alertname")) return undefined;
+    let named = title !== undefined && HEARTBEAT_NAMES.has(title) ? title : undefined;
+    ALERTNAME.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = ALERTNAME.exec(input.body)) !== null) {
+      if (!HEARTBEAT_NAMES.has(m[1]!)) return undefined;
+      named = m[1]!;
+    }
+    if (named === undefined && (!byText || failureSignal(input) !== undefined)) return undefined;
+    return suppress(`a heartbeat alert (${named ?? "always firing"}) that fires all the time to prove the alerting pipeline works; it is not trouble`);
+  }
+};
+
+/** Test notifications, named in their title: Grafana's "Test notification" and TestAlert, openstatus' "Test Notification", GoAlert's "This is a test message." */
+const TEST_TITLE = /\b(?:test notification|notification test|test message|testalert)\b/i;
+/** The contact-point test Grafana renders like an alert (grafana/alerting notify/receivers.go newTestAlert; zulip's Grafana v7 fixtures). */
+const TEST_BODY = /\bsummary\s?[=:]\s?Notification test\b|\bSomeone is testing the alert notification\b|\balertname\s?[=:]\s?TestAlert\b/;
+/** A failure named in the title itself ("Helm test failed") makes it a real notification about a test. */
+const TITLE_TROUBLE = /\b(?:fail|fails|failed|failing|failure|error|errors|down|critical|unhealthy|degraded)\b/i;
+
+const testNotification: Tier1Rule = {
+  name: "test-notification",
+  priority: 100,
+  evaluate: (input) => {
+    if (!input.lower.includes("test")) return undefined;
+    const m = TEST_TITLE.exec(input.title) ?? TEST_BODY.exec(input.body);
+    if (m === null || TITLE_TROUBLE.test(input.title)) return undefined;
+    return suppress(`a test notification (${quote(m[0])}) sent to check the integration, not an alert`);
+  }
+};
+
+/**
+ * Nagios' `** TYPE Service Alert: …` and Icinga's `[TYPE] … is STATE!` subjects (nagioscore sample commands.cfg,
+ * icinga2 mail-*-notification.sh), or their `Notification Type:` line. The type decides, not the state it repeats:
+ * an acknowledgement of a CRITICAL service is someone handling it.
+ */
+const NAGIOS_TYPE = /^\*\* ?([A-Z]+) (?:Service|Host) Alert:|^\[([A-Z]+)\] \S.{0,300} is [A-Z]+!?$/;
+const NOTIFICATION_TYPE_LINE = /^Notification Type:[ \t]*([A-Z]+)/m;
+const QUIET_TYPES: Readonly<Record<string, string>> = {
+  RECOVERY: "a recovery notification",
+  ACKNOWLEDGEMENT: "an acknowledgement (someone is handling the problem)",
+  DOWNTIMESTART: "scheduled downtime started",
+  DOWNTIMEEND: "scheduled downtime ended",
+  DOWNTIMECANCELLED: "scheduled downtime was cancelled",
+  DOWNTIMEREMOVED: "scheduled downtime was removed",
+  FLAPPINGSTOP: "the service stopped flapping",
+  FLAPPINGEND: "the service stopped flapping",
+  FLAPPINGDISABLED: "flap detection was disabled"
+};
+
+const notificationType: Tier1Rule = {
+  name: "notification-type",
+  priority: 100,
+  evaluate: (input) => {
+    const t = input.title.startsWith("*") || input.title.startsWith("[") ? NAGIOS_TYPE.exec(input.title) : null;
+    const type = t?.[1] ?? t?.[2] ?? (input.body.includes("Notification Type:") ? NOTIFICATION_TYPE_LINE.exec(input.body)?.[1] : undefined);
+    if (type === undefined) return undefined;
+    if (type === "PROBLEM" || type === "FLAPPINGSTART") return investigate(`Nagios/Icinga ${type} notification`);
+    const quiet = QUIET_TYPES[type];
+    return quiet === undefined ? undefined : suppress(`Nagios/Icinga ${type} notification: ${quiet}`);
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
 // 100–149: alert-tool notifications that fire. Formats as the tools' Slack/Discord templates
 // render them; matched on the normalised body with case kept.
 // ---------------------------------------------------------------------------------------------
 
 const ALERTMANAGER = /\[FIRING:\d+|\bstatus:?\s*\**firing\b/i;
-const GRAFANA = /^\W*\[(?:Alerting|No Data|NoData|Pending)\]|\bis firing\b|—\s*Alerting\b|Grafana OnCall: alert group\b/im;
+// "*Firing*: alert1" and "**Firing**" as section heads (grafana/alerting receivers/slack and discord tests)
+const GRAFANA = /^\W*\[(?:Alerting|No Data|NoData|Pending)\]|\bis firing\b|—\s*Alerting\b|Grafana OnCall: alert group\b|^[*_]{0,2}Firing[*_]{0,2}(?::|$)/im;
+/**
+ * A count of firing alerts above zero: "2 firing, 0 resolved" and "2 alerts are firing, 0 are resolved" (grafana/alerting
+ * Slack and Discord tests), "Firing alerts – 1" (Grafana OnCall), "has 5 unacknowledged alerts" (GoAlert). The zero
+ * count of resolved alerts next to it is not a recovery.
+ */
+const ALERT_COUNT = /\b[1-9]\d{0,5} (?:alerts? )?(?:are |is )?firing\b|\b(?:has|have) [1-9]\d{0,5} (?:unacknowledged|open|active|triggered|firing) (?:alerts?|incidents?)\b|\bFiring alerts[ \t]?[–—-][ \t]?[1-9]/i;
+/** ElastAlert 2's frequency and metric-aggregation alert bodies (jertel/elastalert2 docs and rules tests). */
+const ELASTALERT = /\bAt least \d+ events occurred between\b|\bThreshold violation\b/;
 const DATADOG =
   /\[(?:Re-)?Triggered\b|(?:^|[\s*_])(?:Re-)?Triggered(?::| #| \[| on \{)|^\W*\[(?:Warn|Warning|Alert|Critical|No Data|P[0-5])\]|\bmonitor alert\b|\bWarn: /im;
 const CLOUDWATCH =
-  /\bto \*?(?:ALARM|INSUFFICIENT_DATA)\b|\bState:\s*ALARM\b|"NewStateValue"\s*:\s*"(?:ALARM|INSUFFICIENT_DATA)"|\|\s*ALARM\s*\||^\W*ALARM:|\bin the ALARM state\b/m;
+  /\bto \*?(?:ALARM|INSUFFICIENT_DATA)\b|(?<!Old |Previous )\bState:\s*ALARM\b|"NewStateValue"\s*:\s*"(?:ALARM|INSUFFICIENT_DATA)"|\|\s*ALARM\s*\||^\W*ALARM:|\bin the ALARM state\b/m;
 const PAGERDUTY = /\bIncident #\S+ triggered\b|\bEscalated #\d+|\bReopened #\d+|\bNew incident\b|\btriggered incidents?\b|\btriggered in integration\b/i;
 const OPSGENIE = /\bNew alert:|\bAlert created\b|\bAlert #\d+ escalated\b|\bHeartbeat expired\b|\[Opsgenie\] (?:#\d+|Alert #\d+(?!\d)(?! (?:closed|acknowledged|resolved|deleted))|New alert)/i;
+// Case kept: "creating a new issue" in a sentence is not Sentry's "New issue" (FossifyOrg/General-Discussion#98).
 const SENTRY =
-  /\bNew issue\b|\bRegression in\b|\bIssue (?:escalating|regressed)\b|\bMetric alert (?:critical|warning)\b|\bSentry alert\b[^\n]*\btriggered\b|\bcrash-free (?:sessions|users) dropped\b/i;
+  /\bNew [Ii]ssue\b|\b[Rr]egression in\b|\bIssue (?:escalating|regressed|marked as escalating)\b|\b[Mm]etric [Aa]lert (?:[Cc]ritical|[Ww]arning)\b|\bSentry [Aa]lert\b[^\n]*\b[Tt]riggered\b|\b[Cc]rash-free (?:sessions|users) dropped\b/;
 const UPTIME = /\bMonitor is DOWN\b|\bDOWN alert\b|\[DOWN\]|\[🔴 Down\]|\bWebsite Down\b|\bis DOWN\b|\b[Cc]heck "[^"\n]{0,200}" failed\b|(?:Pingdom|UptimeRobot|StatusCake|Uptime Kuma|Better Stack|Checkly)\b[^\n]{0,200}\b(?:down|not responding|failed)\b/;
 const KUBE_EVENT =
   /^\W*(?:Warning|Error) [A-Z][A-Za-z]+ (?:pod|node|deployment|job|replicaset|statefulset|daemonset|pvc|persistentvolumeclaim|service|ingress|cronjob)\/|\bkube-events?:/m;
 
 // ---------------------------------------------------------------------------------------------
-// 150–199: alert-tool notifications that say the alert is over.
+// 145: the current state an alert tool reports. 150–199: alert-tool notifications that say the
+// alert is over, that someone handles it, or that a change went through.
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * State fields, read for the current state only ("Old State: ALARM / Current State: OK" is OK): "Current State: `OK`"
+ * (terraform-aws-notify-slack, assertible/lambda-cloudwatch-slack), "Status: OK" (blueimp/aws-lambda), "*Status*: :mag:
+ * Acknowledged" (slackerduty), "Status: resolved" (Grafana OnCall), "Health Status: Healthy" (Botkube's Argo CD plugin),
+ * "state is now OK" (the CloudWatch→Slack blueprint), "transitioned from Ok to Degraded" (Elastic Beanstalk via SNS).
+ */
+const STATE_LINE =
+  /^[ \t*_>•-]{0,6}(?:current state|new state|state|status|health status|health|alarm state)[*_]{0,2}[ \t]?[:=][ \t*_`]{0,6}(?::[a-z0-9_+-]{1,40}:[ \t]?)?([a-z_]+)/gim;
+const STATE_INLINE = /\b(?:state|status) is now:? \**([A-Za-z_]+)|\b(?:changed|transitioned|went|moved|flipped) from \W{0,3}[A-Za-z_]+\W{0,3} to \W{0,3}([A-Za-z_]+)/gi;
+/** What may follow a state value on its line: markup, an emoji shortcode, a short parenthesis ("resolved :white_check_mark: (on the source)"). */
+const FIELD_END = /^[ \t*_`]{0,4}(?::[a-z0-9_+-]{1,40}:)?[ \t]{0,2}(?:\([^)\n]{0,40}\))?[ \t*_`.]{0,4}(?:\n|$)/;
+const TROUBLE_STATES = new Set(
+  "alarm alerting firing triggered critical crit down problem degraded warning error failed failing failure unhealthy insufficient_data unknown pending notready nodenotready missing escalated".split(" ")
+);
+const QUIET_STATES = new Set("ok resolved recovered recovery up acknowledged closed healthy normal succeeded success passed".split(" "));
+
+/** A line of a notification that is a `key: value` field (descriptions and labels repeat the alert's words). */
+const FIELD_LINE = /^[ \t*_>•-]{0,6}[\w .()/-]{1,40}[*_]{0,2}[ \t]?[:=]/;
+const SENTENCE_TROUBLE = /\b(?:down|failing|failed|broken|errors?|unreachable|timeouts?|timed out|critical|crash\w*|[45]\d\d)\b/i;
+/**
+ * "Status: OK" followed by a sentence line that reports trouble ("service B is down") is not an all-clear. Lines before
+ * the field are the alert's own title and description, which a recovery notice repeats.
+ */
+const troubleAfterField = (body: string, from: number): boolean => {
+  for (const line of body.slice(from).split("\n")) if (!FIELD_LINE.test(line) && SENTENCE_TROUBLE.test(line)) return true;
+  return false;
+};
+
+const stateField: Tier1Rule = {
+  name: "state-field",
+  priority: 145,
+  evaluate: (input) => {
+    const lower = input.lower;
+    if (!lower.includes("stat") && !lower.includes("health") && !lower.includes(" from ")) return undefined;
+    let quiet: string | undefined;
+    let quietEnd = 0;
+    for (const re of [STATE_LINE, STATE_INLINE]) {
+      re.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(input.body)) !== null) {
+        const value = (m[1] ?? m[2] ?? "").toLowerCase();
+        if (TROUBLE_STATES.has(value)) return investigate(`the alert's current state is ${quote(value)}`);
+        // A quiet state field ends its line ("Status: OK but users see errors" is a sentence, not a field).
+        if (QUIET_STATES.has(value) && quiet === undefined && (re === STATE_INLINE || FIELD_END.test(input.body.slice(re.lastIndex, re.lastIndex + 60)))) {
+          quiet = value;
+          quietEnd = re.lastIndex;
+        }
+      }
+    }
+    if (quiet === undefined || troubleAfterField(input.body, quietEnd)) return undefined;
+    return suppress(`the alert tool reports the current state as ${quote(quiet)}, not trouble`);
+  }
+};
 
 const RESOLVED_TOOL =
-  /^\W*(?:\[(?:RESOLVED|Resolved|OK|Recovered)(?::\d+)?\]|\[Recovered on \{|(?:RESOLVED|Recovered|Resolved|OK):\s|Resolved #\d+)|changed from (?:ALARM|INSUFFICIENT_DATA) to \*?OK\b|\bState:\s*OK\b|"NewStateValue"\s*:\s*"OK"|\bMonitor is UP\b|\bis UP again\b|\bUP alert\b|\[UP\]|\[✅ Up\]|\b(?:Alert|Incident|Issue) #?[\w-]* ?(?:closed|resolved) by\b|\bIssue resolved\b|\bIncident resolved\b|\bauto-resolved\b/m;
+  /^\W*(?:(?::white_check_mark:|✅)\W{0,3}OK:\s|\[(?:RESOLVED|Resolved|OK|Ok|Recovered)(?::\d+)?\]|\[Recovered on \{|(?:RESOLVED|Recovered|Resolved|OK):\s|Resolved #\d+)|changed from (?:ALARM|INSUFFICIENT_DATA) to \*?OK\b|\bState:\s*OK\b|"NewStateValue"\s*:\s*"OK"|\bMonitor is UP\b|\bis UP again\b|\bUP alert\b|\[UP\]|\[✅ Up\]|\b(?:Alert|Incident|Issue) #?[\w-]* ?(?:closed|resolved) by\b|\bIssue resolved\b|\bIncident resolved\b|\bauto-resolved\b/m;
+
+/**
+ * A title that reports the check is up or resolved: "✅ *Prometheus resolved*" (Robusta), "✅ Your service api is up! ✅"
+ * and "🟢 api is up." (Uptime Kuma's Discord notifier), "*:white_check_mark:OK: …*" (CloudWatch via atsushi-ishibashi's
+ * SNS lambda), "“Foobar” is UP." (Healthchecks). Only when the title itself names no failure.
+ */
+const RESOLVED_TITLE =
+  /^\W{0,4}(?:✅|:white_check_mark:|🟢|:large_green_circle:|:green_circle:)\W{0,4}(?:[\w“”"'. -]{0,60}?\b)?(?:resolved|recovered|is up|OK)\b|\bis UP(?:[.!*]|$)|\bis (?:recovered|resolved)$/;
+
+/**
+ * Someone handles the alert, or the tool pauses it: "Acknowledged by alice", "Closed by alice", "Closed due to inactivity",
+ * "Closed via Grafana integration" (GoAlert's Slack channel notifier), Grafana's legacy "[Paused]" state (zulip fixtures).
+ */
+const HOUSEKEEPING =
+  /^[ \t]{0,4}(?:Acknowledged by|Closed by|Closed due to|Closed via|Snoozed by|Silenced by|Unacknowledged by)\b|^\W{0,4}\[Paused\]|\b[Nn]otifications from cluster '[^'\n]{1,100}' are (?:enabled|disabled)\b|\bI won't send you notifications\b/m;
+
+/**
+ * CI/CD and change-feed notices that something went through, from the tools' own templates: Argo CD's catalog
+ * ("has been successfully synced", "is now running new version", "sync operation … has started", "Application … has been
+ * created/deleted"), Botkube ("v1/configmaps created/updated/deleted", its Argo CD plugin), Kubewatch ("has been
+ * `Created`"), Flux ("Reconciliation finished", "Health check passed", "Helm install succeeded"), the Jenkins Slack plugin
+ * ("#46 Success after", "#43 Started by changes from Bob"), 8398a7/action-slack ("Succeeded GitHub Actions"), AWS
+ * CodePipeline/CodeDeploy ("SUCCEEDED:") and AWS Backup ("completed successfully").
+ */
+const CHANGE_NOTICE =
+  /^\W{0,8}(?:[\w.-]{1,60}\/)?v\d\w{0,10}\/[\w-]{1,60} (?:created|updated|deleted)\b|\bApplication `?[\w.-]{1,100}`? has been (?:created|deleted)\b|\bhas been `(?:Created|Updated|Deleted)`|\bsync operation of application `?[\w.-]{1,100}`? (?:has )?started\b|\bis now running new version\b|\bNew version of the application `?[\w.-]{1,100}`? is up and running\b|\bReconciliation finished\b|\bHealth check passed\b| - #\d+ (?:Success|Back to normal) after\b| - #\d+ Started by\b|\b(?:succeeded|successfully|SUCCEEDED|SUCCESS|Succeeded)\b/;
 
 // ---------------------------------------------------------------------------------------------
-// 200–299: conversation. Anchored at the start of the message's words (after an optional
-// address such as "bot," or "team"), and only when the message carries no alert signal.
+// 200–299: conversation, only when the message carries no alert signal. Greetings, thanks, tests
+// and acknowledgements are anchored at the start of the message's words (after an optional address
+// such as "bot," or "team"); apologies, hand-offs, wishes and meeting talk are read anywhere.
 // ---------------------------------------------------------------------------------------------
 
 const ADDRESS = "^(?:(?:hey |ok |okay )?(?:bot|sre bot|srebot|team|all|folks|everyone|guys|y'all|friend|buddy|mate) )?";
@@ -160,7 +341,12 @@ const ACK = anchored([
   "no worries",
   "gg",
   "wow",
-  "oops"
+  "oops",
+  // "Sweet!" (munificent/craftinginterpreters#1184), action-slack's success text "Woo hoo!"
+  "sweet",
+  "woo ?hoo",
+  "yay",
+  "hooray"
 ]);
 const SMALL_TALK = anchored([
   "happy (?:friday|monday|birthday|holidays|new year|weekend|thanksgiving)",
@@ -227,15 +413,15 @@ const recovery: Tier1Rule = {
   name: "recovery",
   priority: 200,
   evaluate: (input) => {
-    const m = matchRecovery(input.bare);
-    const retrospective = m === null && matchRetrospective(input.bare);
-    if (m === null && !retrospective) return undefined;
     if (alarmEmojiSignal(input) !== undefined) return undefined;
-    const ongoing = matchOngoing(input.bare);
-    if (ongoing !== null) return undefined;
+    const m = matchRecovery(input);
+    const retrospective = m === undefined && matchRetrospective(input.bare);
+    if (m === undefined && !retrospective) return undefined;
+    // "agreed. but it is not broken for me" (#ubuntu 2006-01-12): a "for me" check reads its own clause; a failure after it still counts.
+    if (m?.endsWith("for me") !== true && matchOngoing(input.bare) !== null) return undefined;
     return suppress(
-      m !== null
-        ? `says the trouble is over (${quote(m[0])}) and nothing suggests it is ongoing`
+      m !== undefined
+        ? `says the trouble is over (${quote(m)}) and nothing suggests it is ongoing`
         : "looks back on a past event with thanks, and nothing suggests it is ongoing"
     );
   }
@@ -255,6 +441,95 @@ const plusOne: Tier1Rule = {
   priority: 206,
   evaluate: (input) => (/^[+-]1!*$/.test(input.body) ? suppress(`a vote (${quote(input.body)})`) : undefined)
 };
+
+/** A greeting opens the message; a longer message is judged by what follows it ("Hi, we've been seeing…"). */
+const GREETING_MAX_WORDS = 10;
+
+const greeting: Tier1Rule = {
+  name: "greeting",
+  priority: 210,
+  evaluate: (input) => {
+    // "Hello world" greets nobody: it is a program's output or a test event (getsentry/sentry test_issue_alert.py).
+    if (input.words.length > GREETING_MAX_WORDS || hasAlertSignal(input) || input.bare.startsWith("hello world")) return undefined;
+    const m = GREETING.exec(input.bare);
+    return m === null ? undefined : suppress(`a greeting (${quote(m[0])}) with no alert signal`);
+  }
+};
+
+/**
+ * A message that is conversation by its structure, with no alert signal and nothing said to be ongoing ("currently",
+ * "still", "since 10:00"): matched anywhere on `bare`.
+ */
+const chatterPattern = (name: string, priority: number, what: string, pattern: RegExp, maxWords = Infinity): Tier1Rule => ({
+  name,
+  priority,
+  evaluate: (input) => {
+    if (input.words.length > maxWords || hasAlertSignal(input)) return undefined;
+    const m = pattern.exec(input.bare);
+    return m === null ? undefined : suppress(`${what} (${quote(m[0])}) with no alert signal`);
+  }
+});
+
+/**
+ * Posted in the wrong place: "wrong channel/chan/window" (nine #ubuntu/#linux lines in the irc-disentanglement logs),
+ * "wrong repo/repository" (chatwoot/chatwoot#14997, NotAShelf/nvf#843, moxiecode/moxie#103, messense/mupdf-rs#212,
+ * Leseratte10/d2xl-cios#14), "post this issue to a different repo" (tomas/needle#434).
+ */
+const WRONG_PLACE =
+  /\bwrong (?:channel|chan|channe|chans|channels|window|windows|repo|repos|repository|room|thread|place|tab|buffer|chat|workspace|pr|forum|list)\b|\b(?:posted|post|put|created|opened|filed|sent) (?:this |it |that )?(?:issue |message |comment )?(?:in|to|on|into|at) (?:the wrong|a different|another)\b|\bnot the right (?:repo|repository|place|channel|room)\b/;
+
+/** Praise and jokes aimed at a bot, or a line that ends in laughter: "Yes you are a good bot!", "… because he's a good bot :)" (#ubuntu 2015-01-20), "Must be a docker issue. HA!" (docker/hub-feedback#1661). */
+const BANTER = /\b(?:good|bad|nice|clever|smart|silly|cute) bot\b|(?:^| )(?:ha|hah|haha\w*|hehe\w*|lol|lmao|rofl|xd)$/;
+
+/**
+ * Season's wishes anywhere in the message: "Merry Christmas and happy new year" (HouzuoGuo/tiedot#121, kalabox/kalabox#814),
+ * "Happy new year to all" (letscontrolit/ESPEasy#4929), "happy and festive holiday season", "Holidays are over!"
+ * (greenelab/deep-review#735), "I wish everyone a good night" (#ubuntu 2012-05-04).
+ */
+const HOLIDAY =
+  /\b(?:merry (?:christmas|xmas)|happy (?:new year|holidays?|thanksgiving|hanukkah|diwali|easter|eid|lunar new year)|holiday season|festive season|season'?s greetings|holidays are over|wish (?:you|everyone|everybody|all|y'all)(?: \w+)? a (?:good|great|nice|happy|merry|wonderful) (?:night|day|weekend|holiday|holidays|christmas|new year|year))\b/;
+
+/**
+ * Meeting chatter (OpenStack TC and OpenDev infra meeting logs): "going to get started", "I didn't have any
+ * announcements. Continuing on", "nothing from me.", "jump right into mnaser's topic", "agenda planning after this item",
+ * "a short quick meeting"; sprint bookkeeping (va.gov-team#5969).
+ */
+const MEETING =
+  /\b(?:meeting|meetings|agenda|announcements?|(?:going to|let's|lets|we'll|gonna) get started|getting started|continuing on|moving on|nothing from me|next topic|\w+'s topic|next item|this item|action items?|standup|stand up|sprint|retrospective|participating|ptg)\b/;
+
+/**
+ * Pointers to where trouble is handled and wishes for features: "Please file an issue with test-infra / prow upstream"
+ * (GoogleCloudPlatform/oss-test-infra#159), "Need ability to mute servers doing maintenance"
+ * (aws/amazon-managed-service-for-prometheus-roadmap#10), "It'll be nice have easy access function to pause calls"
+ * (grafana/oncall#144).
+ */
+const PROCESS =
+  /\b(?:please )?(?:file|open|report|raise|create|submit) (?:an? |the |your )?(?:issue|ticket|bug|outages?|incidents?|problems?)(?: report)? (?:with|on|in|at|upstream|instead|there|here|via|through)\b|\b(?:it'd|itd|it would|it will|it'll|would) be (?:nice|great|good|cool|useful|helpful)\b|\bneed (?:the |an? )?ability to\b|\bfeature request\b|\bwould love (?:to|a|an|the)\b/;
+
+/**
+ * Someone has it in hand: "We're looking into it." (docker/hub-feedback#1360, noahc3/SDSetup#97), "Already in the works"
+ * (Supamiu/Lostark-helper#160), "Rebooting it now." (waylaidwanderer/FicSave#218), "We're rolling back some recently
+ * deployed code" (CrossRef/rest-api-doc#147), "I've pinged @cmr who maintains the server" (rust-lang/this-week-in-rust#679),
+ * "FE folks on PW will write the PM this time" (va.gov-cms#16319). With a failure word it is a report, not a hand-off.
+ */
+const HANDOFF =
+  /\b(?:(?:we're|we are|i'm|i am|they're|they are|team is|someone is|folks are|\w+ is) (?:\w+ )?(?:looking into|looking at|working on|investigating|on it|checking|handling|fixing|rolling back|reverting|rebooting|restarting|deploying a fix)|in the works|just wait|hang tight|bear with (?:us|me)|(?:i'll|i will|we'll|we will|they'll|they will|\w+ will) (?:take a look|have a look|look into|fix|handle|check|write|collab)|i've pinged|i have pinged|pinged (?:the |our )?(?:owner|owners|maintainer|maintainers|team|on-?call|them|him|her)|escalated to|handing (?:it )?over|taking over|handing off|(?:rebooting|restarting) it)\b/;
+
+/**
+ * Planned maintenance and how people use it: "Yas, down for maintenance" (Citymonstret/Kvantum#3), "I personally use the
+ * Maintenance feature for this" (louislam/uptime-kuma#2397), "Need ability to mute servers doing maintenance".
+ */
+const MAINTENANCE = /\b(?:(?:down|offline|unavailable) for (?:planned |scheduled )?maintenance|(?:planned|scheduled) maintenance|maintenance (?:feature|mode|window|page))\b/;
+
+/** Thanks at the end of a message that reports nothing: "I got the file uploaded while space was available. Thanks." (ArctosDB/arctos#2449), "… stays in alerta ⏎ thanks" (alerta/alerta#278). */
+const TRAILING_THANKS = /(?:^| )(?:thanks|thank you|thx|ty|cheers)(?: a lot| alot| so much| again| all| everyone| in advance)?$/;
+/** A request to look at something is not a closing remark, thanks or not: "can someone check the payments queue? thanks". */
+const REQUEST = /\b(?:(?:can|could|would|will) (?:you|someone|anyone|somebody|u) (?:please |pls )?(?:look|check|take a look|have a look|investigate|help|see|dig)|(?:please|pls) (?:look|check|help|investigate|take a look|have a look)|look into|take a look|have a look)\b/;
+
+const HANDOFF_MAX_WORDS = 30;
+
+/** A test that only names itself: "slack integration test" (noisebridge/infrastructure#100), "My Slack Alert (1) Testing" (Uptime Kuma's test button). */
+const TRAILING_TEST = /(?:^| )(?:test|testing)$/;
 
 // ---------------------------------------------------------------------------------------------
 // 300–399: alert signals in free text.
@@ -291,8 +566,66 @@ const alarmEmoji: Tier1Rule = {
   }
 };
 
+const toolResolved: Tier1Rule = {
+  name: "tool-resolved",
+  priority: 150,
+  evaluate: (input) => {
+    const t = input.title;
+    const titled = /^\W{0,4}(?:✅|:white_check_mark:|🟢|:large_green_circle:|:green_circle:)/.test(t) || t.includes(" is UP") || t.endsWith(" is recovered") || t.endsWith(" is resolved");
+    const m = RESOLVED_TOOL.exec(input.body) ?? (!titled || TITLE_TROUBLE.test(t) ? null : RESOLVED_TITLE.exec(t));
+    return m === null ? undefined : suppress(`alert tool reports recovery (${quote(m[0])}); resolved alerts are posted in their investigation's thread`);
+  }
+};
+
+const housekeeping: Tier1Rule = {
+  name: "tool-housekeeping",
+  priority: 155,
+  evaluate: (input) => {
+    const l = input.lower;
+    if (!l.includes(" by") && !l.includes("closed") && !l.includes("[paused]") && !l.includes("notifications")) return undefined;
+    const m = HOUSEKEEPING.exec(input.body);
+    return m === null || matchOngoing(input.bare) !== null ? undefined : suppress(`alert tool reports that the alert is acknowledged, closed or paused (${quote(m[0])})`);
+  }
+};
+
+const CHANGE_HINTS = ["created", "updated", "deleted", "sync operation", "new version", "finished", "passed", "succe", " - #"];
+
+/** A success or change notice with no failure in it ("succeeded" next to "2 failed tests" is a failure). */
+const changeNotice: Tier1Rule = {
+  name: "change-notice",
+  priority: 160,
+  evaluate: (input) => {
+    if (failureSignal(input) !== undefined || !CHANGE_HINTS.some((h) => input.lower.includes(h))) return undefined;
+    const m = CHANGE_NOTICE.exec(input.body);
+    if (m === null || / but /.test(input.bare)) return undefined;
+    // Botkube marks a deleted resource with ❗; the event itself is the change.
+    if (alarmEmojiSignal(input) !== undefined && !/\b(?:created|updated|deleted)\b/.test(input.title)) return undefined;
+    return suppress(`a CI/CD or change-feed notice that something went through (${quote(m[0])}), not trouble`);
+  }
+};
+
+/**
+ * "Me too" replies that say what happens to them: "I can confirm this, it is happening on my computers also"
+ * (NixOS/nixpkgs#8643), "Just noticed I was getting this too" (chubin/wttr.in#124). A bare "same here" names no trouble:
+ * in a thread it follows the thread's parent; on its own tier 1 leaves it open.
+ */
+const ME_TOO = /\b(?:same here|me too|same for me|same (?:issue|problem|error|result|thing) here|(?:i|we) can confirm|can confirm|(?:getting|seeing|having) (?:this|it|that|the same) (?:too|as well)|happening (?:to|for|on) (?:me|us|my|our))\b/;
+const ME_TOO_TROUBLE = /\b(?:happening|getting|seeing|experiencing|having|affected|hitting)\b/;
+
+const meToo: Tier1Rule = {
+  name: "me-too",
+  priority: 320,
+  evaluate: (input) => {
+    const m = ME_TOO.exec(input.bare);
+    return m === null || !ME_TOO_TROUBLE.test(input.bare) ? undefined : investigate(`confirms someone else's report of trouble (${quote(m[0])})`);
+  }
+};
+
 /** The rules tier 1 ships with, in priority order. */
 export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
+  heartbeat,
+  testNotification,
+  notificationType,
   firing("alertmanager-firing", 100, "Alertmanager notification, firing", ALERTMANAGER, undefined, ["firing"]),
   firing("grafana-alerting", 105, "Grafana alert notification", GRAFANA, undefined, ["[", "firing", "alerting", "grafana"]),
   firing("datadog-triggered", 110, "Datadog monitor notification", DATADOG, undefined, ["triggered", "[", "monitor alert", "warn:"]),
@@ -301,27 +634,50 @@ export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
   firing("opsgenie-alert", 125, "Opsgenie alert notification", OPSGENIE, undefined, ["alert", "heartbeat", "opsgenie"]),
   firing("sentry-issue", 130, "Sentry issue or alert", SENTRY, undefined, ["issue", "regression", "alert", "crash-free"]),
   firing("uptime-down", 135, "uptime monitor reports down", UPTIME, undefined, ["down", "not responding", "failed"]),
+  firing("alert-count", 101, "counts alerts firing", ALERT_COUNT, undefined, ["firing", "alerts", "incidents"]),
+  firing("elastalert-match", 137, "ElastAlert rule matched", ELASTALERT, undefined, ["events occurred", "threshold violation"]),
   firing("kubernetes-event", 140, "Kubernetes warning event", KUBE_EVENT, undefined, ["warning", "error", "kube-event"]),
-  {
-    name: "tool-resolved",
-    priority: 150,
-    evaluate: (input) => {
-      const m = RESOLVED_TOOL.exec(input.body);
-      return m === null ? undefined : suppress(`alert tool reports recovery (${quote(m[0])}); resolved alerts are posted in their investigation's thread`);
-    }
-  },
+  stateField,
+  toolResolved,
+  housekeeping,
+  changeNotice,
   recovery,
   emojiOnly,
   plusOne,
-  conversational("greeting", 210, "a greeting", GREETING),
+  greeting,
+  chatterPattern("wrong-place", 212, "an apology for posting in the wrong place", WRONG_PLACE),
   conversational("thanks", 220, "thanks or praise", THANKS),
+  chatterPattern("banter", 222, "a joke or praise for a bot", BANTER),
   conversational("test-or-ping", 230, "a test or a ping", TEST),
+  chatterPattern("test-message", 231, "a test message", TRAILING_TEST, 6),
   conversational("bot-usage", 240, "a question about the bot", USAGE),
   conversational("small-talk", 250, "small talk", SMALL_TALK),
+  chatterPattern("holiday", 252, "season's wishes", HOLIDAY),
+  chatterPattern("meeting", 255, "meeting or sprint chatter", MEETING),
+  chatterPattern("process", 257, "a pointer to a process or a feature wish", PROCESS),
   // "ok", "sounds good", "no worries": short by nature; "no data for 10 minutes" is not one.
   conversational("acknowledgement", 260, "an acknowledgement", ACK, 6),
+  // A hand-off is short; a longer message with "we're investigating" in it is a status report that may describe trouble
+  // in words tier 1 does not know ("some requests may take 5-15 seconds longer to respond", GSA/api.data.gov#476).
+  {
+    name: "hand-off",
+    priority: 265,
+    evaluate: (input) => {
+      if (input.words.length > HANDOFF_MAX_WORDS || hasAlertSignal(input) || matchOngoing(input.bare) !== null) return undefined;
+      const m = HANDOFF.exec(input.bare);
+      return m === null ? undefined : suppress(`someone is handling it (${quote(m[0])}) with no alert signal`);
+    }
+  },
+  chatterPattern("maintenance", 267, "talk about planned maintenance", MAINTENANCE),
+  {
+    name: "closing-thanks",
+    priority: 270,
+    evaluate: (input) =>
+      hasAlertSignal(input) || REQUEST.test(input.bare) || !TRAILING_THANKS.test(input.bare) ? undefined : suppress("a message that ends in thanks, reports nothing and asks for nothing")
+  },
   firing("severity-word", 300, "names a severity", SEVERITY, (i) => i.bare, ["crit", "sev", "p", "urgent", "emergency", "major", "severity"]),
   firing("resource-failure-state", 310, "names a failing resource state", RESOURCE_STATE),
+  meToo,
   failureWords,
   consoleLink,
   alarmEmoji

@@ -79,8 +79,32 @@ describe("tier-1 classifier on hard cases", () => {
     ["<@U1> :rotating_light:", "investigate"],
     ["<@U1> :tada:", "suppress"],
     ["<@U1> rolled back and pods are running again", "suppress"],
-    ["<@U1> redis OOM again", "investigate"]
+    ["<@U1> redis OOM again", "investigate"],
+    // Words are not verdicts: the current state, counts, negation, tense, and what "stopped".
+    ["<@U1> Alarm Name: `api-5xx`\nOld State: `ALARM`\nCurrent State: `OK`", "suppress"],
+    ["<@U1> Alarm Name: `api-5xx`\nOld State: `OK`\nCurrent State: `ALARM`", "investigate"],
+    ["<@U1> 2 firing, 0 resolved\n**Firing**\nLabels:\n - alertname = HighLatency", "investigate"],
+    ["<@U1> does not look down for me", "suppress"],
+    ["<@U1> will update this thread once it's resolved", "undecided"],
+    ["<@U1> the nightly export has stopped", "investigate"],
+    ["<@U1> the 502s have stopped since the rollback", "suppress"],
+    ["<@U1> fixed the config, now checkout returns 502", "investigate"],
+    ["<@U1> error rate is up now", "investigate"],
+    ["<@U1> Hi, we are encountering problems reaching the tiles server since this morning. Is it under maintenance?", "investigate"],
+    ["<@U1> is anyone else having trouble logging in to the VPN?", "investigate"],
+    ["<@U1> CPU is 99% on db-1", "investigate"],
+    ["<@U1> disk still full on the build host", "investigate"],
+    ["<@U1> same here", "undecided"],
+    ["<@U1> same here, it's happening on my laptop too", "investigate"],
+    ["<@U1> works for me now, thanks!", "suppress"],
+    ["<@U1> oops, wrong channel", "suppress"],
+    ["<@U1> we're looking into it", "suppress"],
+    ["<@U1> Merry Christmas and a happy new year everyone!", "suppress"],
+    ["<@U1> [FIRING:1] Watchdog (monitoring/k8s none)", "suppress"],
+    ["<@U1> [FIRING:2] (prod)\nLabels:\n - alertname = Watchdog\nLabels:\n - alertname = KubePodCrashLooping", "investigate"],
+    ["<@U1> Helm upgrade succeeded for release payments/api.v7 with chart api@1.4.0", "suppress"],
+    ["<@U1> Helm test failed for release payments/api.v7 with chart api@1.4.0: pod api-test failed", "investigate"]
   ] as const)("%s → %s", (text, expected) => {
-    expect(decide(text)).toBe(expected);
+    expect(expected === "undecided" ? classifyTier1(text).decision : decide(text)).toBe(expected);
   });
 });

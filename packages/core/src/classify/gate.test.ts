@@ -2,7 +2,7 @@ import { Duration, Effect, Fiber } from "effect";
 import { TestClock } from "effect/testing";
 import { describe, expect, it } from "vitest";
 import { makeScriptedModel } from "../testing/memory/ScriptedModel.js";
-import { classifyMessage, makeGate } from "./gate.js";
+import { classifyMessage, classifyThreadMention, makeGate } from "./gate.js";
 import type { Tier1Rule } from "./Tier1Rule.js";
 import { modelTier2 } from "./tier2Model.js";
 
@@ -90,6 +90,22 @@ describe("classification gate", () => {
     };
     const w = await Effect.runPromise(classifyMessage("<@U1> thanks!", { rules: [broken] }));
     expect(w).toMatchObject({ decision: "investigate", rule: "broken" });
+  });
+
+  it("classifies a thread mention by the operator's own words first, and by the thread when they only call the bot", async () => {
+    const alert = "[FIRING:1] HighErrorRate checkout 5xx 12%";
+    const chatter = "Merry Christmas and happy new year everyone";
+    const thread = (parent: string, reply: string, options = {}) => Effect.runPromise(classifyThreadMention(parent, reply, options));
+    expect(await thread(chatter, "<@U1> this is broken since the deploy, please look")).toMatchObject({ basis: "reply", verdict: { decision: "investigate", tier: 1 } });
+    const fixed = await thread(alert, "<@U1> thanks, fixed");
+    expect(fixed).toMatchObject({ basis: "reply", verdict: { decision: "suppress", rule: "recovery" } });
+    expect(fixed.verdict.reasons[0]).toMatch(/^the reply in the thread: /);
+    for (const reply of ["<@U1>", "<@U1> hi", "<@U1> can you look at this one?", "<@U1> same here", "<@U1> 👀"]) {
+      expect(await thread(alert, reply), reply).toMatchObject({ basis: "thread", verdict: { decision: "investigate" } });
+      expect(await thread(chatter, reply), reply).toMatchObject({ basis: "thread", verdict: { decision: "suppress" } });
+    }
+    expect(await thread(alert, "<@U1> thanks, but investigate anyway")).toMatchObject({ basis: "reply", verdict: { decision: "investigate", rule: "override" } });
+    expect(await thread(chatter, "<@U1> thanks, fixed", { enabled: false })).toMatchObject({ verdict: { decision: "investigate", tier: 0 } });
   });
 
   it("keeps the override and empty-mention guards ahead of every extension rule", () => {

@@ -34,11 +34,24 @@ export interface GateOptions {
 /** The parts of the gate that may change per call (config reloads, the kill switch). */
 export type GateRuntime = Pick<GateOptions, "enabled" | "tier2" | "tier2Timeout">;
 
+/** A thread mention's verdict, and whose words decided it: the operator's own reply, or the thread (its parent with the reply). */
+export interface ThreadVerdict {
+  readonly verdict: Verdict;
+  readonly basis: "reply" | "thread";
+}
+
 export interface Gate {
   /** Tier 1 alone: pure, synchronous, total. */
   readonly tier1: (text: string) => Tier1Verdict;
   /** The full gate: kill switch, guards, tier 1, then tier 2 or fail-open. Never fails. */
   readonly classify: (text: string, runtime?: GateRuntime) => Effect.Effect<Verdict>;
+  /**
+   * A mention in a thread. The operator's own words decide first: trouble in them investigates ("this is broken since
+   * the deploy, please look" under a chatter parent), a recovery, thanks, hand-off or apology in them is chatter ("thanks,
+   * fixed" under an alert). Words that only call the bot (a bare mention, "hi", "can you look?", "same here", an emoji)
+   * leave it to the thread: the parent with the reply, through the full gate.
+   */
+  readonly classifyThread: (parent: string, reply: string, runtime?: GateRuntime) => Effect.Effect<ThreadVerdict>;
   /** The rules in the order they run. */
   readonly rules: ReadonlyArray<Tier1Rule>;
 }
@@ -122,8 +135,23 @@ export const makeGate = (options: Omit<GateOptions, "enabled" | "tier2" | "tier2
     );
   };
 
-  return { tier1, rules, classify };
+  const classifyThread = (parent: string, reply: string, gate?: GateRuntime): Effect.Effect<ThreadVerdict> => {
+    const own = gate?.enabled === false ? undefined : tier1(reply);
+    if (own !== undefined && (own.decision === "investigate" || (own.decision === "suppress" && !DEFERS_TO_THREAD.has(own.rule ?? "")))) {
+      const reasons = own.decision === "suppress" ? [`the reply in the thread: ${own.reasons[0] ?? "conversation"}`] : own.reasons;
+      return Effect.succeed({ basis: "reply", verdict: { decision: own.decision, tier: 1, reasons, ...(own.rule !== undefined ? { rule: own.rule } : {}) } });
+    }
+    return classify(`${parent}\n${reply}`, gate).pipe(Effect.map((verdict): ThreadVerdict => ({ basis: "thread", verdict })));
+  };
+
+  return { tier1, rules, classify, classifyThread };
 };
+
+/**
+ * Replies that only call the bot into a thread: the thread's parent decides. Every other chatter verdict on the reply
+ * (a recovery, thanks, a hand-off, an apology) is the operator's own answer and is kept.
+ */
+const DEFERS_TO_THREAD = new Set(["empty-mention", "greeting", "bot-usage", "test-or-ping", "test-message", "emoji-only", "plus-one"]);
 
 // Redacted before the cut: a model error may echo the message, and a cut secret is unrecognisable.
 const describeCause = (cause: unknown): string => {
@@ -136,6 +164,12 @@ const defaultGate = makeGate();
 
 /** Tier 1 with the builtin rules. */
 export const classifyTier1 = (text: string): Tier1Verdict => defaultGate.tier1(text);
+
+/** A mention in a thread (see `Gate.classifyThread`), with the same options as `classifyMessage`. */
+export const classifyThreadMention = (parent: string, reply: string, options: GateOptions = {}): Effect.Effect<ThreadVerdict> => {
+  const gate = options.rules === undefined && options.withoutBuiltins !== true ? defaultGate : makeGate(options);
+  return gate.classifyThread(parent, reply, options);
+};
 
 /**
  * The classification gate. With no options: builtin rules, no tier 2, fail-open.

@@ -4,20 +4,24 @@ import type { ClassifierInput } from "./ClassifierInput.js";
  * The vocabulary tier 1 reads. Every pattern is a flat alternation with no nested
  * quantifiers, so matching is linear in the input; patterns over `bare` see lower-case words
  * separated by single spaces, patterns over `body` see the normalised text with case kept.
+ * Words are not verdicts: a failure word counts only where its neighbours do not say
+ * otherwise (negation, a place, a past or process context), and a recovery phrase only when it
+ * is not negated, not future or conditional, and no failure follows it.
  */
 
 /** Single words that describe something broken right now (looked up per word). */
 const FAILURE_WORDS = new Set(
   (
     "down outage outages broken broke breaking fail fails failing failed failure failures error errors erroring errored " +
-    "exception exceptions timeout timeouts slow slowness sluggish latency lag lagging laggy p95 p99 p50 stuck hung hanging " +
+    "exception exceptions timeout timeouts slow slowly slowness sluggish latency lag lagging laggy p95 p99 p50 stuck hung hanging " +
     "frozen deadlock deadlocked degraded degradation unavailable unreachable unresponsive crash crashes crashing crashed " +
     "crashloopbackoff oom oomkilled leak leaking spike spikes spiking surge expired expiring expires dropping dropped flapping " +
     "flaky refused rejected rejecting denied accessdenied forbidden unauthorized backlog pending notready evicted " +
     "imagepullbackoff errimagepull createcontainerconfigerror backoff backofflimitexceeded failedscheduling failedmount " +
     "unhealthy diskpressure memorypressure pidpressure burning meltdown missing wrong weird strange climbing growing paged " +
-    "paging alerting alarm alarms critical crit urgent emergency incident warning warn panic panics fatal segfault killed " +
-    "restarting dying dead hosed borked exhausted overloaded 5xx 4xx sev0 sev1 sev2 sev3 sev4 p0 p1 p2 p3"
+    "paging alerting alarm alarms critical crit urgent emergency incident incidents warning warn panic panics fatal segfault killed " +
+    "restarting dying dead hosed borked exhausted overloaded offline disruption disruptions disrupted " +
+    "5xx 4xx sev0 sev1 sev2 sev3 sev4 p0 p1 p2 p3"
   ).split(" ")
 );
 
@@ -25,26 +29,121 @@ const FAILURE_WORDS = new Set(
 const FAILURE_STEM = /^(?:[45]\d\d(?:s|ing|es)$|crashloop|throttl|disconnect|complain|corrupt|saturat|skyrocket)/;
 
 /** Phrases of several words. Matched on `bare`. */
-const FAILURE_PHRASE = new RegExp(
+const FAILURE_PHRASE_SOURCE =
   "\\b(?:" +
-    [
-      "timing out|timed out|time out|not responding|not ready|out of memory|oom killed|memory leak|rate limited|backing up|piling up|queue depth",
-      "disk full|is full|are full|no space|on fire|blank screen|blank page|empty results?|is empty|are empty",
-      "off the charts|through the roof|sev [0-4]|major incident|reporting (?:errors|issues|problems|failures)|exit code|restart loop",
-      "no data|stopped reporting|(?:usage|utili[sz]ation|usage is) (?:above|over|at|near) \\d+|maxed out|at capacity|what'?s going on|going on with|anyone else seeing|is it just me",
-      "packet loss|data loss|(?:is|are|went|turned|all) red|charged twice|double charged|duplicate (?:charges|orders|payments|messages)",
-      "(?:shows|showing|returns|returning) nothing|not (?:being )?(?:sent|delivered|processed|received|going through|updating)",
-      "(?:cpu|memory|mem|disk|load|heap|connections) (?:at|is at|hit|hitting|above|over|near) \\d+",
-      "(?:isn't|aren't|won't|didn't|doesn't|don't|can't|cannot|can not|unable to|not|stopped|no longer|never) (?:work|works|working|load|loading|arrive|arriving|arrived|run|running|ran|start|starting|respond|responding|resolve|resolving|connect|connecting|log in|login|look right|reach|reachable|deploy|deploying|send|sending|sent|boot|booting|come up|coming up|scale|scaling|pull|pulling|mount|mounting|process|processing|complete|completing|sync|syncing|serve|serving|accept|accepting)",
-      "(?:http|status|returning|returned|returns|got|code|throwing|serving) [45]\\d\\d|[45]\\d\\d (?:errors?|responses?|for|from)"
-    ].join("|") +
-    ")\\b"
-);
+  [
+    "timing out|timed out|time out|not responding|not ready|out of memory|oom killed|memory leak|rate limited|backing up|piling up|queue depth",
+    "disk full|is full|are full|(?:disk|disks|volume|volumes|partition|storage|drive|filesystem) (?:is |are |still |now |completely |almost |nearly ){0,2}full|no space|on fire|blank screen|blank page|empty results?|is empty|are empty|filling up|fills up|(?:run|runs|running) out of",
+    "off the charts|through the roof|sev [0-4]|major incident|reporting (?:errors|issues|problems|failures)|exit code|restart loop",
+    "no data|stopped reporting|(?:usage|utili[sz]ation|usage is) (?:above|over|at|near) \\d+|maxed out|at capacity|what'?s going on|going on with|anyone else seeing|is it just me",
+    "packet loss|data loss|(?:is|are|went|turned|all) red|charged twice|double charged|duplicate (?:charges|orders|payments|messages)",
+    "(?:shows|showing|returns|returning) nothing|not (?:being )?(?:sent|delivered|processed|received|going through|updating)",
+    "(?:cpu|memory|mem|ram|disk|load|heap|swap|connections) (?:at|is at|hit|hitting|above|over|near) \\d+",
+    // "Database CPU is 99%" (michaelcpuckett/ap-groups#25), "CPU utilization is always reaching 100 percent" (concourse/concourse#5598)
+    "(?:cpu|memory|mem|ram|disk|load|heap|swap|utili[sz]ation|usage) (?:is |was |always )?(?:at |pegged at |reaching |reached |hits |hitting )?(?:9\\d|100)(?: percent)?\\b",
+    "(?:isn't|aren't|won't|didn't|doesn't|don't|can't|cannot|can not|unable to|not able to|not|stopped|no longer|never) (?:work|works|working|load|loading|arrive|arriving|arrived|run|running|ran|start|starting|respond|responding|resolve|resolving|connect|connecting|log in|login|look right|reach|reachable|deploy|deploying|send|sending|sent|boot|booting|come up|coming up|scale|scaling|pull|pulling|mount|mounting|process|processing|complete|completing|sync|syncing|synchroni[sz]ing|serve|serving|accept|accepting|access|open|download|push|pushing|visit|fetch|fetching)",
+    "(?:http|status|returning|returned|returns|got|code|throwing|serving) [45]\\d\\d|[45]\\d\\d (?:errors?|responses?|for|from)",
+    // Status lines as servers and proxies print them: "502 Bad Gateway" (Citymonstret/Kvantum#3), "503 Service Unavailable" (docker/cli#1143)
+    "bad gateway|service unavailable|internal server error|gateway time ?out",
+    // "nothing is working now" (#ubuntu 2005-02-27)
+    "nothing (?:is |seems to be |seems |appears to be )?(?:working|works|loading|loads)",
+    // "anyone else having trouble logging into ubuntu forums?" (#ubuntu 2010-08-05, 2006-08-23), "seems to have issues" (docker/cli#1143)
+    "(?:having|experiencing|encountering|facing|running into|have|has) (?:some |many |major |serious |intermittent |the same )?(?:trouble|troubles|problems|issues|difficulties)",
+    "(?:there is|there's|there are|seems to be|there seems to be) (?:a |an |some )?(?:problem|problems|issue|issues) with",
+    // Stale monitoring: "don't show any recent updates", "don't have any up to date stats" (openstreetmap/operations#330)
+    "(?:don't|doesn't|didn't|not|no longer) (?:show|showing|have|having|get|getting|receive|receiving) any (?:recent |new |up to date )?(?:updates|data|metrics|stats|logs|events)",
+    // Certificates and domains before they lapse: "server certificate example.com will expire in 7 days" (louislam/uptime-kuma monitor.js)
+    "will expire|expire (?:in|soon|today|tomorrow)|about to expire",
+    // Something that "has stopped" is the fault ("Replication task has stopped", terraform-aws-notify-slack DMS event;
+    // "the RC IRC feeds have stopped?", Wikimedia 2019-02-20); "errors have stopped" is read as a recovery first.
+    "(?:has|have|had) stopped(?! (?:failing|crashing|erroring|flapping|firing|alerting|spiking|timing out|happening|restarting))"
+  ].join("|") +
+  ")\\b";
+const FAILURE_PHRASE = new RegExp(FAILURE_PHRASE_SOURCE);
+const FAILURE_PHRASE_ALL = new RegExp(FAILURE_PHRASE_SOURCE, "g");
 
-/** The first failure word or phrase in the message's words, or `undefined`. */
-const findFailure = (words: ReadonlyArray<string>, bare: string): string | undefined => {
-  for (const w of words) if (FAILURE_WORDS.has(w) || FAILURE_STEM.test(w)) return w;
+/** Words that negate the failure word right after them ("not broken", "no errors"). */
+const NEGATORS = new Set(
+  "not no never without non isn't aren't wasn't weren't don't doesn't didn't haven't hasn't hadn't won't wouldn't shouldn't couldn't can't cannot".split(" ")
+);
+/** Words that may stand between a negator and what it negates: "does not look down", "didn't notice any errors". */
+const NEGATION_BRIDGE = new Set("look looks seem seems appear appears be been really actually currently any see seeing notice noticed noticing find found get getting".split(" "));
+
+/** Where a message was posted, after "wrong": "wrong channel", "wrong repo" — a misplaced post, not a fault. */
+const PLACES = new Set("channel chan channe chans channels window windows repo repos repository room thread place tab buffer chat workspace pr forum list".split(" "));
+
+/** Trouble nouns that name a topic rather than report trouble when the context says so. */
+const TOPIC_NOUNS = new Set("outage outages incident incidents alarm alarms alerting crash".split(" "));
+/** "incident action items", "outage report": the noun qualifies a process. */
+const PROCESS_NOUNS = new Set(
+  "action actions review reviews report reports retro retros retrospective postmortem postmortems process response management commander channel template templates policy drill drills runbook runbooks docs notes ticket timeline items tooling rotation".split(
+    " "
+  )
+);
+/** "the recent outage", "during outage", "yesterday's outage": a past event or one elsewhere. */
+const PAST_QUALIFIERS = new Set(
+  "recent during previous last past earlier yesterday's monday's tuesday's wednesday's thursday's friday's saturday's sunday's".split(" ")
+);
+/** "sorry for the outage", "aware of the outage", "after the outage": prepositions before a determiner. ("Users report an outage" is a report.) */
+const TOPIC_PREPOSITIONS = new Set("for of about during after".split(" "));
+/** "increased the timeout" (NixOS/infra#57): a setting someone changed, not a failure. */
+const REMEDIATIONS = new Set("increased raised bumped doubled tripled lowered reduced tuned adjusted changed set configured".split(" "));
+const DETERMINERS = new Set("the an a this that".split(" "));
+
+/** True when the failure word at `i` is negated, names a place or a topic, or is "down for maintenance". */
+const discounted = (words: ReadonlyArray<string>, i: number): boolean => {
+  const w = words[i]!;
+  const prev = words[i - 1];
+  const prev2 = words[i - 2];
+  const next = words[i + 1];
+  if (prev !== undefined && NEGATORS.has(prev)) return true;
+  // "no more timeouts", "no longer flaky"
+  if (prev2 === "no" && (prev === "more" || prev === "longer")) return true;
+  if (prev !== undefined && prev2 !== undefined && NEGATION_BRIDGE.has(prev) && NEGATORS.has(prev2)) return true;
+  if (prev === "any" && prev2 !== undefined && NEGATION_BRIDGE.has(prev2) && words[i - 3] !== undefined && NEGATORS.has(words[i - 3]!)) return true;
+  if (prev !== undefined && prev2 !== undefined && (DETERMINERS.has(prev) || prev === "our" || prev === "my") && REMEDIATIONS.has(prev2)) return true;
+  // "wrong channel", "wrong repo" (chatwoot/chatwoot#14997, NotAShelf/nvf#843, #ubuntu logs)
+  if (w === "wrong") return next !== undefined && PLACES.has(next);
+  // "down for maintenance" (Citymonstret/Kvantum#3): a planned stop, said by whoever runs it
+  if (w === "down") return next === "for" && (words[i + 2] === "maintenance" || words[i + 2] === "planned" || words[i + 2] === "scheduled");
+  // "I'll be offline tomorrow": a person, not a server
+  if (w === "offline") return prev === "be" || prev === "i'm" || prev === "am" || prev === "going";
+  if (TOPIC_NOUNS.has(w)) {
+    // "incident action items" (2i2c-org/infrastructure#8197), "the recent Zeit outage" (bvaughn/react-virtualized#919),
+    // "sorry for the outage" (rust-lang/crates.io#3554), "during outage today" (dmwm/deployment#928)
+    if (next !== undefined && PROCESS_NOUNS.has(next)) return true;
+    if (prev !== undefined && PAST_QUALIFIERS.has(prev)) return true;
+    if (prev2 !== undefined && (prev2 === "recent" || prev2 === "previous" || prev2 === "last")) return true;
+    if (prev !== undefined && prev2 !== undefined && DETERMINERS.has(prev) && TOPIC_PREPOSITIONS.has(prev2)) return true;
+  }
+  return false;
+};
+
+/** The first failure word that counts, else the first failure phrase. */
+const firstFailure = (words: ReadonlyArray<string>, bare: string): string | undefined => {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if ((FAILURE_WORDS.has(w) || FAILURE_STEM.test(w)) && !discounted(words, i)) return w;
+  }
   return FAILURE_PHRASE.exec(bare)?.[0];
+};
+
+/** Offset in `bare` where the last failure word or phrase that counts ends; -1 without one. */
+const lastFailureEnd = (words: ReadonlyArray<string>, bare: string): number => {
+  let lastEnd = -1;
+  let offset = 0;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if ((FAILURE_WORDS.has(w) || FAILURE_STEM.test(w)) && !discounted(words, i)) lastEnd = offset + w.length;
+    offset += w.length + 1;
+  }
+  FAILURE_PHRASE_ALL.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = FAILURE_PHRASE_ALL.exec(bare)) !== null) {
+    lastEnd = Math.max(lastEnd, m.index + m[0].length);
+    if (m[0].length === 0) FAILURE_PHRASE_ALL.lastIndex++;
+  }
+  return lastEnd;
 };
 
 /** Emoji people and alert tools use to flag trouble (shortcodes and Unicode). Matched on `lower`. */
@@ -55,20 +154,89 @@ const ALARM_EMOJI =
 const CONSOLE_LINK =
   /grafana|datadoghq|\/monitors\/|console\.aws\.amazon\.com|cloudwatch|kibana|prometheus|alertmanager|sentry\.io|pagerduty\.com|opsgenie\.com|newrelic|honeycomb\.io|splunk|lightstep|dynatrace|signalfx|chronosphere|logz\.io|\/d\/[\w-]+|\/explore\?|betterstack|statuspage|uptimerobot/i;
 
-/** Something was broken and is not any more, or the message looks back on an event. Matched on `bare`. */
-const RECOVERY = new RegExp(
+/**
+ * Something was broken and is not any more, or the message looks back on an event. Matched on `bare`.
+ * Everyday phrasings come from the real conversation corpus: "back" and "it's back" (cloudrac3r/cadencegq#9,
+ * #ubuntu logs), "site is up now" (alanshaw/david-www#435), "works for me as well now" (docker/cli#1491),
+ * "Should be OK now." (scipy/scipy.org#103), "it worked as usual" (dadoonet/fscrawler#875), "8vCPU DB has solved
+ * the issue" (xmtp/xmtpd#1527), "this is a non-issue" (va.gov-team#13566), "Closing this ticket" (va.gov-team#102997),
+ * "the site has now successfully renewed the cert" (certbot/certbot#2407).
+ */
+const RECOVERY_SOURCE =
   "\\b(?:" +
-    [
-      "fixed|resolved|recovered|recovering|mitigated|remediated|rolled back|reverted|restored|redeployed",
-      "back to (?:normal|baseline|green|healthy)|back up|back online|running again|working again|up again|healthy again|fine again",
-      "all (?:good|green|fine|clear|ok|okay|healthy)|looks? (?:good|healthy|fine)|everything (?:is |looks )?(?:fine|healthy|good|ok)",
-      "healthy now|stable|stabilised|stabilized|caught up|drained|stopped|gone|went away|subsided|cleared|closed|closing the loop",
-      "false alarm|false positive|no action|nothing to do|sorry for the noise|ignore (?:this|that|it|me)|never ?mind|nvm|disregard|was just|was only|was me|were just",
-      "no more|not anymore|postmortem|post mortem|writeup|write up|retro|rca",
-      "root cause of"
-    ].join("|") +
-    ")\\b"
+  [
+    "fixed|resolved|solved|recovered|recovering|mitigated|remediated|rolled back|reverted|restored|redeployed|renewed|taken care of",
+    "back to (?:normal|baseline|green|healthy)|back up|back online|coming back|running again|working again|works again|up again|healthy again|fine again|up and running",
+    "all (?:good|green|fine|clear|ok|okay|healthy)|looks? (?:good|healthy|fine)|everything (?:is |looks )?(?:fine|healthy|good|ok)",
+    "healthy now|stable|stabilised|stabilized|caught up|closed|closing the loop|let me close|going to close",
+    // "Closing this ticket" (va.gov-team#102997), "It did. Closing." (StackStorm/st2contrib#321), "thus i am closing this issue"
+    "^closing$|closing (?:this|it)|closing (?:the|this) (?:issue|ticket|thread|incident|pr)|(?:i am|i'm|we're|we are) closing",
+    // "gone" and "cleared" only for trouble that went: "the errors are gone", not "the data is gone"
+    "(?:errors?|alerts?|alarms?|warnings?|spikes?|lag|latency|timeouts?|5xx|[45]\\d\\ds?|noise|problem|problems|issue|issues|backlog|queue|it)(?: \\w+)?(?: have| has| is| are| had)? (?:gone|went away|subsided|cleared|drained)",
+    "false alarm|false positive|no action|nothing to do|sorry for the noise|ignore (?:this|that|it|me)|please ignore|never ?mind|nvm|disregard|was just|was only|was me|were just",
+    "no more|not anymore|no longer (?:happen|happening|occur|occurring|an issue|a problem)|postmortem|post mortem|writeup|write up|retro|rca",
+    "non issue|not an issue|not a problem|nothing wrong",
+    // an apology for trouble that is over: "We're sorry for the outage." (rust-lang/crates.io#3554), "sorry for the inconvenience" (3DS-RPC/3DS-RPC#15)
+    "sorry for the (?:outage|inconvenience|downtime|disruption|trouble|interruption)",
+    // "I thought it went really well" (OpenStack TC meeting log)
+    "went (?:really |very |pretty |quite )?(?:well|smoothly)",
+    // first-person remediation in the past: "I've gone ahead and increased the timeout" (NixOS/infra#57),
+    // "We've increased the storage size" (fedora-copr/logdetective-website#269), "I cleaned what I can" (ArctosDB/arctos#2449)
+    "(?:i've|we've|i have|we have|i|we) (?:gone ahead and |just |now )?(?:increased|raised|bumped|doubled|tripled|upgraded|scaled up|freed|cleaned|cleaned up|restarted|rebooted|rotated|replaced|patched)",
+    "^(?:it )?works(?: now| again| fine)?(?: thanks| thank you| thx)?$",
+    "root cause of",
+    // "X is up now", "works now", "working for me now!", "Should be fine now", "faster now": a healthy state, now or again
+    "(?:up|back|working|works|worked|fine|ok|okay|live|online|normal|normally|better|faster|good|reachable|accessible|loading|loads)(?: for (?:me|us|everyone|everybody))?(?: as well| too)? (?:now|again)",
+    "(?:it's|its|it is|is|are|site's|now it's|and it's) back(?! to )|^back$|^(?:yay |and )?(?:it's |its )?back(?: i think)?$",
+    "(?:works|working|worked|fine|ok|okay|up|loads|loading) (?:fine |normally |again )?for me|(?:not|[a-z]+n't) (?:look |looks |seem |seems |appear |appears )?(?:down|broken|slow|dead) for me|(?:works|worked|working) (?:as usual|as expected|normally|fine)",
+    "and it's done|it's done|this is live|is live now|went out today|(?:did|does|seems to|seem to) (?:solve|fix|resolve)|try (?:it |again )?now|should be working",
+    // errors, alerts and crashes that stopped are over; a task or feed that stopped is not
+    "(?:errors?|alerts?|alarms?|crash(?:es)?|crashing|restarts?|timeouts?|spikes?|flapping|noise|spam|pages|paging|warnings?|failures?|5xx|[45]\\d\\ds?) (?:have |has |had )?(?:stopped|ceased)",
+    "stopped (?:failing|crashing|erroring|flapping|firing|alerting|spiking|paging|timing out|happening|restarting)"
+  ].join("|") +
+  ")\\b";
+const RECOVERY = new RegExp(RECOVERY_SOURCE, "g");
+/**
+ * Every RECOVERY alternative contains one of these words, so a message with none of them skips the pattern (most
+ * messages). A word missing here can only make a recovery go unnoticed, never suppress an alert.
+ */
+const RECOVERY_KEYS = new Set(
+  (
+    "fixed resolved solved recovered recovering mitigated remediated rolled reverted restored redeployed renewed taken back again running " +
+    "good green fine clear ok okay healthy looks look stable stabilised stabilized caught closed closing close gone away subsided cleared drained " +
+    "false action nothing noise ignore mind nevermind nvm disregard just only me more anymore longer postmortem mortem writeup write retro rca " +
+    "issue problem wrong sorry well smoothly increased raised bumped doubled tripled upgraded scaled freed cleaned restarted rebooted rotated " +
+    "replaced patched works root now usual expected normally done live today solve fix resolve stopped ceased working"
+  ).split(" ")
 );
+
+/**
+ * Before a recovery phrase: negation ("not fixed", "isn't back"), the future or a condition ("will update once it's
+ * resolved", "when will it be solved?"). At most two words between, so the check reads a bounded tail.
+ */
+const RECOVERY_BLOCKED_BEFORE =
+  /(?:^| )(?:not|no|never|nothing|none|nobody|without|cannot|[a-z]+n't|will|once|when|until|unless|if|hope|hopefully|yet to|wait for|waiting for|before|needs?|has to|have to|going to be|got to)(?: [a-z0-9']+){0,2} $/;
+/**
+ * "Up", "back" and "closed" say nothing good about a metric, a fault or a connection: "error rate is up now", "the bug is
+ * back", "connection closed". Such a recovery phrase counts only when none of the few words before it is one of these.
+ */
+const AMBIGUOUS_RECOVERY = /^(?:up|back|closed|it's back|its back|it is back|is back|are back|stable)(?: (?!to |and running)|$)/;
+const NOT_A_SUBJECT = new Set(
+  "latency rate rates cpu memory mem load usage lag traffic cost costs queue backlog requests count temperature temp disk error errors 5xx 4xx p99 p95 p50 timeouts retries restarts pressure utilization utilisation spend bill bug bugs issue issues problem problems connection connections socket port stream circuit".split(
+    " "
+  )
+);
+const badSubject = (bare: string, at: number): boolean => {
+  const before = bare.slice(Math.max(0, at - 40), at).split(" ");
+  for (let k = Math.max(0, before.length - 4); k < before.length; k++) {
+    const w = before[k]!;
+    if (NOT_A_SUBJECT.has(w) || FAILURE_WORDS.has(w) || FAILURE_STEM.test(w)) return true;
+  }
+  return false;
+};
+
+/** After a recovery phrase: "worked until 11pm last night" (nightscout/cgm-remote-monitor#968) is a report of trouble. */
+const RECOVERY_BLOCKED_AFTER = /^ (?:until|till|before)\b/;
 
 /** Thanks and praise: with a past-time marker, the message looks back on an event. Matched on `bare`. */
 const GRATITUDE =
@@ -82,11 +250,12 @@ const PAST_TIME =
  * ("down again", not "running again"), "now" + broken, ongoing timing.
  */
 const ONGOING =
-  /\b(?:still|keeps?|keep on|right now|currently|ongoing|started (?:at|around|about)|since (?:~|about |around )?\d|(?:down|failing|broken|erroring|crashing|oom|lagging|slow|502ing|500ing|503ing|timing out|flapping|back|happening|firing|alerting|spiking) again|again (?:down|failing|broken|erroring)|(?:is|are) (?:down|failing|broken|erroring|crashing)|but (?:the |it |now )?(?:\w+ )?(?:is|are|keeps|still)\b)/;
+  /\b(?:still|keeps?|keep on|right now|currently|ongoing|started (?:at|around|about)|since (?:~|about |around )?\d|(?:down|failing|broken|erroring|crashing|oom|lagging|slow|502ing|500ing|503ing|timing out|flapping|back|happening|firing|alerting|spiking) again|again (?:down|failing|broken|erroring)|(?:is|are|it's|that's|they're|we're) (?:down|failing|broken|erroring|crashing)|but (?:the |it |now )?(?:\w+ )?(?:is|are|keeps|still|isn't|aren't|it's|doesn't|don't|not)\b)/;
 
 const UNSET = Symbol("unset");
 interface SignalCache {
   failure: string | undefined | typeof UNSET;
+  lastFailureEnd: number | typeof UNSET;
   alarmEmoji: string | undefined | typeof UNSET;
   consoleLink: string | undefined | typeof UNSET;
 }
@@ -94,7 +263,7 @@ const cache = new WeakMap<ClassifierInput, SignalCache>();
 const cached = (input: ClassifierInput): SignalCache => {
   let c = cache.get(input);
   if (c === undefined) {
-    c = { failure: UNSET, alarmEmoji: UNSET, consoleLink: UNSET };
+    c = { failure: UNSET, lastFailureEnd: UNSET, alarmEmoji: UNSET, consoleLink: UNSET };
     cache.set(input, c);
   }
   return c;
@@ -103,8 +272,14 @@ const cached = (input: ClassifierInput): SignalCache => {
 /** The first word or phrase describing something broken (computed once per input). */
 export const failureSignal = (input: ClassifierInput): string | undefined => {
   const c = cached(input);
-  if (c.failure === UNSET) c.failure = findFailure(input.words, input.bare);
+  if (c.failure === UNSET) c.failure = firstFailure(input.words, input.bare);
   return c.failure;
+};
+
+const failureEnd = (input: ClassifierInput): number => {
+  const c = cached(input);
+  if (c.lastFailureEnd === UNSET) c.lastFailureEnd = failureSignal(input) === undefined ? -1 : lastFailureEnd(input.words, input.bare);
+  return c.lastFailureEnd;
 };
 
 /** The first alarm emoji (computed once per input). */
@@ -125,6 +300,29 @@ export const consoleLinkSignal = (input: ClassifierInput): string | undefined =>
 export const hasAlertSignal = (input: ClassifierInput): boolean =>
   failureSignal(input) !== undefined || alarmEmojiSignal(input) !== undefined || consoleLinkSignal(input) !== undefined;
 
-export const matchRecovery = (bare: string): RegExpExecArray | null => RECOVERY.exec(bare);
+/**
+ * The first recovery phrase that is not negated, future or conditional, and that no failure word follows
+ * ("fixed the config, now checkout returns 502" is not a recovery; "all good now, latency is back to normal" is).
+ * `undefined` when there is none.
+ */
+export const matchRecovery = (input: ClassifierInput): string | undefined => {
+  if (!input.words.some((w) => RECOVERY_KEYS.has(w))) return undefined;
+  const bare = input.bare;
+  RECOVERY.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = RECOVERY.exec(bare)) !== null) {
+    if (m[0].length === 0) {
+      RECOVERY.lastIndex++;
+      continue;
+    }
+    const end = m.index + m[0].length;
+    if (RECOVERY_BLOCKED_BEFORE.test(bare.slice(Math.max(0, m.index - 40), m.index))) continue;
+    if (RECOVERY_BLOCKED_AFTER.test(bare.slice(end, end + 8))) continue;
+    if (AMBIGUOUS_RECOVERY.test(m[0]) && badSubject(bare, m.index)) continue;
+    // Only a failure after this phrase can undo it, and only a later recovery can redeem that.
+    if (failureEnd(input) <= end) return m[0];
+  }
+  return undefined;
+};
 export const matchRetrospective = (bare: string): boolean => GRATITUDE.test(bare) && PAST_TIME.test(bare);
 export const matchOngoing = (bare: string): RegExpExecArray | null => ONGOING.exec(bare);

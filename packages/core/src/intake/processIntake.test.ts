@@ -88,6 +88,27 @@ describe("intake: chat mentions", () => {
     expect(launched[0]!.alert.hints.join(" ")).toMatch(/Operator note: can you look at this one\?/);
   });
 
+  it("reads the operator's own words in a thread: trouble under chatter investigates, a recovery under an alert does not", async () => {
+    const { intake, launched, slack } = setup();
+    const chatter = slack.seed("C1", { isBot: false, text: "Merry Christmas and happy new year everyone 🎄", timestamp: T0 - 60_000 });
+    const reported = await run(intake.handleChatEvent(mention("<@U0BOT> this is broken since the deploy, please look", { eventId: "T1", messageId: "9.1", threadId: chatter }), "slack"));
+    expect(reported).toMatchObject({ _tag: "Investigating", threadId: chatter });
+    expect(launched[0]!.alert.alertText).toMatch(/^this is broken since the deploy/);
+
+    const alert = slack.seed("C1", { isBot: true, text: "[FIRING:1] HighErrorRate checkout 5xx 12%", timestamp: T0 - 30_000 });
+    const fixed = await run(intake.handleChatEvent(mention("<@U0BOT> thanks, fixed", { eventId: "T2", messageId: "9.2", threadId: alert }), "slack"));
+    expect(fixed).toMatchObject({ _tag: "Suppressed", verdict: { rule: "recovery" } });
+    expect(launched).toHaveLength(1);
+
+    // "same here" names no trouble of its own: the thread's parent decides.
+    const same = await run(intake.handleChatEvent(mention("<@U0BOT> same here", { eventId: "T3", messageId: "9.3", threadId: alert }), "slack"));
+    expect(same).toMatchObject({ _tag: "Investigating", threadId: alert });
+    expect(launched[1]!.alert.hints.join(" ")).toMatch(/Operator note: same here/);
+    const quiet = slack.seed("C1", { isBot: false, text: "Happy new year to all!", timestamp: T0 - 10_000 });
+    expect(await run(intake.handleChatEvent(mention("<@U0BOT> same here", { eventId: "T4", messageId: "9.4", threadId: quiet }), "slack"))).toMatchObject({ _tag: "Suppressed" });
+    expect(launched).toHaveLength(2);
+  });
+
   it("does not investigate the same message twice unless told to investigate again", async () => {
     const { intake, launched, slack } = setup();
     const parent = slack.seed("C1", { isBot: true, text: "[FIRING:1] HighErrorRate checkout", timestamp: T0 });
@@ -98,6 +119,7 @@ describe("intake: chat mentions", () => {
     const forced = await run(intake.handleChatEvent(mention("<@U0BOT> investigate again please", { eventId: "C", messageId: "3", threadId: parent }), "slack"));
     expect(forced).toMatchObject({ _tag: "Investigating", threadId: parent });
     expect(launched).toHaveLength(2);
+    expect(launched[1]!.alert.alertText).toMatch(/^\[FIRING:1\] HighErrorRate/);
     const forcedRetry = await run(intake.handleChatEvent(mention("<@U0BOT> investigate again please", { eventId: "C", messageId: "3", threadId: parent }), "slack"));
     expect(forcedRetry).toMatchObject({ _tag: "Duplicate" });
     expect(launched).toHaveLength(2);

@@ -1,5 +1,5 @@
 import { Effect, Schedule } from "effect";
-import { classifyMessage, type GateOptions } from "../classify/gate.js";
+import { classifyMessage, classifyThreadMention, type GateOptions } from "../classify/gate.js";
 import type { Verdict } from "../classify/Verdict.js";
 import type { AlertContext } from "../model/AlertContext.js";
 import type { CommandRequest } from "../model/CommandRequest.js";
@@ -302,22 +302,26 @@ export const makeIntake = (deps: IntakeDeps) => {
     Effect.gen(function* () {
       const inThread = event.threadId !== undefined && event.threadId !== event.messageId;
       let target = { channelId: event.channelId, messageId: event.messageId, text: event.text, timestamp: event.timestamp };
-      let classifyText = event.text;
+      let verdict: Verdict | undefined;
       const hints: Array<string> = [];
       if (inThread) {
         const parent = yield* chat.readThreadParent(event.channelId, event.threadId!).pipe(Effect.option);
         if (parent._tag === "Some") {
           const note = normalizeChatText(event.text);
-          target = { channelId: event.channelId, messageId: parent.value.messageId, text: parent.value.text, timestamp: parent.value.timestamp };
-          classifyText = `${parent.value.text}\n${event.text}`;
-          if (note !== "") hints.push(`Operator note: ${note}`);
+          // The operator's own words decide first; when they report the trouble, they lead the alert text.
+          const thread = yield* classifyThreadMention(parent.value.text, event.text, deps.gate ?? {});
+          verdict = thread.verdict;
+          const replyLed = thread.basis === "reply" && verdict.rule !== "override";
+          const text = replyLed ? `${event.text}\n${parent.value.text}` : parent.value.text;
+          target = { channelId: event.channelId, messageId: parent.value.messageId, text, timestamp: parent.value.timestamp };
+          if (note !== "" && !replyLed) hints.push(`Operator note: ${note}`);
         } else {
           yield* log("warn", "could not read the thread parent; investigating the mention itself", { channelId: event.channelId, threadId: event.threadId });
           target = { ...target, messageId: event.threadId! };
           hints.push("The thread's first message could not be read; only the operator's words are known.");
         }
       }
-      const verdict = yield* classify(classifyText);
+      verdict ??= yield* classify(event.text);
       yield* log("info", "classified mention", { channelId: event.channelId, messageId: event.messageId, decision: verdict.decision, tier: verdict.tier, rule: verdict.rule });
       if (verdict.decision === "suppress") {
         // Chatter burns no investigation key; one hint per message (a retried delivery posts nothing more).

@@ -1,3 +1,6 @@
+/** Anything the whitespace passes would change: a tab, a no-break space, two spaces, or a line break. */
+const SPACING = /[\t\u00a0\n]| {2}/;
+
 /**
  * Turns Slack mrkdwn / Discord markup into plain text an investigator (or the classifier)
  * can read: user and role mentions disappear, channel links become `#name`, broadcast
@@ -6,7 +9,10 @@
  */
 export const normalizeChatText = (raw: string): string => {
   const text = raw.includes("<") ? raw.replace(/<([^<>\n]{1,2000})>/g, (_whole, inner: string) => replaceAngle(inner)) : raw;
-  return (text.includes("&") ? decodeEntities(text) : text)
+  const decoded = text.includes("&") ? decodeEntities(text) : text;
+  // Most chat lines have single spaces and no line breaks: skip the two whitespace passes for them.
+  if (!SPACING.test(decoded)) return decoded.trim();
+  return decoded
     .replace(/[ \t\u00a0]+/g, " ")
     .replace(/ *\n */g, "\n")
     .trim();

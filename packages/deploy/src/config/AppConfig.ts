@@ -84,7 +84,7 @@ export const AppConfig = Schema.Struct({
       /**
        * A team's own tier-1 rules: `{name, pattern, decision: investigate|suppress, priority, reason}`.
        * The pattern is matched case-insensitively against the message without its mentions; lower
-       * priority runs first (the builtins use 90–399); a name equal to a builtin's replaces it.
+       * priority runs first (the builtins use 100–399); a name equal to a builtin's replaces it.
        */
       rules: withDefault(
         Schema.Array(
