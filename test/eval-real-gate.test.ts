@@ -18,10 +18,12 @@ import { describe, expect, it } from "vitest";
  * - 2026-12-07, after the scope, evidence, log-signature, scheduling and jobs/network work: 70/70, 0 wrong.
  * - 2026-12-07, 38 held-out cases joined after being measured once (24/38, 7 wrong): 108 cases,
  *   94 hits, 7 high-confidence wrong (see examples/real-incidents/README.md).
+ * - 2026-12-07, after round 2 of the analyzer work: 108/108, 0 wrong; then 38 more held-out cases
+ *   measured once (27/38, 3 wrong) joined: 146 cases, 135 hits, 3 high-confidence wrong.
  */
-const MIN_HITS = 94;
-const MAX_HIGH_CONFIDENCE_WRONG = 7;
-const MIN_CASES = 108;
+const MIN_HITS = 135;
+const MAX_HIGH_CONFIDENCE_WRONG = 3;
+const MIN_CASES = 146;
 
 const CASES = fileURLToPath(new URL("../examples/real-incidents/", import.meta.url));
 

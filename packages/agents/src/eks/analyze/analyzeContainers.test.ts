@@ -434,6 +434,14 @@ describe("a rollout that coincides with a crash", () => {
     expect(hypotheses.some((h) => h.title.startsWith("New pods of"))).toBe(false);
   });
 
+  it("a crash's own error line, even one no signature knows, outranks the coinciding rollout (line from ethpandaops/contributoor-installer#6)", () => {
+    const hypotheses = rollout('ERRO[0000] error loading config: proto: (line 1:54): unknown field "network"');
+    expect(top(hypotheses).title).toContain('unknown field "network"');
+    const rolloutClaim = hypotheses.find((h) => h.title.startsWith("Rollout of devtroncd/kubewatch"));
+    expect(rolloutClaim?.confidence).toBe("medium");
+    expect(rolloutClaim?.title).toContain("preceded the failure");
+  });
+
   it("keeps the rollout first when the new version's crash is a defect of the program", () => {
     const h = top(
       rollout(["panic: runtime error: invalid memory address or nil pointer dereference", "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x8c1a2f]", "", "goroutine 1 [running]:", "main.loadConfig(...)"].join("\n"))
@@ -481,5 +489,132 @@ describe("controllers that cannot create pods", () => {
       event("kube-system", "kube-stresscheck-7f75dbbcb7", "SuccessfulCreate", "Created pod: kube-stresscheck-7f75dbbcb7-x2x9z", "2020-04-03T11:57:00Z", { kind: "ReplicaSet", type: "Normal" })
     ]);
     expect(hypotheses.some((h) => h.title.includes("cannot create pods"))).toBe(false);
+  });
+});
+
+describe("probe failures that restart a container", () => {
+  const ns = "default";
+  const probes = {
+    ports: [
+      { name: "http", containerPort: 6001 },
+      { name: "metrics", containerPort: 9601 }
+    ],
+    livenessProbe: { httpGet: { path: "/live", port: "http", scheme: "HTTP" }, initialDelaySeconds: 15, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+    readinessProbe: { httpGet: { path: "/up", port: "http", scheme: "HTTP" }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    startupProbe: { httpGet: { path: "/live", port: "http", scheme: "HTTP" }, initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 30 }
+  };
+
+  it("a startup probe on a path the server does not serve, with a clean log and no Killing event (sockudo/sockudo#273)", () => {
+    const name = "sockudo-7c9d5b8f6d-m4x2q";
+    const hypotheses = investigate({
+      at: "2026-06-16T10:15:00Z",
+      labels: { namespace: ns, pod: name },
+      pods: [pod(ns, name, { containers: [{ name: "sockudo", image: "sockudo/sockudo:3.2.1", ...probes }] }, { phase: "Running", containerStatuses: [{ name: "sockudo", ready: false, restartCount: 5, state: { waiting: { reason: "CrashLoopBackOff" } } }] })],
+      events: [event(ns, name, "Unhealthy", "Startup probe failed: HTTP probe failed with statuscode: 404", "2026-06-16T10:14:40Z", { fieldPath: "spec.containers{sockudo}" })],
+      logs: [{ namespace: ns, pod: name, container: "sockudo", current: "INFO Server init sequence completed.\nINFO Metrics server listening on http://0.0.0.0:9601\nINFO HTTP server listening on http://0.0.0.0:6001" }]
+    });
+    const h = top(hypotheses);
+    expect(h.title).toContain("startup probe (GET /live on port http (6001))");
+    expect(h.title).toContain("HTTP 404");
+    expect(h.confidence).toBe("high");
+    expect(h.detail).toContain("readiness probe calls GET /up on the same port");
+  });
+
+  it("a liveness probe's 404 with the kubelet's Killing event (llm-d/llm-d-inference-sim#45)", () => {
+    const name = "vllm-standalone-3b-vllm-llama-3-3b-instruct-57c8d4996c-qtr8b";
+    const container = "vllm-standalone-3b-vllm-llama-3-3b-instruct";
+    const h = top(
+      investigate({
+        at: "2025-06-03T10:00:00Z",
+        labels: { namespace: ns, pod: name },
+        pods: [
+          pod(
+            ns,
+            name,
+            { containers: [{ name: container, image: "ghcr.io/llm-d/llm-d-inference-sim:v0.1.1", ports: [{ containerPort: 8000 }], livenessProbe: { httpGet: { path: "/health", port: 8000 } } }] },
+            { phase: "Running", containerStatuses: [{ name: container, ready: false, restartCount: 6, state: { running: { startedAt: "2025-06-03T09:58:00Z" } }, lastState: { terminated: { reason: "Error", exitCode: 137, finishedAt: "2025-06-03T09:58:00Z" } } }] }
+          )
+        ],
+        events: [
+          event(ns, name, "Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 404", "2025-06-03T09:57:50Z", { fieldPath: `spec.containers{${container}}` }),
+          event(ns, name, "Killing", `Container ${container} failed liveness probe, will be restarted`, "2025-06-03T09:57:50Z", { fieldPath: `spec.containers{${container}}`, type: "Normal" })
+        ]
+      })
+    );
+    expect(h.title).toContain("liveness probe (GET /health on port 8000)");
+    expect(h.title).toContain("does not serve /health (HTTP 404)");
+    expect(h.confidence).toBe("high");
+  });
+});
+
+describe("a crash whose words no signature knows", () => {
+  const ns = "kube-system";
+  const crashing = (name: string, container: string, env: ReadonlyArray<{ name: string; value?: string }> = []) =>
+    pod(ns, name, { containers: [{ name: container, image: `example/${container}:1.0`, env }] }, { phase: "Running", containerStatuses: [{ name: container, restartCount: 7, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: { terminated: { reason: "Error", exitCode: 1, finishedAt: "2026-04-24T21:30:21Z" } } }] });
+
+  it("klog's fatal line wrapped over two lines is read whole (devantler-tech/ksail#4343)", () => {
+    const name = "hcloud-cloud-controller-manager-7d9c5b6f4b-m2kqv";
+    const h = top(
+      investigate({
+        at: "2026-04-24T21:35:00Z",
+        labels: { namespace: ns, pod: name },
+        pods: [crashing(name, "hcloud-cloud-controller-manager")],
+        logs: [{ namespace: ns, pod: name, container: "hcloud-cloud-controller-manager", previous: "F0424 21:30:21.070421  1 main.go:67] Cloud provider could not be initialized:\n  hcloud/newCloud: Network default not found" }]
+      })
+    );
+    expect(h.title).toBe("kube-system/hcloud-cloud-controller-manager-7d9c5b6f4b-m2kqv crashes on start: Cloud provider could not be initialized: hcloud/newCloud: Network default not found");
+  });
+
+  it("a plain error line becomes the cause at medium confidence (ethpandaops/contributoor-installer#6)", () => {
+    const name = "contributoor-5d8f7c9b6-x2k4p";
+    const h = top(
+      investigate({
+        at: "2026-04-24T21:35:00Z",
+        labels: { namespace: ns, pod: name },
+        pods: [crashing(name, "contributoor")],
+        logs: [{ namespace: ns, pod: name, container: "contributoor", previous: 'ERRO[0000] error loading config: proto: (line 1:54): unknown field "network"' }]
+      })
+    );
+    expect(h.title).toContain('after the error: ERRO[0000] error loading config: proto: (line 1:54): unknown field "network"');
+    expect(h.confidence).toBe("medium");
+  });
+});
+
+describe("a rollout that renamed the variable the crash asks for", () => {
+  // AlverezYari/phillips-homelab#285: revision 31 moved SECRET_KEY_BASE into a Secret and renamed it RAILS_SECRET_KEY_BASE; Rails reads SECRET_KEY_BASE.
+  const ns = "exchange";
+  const rs = (name: string, revision: string, image: string, env: ReadonlyArray<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>): ReplicaSet => ({
+    metadata: { name, namespace: ns, creationTimestamp: revision === "31" ? "2026-06-16T09:50:00Z" : "2026-06-10T09:00:00Z", annotations: { "deployment.kubernetes.io/revision": revision }, ownerReferences: [{ kind: "Deployment", name: "exchange-rails", controller: true }] },
+    spec: { template: { spec: { containers: [{ name: "rails", image, env }] } } }
+  });
+  const oldEnv = [{ name: "RAILS_ENV", value: "prod_k8s" }, { name: "SECRET_KEY_BASE", value: "REDACTED" }];
+  const newEnv = [{ name: "RAILS_ENV", value: "prod_k8s" }, { name: "RAILS_SECRET_KEY_BASE", valueFrom: { secretKeyRef: { name: "exchange-rails-secrets", key: "secret_key_base" } } }];
+  const ready = [{ type: "Ready", status: "True" }];
+  const log = "Missing `secret_key_base` for 'prod_k8s' environment (ArgumentError)\n  from /app/app/models/app_token.rb:2  (loaded during run_initializers)";
+
+  it("names the renamed variable, and the rollout only preceded the failure", () => {
+    const hypotheses = investigate({
+      at: "2026-06-16T10:15:00Z",
+      labels: { namespace: ns, deployment: "exchange-rails" },
+      deployments: [{ metadata: { name: "exchange-rails", namespace: ns }, spec: { replicas: 5, selector: { matchLabels: { app: "exchange-rails" } } }, status: { replicas: 6, readyReplicas: 4 } }],
+      replicasets: [rs("exchange-rails-6f8d9c7b5a", "30", "ghcr.io/alverezyari/exchange-rails:prev", oldEnv), rs("exchange-rails-7b4c8d9e6f", "31", "ghcr.io/alverezyari/exchange-rails:b9fb861", newEnv)],
+      pods: [
+        pod(ns, "exchange-rails-6f8d9c7b5a-a1b2c", { containers: [{ name: "rails", image: "ghcr.io/alverezyari/exchange-rails:prev", env: oldEnv }] }, { phase: "Running", conditions: ready, containerStatuses: [{ name: "rails", ready: true, state: { running: {} } }] }, "exchange-rails-6f8d9c7b5a"),
+        pod(
+          ns,
+          "exchange-rails-7b4c8d9e6f-q2w3e",
+          { containers: [{ name: "rails", image: "ghcr.io/alverezyari/exchange-rails:b9fb861", env: newEnv }] },
+          { phase: "Running", containerStatuses: [{ name: "rails", restartCount: 18, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: { terminated: { reason: "Error", exitCode: 1, finishedAt: "2026-06-16T10:21:09Z" } } }] },
+          "exchange-rails-7b4c8d9e6f"
+        )
+      ],
+      logs: [{ namespace: ns, pod: "exchange-rails-7b4c8d9e6f-q2w3e", container: "rails", previous: log }]
+    });
+    const h = top(hypotheses);
+    expect(h.title).toContain("Missing `secret_key_base`");
+    expect(h.title).toContain("the container sets RAILS_SECRET_KEY_BASE, not SECRET_KEY_BASE (revision 30 set SECRET_KEY_BASE");
+    const rollout = hypotheses.find((x) => x.title.startsWith("Rollout of exchange/exchange-rails"));
+    expect(rollout?.confidence).toBe("medium");
+    expect(rollout?.detail).toContain("rails: removed env SECRET_KEY_BASE, added env RAILS_SECRET_KEY_BASE (from Secret exchange-rails-secrets key secret_key_base)");
   });
 });

@@ -5,6 +5,8 @@ import { eventCount, eventTime, formatTime } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
 import { configReferences, type MissingConfig, parseConfigError, referencesTo } from "./describeConfigFailure.js";
 import { describePullFailure } from "./describePullFailure.js";
+import { describeProbeFailure } from "./describeProbeFailure.js";
+import { envNamedBy, type PreviousEnv } from "./envNamedBy.js";
 import { describeRuntimeFailure, type RuntimeFailure } from "./describeRuntimeFailure.js";
 import {
   causeText,
@@ -21,9 +23,9 @@ import {
   podSource,
   terminationTime
 } from "./podFacts.js";
-import { scanLog } from "./scanLog.js";
+import { dependencyFailureIn, exitReasonText, scanLog } from "./scanLog.js";
 import { eventsOfContainer, latestInformative, namesOnlyTheSymptom, withoutErrorPrefix } from "./selectEvents.js";
-import { refKey, type Subject } from "./Subject.js";
+import { refKey, revisionOf, type Subject } from "./Subject.js";
 
 export { parseConfigError } from "./describeConfigFailure.js";
 
@@ -425,12 +427,14 @@ const oomKilled = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
     const restarts = group.map((c) => c.status.restartCount ?? 0);
     const last = Math.max(...group.map((c) => terminationTime(c.status) ?? 0));
     const nodePressure = pods.some((p) => a.node(p.spec?.nodeName)?.status?.conditions?.some((c) => c.type === "MemoryPressure" && c.status === "True") === true);
+    const exitCode = lastTerminated(group[0]!.status)?.exitCode;
+    const restarted = restarts.some((r) => r > 0) || group.some((c) => c.status.state?.waiting?.reason === "CrashLoopBackOff");
     const id = a.evidence.add({
       source: podSource(pods[0]!),
       timestamp: last > 0 ? last : a.alertTime,
       severity: "critical",
-      content: `Container ${container} of ${subject.label} was OOMKilled (exit 137) on ${plural(pods.length, "pod")} (${listNames(pods.map((p) => p.metadata.name))}), ${restarts.reduce((x, y) => x + y, 0)} restarts in total; memory limit ${limitText ?? "none"}${last > 0 ? `, last at ${formatTime(last)}` : ""}`,
-      metadata: { reason: "OOMKilled", exitCode: 137, container, limit: limitText ?? null, limitBytes: limit ?? null, restarts, pods: pods.map((p) => p.metadata.name) }
+      content: `Container ${container} of ${subject.label} was OOMKilled (exit code ${exitCode ?? "unknown"}) on ${plural(pods.length, "pod")} (${listNames(pods.map((p) => p.metadata.name))}), ${restarts.reduce((x, y) => x + y, 0)} restarts in total; memory limit ${limitText ?? "none"}${last > 0 ? `, last at ${formatTime(last)}` : ""}`,
+      metadata: { reason: "OOMKilled", exitCode: exitCode ?? null, container, limit: limitText ?? null, limitBytes: limit ?? null, restarts, pods: pods.map((p) => p.metadata.name) }
     });
     const raised = limit !== undefined ? formatBytes(Math.ceil((limit * 2) / 2 ** 20) * 2 ** 20) : undefined;
     const heap = heapVersusLimit(jvmHeap(group[0]?.spec), limit, limitText ?? "");
@@ -446,7 +450,7 @@ const oomKilled = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
       title,
       detail:
         limit !== undefined
-          ? `The kernel killed ${container} when it reached its cgroup limit of ${limitText ?? ""} (${formatBytes(limit)}); the kubelet restarts it, so the pods crash-loop. ${heap !== undefined ? `The JVM is configured so: ${heap}; the heap alone may grow to the limit, and metaspace, thread stacks and direct buffers come on top.` : "Either the limit is too low for the current load or the process leaks memory."}`
+          ? `The kernel killed ${container} when it reached its cgroup limit of ${limitText ?? ""} (${formatBytes(limit)}); ${restarted ? "the kubelet restarts it, so the pods crash-loop" : exitCode === 0 ? "its exit code is 0, so the run counts as complete although the kernel killed it" : "the run ends there"}. ${heap !== undefined ? `The JVM is configured so: ${heap}; the heap alone may grow to the limit, and metaspace, thread stacks and direct buffers come on top.` : "Either the limit is too low for the current load or the process leaks memory."}`
           : `${container} has no memory limit, so it was killed by the node's OOM killer when the node ran out of memory.`,
       confidence: "high",
       depth: 2,
@@ -513,6 +517,76 @@ const isStatement = (message: string) => message.split("\n").filter((l) => l.tri
 
 /** Words of a failure: a termination message without them (`Stopping server`) states no cause, and the log is read instead. */
 const SAYS_FAILURE = /error|fail|denied|refused|not found|no such|invalid|unable|cannot|can't|could not|missing|exception|fatal|panic|timed? ?out|forbidden|unauthori[sz]ed|status(?:code)?[=: ]+[45]\d\d|\b[45]\d\d\b/i;
+
+/** Lines from the end within which an error line counts as the process's last words. */
+const LAST_WORDS = 15;
+
+/** A crash line that only says the process stops. */
+const GENERIC_EXIT = /\b(?:cannot proceed|exiting|shutting down|run failed|startup failed|failed to start|aborting|terminating|stopping|giving up)\b/i;
+
+/** The env of the same container in the Deployment's revision before the pod's own. */
+const previousEnv = (subject: Subject, c: ContainerOfPod): PreviousEnv | undefined => {
+  const owner = c.pod.metadata.ownerReferences?.find((o) => o.kind === "ReplicaSet")?.name;
+  const own = subject.replicaSets.find((rs) => rs.metadata.name === owner);
+  if (own === undefined) return undefined;
+  const before = subject.replicaSets.find((rs) => revisionOf(rs) < revisionOf(own));
+  const container = before?.spec?.template?.spec?.containers?.find((x) => x.name === c.name);
+  return before === undefined || container === undefined ? undefined : { revision: revisionOf(before), env: Array.isArray(container.env) ? container.env : [] };
+};
+
+/** What the container's env says about a variable its crash reports missing. */
+const envHint = (subject: Subject, c: ContainerOfPod, text: string): string | undefined => {
+  const before = previousEnv(subject, c);
+  return envNamedBy(text, Array.isArray(c.spec?.env) ? c.spec.env : [], ...(before !== undefined ? [before] : []));
+};
+
+/** A catalog signature in the container's logs: analyzeLogs names that cause, with the spec's context. */
+const signed = (a: Analysis, group: ReadonlyArray<ContainerOfPod>): boolean =>
+  group.some((c) => [true, false].some((previous) => (a.logSignals(c.pod, c.name, previous)?.signatures ?? []).some((m) => m.fromEnd <= LAST_WORDS)));
+
+/**
+ * A crash whose log names no exception and no signature still ends with the error lines that
+ * made it stop, in whatever format it logs (klog `E…`, logfmt `level=error`, JSON, `Error:`):
+ * promtail's `level=error … msg="error loading config" err="yaml: unmarshal errors: … field
+ * backoff_config not found"` (grafana/loki#420). Those lines are the cause as far as the evidence
+ * goes; without a signature to vouch for them, they are claimed with medium confidence.
+ */
+const lastErrors = (
+  a: Analysis,
+  frame: Frame,
+  subject: Subject,
+  group: ReadonlyArray<ContainerOfPod>,
+  found: ReadonlyArray<{ text: string; after: ReadonlyArray<string>; pods: Array<string>; time?: number }>,
+  crashId: string,
+  exit: { exitCode: number | undefined; reason: string | undefined; logsCmd: string }
+) => {
+  const first = group[0]!;
+  for (const r of found) {
+    const hint = envHint(subject, group.find((c) => c.pod.metadata.name === r.pods[0]) ?? first, r.text);
+    const logId = a.evidence.add({
+      source: podSource(group.find((c) => c.pod.metadata.name === r.pods[0])?.pod ?? first.pod),
+      timestamp: r.time ?? a.alertTime,
+      severity: "high",
+      content: `${first.name} of ${subject.label} stops after the error: ${r.text}${r.after.length > 0 ? ` (then: ${r.after.join(" ⏎ ")})` : ""} (${plural(r.pods.length, "pod")}: ${listNames(r.pods)})`,
+      metadata: { line: r.text, after: [...r.after], pods: r.pods, container: first.name }
+    });
+    const title = `${subject.label} crash-loops: ${first.name} exits${exit.exitCode !== undefined ? ` with code ${exit.exitCode}` : ""} after the error: ${causeText(r.text, 200)}${hint !== undefined ? ` — ${hint}` : ""}`;
+    rememberCause(a, subject, { title, pods: r.pods, codeDefect: isCodeDefect(r.text), images: [] });
+    const symptom = dependencyFailureIn(r.text) !== undefined;
+    a.propose(frame, subject.label, {
+      key: `crash:${subject.label}:${first.name}:${r.text}`,
+      title,
+      detail: `${first.name} exits with code ${exit.exitCode ?? "unknown"} (${exit.reason ?? "unknown"}) and the kubelet restarts it. The last error it logged: ${clipText(r.text, 300)}${r.after.length > 0 ? `; after it: ${clipText(r.after.join(" | "), 200)}` : ""}.${hint !== undefined ? ` The pod's env: ${hint}.` : ""} No known signature vouches for this line: read it as the process's own account of why it stops.`,
+      confidence: "medium",
+      // The process's own words on why it stops sit below the crash loop they explain, like a signature's.
+      depth: symptom ? 1 : 2,
+      supporting: [crashId, logId],
+      confirmBy: exit.logsCmd,
+      actions: [`Fix what ${first.name} reports (${clipText(r.text, 100)})`, `Read the whole log of the failed run: ${exit.logsCmd}`],
+      chain: [clipText(r.text, 160), `${subject.label} crash-loops`]
+    });
+  }
+};
 
 const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: ReadonlyArray<ContainerOfPod>) => {
   for (const [, group] of groupBy(issues, (c) => `${c.name}:${lastTerminated(c.status)?.reason ?? ""}:${lastTerminated(c.status)?.exitCode ?? ""}`)) {
@@ -594,12 +668,20 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
     // The crash's own words, from the instance that died (previous log) or the one dying now; a
     // termination message that is the log's tail is read the same way.
     const crashes = new Map<string, { headline: string; rootCause?: string; pods: Array<string>; time?: number }>();
+    const reasons = new Map<string, { text: string; after: ReadonlyArray<string>; pods: Array<string>; time?: number }>();
     let logsSeen = false;
     for (const c of group) {
       const message = lastTerminated(c.status)?.message;
       const signals = a.logSignals(c.pod, c.name, true) ?? a.logSignals(c.pod, c.name, false) ?? (message !== undefined && message.trim() !== "" ? scanLog(message) : undefined);
       if (signals === undefined) continue;
       logsSeen = true;
+      const reason = signals.exitReason;
+      if (signals.crash === undefined && reason !== undefined && reason.fromEnd <= LAST_WORDS) {
+        const text = exitReasonText(reason);
+        const seen = reasons.get(text);
+        if (seen === undefined) reasons.set(text, { text, after: reason.after, pods: [c.pod.metadata.name], ...(reason.time !== undefined ? { time: reason.time } : {}) });
+        else seen.pods.push(c.pod.metadata.name);
+      }
       if (signals.crash === undefined) continue;
       const k = signals.crash.rootCause ?? signals.crash.headline;
       const seen = crashes.get(k);
@@ -611,6 +693,10 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
           ...(signals.crash.time !== undefined ? { time: signals.crash.time } : {})
         });
       else seen.pods.push(c.pod.metadata.name);
+    }
+    if (crashes.size === 0 && reasons.size > 0 && exitCode !== 0 && !signed(a, group)) {
+      lastErrors(a, frame, subject, group, [...reasons.values()], crashId, { exitCode, reason: term?.reason, logsCmd });
+      continue;
     }
     if (crashes.size === 0) {
       if (exitCode === 0) {
@@ -638,13 +724,17 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
         content: `${first.name} of ${subject.label} dies with: ${crash.headline}${crash.rootCause !== undefined && crash.rootCause !== crash.headline ? ` — first cause: ${crash.rootCause}` : ""} (${plural(crash.pods.length, "pod")}: ${listNames(crash.pods)})`,
         metadata: { headline: crash.headline, rootCause: crash.rootCause ?? null, pods: crash.pods, container: first.name }
       });
-      const title = `${subject.label} crashes on start: ${clipText(cause, 140)}`;
+      const hint = envHint(subject, group.find((c) => c.pod.metadata.name === crash.pods[0]) ?? first, `${crash.headline}\n${cause}`);
+      const title = `${subject.label} crashes on start: ${causeText(cause, 180)}${hint !== undefined ? ` — ${hint}` : ""}`;
       rememberCause(a, subject, { title, pods: crash.pods, codeDefect: isCodeDefect(`${crash.headline}\n${cause}`), images: [] });
+      // A crash on a connection or name-resolution failure is the dependency's symptom (followed by
+      // analyzeDependencies); one that only announces the exit names no cause of its own.
+      const symptom = dependencyFailureIn(cause) !== undefined || (crash.rootCause === undefined && GENERIC_EXIT.test(crash.headline));
       a.propose(frame, subject.label, {
         key: `crash:${subject.label}:${first.name}:${cause}`,
         title,
-        detail: `${first.name} exits with code ${exitCode ?? "unknown"} (${term?.reason ?? "unknown"}) and the kubelet restarts it (CrashLoopBackOff). The log of the failed instance ends with: ${clipText(crash.headline, 200)}${crash.rootCause !== undefined ? `; the first cause in the stack trace is: ${clipText(crash.rootCause, 200)}` : ""}.`,
-        confidence: "high",
+        detail: `${first.name} exits with code ${exitCode ?? "unknown"} (${term?.reason ?? "unknown"}) and the kubelet restarts it (CrashLoopBackOff). The log of the failed instance ends with: ${clipText(crash.headline, 200)}${crash.rootCause !== undefined ? `; the first cause in the stack trace is: ${clipText(crash.rootCause, 200)}` : ""}.${hint !== undefined ? ` The pod's env: ${hint}.` : ""}${symptom ? " The line reports a failure to reach or resolve another service: the cause is on that side." : ""}`,
+        confidence: symptom ? "medium" : "high",
         depth: 1,
         supporting: [crashId, logId],
         confirmBy: logsCmd,
@@ -657,54 +747,108 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
   }
 };
 const PROBE = /^(Liveness|Readiness|Startup) probe (?:failed|errored): ?(.*)$/s;
+const PROBE_FIELD = { Liveness: "livenessProbe", Readiness: "readinessProbe", Startup: "startupProbe" } as const;
 
+/** The container an event is about (`spec.containers{sockudo}`), else the pod's first. */
+const containerOfEvent = (pod: Pod | undefined, e: Event): Container | undefined => {
+  const name = /\{([^}]+)\}/.exec(e.involvedObject?.fieldPath ?? "")?.[1];
+  const containers = Array.isArray(pod?.spec?.containers) ? pod.spec.containers : [];
+  return (name !== undefined ? containers.find((c) => c.name === name) : undefined) ?? containers[0];
+};
+
+/** Whether the container's own log explains its restarts (an error line, a crash): then the probe is not why it restarts. */
+const logExplainsExit = (a: Analysis, pod: Pod, container: string): boolean =>
+  [true, false].some((previous) => {
+    const s = a.logSignals(pod, container, previous);
+    return s !== undefined && (s.crash !== undefined || (s.exitReason !== undefined && s.exitReason.fromEnd <= 15));
+  });
+
+/**
+ * Probe failures from the kubelet's Unhealthy events, read for their cause (the status the
+ * endpoint answered, a refused or timed-out connection) with the probe's target from the spec.
+ * A liveness or startup probe that keeps failing is why a container restarts when the kubelet
+ * says so (Killing: failed liveness probe) or when the container restarts without an error of
+ * its own (a clean log, no exit code or a kill signal): sockudo/sockudo#273, where the startup
+ * probe's `/live` answered 404 and the server's log showed only a clean start.
+ */
 const probes = (a: Analysis, frame: Frame, subject: Subject): number => {
   const events = podEvents(a, subject, subject.pods);
   const failures = events.filter((e) => e.reason === "Unhealthy" && PROBE.test(e.message ?? ""));
   const kills = events.filter((e) => e.reason === "Killing" && /failed (liveness|startup) probe/i.test(e.message ?? ""));
   let found = 0;
-  for (const [kind, group] of groupBy(failures, (e) => PROBE.exec(e.message ?? "")?.[1] ?? "")) {
+  for (const [, group] of groupBy(failures, (e) => `${PROBE.exec(e.message ?? "")?.[1] ?? ""}\n${/\{([^}]+)\}/.exec(e.involvedObject?.fieldPath ?? "")?.[1] ?? ""}`)) {
+    const kind = (PROBE.exec(group[0]?.message ?? "")?.[1] ?? "Liveness") as keyof typeof PROBE_FIELD;
     const count = group.reduce((n, e) => n + eventCount(e), 0);
     const pods = [...new Set(group.map((e) => e.involvedObject?.name ?? ""))];
-    const sample = PROBE.exec(group[group.length - 1]?.message ?? "")?.[2]?.trim() ?? "";
+    const latest = group[group.length - 1]!;
+    const sample = PROBE.exec(latest.message ?? "")?.[2]?.trim() ?? "";
     const last = Math.max(...group.map((e) => eventTime(e) ?? 0));
     const restartsByProbe = kind !== "Readiness" ? kills.filter((k) => k.message?.toLowerCase().includes(kind.toLowerCase())).reduce((n, e) => n + eventCount(e), 0) : 0;
-    const notReady = subject.pods.filter((p) => pods.includes(p.metadata.name) && !isPodReady(p)).length;
+    const podsOfGroup = subject.pods.filter((p) => pods.includes(p.metadata.name));
+    const notReady = podsOfGroup.filter((p) => !isPodReady(p)).length;
+    const container = containerOfEvent(podsOfGroup[0] ?? subject.pods[0], latest);
+    const containerName = container?.name ?? "";
+    const statuses = podsOfGroup.flatMap(containersOf).filter((c) => c.name === containerName && !c.init);
+    // Restarts the probe explains: the container restarts, and neither its exit nor its log says another reason.
+    const restarting = statuses.filter((c) => c.status.state?.waiting?.reason === "CrashLoopBackOff" || (c.status.restartCount ?? 0) > 0);
+    const unexplained = restarting.filter((c) => {
+      const code = lastTerminated(c.status)?.exitCode;
+      return (code === undefined || code === 137 || code === 143) && lastTerminated(c.status)?.reason !== "OOMKilled" && !logExplainsExit(a, c.pod, c.name);
+    });
+    const drivesRestarts = kind !== "Readiness" && (restartsByProbe > 0 || unexplained.length > 0);
     // Old probe failures on pods that are ready again do not explain a current alert.
     if (!a.recent(last) && notReady === 0 && restartsByProbe === 0) continue;
     found++;
-    const probeSpec = subject.pods[0]?.spec?.containers?.[0]?.[kind === "Liveness" ? "livenessProbe" : kind === "Readiness" ? "readinessProbe" : "startupProbe"];
-    const target = probeSpec?.httpGet !== undefined ? `GET ${probeSpec.httpGet.path ?? "/"} on port ${probeSpec.httpGet.port ?? ""}` : probeSpec?.tcpSocket !== undefined ? `TCP port ${probeSpec.tcpSocket.port ?? ""}` : probeSpec?.exec !== undefined ? `exec ${(probeSpec.exec.command ?? []).join(" ")}` : "the probe";
+    const probe = container?.[PROBE_FIELD[kind]];
+    const failure = describeProbeFailure(sample, probe, container);
+    // The container's other probes on the same port with another path: what the application may serve instead.
+    const otherPaths = (Object.keys(PROBE_FIELD) as Array<keyof typeof PROBE_FIELD>)
+      .filter((k) => k !== kind && !failures.some((e) => PROBE.exec(e.message ?? "")?.[1] === k))
+      .map((k) => ({ k, get: container?.[PROBE_FIELD[k]]?.httpGet }))
+      .filter(({ get }) => get !== undefined && String(get.port) === String(probe?.httpGet?.port) && get.path !== probe?.httpGet?.path)
+      .map(({ k, get }) => `its ${k.toLowerCase()} probe calls GET ${get?.path ?? "/"} on the same port`);
     const id = a.evidence.add({
       source: `kubernetes/pod/${subject.ref.namespace}/${pods[0] ?? ""}`,
       timestamp: last > 0 ? last : a.alertTime,
       severity: kind === "Readiness" ? "high" : "critical",
-      content: `${kind} probe of ${subject.label} failed ${count} times on ${plural(pods.length, "pod")} (${listNames(pods)}): ${clipText(sample, 200)}${restartsByProbe > 0 ? `; the kubelet restarted the container ${restartsByProbe} times for it` : ""}${kind === "Readiness" ? `; ${notReady} of ${subject.pods.length} pods not ready` : ""}`,
-      metadata: { probe: kind.toLowerCase(), failures: count, pods, message: clipText(sample, 300), restartsByProbe, notReady, target }
+      content: `${kind} probe of ${subject.label} (${failure.target}) failed ${count} times on ${plural(pods.length, "pod")} (${listNames(pods)}): ${clipText(sample, 200)}${restartsByProbe > 0 ? `; the kubelet restarted the container ${restartsByProbe} times for it` : drivesRestarts ? `; container ${containerName} restarts without an error of its own (${restarting.reduce((n, c) => n + (c.status.restartCount ?? 0), 0)} restarts)` : ""}${kind === "Readiness" ? `; ${notReady} of ${subject.pods.length} pods not ready` : ""}`,
+      metadata: { probe: kind.toLowerCase(), failures: count, pods, message: clipText(sample, 300), restartsByProbe, notReady, target: failure.target, container: containerName, ...(failure.status !== undefined ? { status: failure.status } : {}) }
     });
-    const timeoutLike = /timeout|deadline exceeded|Client\.Timeout/i.test(sample);
+    const timeoutLike = failure.kind === "timeout";
+    const title =
+      kind === "Readiness"
+        ? `${subject.label} fails its readiness probe (${failure.target}): ${failure.cause}; its pods are taken out of the Service`
+        : drivesRestarts
+          ? `${subject.label} is restarted by its failing ${kind.toLowerCase()} probe (${failure.target}): ${failure.cause}`
+          : `${subject.label}'s ${kind.toLowerCase()} probe fails (${failure.target}): ${failure.cause}`;
+    if (drivesRestarts) rememberCause(a, subject, { title, pods, codeDefect: false, images: [] });
     a.propose(frame, subject.label, {
-      key: `probe:${subject.label}:${kind}`,
-      title:
-        kind === "Readiness"
-          ? `${subject.label} fails its readiness probe (${target}): pods are taken out of the Service`
-          : `${subject.label} is restarted by its failing ${kind.toLowerCase()} probe (${target})`,
-      detail: `The ${kind.toLowerCase()} probe (${target}) answered: ${clipText(sample, 200)}. ${timeoutLike ? "It timed out: the process is too slow to answer (overload, a blocking dependency, or a timeout too tight for it)." : "The endpoint answered with an error: the application reports itself unhealthy, often because a dependency it checks is down."}`,
-      // Restarts the kubelet made for this probe explain the crash loop they show up as: the
-      // probe is the deeper cause, above the generic "exits with code 137" hypothesis.
-      confidence: restartsByProbe > 0 ? "high" : notReady > 0 ? "medium" : "low",
-      depth: restartsByProbe > 0 ? 2 : 1,
+      key: `probe:${subject.label}:${kind}:${containerName}`,
+      title,
+      detail: `The ${kind.toLowerCase()} probe (${failure.target}) answered: ${clipText(sample, 200)}.${otherPaths.length > 0 ? ` For comparison, ${otherPaths.join("; ")}.` : ""} ${
+        drivesRestarts
+          ? restartsByProbe > 0
+            ? `The kubelet killed the container ${restartsByProbe} times for it.`
+            : `Container ${containerName} restarts without an error of its own (no exit code or a kill signal, and its log shows no error): the kubelet kills it when the probe keeps failing.`
+          : ""
+      } ${timeoutLike ? "It timed out: the process is too slow to answer (overload, a blocking dependency, or a timeout too tight for it)." : ""}`.trim(),
+      // A probe that is why the container restarts explains the crash loop it shows up as: it is the
+      // deeper cause, above the generic "exits with code 137" hypothesis. Only a message that settles
+      // the cause by itself (a path not served) is claimed with high confidence without Killing events.
+      confidence: restartsByProbe > 0 || (drivesRestarts && failure.definite) ? "high" : drivesRestarts || notReady > 0 ? "medium" : "low",
+      depth: drivesRestarts ? 2 : 1,
       supporting: [id],
-      confirmBy: `${kubectl(subject.ref.namespace, `describe pod ${pods[0] ?? ""}`)} (Events: Unhealthy); call ${target} from inside the pod to see what it reports`,
+      confirmBy: `${kubectl(subject.ref.namespace, `describe pod ${pods[0] ?? ""}`)} (Events: Unhealthy); call ${failure.target} from inside the pod to see what it answers`,
       actions: [
-        "Find what the health endpoint depends on and check it (database, cache, downstream API)",
+        failure.definite
+          ? `Point the ${kind.toLowerCase()} probe at an endpoint the application serves${otherPaths.length > 0 ? ` (${otherPaths.join("; ")})` : ""}, or fix its port`
+          : "Find what the health endpoint depends on and check it (database, cache, downstream API)",
         timeoutLike ? "If the process is merely slow: raise timeoutSeconds/failureThreshold or add a startupProbe" : "Read the application's logs around the probe failures"
       ]
     });
   }
   return found;
 };
-
 
 /**
  * Checks each container of the subject's pods: image pulls, missing Secrets/ConfigMaps, runtime
@@ -726,7 +870,14 @@ export const analyzeContainers = (a: Analysis, frame: Frame, subject: Subject): 
       !CREATE_ERROR.has(c.status.state?.waiting?.reason ?? "") &&
       (c.status.state?.waiting?.reason === "CrashLoopBackOff" || ((c.status.restartCount ?? 0) > 0 && a.recent(terminationTime(c.status))) || (c.status.state?.terminated !== undefined && c.status.state.terminated.exitCode !== 0 && c.pod.status?.phase !== "Succeeded"))
   );
-  const oom = restarting.filter((c) => lastTerminated(c.status)?.reason === "OOMKilled");
+  /*
+   * An OOM kill is a cause wherever it happened. A run-to-completion pod is never restarted, and
+   * one whose main process still exits 0 after the kernel killed a process in it ends Succeeded
+   * (kubecost/kubecost#13: `Reason: OOMKilled, Exit Code: 0` under a 55M limit in a CronJob's pod;
+   * ossf/scorecard#512: a Job's pod OOMKilled at its 1Gi limit).
+   */
+  const oomDone = containers.filter((c) => !restarting.includes(c) && c.status.state?.terminated?.reason === "OOMKilled" && a.recent(terminationTime(c.status)));
+  const oom = [...restarting.filter((c) => lastTerminated(c.status)?.reason === "OOMKilled"), ...oomDone];
   // A Failed pod is never restarted (restartPolicy Never, or its Job gave up): not a crash loop; analyzeJobs reads its exit.
   const crashing = restarting.filter((c) => lastTerminated(c.status)?.reason !== "OOMKilled" && c.pod.status?.phase !== "Failed");
   if (pull.length > 0) imagePull(a, frame, subject, pull);

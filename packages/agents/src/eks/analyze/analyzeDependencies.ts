@@ -1,4 +1,4 @@
-import type { Pod, Service } from "../kube/KubeObjects.js";
+import type { Endpoints, Pod, Service } from "../kube/KubeObjects.js";
 import type { Analysis, Frame, SubjectDiagnosis } from "./Analysis.js";
 import { subjectLogs } from "./analyzeLogs.js";
 import { connectionBlockedByPolicy, dnsBlockedByPolicy, externalBlockedByPolicy } from "./analyzeNetworkPolicies.js";
@@ -119,6 +119,10 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
         content: `${subject.label} logged ${d.count}× ${kinds} to ${target(d)} (${plural(d.pods.size, "pod")}: ${listNames([...d.pods])}) — Service ${ns}/${service.metadata.name} (${service.spec?.clusterIP ?? "no ClusterIP"}) has ${endpointText}. Example: ${d.sample}`,
         metadata: { host: d.host, port: d.port ?? null, kinds: [...d.kinds], count: d.count, service: `${ns}/${service.metadata.name}`, readyEndpoints: ready, notReadyEndpoints: notReady }
       });
+      if (d.dns && unpublished(service, endpoints, resolution.pod)) {
+        problems += headlessNotReady(a, frame, subject, d, id, diagnose, service, resolution.pod, { ready, notReady, kinds });
+        continue;
+      }
       if (d.dns) {
         problems += dnsInfrastructure(a, frame, subject, d, id, diagnose, `Service ${ns}/${service.metadata.name} exists, yet ${d.host} does not resolve`);
         continue;
@@ -142,7 +146,14 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
         problems += checkService(a, frame, service, { named: true, refused: true, supporting: [id], downstream: serviceDownstream, depth: 3 });
       }
       if (ready === 0 || down.length > 0) {
-        const state = down.length > 0 ? down.map((x) => `${x.subject.label} ${x.status}`).join("; ") : service.spec?.selector !== undefined && backends.length === 0 ? `no pod matches its selector ${selectorText(service.spec.selector)}` : endpointText;
+        // What the client meets first is the endpoints: none ready, or none at all; then why.
+        const noneReady = endpoints === undefined || ready > 0 ? undefined : notReady > 0 ? `no ready endpoints, ${notReady} not ready` : "no endpoints";
+        const state =
+          down.length > 0
+            ? [...(noneReady !== undefined ? [noneReady] : []), ...down.map((x) => `${x.subject.label} ${x.status}`)].join("; ")
+            : service.spec?.selector !== undefined && backends.length === 0
+              ? `no pod matches its selector ${selectorText(service.spec.selector)}`
+              : endpointText;
         a.propose(frame, subject.label, {
           key: `dependency-down:${serviceLabel}`,
           title: `${serviceLabel} is unavailable (${state}): ${subject.label} cannot connect to it (${kinds})`,
@@ -240,6 +251,70 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
     });
   }
   return problems;
+};
+
+/**
+ * Whether cluster DNS has no record for a Service name because nothing behind it is ready: a
+ * headless Service (clusterIP None) resolves to its ready endpoints' addresses only, and one pod's
+ * name (`db-0.db`) to that pod's address only once it is ready, unless the Service sets
+ * publishNotReadyAddresses. A Service with a ClusterIP resolves whatever its endpoints.
+ */
+const unpublished = (service: Service, endpoints: Endpoints | undefined, pod: string | undefined): boolean => {
+  if (service.spec?.clusterIP !== "None" || service.spec.publishNotReadyAddresses === true || endpoints === undefined) return false;
+  const addresses = (endpoints.subsets ?? []).flatMap((s) => s.addresses ?? []);
+  if (pod === undefined) return addresses.length === 0;
+  return !addresses.some((x) => x.targetRef?.name === pod || x.hostname === pod);
+};
+
+/**
+ * A name that does not resolve because the headless Service has no ready endpoint behind it:
+ * pulp/pulp-operator#603 (nginx `host not found in upstream "example-pulp-content-svc:24816"`
+ * until the content pods are ready; fixed with publishNotReadyAddresses), cadence-workflow/
+ * cadence-charts#90 (ringpop bootstrap finds no hosts from the DNS name while no pod is ready),
+ * skupperproject/skupper#832. The workloads behind it are diagnosed one level deeper: why they are
+ * not ready is the cause below.
+ */
+const headlessNotReady = (
+  a: Analysis,
+  frame: Frame,
+  subject: Subject,
+  d: Aggregated,
+  id: string,
+  diagnose: Diagnose,
+  service: Service,
+  pod: string | undefined,
+  counts: { readonly ready: number; readonly notReady: number; readonly kinds: string }
+): number => {
+  const ns = service.metadata.namespace ?? subject.ref.namespace;
+  const serviceLabel = `${ns}/${service.metadata.name}`;
+  const symptom = `${subject.label} cannot resolve ${d.host} (${counts.kinds})`;
+  const depFrame: Frame = { depthBase: frame.depthBase + 2, downstream: [symptom, ...frame.downstream], path: [...frame.path, `${subject.ref.kind}/${subject.ref.namespace}/${subject.ref.name}`] };
+  const behind = (service.spec?.selector === undefined ? [] : subjectsBehindSelector(a.view, ns, service.spec.selector)).filter(
+    (s) => !frame.path.includes(`${s.ref.kind}/${s.ref.namespace}/${s.ref.name}`) && `${s.ref.kind}/${s.ref.namespace}/${s.ref.name}` !== `${subject.ref.kind}/${subject.ref.namespace}/${subject.ref.name}`
+  );
+  const diagnoses = behind.map((s) => diagnose(a, depFrame, s));
+  const state =
+    pod !== undefined
+      ? `its pod ${pod} is not a ready endpoint`
+      : counts.notReady > 0
+        ? `no ready endpoints, ${counts.notReady} not ready`
+        : "no endpoints at all";
+  const backends = diagnoses.length > 0 ? `; behind it: ${diagnoses.map((x) => `${x.subject.label} ${x.status}`).join("; ")}` : service.spec?.selector === undefined ? "" : `; no pod matches its selector ${selectorText(service.spec.selector)}`;
+  a.propose(frame, subject.label, {
+    key: `headless-not-ready:${serviceLabel}:${pod ?? ""}`,
+    title: `${subject.label} cannot resolve ${d.host}: headless Service ${serviceLabel} has ${state} and does not set publishNotReadyAddresses, so cluster DNS has no record for it`,
+    detail: `A headless Service (clusterIP: None) resolves to the addresses of its ready endpoints only; with none ready${pod !== undefined ? ` (pod ${pod} included)` : ""}, ${d.host} does not resolve (${counts.kinds}, ${d.count}× in ${subject.label}'s log)${backends}. It resolves once a pod behind it is ready, or at once with spec.publishNotReadyAddresses: true.`,
+    confidence: "high",
+    depth: 2,
+    supporting: [id],
+    confirmBy: `${kubectl(ns, `get endpoints ${service.metadata.name} -o yaml`)} (notReadyAddresses); ${kubectl(ns, `get svc ${service.metadata.name} -o jsonpath='{.spec.clusterIP} {.spec.publishNotReadyAddresses}'`)}`,
+    actions: [
+      `Find why the pods behind ${serviceLabel} are not ready (${diagnoses.map((x) => x.subject.label).join(", ") || "its selector's pods"}); ${subject.label} recovers once one is`,
+      `If ${subject.label} must resolve the name before they are ready (peer discovery, an nginx upstream), set spec.publishNotReadyAddresses: true on ${serviceLabel}, or have the client resolve at request time`
+    ],
+    chain: [`${serviceLabel} has ${state}`]
+  });
+  return 1;
 };
 
 /** Name resolution failing: CoreDNS (kube-system, `k8s-app=kube-dns`) is checked like any workload. */

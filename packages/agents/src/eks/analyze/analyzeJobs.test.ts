@@ -61,7 +61,8 @@ describe("Jobs: the Job's verdict with what its failed pods said", () => {
     const top = hs[0];
     expect(top?.title).toContain("BackoffLimitExceeded");
     expect(top?.title).toContain("could not find file or directory jmeter/basiccheck.jmx");
-    expect(top?.confidence).toBe("high");
+    // A plain error line no signature recognises is the process's own account: medium, not high.
+    expect(top?.confidence).toBe("medium");
   });
 
   it("a failed pod with restartPolicy Never is not called a crash loop", () => {
@@ -173,6 +174,63 @@ describe("CronJobs that never start", () => {
     const titles = hs.map((h) => h.title);
     expect(titles.some((t) => t.includes("concurrencyPolicy Forbid") && t.includes("testjob-1516800000"))).toBe(true);
     expect(hs[0]?.title).toContain("busybox:unexistingtag");
+  });
+});
+
+describe("backup Jobs: the error that stopped the tool, not the last line", () => {
+  // SierraSoftworks/minback-postgres#5: `k logs pod/prod-postgres-backup-1602570900-vt29t`, verbatim.
+  const ns = "default";
+  const name = "prod-postgres-backup-1602570900";
+  const job: Job = {
+    metadata: { name, namespace: ns, uid: `uid-${name}`, creationTimestamp: "2020-10-13T06:35:00Z" },
+    spec: { backoffLimit: 0, template: { spec: { restartPolicy: "Never", containers: [{ name: "postgres-backup", image: "minback/postgres" }] } } },
+    status: { failed: 1, conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit", lastTransitionTime: "2020-10-13T06:35:30Z" }] }
+  };
+  const pod: Pod = {
+    metadata: { name: `${name}-vt29t`, namespace: ns, creationTimestamp: "2020-10-13T06:35:00Z", labels: { "job-name": name }, ownerReferences: jobOwned(name) },
+    spec: { restartPolicy: "Never", containers: [{ name: "postgres-backup", image: "minback/postgres" }] },
+    status: { phase: "Failed", containerStatuses: [{ name: "postgres-backup", ready: false, restartCount: 0, state: { terminated: { exitCode: 1, reason: "Error", finishedAt: "2020-10-13T06:35:25Z" } } }] }
+  };
+  const log = [
+    "Dumping dashboard_db to backups/dashboard_db-2020-10-13_06-35-24.archive",
+    "> pg_dump -h postgres-postgresql-ha-pgpool.data.svc.cluster.local -Fc dashboard_db",
+    "pg_dump: server version: 11.9; pg_dump version: 10.3",
+    "pg_dump: aborting because of server version mismatch",
+    "mc: <ERROR> Unable to write to one or more targets. Input reader closed pre-maturely. Expected `-1` bytes, but only received `0` bytes.",
+    "Backup failed",
+    "mc: <ERROR> Failed to remove `pg/backups/dashboard_db-2020-10-13_06-35-24.archive`. Object does not exist"
+  ].join("\n");
+
+  it("names the version mismatch, never the `mc` errors that follow from it", () => {
+    const hs = investigate({ jobs: [job], pods: [pod] }, { alertname: "KubeJobFailed", namespace: ns, job_name: name }, "2020-10-13T06:40:00Z", [{ namespace: ns, pod: pod.metadata.name, container: "postgres-backup", current: log }]);
+    expect(hs[0]?.title).toContain("pg_dump 10.3 refuses to dump the PostgreSQL 11.9 server (server version mismatch)");
+    expect(hs[0]?.confidence).toBe("high");
+    expect(hs.some((h) => h.title.includes("Failed to remove"))).toBe(false);
+  });
+});
+
+describe("CronJobs whose runs are OOMKilled", () => {
+  // kubecost/kubecost#13: the checks container `State: Terminated, Reason: OOMKilled, Exit Code: 0`, limits 10m/55M; the run counts as succeeded.
+  const ns = "kubecost";
+  const container = { name: "cost-analyzer-checks", image: "ajaytripathy/kubecost-checks:prod-1.18.2", args: ["node", "./node/cron.js"], resources: { limits: { cpu: "10m", memory: "55M" }, requests: { cpu: "10m", memory: "55M" } } };
+  const cron: CronJob = { metadata: { name: "cost-analyzer-checks", namespace: ns, uid: "uid-cron" }, spec: { schedule: "*/10 * * * *", concurrencyPolicy: "Allow", suspend: false }, status: { lastScheduleTime: "2019-04-30T22:00:00Z" } };
+  const jobName = "cost-analyzer-checks-1556661600";
+  const job: Job = {
+    metadata: { name: jobName, namespace: ns, uid: `uid-${jobName}`, creationTimestamp: "2019-04-30T22:00:03Z", ownerReferences: [{ apiVersion: "batch/v1beta1", kind: "CronJob", name: "cost-analyzer-checks", uid: "uid-cron", controller: true }] },
+    spec: { backoffLimit: 6, template: { spec: { restartPolicy: "OnFailure", containers: [container] } } },
+    status: { succeeded: 1, completionTime: "2019-04-30T22:01:49Z", conditions: [{ type: "Complete", status: "True", lastTransitionTime: "2019-04-30T22:01:49Z" }] }
+  };
+  const pod: Pod = {
+    metadata: { name: `${jobName}-7kq2p`, namespace: ns, creationTimestamp: "2019-04-30T22:00:03Z", labels: { "job-name": jobName }, ownerReferences: jobOwned(jobName) },
+    spec: { restartPolicy: "OnFailure", containers: [container] },
+    status: { phase: "Succeeded", containerStatuses: [{ name: "cost-analyzer-checks", ready: false, restartCount: 0, state: { terminated: { reason: "OOMKilled", exitCode: 0, startedAt: "2019-04-30T22:00:21Z", finishedAt: "2019-04-30T22:01:48Z" } } }] }
+  };
+
+  it("follows the CronJob to the run the kernel killed, and names the limit", () => {
+    const hs = investigate({ cronjobs: [cron], jobs: [job], pods: [pod] }, { alertname: "CronJobOOM", namespace: ns, cronjob: "cost-analyzer-checks" }, "2019-04-30T22:10:00Z");
+    expect(hs[0]?.title).toBe(`kubecost/${jobName} is OOMKilled: container cost-analyzer-checks exceeds its 55M memory limit`);
+    expect(hs[0]?.confidence).toBe("high");
+    expect(hs[0]?.detail).toContain("its exit code is 0, so the run counts as complete");
   });
 });
 

@@ -3,7 +3,8 @@ import { eventCount, eventTime, formatTime, toMillis } from "../kube/time.js";
 import { logKey } from "../investigate/ClusterView.js";
 import type { Analysis, Frame } from "./Analysis.js";
 import type { Diagnose } from "./analyzeDependencies.js";
-import { causeText, containersOf, exitCodeMeaning, kubectl, listNames, plural, podSource } from "./podFacts.js";
+import { causeText, containersOf, exitCodeMeaning, kubectl, lastTerminated, listNames, plural, podSource, terminationTime } from "./podFacts.js";
+import { dependencyFailureIn, exitReasonText } from "./scanLog.js";
 import { makeSubject, type Subject } from "./Subject.js";
 
 /** Why one container of a pod that ran to completion did not succeed, in the words of whoever said so. */
@@ -17,6 +18,11 @@ export interface ContainerFailure {
   /** The cause as the runtime, the kubelet or the process put it; undefined when nothing says. */
   readonly cause?: string;
   readonly from?: "termination message" | "kubelet" | "event" | "log";
+  /**
+   * The log's words are vouched for: a catalog signature or an exception names the cause. A plain
+   * error line is the process's account, not a recognised cause.
+   */
+  readonly vouched?: boolean;
   /** The container never ran: the kubelet could not create or start it (pull, config, mount). */
   readonly notStarted: boolean;
   readonly time?: number;
@@ -74,6 +80,39 @@ export const lastWords = (log: string): { readonly text: string; readonly errorL
   return { text: lineText(lines[lines.length - 1] ?? ""), errorLike: false };
 };
 
+const RANK = { high: 3, medium: 2, low: 1 } as const;
+/** Lines from the end within which a log's words count as the reason it stopped. */
+const LAST_WORDS = 15;
+
+/**
+ * Why a run-to-completion container stopped, in its log: a catalog signature near the end (the
+ * cause in words, e.g. pg_dump older than the server), else the exception it died of, else the
+ * first error of its last run of error lines (zalando/postgres-operator#1678,
+ * SierraSoftworks/minback-postgres#5: the version mismatch, not the `mc` errors that follow from
+ * it), else its last words. `kubectl logs` of a terminated container is the run that failed.
+ */
+const logFailure = (a: Analysis, pod: Pod, container: string): { readonly text: string; readonly vouched: boolean } | undefined => {
+  for (const previous of [false, true]) {
+    const s = a.logSignals(pod, container, previous);
+    if (s === undefined) continue;
+    const signature = s.signatures
+      .filter((m) => m.fromEnd <= LAST_WORDS && m.category !== "slow" && m.category !== "disk-full")
+      .sort((x, y) => RANK[y.confidence] - RANK[x.confidence] || x.fromEnd - y.fromEnd)[0];
+    if (signature !== undefined) return { text: signature.title, vouched: signature.confidence === "high" };
+    if (s.crash !== undefined) {
+      const text = s.crash.rootCause ?? s.crash.headline;
+      return { text, vouched: dependencyFailureIn(text) === undefined };
+    }
+    if (s.exitReason !== undefined) return { text: exitReasonText(s.exitReason), vouched: false };
+  }
+  const log = a.view.logs.get(logKey(pod.metadata.namespace ?? "", pod.metadata.name, container));
+  for (const text of [log?.current, log?.previous]) {
+    const words = text === undefined ? undefined : lastWords(text);
+    if (words !== undefined) return { text: words.text, vouched: false };
+  }
+  return undefined;
+};
+
 const failedEventOf = (a: Analysis, pod: Pod, container: string): Event | undefined => {
   const events = a.events(pod.metadata.namespace ?? "")("Pod", pod.metadata.name).filter(
     (e) => e.reason === "Failed" && (e.involvedObject?.fieldPath ?? "").endsWith(`{${container}}`) && !/^Back-off/i.test(e.message ?? "") && (e.message ?? "") !== ""
@@ -108,12 +147,8 @@ export const failureOfPod = (a: Analysis, pod: Pod): ContainerFailure | undefine
     if (!stuck && terminated?.reason === "OOMKilled") return { ...withTime, cause: `OOMKilled: the kernel killed it at its memory limit (${c.spec?.resources?.limits?.["memory"] ?? "no limit set"})`, from: "kubelet" };
     const event = failedEventOf(a, pod, c.name);
     if (stuck && event !== undefined) return { ...withTime, cause: event.message ?? "", from: "event" };
-    const log = a.view.logs.get(logKey(pod.metadata.namespace ?? "", pod.metadata.name, c.name));
-    // `kubectl logs` of a terminated or backing-off container is the run that failed.
-    for (const text of [log?.current, log?.previous]) {
-      const words = text === undefined ? undefined : lastWords(text);
-      if (words !== undefined) return { ...withTime, cause: words.text, from: "log" };
-    }
+    const logged = logFailure(a, pod, c.name);
+    if (logged !== undefined) return { ...withTime, cause: logged.text, from: "log", ...(logged.vouched ? { vouched: true } : {}) };
     if (event !== undefined) return { ...withTime, cause: event.message ?? "", from: "event" };
     return withTime;
   }
@@ -121,7 +156,7 @@ export const failureOfPod = (a: Analysis, pod: Pod): ContainerFailure | undefine
 };
 
 /** Whether the cause stands on its own: a runtime or kubelet message, or an error line of the process itself. */
-const causeIsStated = (f: ContainerFailure): boolean => f.cause !== undefined && (f.from !== "log" || ERROR_LIKE.test(f.cause));
+const causeIsStated = (f: ContainerFailure): boolean => f.cause !== undefined && (f.from !== "log" || f.vouched === true || ERROR_LIKE.test(f.cause));
 
 /** Killed by a signal from outside (the Job's deadline, an eviction): its last log words need not say why. */
 const killed = (f: ContainerFailure): boolean => (f.exitCode === 137 || f.exitCode === 143) && f.reason !== "OOMKilled";
@@ -210,14 +245,15 @@ const analyzeJob = (a: Analysis, frame: Frame, subject: Subject): number => {
       content: `${plural(group.length, "pod")} of ${what1} (${listNames(podNames)}): ${what(f)}${meaning !== undefined ? ` (${meaning})` : ""}${f.cause !== undefined ? ` — ${f.from ?? "it"} says: ${causeText(f.cause, 400)}` : ""}${f.pod.spec?.restartPolicy !== undefined ? `; restartPolicy ${f.pod.spec.restartPolicy}` : ""}`,
       metadata: { container: f.container, init: f.init, exitCode: f.exitCode ?? null, reason: f.reason ?? null, from: f.from ?? null, pods: podNames }
     });
-    const cause = f.cause !== undefined ? causeText(f.cause, 160) : undefined;
+    const cause = f.cause !== undefined ? causeText(f.cause, 220) : undefined;
     a.propose(frame, subject.label, {
       key: `job:${subject.label}:${f.container}:${f.cause ?? f.reason ?? ""}`,
       title: cause !== undefined ? `${what1} ${state}: ${what(f)}: ${cause}` : `${what1} ${state}: ${what(f)}; nothing read says why`,
       detail: `${verdict === "BackoffLimitExceeded" ? `The Job controller gave up after ${job?.status?.failed ?? group.length} failed pod${(job?.status?.failed ?? group.length) === 1 ? "" : "s"} (backoffLimit ${job?.spec?.backoffLimit ?? 6}). ` : verdict === "DeadlineExceeded" ? `The Job ran past activeDeadlineSeconds${job?.spec?.activeDeadlineSeconds !== undefined ? ` (${job.spec.activeDeadlineSeconds}s)` : ""} while its pods kept failing. ` : ""}${plural(group.length, "pod")} (${listNames(podNames)}): ${what(f)}${meaning !== undefined ? `, ${meaning}` : ""}. ${f.cause !== undefined ? `${f.from === "log" ? "Its last log words" : `The ${f.from ?? "status"}`}: ${causeText(f.cause, 300)}` : "No termination message, kubelet message or log says why."}`,
-      // Who stated the cause matters: the process's own error line or the runtime's message is the
-      // cause; without one, the exit code is only the symptom.
-      confidence: stated && !killed(f) ? "high" : "medium",
+      // Who stated the cause matters: the runtime's or kubelet's message, a termination message, or
+      // a log line the catalog recognises (or an exception) is the cause; a plain error line is the
+      // process's own account (medium); without any, the exit code is only the symptom.
+      confidence: stated && !killed(f) && (f.from !== "log" || f.vouched === true) ? "high" : "medium",
       // A container that never started is already named by the image, config or mount checks; the
       // Job's own verdict then sits above them, not beside them.
       depth: f.notStarted ? 1 : 2,
@@ -320,9 +356,23 @@ const analyzeCronJob = (a: Analysis, frame: Frame, subject: Subject, cronJob: Cr
   if (last !== undefined && failedCondition(last) !== undefined && !active.includes(last)) {
     problems++;
     diagnose(a, { ...deeper, downstream: [`${label}'s last run ${ns}/${last.metadata.name} failed`, ...frame.downstream] }, makeSubject({ kind: "Job", namespace: ns, name: last.metadata.name }, subject.objects));
+    return problems;
+  }
+  // A run the kernel killed at its memory limit need not fail (its exit code may be 0, or a retry
+  // succeeded): the kill is still the trouble (kubecost/kubecost#13, ossf/scorecard#512).
+  const killed = jobs.slice(0, RECENT_RUNS).find((j) => !active.includes(j) && oomKilledIn(a, makeSubject({ kind: "Job", namespace: ns, name: j.metadata.name }, subject.objects)));
+  if (killed !== undefined) {
+    problems++;
+    diagnose(a, { ...deeper, downstream: [`${label}'s run ${ns}/${killed.metadata.name} was OOMKilled`, ...frame.downstream] }, makeSubject({ kind: "Job", namespace: ns, name: killed.metadata.name }, subject.objects));
   }
   return problems;
 };
+
+/** How many of a CronJob's latest runs are read for an OOM kill. */
+const RECENT_RUNS = 3;
+
+const oomKilledIn = (a: Analysis, job: Subject): boolean =>
+  job.pods.some((p) => containersOf(p).some((c) => lastTerminated(c.status)?.reason === "OOMKilled" && a.recent(terminationTime(c.status))));
 
 /** Jobs, CronJobs and pods that ran to completion and failed; returns the problems found. */
 export const analyzeJobs = (a: Analysis, frame: Frame, subject: Subject, diagnose: Diagnose): number => {

@@ -167,6 +167,57 @@ describe("a connection to a Service that a policy drops", () => {
   });
 });
 
+describe("egress to the Kubernetes API server: the endpoints' port, not the Service's", () => {
+  // default/kubernetes as `kubectl get svc kubernetes -oyaml` shows it in cert-manager/cert-manager#5788 (443 → 6443), with its Endpoints.
+  const apiServer = (targetPort: number, clusterIP: string): { service: Service; endpoints: Endpoints } => ({
+    service: { metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } }, spec: { type: "ClusterIP", clusterIP, ports: [{ name: "https", port: 443, protocol: "TCP", targetPort }] } },
+    endpoints: { metadata: { name: "kubernetes", namespace: "default" }, subsets: [{ addresses: [{ ip: "10.0.0.10" }, { ip: "10.0.0.11" }], ports: [{ name: "https", port: targetPort, protocol: "TCP" }] }] }
+  });
+  const egressOn = (ns: string, name: string, selector: Record<string, string>, ports: ReadonlyArray<number>, cidr = "0.0.0.0/0"): NetworkPolicy => ({
+    metadata: { name, namespace: ns },
+    spec: { podSelector: { matchLabels: selector }, policyTypes: ["Egress"], egress: [{ ports: ports.map((port) => ({ port, protocol: "TCP" })), to: [{ ipBlock: { cidr } }] }] }
+  });
+
+  it("a chart's egress policy opens 443 only; the API server listens on 6443 (cert-manager/cert-manager#5788)", () => {
+    // The chart's default egress ports (80, 443, 53/TCP, 53/UDP) and the webhook's pasted error line, verbatim.
+    const { service, endpoints } = apiServer(6443, "172.30.0.1");
+    const labels = { "app.kubernetes.io/name": "webhook", "app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": "webhook" };
+    const policy: NetworkPolicy = {
+      metadata: { name: "cert-manager-webhook-allow-egress", namespace: "cert-manager" },
+      spec: { podSelector: { matchLabels: labels }, policyTypes: ["Egress"], egress: [{ ports: [{ port: 80, protocol: "TCP" }, { port: 443, protocol: "TCP" }, { port: 53, protocol: "TCP" }, { port: 53, protocol: "UDP" }], to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] }
+    };
+    const webhook = runningPod("cert-manager", "cert-manager-webhook-5b8d7c6f9c-2vw7n", labels, [{ containerPort: 10250 }], { owner: "cert-manager-webhook-5b8d7c6f9c", ip: "10.128.0.20", container: "cert-manager-webhook" });
+    const hs = investigate({ networkpolicies: [policy], services: [service], endpoints: [endpoints], pods: [webhook] }, { alertname: "Errors", namespace: "cert-manager", pod: webhook.metadata.name }, "2023-02-09T12:00:00Z", [
+      { namespace: "cert-manager", pod: webhook.metadata.name, container: "cert-manager-webhook", current: "E0209 11:59:00.000000       1 webhook.go:120] webhook: error building admission chain: Get \"https://172.30.0.1:443/api\": dial tcp 172.30.0.1:443: i/o timeout" }
+    ]);
+    expect(hs[0]?.title).toMatch(
+      /^NetworkPolicy cert-manager\/cert-manager-webhook-allow-egress blocks cert-manager\/cert-manager-webhook\S* → the Kubernetes API server \(default\/kubernetes\): its egress allows TCP 443, the Service's port, but not TCP 6443, the API server's port \(endpoints of default\/kubernetes: 10\.0\.0\.10:6443\)$/
+    );
+    expect(hs[0]?.confidence).toBe("high");
+  });
+
+  it("a port list that guesses 443 and 6443 misses a cluster whose API server listens on 8443 (arkmq-org/arkmq-org-broker-operator#1382)", () => {
+    // "the API server listens on non-standard ports (e.g. minikube uses 8443), causing the operator pod to crash-loop with i/o timeouts"
+    const { service, endpoints } = apiServer(8443, "10.96.0.1");
+    const policy = egressOn("arkmq", "operator", { name: "operator" }, [443, 6443, 53, 8161, 8778]);
+    const operator = runningPod("arkmq", "operator-7d9f8b6c5d-x2k4p", { name: "operator" }, [{ containerPort: 8081 }], { owner: "operator-7d9f8b6c5d", ip: "10.244.0.7" });
+    const hs = investigate({ networkpolicies: [policy], services: [service], endpoints: [endpoints], pods: [operator] }, { alertname: "Errors", namespace: "arkmq", pod: operator.metadata.name }, "2026-04-14T12:00:00Z", [
+      { namespace: "arkmq", pod: operator.metadata.name, container: "main", current: "2026-04-14T11:59:00Z ERROR Get \"https://10.96.0.1:443/api?timeout=32s\": dial tcp 10.96.0.1:443: i/o timeout" }
+    ]);
+    expect(hs[0]?.title).toContain("but not TCP 8443, the API server's port");
+  });
+
+  it("a policy that allows the endpoints' address and port is not blamed (kubermatic/kubermatic#12874: the drop was Cilium's, not the rule's)", () => {
+    const { service, endpoints } = apiServer(6443, "10.96.0.1");
+    const policy = egressOn("cluster-x", "seed-apiserver-allow", { app: "apiserver" }, [443, 6443], "10.0.0.10/32");
+    const pod = runningPod("cluster-x", "apiserver-54f99cfff7-kkjf4", { app: "apiserver" }, [{ containerPort: 6443 }], { owner: "apiserver-54f99cfff7", ip: "10.244.1.9" });
+    const hs = investigate({ networkpolicies: [policy], services: [service], endpoints: [endpoints], pods: [pod] }, { alertname: "Errors", namespace: "cluster-x", pod: pod.metadata.name }, "2023-12-01T08:00:00Z", [
+      { namespace: "cluster-x", pod: pod.metadata.name, container: "main", current: "2023-12-01T07:59:00Z ERROR dial tcp 10.96.0.1:443: i/o timeout" }
+    ]);
+    expect(hs.some((h) => /NetworkPolic/.test(h.title))).toBe(false);
+  });
+});
+
 describe("the verdict functions", () => {
   const pod: Endpoint = { namespace: "a", labels: { app: "x" }, ip: "10.0.0.5", namedPorts: new Map([["http", 8080]]) };
   const other: Endpoint = { namespace: "b", labels: { app: "y" }, ip: "10.0.1.5", namedPorts: new Map() };

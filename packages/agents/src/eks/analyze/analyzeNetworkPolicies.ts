@@ -1,4 +1,4 @@
-import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod, Service, StringMap } from "../kube/KubeObjects.js";
+import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod, Service, ServicePort, StringMap } from "../kube/KubeObjects.js";
 import { labelSelectorPredicate, labelSelectorString } from "../kube/selectors.js";
 import type { ClusterView } from "../investigate/ClusterView.js";
 import type { Analysis, Frame } from "./Analysis.js";
@@ -203,42 +203,101 @@ export const dnsBlockedByPolicy = (a: Analysis, frame: Frame, subject: Subject, 
   return true;
 };
 
+/** Where a connection through a Service lands: one of its pods, or an address of its Endpoints. */
+interface ServiceTarget {
+  readonly to: Endpoint;
+  readonly port: number;
+  /** `pod web-0`, `address 10.0.0.10`. */
+  readonly name: string;
+  /** The Service has no selector and its endpoints are addresses outside the pod network (the API server's). */
+  readonly addresses: boolean;
+}
+
 /**
- * A connection from the subject to a Service's pods that times out, checked against both ends'
- * policies (the client's egress, the server's ingress). Returns whether it proposed a cause.
+ * The destination a policy sees for a connection to `servicePort` of a Service: kube-proxy has
+ * already replaced the Service's address and port by a backend's. For a Service without a
+ * selector (default/kubernetes, whose endpoints are the API servers' host addresses, port 6443)
+ * the backends are the addresses of its Endpoints.
+ */
+const serviceTarget = (view: ClusterView, service: Service, servicePort: ServicePort | undefined, backends: ReadonlyArray<Pod>, port: number): ServiceTarget | undefined => {
+  const server = backends.find(policyApplies);
+  if (server !== undefined) {
+    const to = endpointOfPod(server);
+    const target = servicePort?.targetPort === undefined ? (servicePort?.port ?? port) : typeof servicePort.targetPort === "number" ? servicePort.targetPort : (to.namedPorts?.get(servicePort.targetPort) ?? port);
+    return { to, port: target, name: `pod ${server.metadata.name}`, addresses: false };
+  }
+  if (backends.length > 0 || (service.spec?.selector !== undefined && Object.keys(service.spec.selector).length > 0)) return undefined;
+  const endpoints = namespaceObjects(view, service.metadata.namespace ?? "").endpoints.find((e) => e.metadata.name === service.metadata.name);
+  for (const subset of endpoints?.subsets ?? []) {
+    const ports = subset.ports ?? [];
+    // The Endpoints port of a Service port: the one of its name, else the only one.
+    const p = ports.find((x) => servicePort?.name !== undefined && x.name === servicePort.name) ?? (ports.length === 1 ? ports[0] : undefined);
+    const address = (subset.addresses ?? []).find((x) => typeof x.ip === "string");
+    if (p?.port === undefined || address?.ip === undefined) continue;
+    const pod = address.targetRef?.kind === "Pod";
+    return { to: { namespace: pod ? (address.targetRef?.namespace ?? service.metadata.namespace ?? "") : "", ip: address.ip, namedPorts: new Map() }, port: p.port, name: `address ${address.ip}`, addresses: !pod };
+  }
+  return undefined;
+};
+
+/** The API server as clients reach it in-cluster: the `kubernetes` Service of `default`. */
+const isApiServer = (service: Service): boolean => service.metadata.name === "kubernetes" && (service.metadata.namespace ?? "") === "default";
+
+/**
+ * A connection from the subject to a Service's backends that times out, checked against both ends'
+ * policies (the client's egress, the server's ingress). Policies see the connection after the
+ * Service's translation: to a pod's targetPort, or for the API server to its endpoints' port
+ * (6443 on most clusters, behind the Service's 443): an egress rule for 443 alone drops it
+ * (cert-manager/cert-manager#5788, sympozium-ai/sympozium#28, arkmq-org/arkmq-org-broker-operator#1382).
+ * Returns whether it proposed a cause.
  */
 export const connectionBlockedByPolicy = (a: Analysis, frame: Frame, subject: Subject, service: Service, backends: ReadonlyArray<Pod>, port: number, what: string, supporting: ReadonlyArray<string>): boolean => {
   const client = subject.pods.find(policyApplies);
-  const server = backends.find(policyApplies);
-  if (client === undefined || server === undefined) return false;
+  if (client === undefined) return false;
   const servicePort = (service.spec?.ports ?? []).find((p) => p.port === port) ?? (service.spec?.ports ?? [])[0];
+  const target = serviceTarget(a.view, service, servicePort, backends, port);
+  if (target === undefined) return false;
   const from = endpointOfPod(client);
-  const to = endpointOfPod(server);
-  const target = servicePort?.targetPort === undefined ? (servicePort?.port ?? port) : typeof servicePort.targetPort === "number" ? servicePort.targetPort : (to.namedPorts?.get(servicePort.targetPort) ?? port);
-  const c: Connection = { port: target, protocol: servicePort?.protocol === "UDP" ? "UDP" : servicePort?.protocol === "SCTP" ? "SCTP" : "TCP" };
+  const to = target.to;
+  const c: Connection = { port: target.port, protocol: servicePort?.protocol === "UDP" ? "UDP" : servicePort?.protocol === "SCTP" ? "SCTP" : "TCP" };
   const egress = egressVerdict(a.view, from, to, c);
-  const ingress = ingressVerdict(a.view, to, from, c);
+  // Addresses outside the pod network (the API server's) have no policies of their own.
+  const ingress: PolicyVerdict = target.addresses ? { verdict: "allowed", isolating: [] } : ingressVerdict(a.view, to, from, c);
   const blocking = egress.verdict === "denied" ? { side: "egress", v: egress, ns: from.namespace } : ingress.verdict === "denied" ? { side: "ingress", v: ingress, ns: to.namespace } : undefined;
   if (blocking === undefined) return false;
   const policies = blocking.v.isolating;
   const serviceLabel = `${service.metadata.namespace ?? ""}/${service.metadata.name}`;
+  const destination = isApiServer(service) ? `the Kubernetes API server (${serviceLabel})` : serviceLabel;
+  // The classic slip: a rule for the Service's own port, which the policy never sees.
+  const servicePortNumber = servicePort?.port;
+  const slip =
+    blocking.side === "egress" && servicePortNumber !== undefined && servicePortNumber !== c.port
+      ? or3(policies.flatMap((p) => (p.spec?.egress ?? []).map((rule) => and3([portMatches(rule.ports, to, { ...c, port: servicePortNumber }), peersMatch(rule.to, p.metadata.namespace ?? from.namespace, to)])))) === "allowed"
+      : false;
+  const backendText = target.addresses ? `${c.protocol} ${c.port}, ${isApiServer(service) ? "the API server's" : "its endpoints'"} port (endpoints of ${serviceLabel}: ${to.ip ?? "?"}:${c.port})` : `${c.protocol} ${c.port}, the port of its ${target.name}`;
   const id = a.evidence.add({
     source: `kubernetes/networkpolicy/${blocking.ns}/${policies[0]?.metadata.name ?? ""}`,
     timestamp: a.alertTime,
     severity: "critical",
-    content: `${policyWord(policies)} ${names(policies)} allow${policies.length === 1 ? "s" : ""} no ${blocking.side} for ${c.protocol} ${c.port} from ${subject.label} (${client.metadata.name}) to ${serviceLabel}'s pod ${server.metadata.name}: ${policies.map((p) => `${p.metadata.name}: ${describePolicy(p)}`).join(" | ")}`,
-    metadata: { side: blocking.side, policies: policies.map((p) => p.metadata.name), port: c.port, protocol: c.protocol }
+    content: `${policyWord(policies)} ${names(policies)} allow${policies.length === 1 ? "s" : ""} no ${blocking.side} for ${c.protocol} ${c.port} from ${subject.label} (${client.metadata.name}) to ${serviceLabel}'s ${target.name}: ${policies.map((p) => `${p.metadata.name}: ${describePolicy(p)}`).join(" | ")}`,
+    metadata: { side: blocking.side, policies: policies.map((p) => p.metadata.name), port: c.port, protocol: c.protocol, servicePort: servicePortNumber ?? null }
   });
   a.propose(frame, subject.label, {
     key: `netpol-conn:${subject.label}:${serviceLabel}:${c.port}`,
-    title: `${policyWord(policies)} ${names(policies)} block${policies.length === 1 ? "s" : ""} ${subject.label} → ${serviceLabel} (${c.protocol} ${c.port}, ${blocking.side === "egress" ? "the client's egress" : "the server's ingress"})`,
-    detail: `${what}. ${policies.map((p) => `${p.metadata.name} ${describePolicy(p)}`).join(". ")}. No rule allows ${c.protocol} ${c.port} ${blocking.side === "egress" ? `from ${subject.label}'s pods to the pods behind ${serviceLabel}` : `into the pods behind ${serviceLabel} from ${subject.label}'s pods`}, so the packets are dropped and the connection times out.`,
+    title: slip
+      ? `${policyWord(policies)} ${names(policies)} block${policies.length === 1 ? "s" : ""} ${subject.label} → ${destination}: its egress allows ${c.protocol} ${servicePortNumber ?? "?"}, the Service's port, but not ${backendText}`
+      : `${policyWord(policies)} ${names(policies)} block${policies.length === 1 ? "s" : ""} ${subject.label} → ${destination} (${c.protocol} ${c.port}, ${blocking.side === "egress" ? "the client's egress" : "the server's ingress"})`,
+    detail: `${what}. ${policies.map((p) => `${p.metadata.name} ${describePolicy(p)}`).join(". ")}. A policy sees the connection after kube-proxy has translated the Service's address and port ${servicePortNumber ?? "?"} to a backend's (${to.ip ?? target.name}:${c.port}); no rule allows ${c.protocol} ${c.port} ${blocking.side === "egress" ? `from ${subject.label}'s pods to ${target.addresses ? `the addresses behind ${serviceLabel}` : `the pods behind ${serviceLabel}`}` : `into the pods behind ${serviceLabel} from ${subject.label}'s pods`}, so the packets are dropped and the connection times out.`,
     confidence: "high",
     depth: 3,
     supporting: [...supporting, id],
-    confirmBy: kubectl(blocking.ns, `get networkpolicy ${policies.map((p) => p.metadata.name).join(" ")} -o yaml`),
-    actions: [`Allow ${c.protocol} ${c.port} between ${subject.label} and ${serviceLabel} in ${names(policies)} (policies match the pod's port, after the Service's translation)`],
-    chain: [`${policyWord(policies)} ${names(policies)} drop${policies.length === 1 ? "s" : ""} ${subject.label} → ${serviceLabel}`, `${subject.label}: ${what}`]
+    confirmBy: `${kubectl(blocking.ns, `get networkpolicy ${policies.map((p) => p.metadata.name).join(" ")} -o yaml`)}; ${kubectl(service.metadata.namespace ?? "", `get endpoints ${service.metadata.name}`)}`,
+    actions: [
+      target.addresses
+        ? `Allow egress on ${c.protocol} ${c.port} (the endpoints' port) as well as ${servicePortNumber ?? "the Service's port"} in ${names(policies)}: CNIs differ in whether they check before or after the Service's translation`
+        : `Allow ${c.protocol} ${c.port} between ${subject.label} and ${serviceLabel} in ${names(policies)} (policies match the pod's port, after the Service's translation)`
+    ],
+    chain: [`${policyWord(policies)} ${names(policies)} drop${policies.length === 1 ? "s" : ""} ${subject.label} → ${destination}`, `${subject.label}: ${what}`]
   });
   return true;
 };

@@ -24,6 +24,33 @@ describe("pod sandboxes the CNI cannot set up", () => {
     fc.assert(fc.property(fc.string({ maxLength: 200 }), (m) => void sandboxCause(m, "n")));
   });
 
+  it("names the CNI agent that is not running on the node, and a bridge left from an earlier pod range", () => {
+    // kubernetes/kubernetes#65526 (dockershim wording) and flannel-io/flannel#2253 (containerd wording)
+    expect(sandboxCause('Failed create pod sandbox: rpc error: code = Unknown desc = NetworkPlugin cni failed to set up pod "podtest_default" network: open /run/flannel/subnet.env: no such file or directory', "slave").text).toBe(
+      "flannel has not set up slave: /run/flannel/subnet.env is missing (its kube-flannel pod is not running there, or the cluster gave flannel no pod CIDR)"
+    );
+    expect(
+      sandboxCause(
+        'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "3c05350cf5717b9bcf92a63ffafb7a3d27bd5ad1880de39272e72aa1661e637e": plugin type="flannel" failed (add): loadFlannelSubnetEnv failed: open /run/flannel/subnet.env: no such file or directory',
+        "master"
+      ).key
+    ).toBe("flannel-not-running");
+    // kubernetes/kubernetes#62451 and projectcalico/calico#2841
+    expect(
+      sandboxCause(
+        'Failed create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container "218b83cb2072de4d2d264cae46237ec72e97ac64d82df71d22bd96bc2c3eb9b1" network for pod "nginx-57867cc648-mnx49": NetworkPlugin cni failed to set up pod "nginx-57867cc648-mnx49_default" network: stat /var/lib/calico/nodename: no such file or directory: check that the calico/node container is running and has mounted /var/lib/calico/',
+        "ip-10-120-147-201.eu-west-1.compute.internal"
+      ).text
+    ).toBe("calico-node is not running on ip-10-120-147-201.eu-west-1.compute.internal (stat /var/lib/calico/nodename: no such file or directory)");
+    // kubernetes/kubernetes#76070
+    expect(
+      sandboxCause(
+        'Failed create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container "3603dc72589a415f2946505141e8712d31242c5b0cfe5f25299c8e611897f583" network for pod "nginx-deployment-shiva2-779f798fbd-h4vlk": NetworkPlugin cni failed to set up pod "nginx-deployment-shiva2-779f798fbd-h4vlk_default" network: failed to set bridge addr: "cni0" already has an IP address different from 10.244.1.1/24',
+        "node-2"
+      ).text
+    ).toBe("the cni0 bridge on node-2 still has an address outside the node's pod range 10.244.1.1/24 (left from an earlier network setup)");
+  });
+
   it("a persistent failure to assign an IP is IP exhaustion, named with the node (aws/amazon-vpc-cni-k8s#547)", () => {
     const pod: Pod = {
       metadata: { name: "worker-7b9d6c5f4-hx2lq", namespace: "default", ownerReferences: [{ kind: "ReplicaSet", name: "worker-7b9d6c5f4", controller: true }], labels: { "pod-template-hash": "7b9d6c5f4" } },

@@ -35,6 +35,31 @@ export const sandboxCause = (message: string, node: string): SandboxCause => {
       action: "Look for leaked IP reservations on the node (/var/lib/cni/networks) and how many pods it runs against its pod CIDR; drain and recycle the node",
       specific: true
     };
+  // Each CNI's own words for "my agent is not running on this node" (flannel: kubernetes/kubernetes#65526,
+  // flannel-io/flannel#2253, k3s-io/k3s#122; calico: kubernetes/kubernetes#62451, projectcalico/calico#2841).
+  if (/\/run\/flannel\/subnet\.env: no such file or directory/i.test(message))
+    return {
+      key: "flannel-not-running",
+      text: `flannel has not set up ${node}: /run/flannel/subnet.env is missing (its kube-flannel pod is not running there, or the cluster gave flannel no pod CIDR)`,
+      action: `Check the kube-flannel pod on ${node} (kubectl -n kube-flannel get pods -o wide; its logs) and that the node has a podCIDR (kubeadm init --pod-network-cidr must match flannel's net-conf)`,
+      specific: true
+    };
+  if (/\/var\/lib\/calico\/nodename: no such file or directory/i.test(message))
+    return {
+      key: "calico-not-running",
+      text: `calico-node is not running on ${node} (stat /var/lib/calico/nodename: no such file or directory)`,
+      action: `Check the calico-node pod on ${node} (kubectl -n kube-system get pods -l k8s-app=calico-node -o wide; its logs and init containers)`,
+      specific: true
+    };
+  // A bridge left from an earlier pod CIDR (kubeadm reset, a re-joined node): kubernetes/kubernetes#76070, inclavare-containers/inclavare-containers#1364.
+  const bridge = /failed to set bridge addr: \\?"([\w-]+)\\?" already has an IP address different from ([\d./]+)/.exec(message);
+  if (bridge !== null)
+    return {
+      key: "stale-bridge",
+      text: `the ${bridge[1] ?? "cni0"} bridge on ${node} still has an address outside the node's pod range ${bridge[2] ?? ""} (left from an earlier network setup)`,
+      action: `On ${node}: ip link set ${bridge[1] ?? "cni0"} down && ip link delete ${bridge[1] ?? "cni0"} (the CNI recreates it with the right address), then delete the stuck pods`,
+      specific: true
+    };
   if (/cni plugin not initialized|network plugin is not ready|cni config uninitialized|failed to find plugin|no networks found/i.test(message))
     return {
       key: "cni-not-ready",

@@ -1,4 +1,4 @@
-import type { Pod, ReplicaSet } from "../kube/KubeObjects.js";
+import type { Container, EnvVar, Pod, ReplicaSet } from "../kube/KubeObjects.js";
 import { formatDuration, formatTime, toMillis } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
 import { isCodeDefect, namedCauses } from "./analyzeContainers.js";
@@ -7,6 +7,50 @@ import { revisionOf, type Subject } from "./Subject.js";
 
 const imagesOf = (rs: ReplicaSet): ReadonlyMap<string, string> =>
   new Map((rs.spec?.template?.spec?.containers ?? []).map((c) => [c.name ?? "", c.image ?? ""] as const));
+
+const containersOfTemplate = (rs: ReplicaSet | undefined): ReadonlyMap<string, Container> => {
+  const containers: ReadonlyArray<Container> = Array.isArray(rs?.spec?.template?.spec?.containers) ? rs.spec.template.spec.containers : [];
+  return new Map(containers.map((c) => [c.name ?? "", c] as const));
+};
+const envOf = (c: Container): ReadonlyArray<EnvVar> => (Array.isArray(c.env) ? c.env : []);
+
+/** Where an env var's value comes from, without the value itself (it may be a secret). */
+const envSource = (e: EnvVar): string =>
+  e.valueFrom?.secretKeyRef !== undefined
+    ? `Secret ${e.valueFrom.secretKeyRef.name ?? "?"} key ${e.valueFrom.secretKeyRef.key ?? "?"}`
+    : e.valueFrom?.configMapKeyRef !== undefined
+      ? `ConfigMap ${e.valueFrom.configMapKeyRef.name ?? "?"} key ${e.valueFrom.configMapKeyRef.key ?? "?"}`
+      : "a value";
+
+/**
+ * What else the rollout changed in each container besides its image: env variables added,
+ * removed or changed (names and sources, never values), the command, the resources. A renamed
+ * variable shows as one removed and one added (AlverezYari/phillips-homelab#285:
+ * SECRET_KEY_BASE removed, RAILS_SECRET_KEY_BASE added from a Secret).
+ */
+const templateChanges = (before: ReplicaSet | undefined, after: ReplicaSet): ReadonlyArray<string> => {
+  if (before === undefined) return [];
+  const old = containersOfTemplate(before);
+  const out: Array<string> = [];
+  for (const [name, c] of containersOfTemplate(after)) {
+    const o = old.get(name);
+    if (o === undefined) continue;
+    const oldEnv = new Map(envOf(o).map((e) => [e.name ?? "", e] as const));
+    const newEnv = new Map(envOf(c).map((e) => [e.name ?? "", e] as const));
+    const removed = [...oldEnv.keys()].filter((k) => !newEnv.has(k));
+    const added = [...newEnv.entries()].filter(([k]) => !oldEnv.has(k)).map(([k, e]) => `${k} (from ${envSource(e)})`);
+    const changed = [...newEnv.entries()].filter(([k, e]) => oldEnv.has(k) && JSON.stringify(oldEnv.get(k)) !== JSON.stringify(e)).map(([k]) => k);
+    const parts = [
+      ...(removed.length > 0 ? [`removed env ${listNames(removed, 4)}`] : []),
+      ...(added.length > 0 ? [`added env ${listNames(added, 4)}`] : []),
+      ...(changed.length > 0 ? [`changed env ${listNames(changed, 4)}`] : []),
+      ...(JSON.stringify([o.command, o.args]) !== JSON.stringify([c.command, c.args]) ? ["changed command/args"] : []),
+      ...(JSON.stringify(o.resources) !== JSON.stringify(c.resources) ? ["changed resources"] : [])
+    ];
+    if (parts.length > 0) out.push(`${name}: ${parts.join(", ")}`);
+  }
+  return out;
+};
 
 const podsOf = (subject: Subject, rs: ReplicaSet): ReadonlyArray<Pod> =>
   subject.pods.filter((p) => p.metadata.ownerReferences?.some((o) => (o.uid !== undefined && o.uid === rs.metadata.uid) || o.name === rs.metadata.name) === true);
@@ -53,7 +97,7 @@ const HELD_BY_ANOTHER =
 const NOT_HELD = /permission denied|read-only file system|operation not permitted|address already in use|port is already (?:allocated|in use)/i;
 
 /** The words of a failure without the title or log line around them (`… crashes on start: X`, `level=error err="X"`). */
-const heldWords = (text: string): string => /\b(?:err|error|msg)="([^"]+)"/.exec(text)?.[1] ?? text.replace(/^.*?(?:crashes on start|fails): /, "");
+const heldWords = (text: string): string => /\b(?:err|error|msg)="([^"]+)"/.exec(text)?.[1] ?? text.replace(/^.*?(?:crashes on start|fails|after the error): /, "");
 
 /** The new pods' own failure text, for the held-by-the-old-pod check: the causes named for them and their logs' last words. */
 const newPodFailures = (a: Analysis, subject: Subject, newPods: ReadonlyArray<Pod>): ReadonlyArray<string> => {
@@ -117,7 +161,8 @@ export const analyzeRollout = (a: Analysis, frame: Frame, subject: Subject): Rol
 
   const before = previous === undefined ? new Map<string, string>() : imagesOf(previous);
   const changes = [...imagesOf(current)].filter(([name, image]) => before.get(name) !== image).map(([name, image]) => `image ${name}: ${before.get(name) ?? "(new container)"} → ${image}`);
-  const change = changes.length > 0 ? changes.join("; ") : "pod template changed (same images: configuration, env or resources)";
+  const other = templateChanges(previous, current);
+  const change = changes.length > 0 || other.length > 0 ? [...changes, ...other].join("; ") : "pod template changed (same images: configuration, volumes or labels)";
   const ready = (pods: ReadonlyArray<Pod>) => `${pods.filter(isPodReady).length}/${pods.length} ready`;
   const when = at !== undefined ? `${formatTime(at)}${at <= a.alertTime ? ` (${formatDuration(a.alertTime - at)} before the alert)` : ` (${formatDuration(at - a.alertTime)} after the alert)`}` : "at an unknown time";
   const id = a.evidence.add({
@@ -173,7 +218,7 @@ export const analyzeRollout = (a: Analysis, frame: Frame, subject: Subject): Rol
       own.length > 0
         ? `Rollout of ${subject.label} to revision ${revisionOf(current)} preceded the failure: ${clipText(change, 140)}`
         : `Rollout of ${subject.label} to revision ${revisionOf(current)} broke it: ${clipText(change, 140)}`,
-    detail: `ReplicaSet ${current.metadata.name} was created ${when}; its pods are ${ready(newPods)}${previous !== undefined ? ` while the previous ReplicaSet's are ${ready(oldPods)}` : ""}.${stuck ? " The rollout has exceeded its progress deadline." : ""}${oldFine ? "" : " The old pods are failing too, so the rollout may only coincide with a common cause."}${own.length > 0 ? ` The new pods' own evidence names the cause: ${clipText(own[0] ?? "", 200)}; the rollout is when it started.` : ""}`,
+    detail: `ReplicaSet ${current.metadata.name} was created ${when} (${clipText(change, 400)}); its pods are ${ready(newPods)}${previous !== undefined ? ` while the previous ReplicaSet's are ${ready(oldPods)}` : ""}.${stuck ? " The rollout has exceeded its progress deadline." : ""}${oldFine ? "" : " The old pods are failing too, so the rollout may only coincide with a common cause."}${own.length > 0 ? ` The new pods' own evidence names the cause: ${clipText(own[0] ?? "", 200)}; the rollout is when it started.` : ""}`,
     confidence: !oldFine ? "low" : own.length > 0 ? "medium" : "high",
     depth: 2,
     supporting: [id],

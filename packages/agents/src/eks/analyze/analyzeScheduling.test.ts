@@ -89,6 +89,42 @@ describe("scheduling: the obstacle that blocks, with its value", () => {
     expect(h.actions?.join(" ")).toContain("ENI");
   });
 
+  it("names the only node when it is at its pod capacity, even without its allocatable pods (jupyter-on-openshift/jupyter-notebooks#1)", () => {
+    const message = "0/1 nodes are available: 1 Insufficient pods.";
+    const pod = pendingPod("myproject", "my-notebook-2-zmcps", {}, message);
+    const single: Node = { metadata: { name: "cloudapps.northwestern.edu" }, status: { allocatable: { cpu: "4", memory: "16265948Ki" } } };
+    const h = topOf(investigateObjects({ nodes: [single], objects: { pods: [pod], events: [event("myproject", "Pod", pod.metadata.name, "FailedScheduling", message, 20, 4 * min)] } }, notReady("myproject", pod.metadata.name), T));
+    expect(h.title).toBe("myproject/my-notebook-2-zmcps cannot be scheduled: Too many pods: the cluster's only node, cloudapps.northwestern.edu, is at its pod capacity");
+  });
+
+  it("an extended resource that no node offers: nothing advertises it (NVIDIA/k8s-device-plugin#165, #159)", () => {
+    // #165's pod verbatim (limits only: the request defaults to the limit); the message is #159's title.
+    const message = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.";
+    const pod = pendingPod("default", "gpu-pod", {
+      containers: [
+        { name: "cuda-container", image: "nvidia/cuda:9.0-devel", resources: { limits: { "nvidia.com/gpu": "2" } } },
+        { name: "digits-container", image: "nvidia/digits:6.0", resources: { limits: { "nvidia.com/gpu": "2" } } }
+      ]
+    }, message);
+    const nodes = ["k8s-master", "k8s-node1", "k8s-node2"].map((n) => node(n));
+    const h = topOf(investigateObjects({ nodes, objects: { pods: [pod] } }, notReady("default", "gpu-pod"), T));
+    expect(h.title).toBe("default/gpu-pod cannot be scheduled: no node offers nvidia.com/gpu: none of the 3 nodes read has any allocatable nvidia.com/gpu (the device plugin that advertises it is not running on them, or they lack the device)");
+    expect(h.detail).toContain("the pod asks nvidia.com/gpu 4");
+    // Nodes that do offer it: a shortage, with the request (defaulted from the limits).
+    const gpuNodes = nodes.map((n) => ({ ...n, status: { ...n.status, allocatable: { ...n.status?.allocatable, "nvidia.com/gpu": "2" } } }));
+    expect(topOf(investigateObjects({ nodes: gpuNodes, objects: { pods: [pod] } }, notReady("default", "gpu-pod"), T)).title).toBe(
+      "default/gpu-pod cannot be scheduled: no node has enough free nvidia.com/gpu for the pod's request of nvidia.com/gpu 4"
+    );
+  });
+
+  it("names the nodes that carry the condition taint (secretflow/kuscia#45)", () => {
+    const message = "0/2 nodes are available: 2 node(s) had untolerated taint {node.kubernetes.io/disk-pressure: }. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling..";
+    const pod = pendingPod("alice", "secretflow-task-psi-0", {}, message);
+    const pressured = ["kuscia-node-1", "kuscia-node-2"].map((n) => node(n, { taints: [{ key: "node.kubernetes.io/disk-pressure", effect: "NoSchedule" }] }));
+    const h = topOf(investigateObjects({ nodes: pressured, objects: { pods: [pod] } }, notReady("alice", pod.metadata.name), T));
+    expect(h.title).toBe("alice/secretflow-task-psi-0 cannot be scheduled: the nodes (kuscia-node-1, kuscia-node-2) are unhealthy (taint node.kubernetes.io/disk-pressure)");
+  });
+
   it("volumes pinned to a zone outrank capacity reasons on other nodes (kubeflow/kubeflow#7109)", () => {
     const message =
       "0/3 nodes are available: 1 Insufficient memory, 1 Too many pods, 1 node(s) had volume node affinity conflict. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.";
@@ -200,6 +236,58 @@ describe("volumes that cannot attach: Multi-Attach", () => {
   });
 });
 
+describe("volumes that cannot mount: the cause in the failure's words, on the pod's node", () => {
+  const mounting = (namespace: string, name: string, nodeName: string, volumes: NonNullable<PodSpec["volumes"]>): Pod => ({
+    metadata: { name, namespace, creationTimestamp: iso(T - 10 * min) },
+    spec: { nodeName, containers: [{ name: "app", image: "app:1" }], volumes },
+    status: { phase: "Pending", containerStatuses: [{ name: "app", ready: false, restartCount: 0, state: { waiting: { reason: "ContainerCreating" } } }] }
+  });
+
+  it("a hostPath of type Directory that the node lacks (Addyvan/valheim-k8s#27)", () => {
+    const pod = mounting("valheim-test", "valheim-server-6fd49b4644-c2w6g", "m3.rke.example.org", [{ name: "gamefiles", hostPath: { path: "/data/valheim-test", type: "Directory" } }]);
+    const message = 'MountVolume.SetUp failed for volume "gamefiles" : hostPath type check failed: /data/valheim-test is not a directory';
+    const h = topOf(investigateObjects({ objects: { pods: [pod], events: [event("valheim-test", "Pod", pod.metadata.name, "FailedMount", message, 4, 5 * min)] } }, notReady("valheim-test", pod.metadata.name), T));
+    expect(h.title).toBe("valheim-test/valheim-server-6fd49b4644-c2w6g cannot start: hostPath /data/valheim-test (volume gamefiles, type Directory) does not exist on node m3.rke.example.org, or is not a directory there (hostPath type check failed)");
+    expect(h.confidence).toBe("high");
+    expect(h.detail).toContain("DirectoryOrCreate");
+  });
+
+  it("an NFS volume on a node without the NFS client (kubernetes-retired/kubeadm-dind-cluster#242)", () => {
+    const pod = mounting("default", "docs-7c8d9f6b5-xk2lp", "kube-node-1", [{ name: "documents", persistentVolumeClaim: { claimName: "documents" } }]);
+    const message =
+      'MountVolume.SetUp failed for volume "documents" : mount failed: exit status 32\nMounting command: systemd-run\nMounting arguments: --description=Kubernetes transient mount for /var/lib/kubelet/pods/804e9670-d21d-11e8-ae04-be44ca8ed1e2/volumes/kubernetes.io~nfs/documents --scope -- mount -t nfs fileserver:/documents /var/lib/kubelet/pods/804e9670-d21d-11e8-ae04-be44ca8ed1e2/volumes/kubernetes.io~nfs/documents\nOutput: Running scope as unit: run-r1a333dd87a9a4bc8a329862f7e37f745.scope\nmount: wrong fs type, bad option, bad superblock on fileserver:/documents,\n       missing codepage or helper program, or other error\n       (for several filesystems (e.g. nfs, cifs) you might\n       need a /sbin/mount.<type> helper program)\n\n       In some cases useful info is found in syslog - try\n       dmesg | tail or so.';
+    const h = topOf(investigateObjects({ objects: { pods: [pod], events: [event("default", "Pod", pod.metadata.name, "FailedMount", message, 9, 5 * min)] } }, notReady("default", pod.metadata.name), T));
+    expect(h.title).toMatch(/^default\/docs-7c8d9f6b5-xk2lp cannot start: node kube-node-1 has no NFS client \(mount\.nfs, package nfs-common\)/);
+    expect(h.actions?.[0]).toContain("nfs-utils");
+  });
+
+  it("an unregistered CSI driver is named with the node, and where its node plugin runs (ceph/ceph-csi#710)", () => {
+    // The event is #710's verbatim; the plugin pod's placement (on the other node only) is a constructed configuration.
+    const pod = mounting("default", "csi-rbd-demo-pod", "master3", [{ name: "mypvc", persistentVolumeClaim: { claimName: "rbd-pvc" } }]);
+    const message = 'MountVolume.MountDevice failed for volume "pvc-5d317451-01f2-11ea-b95f-eeeeeeeeeeee" : driver name rbd.csi.ceph.com not found in the list of registered CSI drivers';
+    const plugin: Pod = {
+      metadata: { name: "csi-rbdplugin-x7k2p", namespace: "default" },
+      spec: { nodeName: "worker1", containers: [{ name: "driver-registrar", image: "quay.io/k8scsi/csi-node-driver-registrar:v1.1.0", args: ["--kubelet-registration-path=/var/lib/kubelet/plugins/rbd.csi.ceph.com/csi.sock"] }] },
+      status: { phase: "Running" }
+    };
+    const h = topOf(investigateObjects({ objects: { pods: [pod, plugin], events: [event("default", "Pod", pod.metadata.name, "FailedMount", message, 23, 40 * min)] } }, notReady("default", pod.metadata.name), T));
+    expect(h.title).toBe("default/csi-rbd-demo-pod cannot start: CSI driver rbd.csi.ceph.com is not registered with the kubelet on node master3: its node plugin does not run there or has not registered");
+    expect(h.confidence).toBe("medium");
+    expect(h.detail).toContain("Its node plugin runs on worker1, not on master3");
+  });
+
+  it("the informative failure wins over the kubelet's generic timeout (kubernetes/kubernetes#108963)", () => {
+    const pod = mounting("default", "todo-db-759d4c6cd8-2jfv4", "docker-desktop", [{ name: "data", persistentVolumeClaim: { claimName: "pv01-claim" } }]);
+    const generic = "Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[kube-api-access-qdkr6 secret data]: timed out waiting for the condition";
+    const denied =
+      'MountVolume.SetUp failed for volume "pv01" : mount failed: exit status 32\nMounting command: mount\nMounting arguments: -t nfs 192.168.43.16:/nfs_share /var/lib/kubelet/pods/c9c0e520-2c9c-4970-b41e-90d4d6d38ead/volumes/kubernetes.io~nfs/pv01\nOutput: mount.nfs: access denied by server while mounting 192.168.43.16:/nfs_share';
+    const events = [event("default", "Pod", pod.metadata.name, "FailedMount", denied, 13, 11 * min), { ...event("default", "Pod", pod.metadata.name, "FailedMount", generic, 4, 9 * min), metadata: { name: "generic", namespace: "default" } }];
+    const h = topOf(investigateObjects({ objects: { pods: [pod], events } }, notReady("default", pod.metadata.name), T));
+    expect(h.title).toContain("cannot start: NFS server 192.168.43.16 refuses node docker-desktop access to 192.168.43.16:/nfs_share (access denied by server)");
+    expect(h.confidence).toBe("medium");
+  });
+});
+
 describe("pods the API server refuses: quotas and LimitRanges", () => {
   const replicaSet = (name: string, containers: NonNullable<PodSpec["containers"]>): ReplicaSet => ({
     metadata: { name, namespace: "ns", annotations: { "deployment.kubernetes.io/revision": "2" }, ownerReferences: [{ kind: "Deployment", name: name.replace(/-[a-z0-9]+$/, ""), controller: true }] },
@@ -218,7 +306,23 @@ describe("pods the API server refuses: quotas and LimitRanges", () => {
     const rs = replicaSet("helloworld-latest-6b78556b99", [{ name: "helloworld", image: "micro/helloworld" }]);
     const message = 'Error creating: pods "helloworld-latest-6b78556b99-mcpwh" is forbidden: failed quota: quota: must specify limits.cpu,limits.memory,requests.cpu,requests.memory';
     const h = topOf(investigateObjects({ objects: { replicasets: [rs], deployments: [{ metadata: { name: "helloworld-latest", namespace: "ns" }, spec: { replicas: 1 } }], events: [event("ns", "ReplicaSet", rs.metadata.name, "FailedCreate", message, 1, 10 * min)] } }, { alertname: "KubeDeploymentReplicasMismatch", namespace: "ns", deployment: "helloworld-latest" }, T));
-    expect(h.title).toBe("ResourceQuota quota in ns requires limits.cpu, limits.memory, requests.cpu, requests.memory on every container, and ns/helloworld-latest's container helloworld sets none: the API server refuses its pods");
+    expect(h.title).toBe("ResourceQuota quota in ns rejects ns/helloworld-latest's pods: every container must specify limits.cpu, limits.memory, requests.cpu, requests.memory, and container helloworld has no resource requests or limits");
     expect(h.confidence).toBe("high");
+  });
+
+  it("Pod Security admission: the level the namespace enforces and what the template breaks (tektoncd/triggers#1477)", () => {
+    const rs = replicaSet("tekton-triggers-controller-7887549bc5", [{ name: "tekton-triggers-controller", image: "gcr.io/tekton-releases/controller:v0.20" }]);
+    const message =
+      '(combined from similar events): Error creating: pods "tekton-triggers-controller-7887549bc5-htzd7" is forbidden: violates PodSecurity "restricted:latest": unrestricted capabilities (container "tekton-triggers-controller" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "tekton-triggers-controller" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "tekton-triggers-controller" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")';
+    const h = topOf(investigateObjects({ objects: { replicasets: [rs], deployments: [{ metadata: { name: "tekton-triggers-controller", namespace: "ns" }, spec: { replicas: 1 } }], events: [event("ns", "ReplicaSet", rs.metadata.name, "FailedCreate", message, 14, 25 * min)] } }, { alertname: "KubeDeploymentReplicasMismatch", namespace: "ns", deployment: "tekton-triggers-controller" }, T));
+    expect(h.title).toBe('Pod Security admission rejects ns/tekton-triggers-controller\'s pods: namespace ns enforces the "restricted" level and the pod template violates it (unrestricted capabilities, runAsNonRoot != true, seccompProfile)');
+    expect(h.confidence).toBe("high");
+  });
+
+  it("a StatefulSet whose template sets no requests: the title keeps what the quota demands (hmcts/cnp-flux-config#13765)", () => {
+    const sts = { metadata: { name: "fpl-case-service-pr-3308-es-master", namespace: "fpl" }, spec: { replicas: 1, template: { spec: { containers: [{ name: "elasticsearch", image: "elasticsearch:7" }] } } } };
+    const message = 'create Pod fpl-case-service-pr-3308-es-master-0 in StatefulSet fpl-case-service-pr-3308-es-master failed error: pods "fpl-case-service-pr-3308-es-master-0" is forbidden: failed quota: fpl-quota: must specify requests.cpu,requests.memory';
+    const h = topOf(investigateObjects({ objects: { statefulsets: [sts], events: [event("fpl", "StatefulSet", sts.metadata.name, "FailedCreate", message, 2, 39 * min)] } }, { alertname: "KubeStatefulSetReplicasMismatch", namespace: "fpl", statefulset: sts.metadata.name }, T));
+    expect(h.title).toBe("ResourceQuota fpl-quota in fpl rejects fpl/fpl-case-service-pr-3308-es-master's pods: every container must specify requests.cpu, requests.memory, and container elasticsearch has no resource requests");
   });
 });

@@ -1,10 +1,11 @@
 import type { Confidence } from "@sre-on-call/core";
-import type { Event, PersistentVolumeClaim, Pod } from "../kube/KubeObjects.js";
-import { nodeMatchesPod, placementText, podRequest, podRequestText, formatQuantity, taintText, untoleratedTaints } from "../kube/placement.js";
+import type { Event, Node, PersistentVolumeClaim, Pod } from "../kube/KubeObjects.js";
+import { formatQuantity, isCordoned, nodeMatchesPod, nodesWithTaint, placementText, podRequest, podRequestText, taintText, untoleratedTaints } from "../kube/placement.js";
 import { parseQuantity } from "../kube/quantity.js";
 import { eventCount, eventTime, formatTime } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
 import { analyzeClaim } from "./analyzeClaim.js";
+import { describeMountFailure } from "./describeMountFailure.js";
 import { parseCreateFailure } from "./parseCreateFailure.js";
 import { bindingObstacle, INTENT_OBSTACLES, parseSchedulingMessage, type SchedulingFailure, type SchedulingReason } from "./parseSchedulingMessage.js";
 import { causeText, clipText, kubectl, kubectlRef, listNames, plural, podSource } from "./podFacts.js";
@@ -22,6 +23,9 @@ const podsOnNode = (a: Analysis, node: string): number =>
   [...a.view.namespaces.values()].reduce((n, o) => n + o.pods.filter((p) => p.spec?.nodeName === node && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed").length, 0);
 
 const OTHER_REQUESTS = ["cpu", "memory", "ephemeral-storage", "nvidia.com/gpu"];
+
+/** ` (ip-10-0-1-5, ip-10-0-2-7)`: the nodes an obstacle lies on, when the nodes read show them and they are few. */
+const nodeNames = (nodes: ReadonlyArray<Node>): string => (nodes.length > 0 && nodes.length <= 3 ? ` (${listNames(nodes.map((n) => n.metadata.name))})` : "");
 
 /** What the scheduler's words mean for this pod, with the values that name the cause. */
 interface ObstacleReading {
@@ -45,17 +49,22 @@ const readObstacle = (a: Analysis, r: SchedulingReason, pod: Pod, failure: Sched
     case "insufficient-resources": {
       const resource = r.detail ?? "capacity";
       if (resource === "pods") {
-        const candidates = (intent && a.view.nodes.length > 0 ? intended : a.view.nodes).filter((n) => n.status?.allocatable?.["pods"] !== undefined);
+        const pool = intent && a.view.nodes.length > 0 ? intended : a.view.nodes;
+        const candidates = pool.filter((n) => n.status?.allocatable?.["pods"] !== undefined);
         const full = candidates.filter((n) => podsOnNode(a, n.metadata.name) >= (parseQuantity(n.status?.allocatable?.["pods"]) ?? Infinity));
-        const shown = full.length > 0 ? full : candidates;
-        const capacities = [...new Set(shown.map((n) => n.status?.allocatable?.["pods"] ?? ""))];
-        const capacity = capacities.length === 1 ? ` (max ${capacities[0]} pods per node${shown.length <= 3 ? `: ${listNames(shown.map((n) => n.metadata.name))}` : ""})` : "";
+        // The scheduler counted r.nodes nodes at capacity: when that is every node read that the pod may use, those are the ones.
+        const counted = r.nodes !== undefined && pool.length > 0 && r.nodes === pool.length ? pool : [];
+        const shown = full.length > 0 ? full : counted.length > 0 ? counted : candidates;
+        const capacities = [...new Set(shown.map((n) => n.status?.allocatable?.["pods"]).filter((c): c is string => c !== undefined))];
+        const names = shown.length > 0 && shown.length <= 3 ? listNames(shown.map((n) => n.metadata.name)) : undefined;
+        const only = failure.totalNodes === 1 && a.view.nodes.length === 1 && names !== undefined;
+        const capacity = capacities.length === 1 ? ` (max ${capacities[0]} pods per node${names !== undefined && !only ? `: ${names}` : ""})` : names !== undefined && !only ? ` (${names})` : "";
         return {
-          text: `Too many pods: ${where} ${be} at ${one ? "its" : "their"} pod capacity${capacity}`,
+          text: only ? `Too many pods: the cluster's only node, ${names}, is at its pod capacity${capacities.length === 1 ? ` (max ${capacities[0]} pods)` : ""}` : `Too many pods: ${where} ${be} at ${one ? "its" : "their"} pod capacity${capacity}`,
           confidence: "high",
           facts: shown.map((n) => {
             const running = podsOnNode(a, n.metadata.name);
-            return `${n.metadata.name}: allocatable pods ${n.status?.allocatable?.["pods"] ?? "?"}${running > 0 ? `, ${running} pods on it in the namespaces read` : ""}`;
+            return `${n.metadata.name}: allocatable pods ${n.status?.allocatable?.["pods"] ?? "not read"}${running > 0 ? `, ${running} pods on it in the namespaces read` : ""}`;
           })
         };
       }
@@ -65,6 +74,16 @@ const readObstacle = (a: Analysis, r: SchedulingReason, pod: Pod, failure: Sched
         .filter((x): x is readonly [string, string] => x[1] !== undefined)
         .map(([x, v]) => `${x} ${v}`);
       const largest = Math.max(...a.view.nodes.map((n) => parseQuantity(n.status?.allocatable?.[resource]) ?? 0));
+      // An extended resource no node offers at all: not a shortage, nothing provides it (NVIDIA/k8s-device-plugin#33, #165).
+      const provided = resource.includes("/") ? "the device plugin that advertises it is not running on them, or they lack the device" : resource.startsWith("hugepages-") ? "no huge pages are reserved on them" : undefined;
+      if (provided !== undefined && a.view.nodes.length > 0 && largest === 0) {
+        const complete = failure.totalNodes === undefined || failure.totalNodes === a.view.nodes.length;
+        return {
+          text: `no node offers ${resource}: none of the ${plural(a.view.nodes.length, "node")} read has any allocatable ${resource} (${provided})`,
+          confidence: complete ? "high" : "medium",
+          facts: [`the pod asks ${resource} ${podRequestText(pod, resource) ?? "?"}`]
+        };
+      }
       const total = podRequest(pod, resource);
       const facts = a.view.nodes.length > 0 && largest > 0 ? [`largest allocatable ${resource} of a node: ${formatQuantity(resource, largest)}${total !== undefined && total > largest ? ` — less than the request: it fits on no node even when empty` : ""}`] : [];
       return {
@@ -79,7 +98,11 @@ const readObstacle = (a: Analysis, r: SchedulingReason, pod: Pod, failure: Sched
     case "taint": {
       const onIntended = intent ? intended.flatMap((n) => untoleratedTaints(n, pod).map((t) => `${taintText(t)} on ${n.metadata.name}`)) : [];
       const named = r.detail !== undefined && r.detail !== "" ? `taint ${r.detail}` : onIntended.length > 0 ? `taint ${listNames(onIntended, 2)}` : "a taint";
-      if (!intent) return { text: `the nodes carry ${named} that the pod does not tolerate`, confidence: "high", facts: [] };
+      if (!intent) {
+        const carrying = r.detail !== undefined && r.detail !== "" ? nodesWithTaint(a.view.nodes, r.detail) : [];
+        const nodes = carrying.length === 1 ? `the node ${carrying[0]?.metadata.name ?? ""} carries` : `the nodes${nodeNames(carrying)} carry`;
+        return { text: `${nodes} ${named} that the pod does not tolerate`, confidence: "high", facts: [] };
+      }
       // Since 1.19 the scheduler checks taints before the node selector, so the tainted nodes may not
       // be the ones the pod selects: the nodes read, or a selector pinning one hostname, settle it.
       if (a.view.nodes.length > 0 && intended.length === 0 && placement !== undefined)
@@ -92,8 +115,10 @@ const readObstacle = (a: Analysis, r: SchedulingReason, pod: Pod, failure: Sched
         facts: settled ? onIntended : [...onIntended, "the scheduler checks taints before the node selector, so the tainted nodes may not match the selector either: compare the nodes' labels with it"]
       };
     }
-    case "node-condition":
-      return { text: `${where} ${be} unhealthy (${r.detail !== undefined ? `taint ${r.detail}` : clipText(r.text, 80)})`, confidence: !intent || intended.length > 0 ? "high" : "medium", facts: [] };
+    case "node-condition": {
+      const carrying = r.detail !== undefined ? nodesWithTaint(intent ? intended : a.view.nodes, r.detail) : [];
+      return { text: `${where}${nodeNames(carrying)} ${carrying.length > 0 ? (carrying.length === 1 ? "is" : "are") : be} unhealthy (${r.detail !== undefined ? `taint ${r.detail}` : causeText(r.text, 80)})`, confidence: !intent || intended.length > 0 ? "high" : "medium", facts: [] };
+    }
     case "node-selector": {
       const carrying = a.view.nodes.length > 0 ? ` (${intended.length} of ${a.view.nodes.length} nodes match)` : "";
       return placement !== undefined
@@ -109,7 +134,7 @@ const readObstacle = (a: Analysis, r: SchedulingReason, pod: Pod, failure: Sched
     case "unbound-pvc":
       return { text: `its PersistentVolumeClaim${claimsOf(pod).length === 1 ? "" : "s"} ${listNames(claimsOf(pod))} ${claimsOf(pod).length === 1 ? "is" : "are"} not bound`, confidence: "high", facts: [] };
     case "volume-binding":
-      return { text: `its volumes cannot be bound (${clipText(r.text, 100)})`, confidence: "medium", facts: [] };
+      return { text: `its volumes cannot be bound (${causeText(r.text, 100)})`, confidence: "medium", facts: [] };
     case "volume-zone": {
       const claims = claimsOf(pod);
       const zones = [...new Set(a.view.nodes.map((n) => n.metadata.labels?.["topology.kubernetes.io/zone"] ?? n.metadata.labels?.["failure-domain.beta.kubernetes.io/zone"]).filter((z): z is string => z !== undefined))];
@@ -121,12 +146,14 @@ const readObstacle = (a: Analysis, r: SchedulingReason, pod: Pod, failure: Sched
     }
     case "volume-limit":
       return { text: "the nodes have reached their limit of attached volumes", confidence: "high", facts: [] };
-    case "cordoned":
-      return { text: `${where} ${be} cordoned (unschedulable)`, confidence: !intent || intended.length > 0 ? "high" : "medium", facts: [] };
+    case "cordoned": {
+      const cordoned = (intent ? intended : a.view.nodes).filter(isCordoned);
+      return { text: `${where}${nodeNames(cordoned)} ${cordoned.length > 0 ? (cordoned.length === 1 ? "is" : "are") : be} cordoned (unschedulable)`, confidence: !intent || intended.length > 0 ? "high" : "medium", facts: [] };
+    }
     case "host-ports":
       return { text: "the requested host port is taken on every node", confidence: "high", facts: [] };
     case "other":
-      return { text: clipText(r.text, 120), confidence: "medium", facts: [] };
+      return { text: causeText(r.text, 120), confidence: "medium", facts: [] };
   }
 };
 
@@ -239,8 +266,30 @@ const informative = (e: Event): number => {
   const m = e.message ?? "";
   if (MULTI_ATTACH.test(m)) return 3;
   if (MISSING_SOURCE.test(m)) return 3;
+  if (describeMountFailure(m).kind !== "unknown") return 3;
   if (/timed out waiting for the condition\s*$/.test(m) && /Unable to (?:attach or )?mount volumes/i.test(m)) return 0;
   return e.reason === "FailedAttachVolume" ? 2 : 1;
+};
+
+/**
+ * Where a CSI driver's node plugin runs, from the pods read: a pod with a node-driver-registrar
+ * sidecar whose name, image or arguments name the driver. Undefined when none was read.
+ */
+const nodePluginNote = (a: Analysis, driver: string, node: string | undefined): string | undefined => {
+  const hint = driver.split(".")[0] ?? driver;
+  const plugins = [...a.view.namespaces.values()].flatMap((o) =>
+    o.pods.filter((p) => {
+      const containers = Array.isArray(p.spec?.containers) ? p.spec.containers : [];
+      if (!containers.some((c) => /node-driver-registrar|driver-registrar/.test(c.image ?? ""))) return false;
+      const args = containers.flatMap((c) => [...(Array.isArray(c.args) ? c.args : []), ...(Array.isArray(c.command) ? c.command : [])]).filter((x): x is string => typeof x === "string");
+      return p.metadata.name.includes(hint) || containers.some((c) => (c.image ?? "").includes(hint)) || args.some((x) => x.includes(driver));
+    })
+  );
+  if (plugins.length === 0) return undefined;
+  const here = plugins.filter((p) => p.spec?.nodeName === node);
+  if (here.length > 0) return `Its node plugin ${listNames(here.map((p) => `${p.metadata.namespace ?? ""}/${p.metadata.name}`))} runs on ${node ?? "the node"} but the kubelet has not registered the driver: read its node-driver-registrar log.`;
+  const elsewhere = [...new Set(plugins.map((p) => p.spec?.nodeName).filter((n): n is string => typeof n === "string" && n !== ""))];
+  return `Its node plugin runs on ${elsewhere.length > 0 ? listNames(elsewhere) : "other nodes"}, not on ${node ?? "the pod's node"}: its DaemonSet's nodeSelector or tolerations keep it off that node.`;
 };
 
 /** Volumes that fail to attach or mount on scheduled pods (FailedMount, FailedAttachVolume). */
@@ -297,18 +346,36 @@ export const analyzeMounts = (a: Analysis, frame: Frame, subject: Subject): void
     return;
   }
   const missing = MISSING_SOURCE.exec(message);
+  if (missing !== null) {
+    a.propose(frame, subject.label, {
+      key: `mount:${subject.label}:${last.reason ?? ""}:${missing[2] ?? ""}`,
+      title: `${subject.label} cannot mount ${missing[1]} ${missing[2]}: it does not exist`,
+      detail: clipText(message, 400),
+      confidence: "high",
+      depth: 2,
+      supporting: [id],
+      confirmBy: kubectl(subject.ref.namespace, `describe pod ${pod.metadata.name}`),
+      actions: ["Fix the volume source named in the event"]
+    });
+    return;
+  }
+  // The mount ran on the pod's node: the kubelet that reported it names it too.
+  const node = pod.spec?.nodeName ?? last.source?.host;
+  const failure = describeMountFailure(message, { ...(node !== undefined && node !== "" ? { node } : {}), ...(Array.isArray(pod.spec?.volumes) ? { volumes: pod.spec.volumes } : {}) });
+  const driver = failure.kind === "csi-driver-not-registered" ? /driver name (\S+) not found/.exec(message)?.[1] : undefined;
+  const note = driver !== undefined ? nodePluginNote(a, driver, node) : undefined;
   a.propose(frame, subject.label, {
-    key: `mount:${subject.label}:${last.reason ?? ""}:${missing?.[2] ?? ""}`,
+    key: `mount:${subject.label}:${last.reason ?? ""}:${failure.kind}:${failure.volume ?? ""}`,
     title:
-      missing !== null
-        ? `${subject.label} cannot mount ${missing[1]} ${missing[2]}: it does not exist`
-        : `${subject.label} cannot ${last.reason === "FailedAttachVolume" ? "attach" : "mount"} a volume: ${causeText(message, 160)}`,
-    detail: clipText(message, 400),
-    confidence: missing !== null ? "high" : "medium",
+      failure.kind === "unknown"
+        ? `${subject.label} cannot ${last.reason === "FailedAttachVolume" ? "attach" : "mount"} a volume: ${failure.cause}`
+        : `${subject.label} cannot start: ${failure.cause}`,
+    detail: [clipText(message, 400).replace(/([^.…])$/, "$1."), failure.why, note].filter((x): x is string => x !== undefined).join(" "),
+    confidence: failure.certain ? "high" : "medium",
     depth: 2,
     supporting: [id],
-    confirmBy: kubectl(subject.ref.namespace, `describe pod ${pod.metadata.name}`),
-    actions: ["Fix the volume source named in the event"]
+    confirmBy: `${kubectl(subject.ref.namespace, `describe pod ${pod.metadata.name}`)}${node !== undefined ? `; the kubelet's log on ${node} (journalctl -u kubelet)` : ""}`,
+    actions: [failure.action]
   });
 };
 
@@ -320,6 +387,13 @@ const exhaustedText = (resources: ReadonlyArray<{ readonly resource: string; rea
     return requested === undefined || used === undefined || limited === undefined || used + requested > limited;
   });
   return (over.length > 0 ? over : resources).map((r) => `${r.resource} ${r.used ?? "?"}/${r.limited ?? "?"} used, the pod asks ${r.requested ?? "?"}`).join("; ");
+};
+
+/** What a quota's `must specify` list asks for, in words: `resource requests`, `resource limits`, or both. */
+const declared = (resources: ReadonlyArray<string>): string => {
+  const requests = resources.some((r) => !r.startsWith("limits."));
+  const limits = resources.some((r) => r.startsWith("limits."));
+  return requests && limits ? "resource requests or limits" : limits ? "resource limits" : "resource requests";
 };
 
 /** Containers of the pods a controller would create, from the newest ReplicaSet or the workload's template. */
@@ -376,7 +450,8 @@ export const analyzeCreateFailures = (a: Analysis, frame: Frame, subject: Subjec
       }));
       a.propose(frame, subject.label, {
         key: `quota-must-specify:${subject.ref.namespace}:${parsed.quota}:${subject.label}`,
-        title: `ResourceQuota ${parsed.quota} in ${subject.ref.namespace} requires ${parsed.resources.join(", ")} on every container${lacking.length > 0 ? `, and ${subject.label}'s container${lacking.length === 1 ? "" : "s"} ${listNames(lacking.map((c) => c.name ?? "?"))} ${lacking.length === 1 ? "sets" : "set"} none` : ""}: the API server refuses its pods`,
+        // The API server's own words first ("must specify …"), then which containers lack them: a cut title keeps the cause.
+        title: `ResourceQuota ${parsed.quota} in ${subject.ref.namespace} rejects ${subject.label}'s pods: every container must specify ${parsed.resources.join(", ")}${lacking.length > 0 ? `, and container${lacking.length === 1 ? "" : "s"} ${listNames(lacking.map((c) => c.name ?? "?"))} ${lacking.length === 1 ? "has" : "have"} no ${declared(parsed.resources)}` : ""}`,
         detail: `A quota on compute resources makes every new pod declare them: "${clipText(message, 240)}" (FailedCreate ×${count}).`,
         confidence: "high",
         depth: 2,
@@ -384,10 +459,25 @@ export const analyzeCreateFailures = (a: Analysis, frame: Frame, subject: Subjec
         confirmBy: `${kubectl(subject.ref.namespace, `describe resourcequota ${parsed.quota}`)}; ${kubectl(subject.ref.namespace, `get ${kubectlRef(subject.ref.kind, subject.ref.name)} -o jsonpath='{..resources}'`)}`,
         actions: [`Set ${parsed.resources.join(", ")} on ${subject.label}'s containers, or add a LimitRange with defaults to ${subject.ref.namespace}`]
       });
+    } else if (parsed.kind === "pod-security") {
+      const checks = parsed.violations.map((v) => v.check);
+      a.propose(frame, subject.label, {
+        key: `pod-security:${subject.label}`,
+        title: `Pod Security admission rejects ${subject.label}'s pods: namespace ${subject.ref.namespace} enforces the "${parsed.level}" level and the pod template violates it (${listNames(checks, 4)})`,
+        detail: `The API server refuses every pod (FailedCreate ×${count}): ${parsed.violations.map((v) => `${v.check}${v.detail !== undefined ? ` — ${v.detail}` : ""}`).join("; ")}. The level comes from the namespace label pod-security.kubernetes.io/enforce (or the cluster's admission default).`,
+        confidence: "high",
+        depth: 2,
+        supporting: [id],
+        confirmBy: `kubectl get namespace ${subject.ref.namespace} --show-labels; ${kubectl(subject.ref.namespace, `get ${kubectlRef(subject.ref.kind, subject.ref.name)} -o jsonpath='{..securityContext}'`)}`,
+        actions: [
+          `Set the securityContext fields the "${parsed.level}" level asks for on ${subject.label}'s pod template (${listNames(parsed.violations.map((v) => v.detail ?? v.check), 2)})`,
+          `Or, if the workload needs more privileges, label namespace ${subject.ref.namespace} with a lower level: kubectl label ns ${subject.ref.namespace} pod-security.kubernetes.io/enforce=baseline --overwrite`
+        ]
+      });
     } else if (parsed.kind === "limit-range") {
       a.propose(frame, subject.label, {
         key: `limitrange:${subject.label}`,
-        title: `A LimitRange in ${subject.ref.namespace} rejects ${subject.label}'s pods: ${clipText(parsed.violations[0] ?? "", 120)}`,
+        title: `A LimitRange in ${subject.ref.namespace} rejects ${subject.label}'s pods: ${causeText(parsed.violations[0] ?? "", 120)}`,
         detail: `The API server refuses to create the pods: ${parsed.violations.join("; ")}.`,
         confidence: "high",
         depth: 2,

@@ -122,7 +122,7 @@ describe("analyzers over cluster dumps", () => {
     const h = top(r);
     expect(h.title).toBe("shop/search is OOMKilled: container search exceeds its 256Mi memory limit");
     expect(h.actions?.join(" ")).toContain("--limits=memory=512Mi");
-    expect(cited(r, h)).toContain("OOMKilled (exit 137)");
+    expect(cited(r, h)).toContain("OOMKilled (exit code 137)");
   });
 
   it("ImagePullBackOff: names the image and the registry's answer", async () => {
@@ -218,7 +218,7 @@ describe("analyzers over cluster dumps", () => {
     );
     const r = await investigate(f, { namespace: "shop", pod: name });
     const probe = r.hypotheses.find((h) => h.title.includes("liveness probe"));
-    expect(probe?.title).toBe("shop/gateway is restarted by its failing liveness probe (GET /healthz on port 8080)");
+    expect(probe?.title).toBe("shop/gateway is restarted by its failing liveness probe (GET /healthz on port 8080): the endpoint does not answer within timeoutSeconds: the process is slow, blocked or overloaded");
     expect(probe?.detail).toContain("timed out");
     expect(cited(r, probe!)).toContain("restarted the container 6 times");
   });

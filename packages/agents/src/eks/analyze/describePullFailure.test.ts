@@ -144,6 +144,17 @@ describe("describePullFailure names the registry's reason", () => {
     expect(f.certain).toBe(false);
   });
 
+  it("without a reason, names the repository and whether the pod brings credentials (Praqma/ask#4: a private Docker Hub repository, only ImagePullBackOff pasted)", () => {
+    const f = describePullFailure("", { image: "praqma/jira:8.1.0", pullSecrets: [] });
+    expect(f.certain).toBe(false);
+    expect(f.cause).toBe(
+      "the kubelet's events do not say why (only the ImagePullBackOff state is known); the pod has no imagePullSecrets, so if repository praqma/jira on docker.io is private the pull is refused without credentials (a wrong repository name or tag looks the same)"
+    );
+    // With secrets, they are the suspect, not their absence (helm/helm#12189 used acr-secret for an Azure registry).
+    const withSecret = describePullFailure("", { image: "smartsitealfaacr.azurecr.io/aem6.5-authbaseimage:v2", pullSecrets: ["acr-secret"] });
+    expect(withSecret.cause).toContain("the pod uses imagePullSecrets acr-secret: they may not hold valid credentials for smartsitealfaacr.azurecr.io");
+  });
+
   it("accepts any text and always says something", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), fc.string({ maxLength: 60 }), (message, image) => {

@@ -186,9 +186,26 @@ export const describePullFailure = (message: string, context: PullContext): Pull
   if (/invalid reference format|InvalidImageName|couldn't parse image reference/i.test(m)) {
     return { kind: "invalid-reference", cause: `the image reference "${context.image}" is malformed (invalid reference format)`, certain: true, registry: host, action: "Fix the image reference in the manifest" };
   }
+  if (m.trim() === "") {
+    // Only the state is known: say what the pod's spec tells about the pull, and that it is not the registry's answer.
+    const secrets = context.pullSecrets ?? [];
+    return {
+      kind: "unknown",
+      cause:
+        secrets.length === 0
+          ? `the kubelet's events do not say why (only the ImagePullBackOff state is known); the pod has no imagePullSecrets, so if repository ${ref.repository} on ${isDockerHub(host) ? "docker.io" : host} is private the pull is refused without credentials (a wrong repository name or tag looks the same)`
+          : `the kubelet's events do not say why (only the ImagePullBackOff state is known); the pod uses imagePullSecrets ${secrets.join(", ")}: they may not hold valid credentials for ${isDockerHub(host) ? "docker.io" : host}, or ${ref.repository}:${ref.tag ?? ref.digest ?? "latest"} may not exist`,
+      certain: false,
+      registry: host,
+      action:
+        secrets.length === 0
+          ? `Read the kubelet's pull error (kubectl describe pod, Events; or crictl pull ${context.image} on the node); if ${ref.repository} is private, create an imagePullSecret for ${host} and reference it from the pod or its service account`
+          : `Read the kubelet's pull error (kubectl describe pod, Events); check that the secrets ${secrets.join(", ")} are for ${host} and still valid, and that the tag exists`
+    };
+  }
   return {
     kind: "unknown",
-    cause: m.trim() === "" ? "the kubelet's events do not say why (only the ImagePullBackOff state is known)" : `the kubelet reports: ${causeText(m, 140)}`,
+    cause: `the kubelet reports: ${causeText(m, 140)}`,
     certain: false,
     registry: host,
     action: `Check that ${context.image} exists and that the nodes can pull it (credentials, network)`

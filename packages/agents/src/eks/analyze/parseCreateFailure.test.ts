@@ -47,15 +47,38 @@ describe("parseCreateFailure", () => {
     });
   });
 
+  it("reads Pod Security admission rejections: the level and each check (redhat-developer/odo#6847, hyperspike/valkey-operator#260)", () => {
+    expect(
+      parseCreateFailure(
+        'Error creating: pods "nodejs-app-8665bd77fb-2dd4n" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "runtime" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "runtime" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "runtime" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "runtime" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")'
+      )
+    ).toEqual({
+      kind: "pod-security",
+      level: "restricted",
+      version: "latest",
+      violations: [
+        { check: "allowPrivilegeEscalation != false", detail: 'container "runtime" must set securityContext.allowPrivilegeEscalation=false' },
+        { check: "unrestricted capabilities", detail: 'container "runtime" must set securityContext.capabilities.drop=["ALL"]' },
+        { check: "runAsNonRoot != true", detail: 'pod or container "runtime" must set securityContext.runAsNonRoot=true' },
+        { check: "seccompProfile", detail: 'pod or container "runtime" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"' }
+      ]
+    });
+    // The StatefulSet's wording, pasted over several lines.
+    const sts = parseCreateFailure(
+      'create Pod keyval-0 in StatefulSet keyval failed error: pods "keyval-0" is forbidden: violates PodSecurity "restricted:latest": \nallowPrivilegeEscalation != false (container "volume-permissions" must set securityContext.allowPrivilegeEscalation=false), \nunrestricted capabilities (container "volume-permissions" must set securityContext.capabilities.drop=["ALL"]), \nrunAsNonRoot != true (pod or container "volume-permissions" must set securityContext.runAsNonRoot=true), \nrunAsUser=0 (container "volume-permissions" must not set runAsUser=0),\nseccompProfile (pod or container "volume-permissions" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")'
+    );
+    expect(sts.kind === "pod-security" ? sts.violations.map((v) => v.check) : []).toEqual(["allowPrivilegeEscalation != false", "unrestricted capabilities", "runAsNonRoot != true", "runAsUser=0", "seccompProfile"]);
+  });
+
   it("accepts any text", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (text) => {
         const parsed = parseCreateFailure(text);
-        expect(["quota", "quota-must-specify", "limit-range", "other"]).toContain(parsed.kind);
+        expect(["quota", "quota-must-specify", "limit-range", "pod-security", "other"]).toContain(parsed.kind);
       })
     );
     fc.assert(
-      fc.property(fc.constantFrom("exceeded quota: q, requested: ", "failed quota: q: must specify ", "maximum cpu usage per Container is "), fc.string({ maxLength: 80 }), (head, tail) => {
+      fc.property(fc.constantFrom("exceeded quota: q, requested: ", "failed quota: q: must specify ", "maximum cpu usage per Container is ", 'violates PodSecurity "restricted:latest": '), fc.string({ maxLength: 80 }), (head, tail) => {
         parseCreateFailure(`Error creating: pods "x" is forbidden: ${head}${tail}`);
       })
     );

@@ -8,6 +8,11 @@ export type CreateFailure =
   /** A quota on compute resources rejects pods that do not declare them: `failed quota: q: must specify limits.cpu,…`. */
   | { readonly kind: "quota-must-specify"; readonly quota: string; readonly resources: ReadonlyArray<string> }
   | { readonly kind: "limit-range"; readonly violations: ReadonlyArray<string> }
+  /**
+   * Pod Security admission: the namespace enforces a level the pod breaks, `violates PodSecurity
+   * "restricted:latest": allowPrivilegeEscalation != false (container "x" must set …), …`.
+   */
+  | { readonly kind: "pod-security"; readonly level: string; readonly version: string; readonly violations: ReadonlyArray<{ readonly check: string; readonly detail?: string }> }
   /** `message` is the API server's reason without the controller's wrapping. */
   | { readonly kind: "other"; readonly message: string };
 
@@ -63,6 +68,27 @@ export const parseCreateFailure = (message: string): CreateFailure => {
         .map((r) => r.trim())
         .filter((r) => r !== "")
     };
+  const podSecurity = /violates PodSecurity "([\w-]+):([\w.-]+)": (.*)$/s.exec(text);
+  if (podSecurity !== null) {
+    // `check (detail), check (detail)`: the details hold commas and quotes, so split on the parentheses.
+    const checks: Array<{ check: string; detail?: string }> = [];
+    const rest = podSecurity[3] ?? "";
+    let depth = 0;
+    let start = 0;
+    for (let i = 0; i <= rest.length; i++) {
+      const ch = rest[i];
+      if (ch === "(") depth++;
+      else if (ch === ")") depth = Math.max(0, depth - 1);
+      else if ((ch === "," && depth === 0) || i === rest.length) {
+        const part = rest.slice(start, i).trim();
+        start = i + 1;
+        if (part === "") continue;
+        const m = /^(.*?)\s*\((.*)\)$/s.exec(part);
+        checks.push(m !== null ? { check: (m[1] ?? "").trim(), detail: (m[2] ?? "").trim() } : { check: part });
+      }
+    }
+    return { kind: "pod-security", level: podSecurity[1] ?? "", version: podSecurity[2] ?? "", violations: checks };
+  }
   const violations = [...text.matchAll(/((?:maximum|minimum) \S+ usage per (?:Container|Pod) is [^,\]]+, but (?:limit|request) is [^,\]]+?|\S+ max limit to request ratio per (?:Container|Pod) is [^,\]]+?)\.?(?=[,\]]|$)/g)].map((m) => m[1] ?? "");
   if (violations.length > 0) return { kind: "limit-range", violations };
   return { kind: "other", message: text };

@@ -79,6 +79,41 @@ describe("parseLogLine: structured lines", () => {
   });
 });
 
+describe("parseLogLines: one error wrapped over indented lines", () => {
+  it("klog: the caller is not the message, and the wrapped cause joins it (devantler-tech/ksail#4343)", () => {
+    const [e, ...rest] = parseLogLines("F0424 21:30:21.070421  1 main.go:67] Cloud provider could not be initialized:\n  hcloud/newCloud: Network default not found", { reference: at("2026-04-25T00:00:00Z") });
+    expect(rest).toEqual([]);
+    expect(e?.level).toBe("fatal");
+    expect(e?.text).toBe("Cloud provider could not be initialized: hcloud/newCloud: Network default not found");
+    expect(e?.time).toBe(at("2026-04-24T21:30:21.070Z"));
+  });
+
+  it("logfmt: an `err` whose YAML errors go on after `\\n` is one message (grafana/loki#420)", () => {
+    const entries = parseLogLines('level=error ts=2019-03-26T01:02:55.11721353Z caller=main.go:35 msg="error loading config" filename=/etc/promtail/promtail.yaml err="yaml: unmarshal errors:\\n  line 1: field backoff_config not found in type config.Config"');
+    expect(entries.map((e) => e.text)).toEqual(["error loading config: yaml: unmarshal errors: line 1: field backoff_config not found in type config.Config"]);
+    expect(entries[0]?.level).toBe("error");
+  });
+
+  it("a plain ERROR line and its indented continuation (jaksi/sshesame#71)", () => {
+    const entries = parseLogLines("ERROR 2021/08/16 15:45:43 Failed to get config: yaml: unmarshal errors:\n  line 9: field debug not found in type main.loggingConfig");
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.text).toContain("yaml: unmarshal errors: line 9: field debug not found in type main.loggingConfig");
+  });
+
+  it("the stack trace after the wrapped error is not part of it (overlock-network/overlock#316)", () => {
+    const entries = parseLogLines(
+      [
+        "ERROR   Failed to load or parse configuration file ./overlock.yaml: yaml: unmarshal errors:",
+        "  line 2: cannot unmarshal !!map into []string",
+        "github.com/web-seven/overlock/cmd/overlock/environment.(*createCmd).Run",
+        "        /github/workspace/cmd/overlock/environment/create.go:46"
+      ].join("\n")
+    );
+    expect(entries[0]?.text).toMatch(/Failed to load or parse configuration file \.\/overlock\.yaml: yaml: unmarshal errors: line 2: cannot unmarshal !!map into \[\]string$/);
+    expect(entries.map((e) => e.text.trim()).slice(1)).toEqual(["github.com/web-seven/overlock/cmd/overlock/environment.(*createCmd).Run", "/github/workspace/cmd/overlock/environment/create.go:46"]);
+  });
+});
+
 describe("parseLogLines: properties", () => {
   // Epoch seconds have ten digits from September 2001 on; earlier logs print no epoch anyway.
   const date = fc.date({ min: new Date("2002-01-01T00:00:00Z"), max: new Date("2099-12-31T23:59:59Z"), noInvalidDate: true }).map((d) => new Date(Math.floor(d.getTime() / 1000) * 1000));
@@ -123,15 +158,32 @@ describe("parseLogLines: properties", () => {
     );
   });
 
-  it("accepts any text: one entry or more per non-empty line, never a throw", () => {
+  it("accepts any text: every non-empty line is in an entry, never a throw", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ maxLength: 80 }), fc.json({ maxDepth: 3 }), fc.constantFrom('level=error msg="x" err="y"', "{", '{"log":"{\\"log\\":\\"x\\"}"}')), { maxLength: 20 }), (lines) => {
-        const text = lines.join("\n");
-        const entries = parseLogLines(text);
-        expect(entries.length).toBeGreaterThanOrEqual(text.split("\n").filter((l) => l.trim() !== "").length);
-        for (const e of entries) expect(typeof e.text).toBe("string");
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.string({ maxLength: 80 }), fc.json({ maxDepth: 3 }), fc.constantFrom('level=error msg="x" err="y"', "{", '{"log":"{\\"log\\":\\"x\\"}"}', "E0101 00:00:00.000000 1 a.go:1] failed:", "  wrapped cause", "\tat a.B.c(B.java:1)")), { maxLength: 20 }),
+        (lines) => {
+          const text = lines.join("\n");
+          const entries = parseLogLines(text);
+          const raws = entries.map((e) => e.raw).join("\n");
+          for (const line of text.split("\n").filter((l) => l.trim() !== "")) expect(raws).toContain(line.replace(/\r$/, ""));
+          for (const e of entries) expect(typeof e.text).toBe("string");
+        }
+      ),
       { numRuns: 500 }
+    );
+  });
+
+  it("only an error ending in `:` takes indented lines, at most five, and never a stack frame", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.stringMatching(/^ {2}[a-z][a-z ]{0,20}$/), fc.constantFrom("\tat a.B.c(B.java:1)", '  File "/x.py", line 1, in f')), { maxLength: 8 }), (continuation) => {
+        const entries = parseLogLines(["E0101 00:00:00.000000 1 a.go:1] failed:", ...continuation].join("\n"), { reference: at("2026-01-02T00:00:00Z") });
+        const frame = continuation.findIndex((l) => !/^ {2}[a-z]/.test(l));
+        const joinable = Math.min(frame < 0 ? continuation.length : frame, 5);
+        expect(entries).toHaveLength(1 + continuation.length - joinable);
+        expect(entries[0]?.text.startsWith("failed:")).toBe(true);
+      }),
+      { numRuns: 300 }
     );
   });
 });

@@ -185,6 +185,7 @@ export const lineTime = (line: string, options: ParseOptions = {}): number | und
 
 const REDIS_LEVEL = /^\d+:[XCSM] \d{1,2} \w{3} \d{4} [\d:.]+ ([.\-*#]) /;
 const KLOG_LEVEL = /^([IWEF])\d{4} \d{2}:\d{2}:\d{2}/;
+const KLOG_CALLER = /^\d+ [\w./-]+:\d+\] ?/;
 const BRACKET_LEVEL = /\[\s*(FATAL|PANIC|CRIT(?:ICAL)?|EMERG|ALERT|ERROR|ERR|SEVERE|WARN(?:ING)?|NOTICE|INFO|DEBUG|TRACE)\s*\]/i;
 const WORD_LEVEL = /(?:^|[\s|])(FATAL|PANIC|CRITICAL|ERROR|SEVERE|WARN|WARNING|INFO|NOTICE|DEBUG|TRACE|LOG|DETAIL|HINT|STATEMENT|FTL|PNC|ERR|WRN|INF|DBG|TRC)\b:?/;
 
@@ -304,16 +305,59 @@ export const parseLogLine = (line: string, options: ParseOptions = {}): Readonly
   const inner = lead !== undefined ? (parseJson(rest) ?? parseLogfmt(rest)) : undefined;
   if (inner !== undefined) return structuredEntries(line, inner, options).map((e) => (e.time === undefined ? { ...e, time: lead!.time } : e));
   const level = plainLevel(line);
-  const text = (lead === undefined ? line : rest.replace(/^[\s\]|:-]+/, "")).replace(/\s+$/, "");
+  // klog's thread id and caller (`1 main.go:67] `) come before the message, not in it.
+  const body = lead === undefined ? line : rest.replace(/^[\s\]|:-]+/, "");
+  const text = (KLOG_LEVEL.test(line) ? body.replace(KLOG_CALLER, "") : body).replace(/\s+$/, "");
   return [{ raw: line, text: text.trim() === "" ? line.trim() : text, ...(level !== undefined ? { level } : {}), ...(lead !== undefined ? { time: lead.time } : {}) }];
 };
 
-/** Every non-empty line of a log as entries, in order. */
+/** Stack frames of the runtimes whose traces follow an error line: never a wrapped message. */
+const STACK_FRAME = /^\s+(?:at |File "|from \S+:\d+|\.\.\. \d+ (?:more|common frames omitted)|[\w$.<>]+\(.*\)(?:\s+\S+:\d+)?$)|^\s*\/\S+\.go:\d+|^\s*goroutine \d+ \[/;
+/** Lines that continue one error: at most this many are taken into it. */
+const MAX_CONTINUATION = 5;
+
+/**
+ * An error whose message ends with `:` and goes on over indented lines is one message, as Go's
+ * wrapped errors print it: klog's `F0424 … main.go:67] Cloud provider could not be initialized:` /
+ * `  hcloud/newCloud: Network default not found` (devantler-tech/ksail#4343), the YAML decoder's
+ * `yaml: unmarshal errors:` / `  line 1: field backoff_config not found in type config.Config`
+ * inside a logfmt `err` (grafana/loki#420, cortexproject/cortex#1222) or after a plain `ERROR`
+ * (jaksi/sshesame#71). Stack frames after it are not part of it.
+ */
+const joinContinuations = (entries: ReadonlyArray<LogEntry>): ReadonlyArray<LogEntry> => {
+  const out: Array<LogEntry> = [];
+  for (let i = 0; i < entries.length; i++) {
+    const head = entries[i]!;
+    if ((head.level !== "error" && head.level !== "fatal") || !head.text.trimEnd().endsWith(":")) {
+      out.push(head);
+      continue;
+    }
+    const parts: Array<string> = [];
+    const raws: Array<string> = [head.raw];
+    let j = i + 1;
+    while (j < entries.length && parts.length < MAX_CONTINUATION) {
+      const next = entries[j]!;
+      if (!/^\s/.test(next.raw) || next.raw.trim() === "" || STACK_FRAME.test(next.raw)) break;
+      parts.push(next.text.trim());
+      if (next.raw !== raws[raws.length - 1]) raws.push(next.raw);
+      j++;
+    }
+    if (parts.length === 0) {
+      out.push(head);
+      continue;
+    }
+    out.push({ ...head, raw: raws.join("\n"), text: `${head.text.trimEnd()} ${parts.join("; ")}` });
+    i = j - 1;
+  }
+  return out;
+};
+
+/** Every non-empty line of a log as entries, in order; an error wrapped over indented lines is one entry. */
 export const parseLogLines = (text: string, options: ParseOptions = {}): ReadonlyArray<LogEntry> => {
   const out: Array<LogEntry> = [];
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
     out.push(...parseLogLine(line.replace(/\r$/, ""), options));
   }
-  return out;
+  return joinContinuations(out);
 };

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { innermostCause, scanLog } from "./scanLog.js";
+import { dependencyFailureIn, exitReasonText, innermostCause, scanLog } from "./scanLog.js";
 
 /* The crash a log ends in, read to the part that names the cause. Each log is real (source in the test name). */
 
@@ -65,5 +66,96 @@ describe("scanLog: the crash and its innermost cause", () => {
     expect(s.signatures[0]?.id).toBe("postgresql.initdb-lost-found");
     expect(s.signatures[0]?.fromEnd).toBe(3);
     expect(s.lastLines.at(-1)).toBe("Create a subdirectory under the mount point.");
+  });
+});
+
+describe("scanLog: the error lines that explain the exit", () => {
+  // Without the catalog: the reason must come from the log's own error lines, whatever software wrote them.
+  const bare = { catalog: [] };
+
+  it("the first error of the last run, not the consequences after it (SierraSoftworks/minback-postgres#5)", () => {
+    const s = scanLog(
+      [
+        "Dumping dashboard_db to backups/dashboard_db-2020-10-13_06-35-24.archive",
+        "> pg_dump -h postgres-postgresql-ha-pgpool.data.svc.cluster.local -Fc dashboard_db",
+        "pg_dump: server version: 11.9; pg_dump version: 10.3",
+        "pg_dump: aborting because of server version mismatch",
+        "mc: <ERROR> Unable to write to one or more targets. Input reader closed pre-maturely. Expected `-1` bytes, but only received `0` bytes.",
+        "Backup failed",
+        "mc: <ERROR> Failed to remove `pg/backups/dashboard_db-2020-10-13_06-35-24.archive`. Object does not exist"
+      ].join("\n"),
+      bare
+    );
+    expect(s.exitReason?.line).toBe("pg_dump: aborting because of server version mismatch");
+    expect(s.exitReason?.after).toHaveLength(3);
+    expect(s.exitReason?.fromEnd).toBe(0);
+  });
+
+  it("the same program's next error lines are its details (zalando/postgres-operator#1678)", () => {
+    const s = scanLog(
+      "pg_dumpall: error: aborting because of server version mismatch\npg_dumpall: error: server version: 14.0 (Ubuntu 14.0-1.pgdg18.04+1); pg_dumpall version: 13.4 (Ubuntu 13.4-4.pgdg18.04+1)",
+      bare
+    );
+    expect(exitReasonText(s.exitReason!)).toBe("pg_dumpall: error: aborting because of server version mismatch; server version: 14.0 (Ubuntu 14.0-1.pgdg18.04+1); pg_dumpall version: 13.4 (Ubuntu 13.4-4.pgdg18.04+1)");
+  });
+
+  it("a logfmt error line, its wrapped YAML error included (grafana/loki#420)", () => {
+    const s = scanLog('level=error ts=2019-03-26T01:02:55.11721353Z caller=main.go:35 msg="error loading config" filename=/etc/promtail/promtail.yaml err="yaml: unmarshal errors:\\n  line 1: field backoff_config not found in type config.Config"', bare);
+    expect(s.exitReason?.line).toBe("error loading config: yaml: unmarshal errors: line 1: field backoff_config not found in type config.Config");
+  });
+
+  it("skips the line that only announces the exit (ministryofjustice/cloud-platform#3255)", () => {
+    const s = scanLog(
+      "2021-10-08 16:21:47,587 ERROR     Unable to connect to Elasticsearch cluster. Error: The client noticed that the server is not a supported distribution of Elasticsearch\n2021-10-08 16:21:47,587 CRITICAL  Curator cannot proceed. Exiting.",
+      bare
+    );
+    expect(s.exitReason?.line).toContain("not a supported distribution of Elasticsearch");
+  });
+
+  it("an informational line does not start the run (keptn-contrib/job-executor-service#214)", () => {
+    const s = scanLog('Release "helloservice" does not exist. Installing it now.\nError: rendered manifests contain a resource that already exists. Unable to continue with install: Service "helloservice" in namespace "podtato-head-production" exists and cannot be imported into the current release', bare);
+    expect(s.exitReason?.line).toMatch(/^Error: rendered manifests contain a resource that already exists/);
+  });
+
+  it("a clean log has none (sockudo/sockudo#273)", () => {
+    expect(scanLog("INFO Server init sequence completed.\nINFO Metrics server listening on http://0.0.0.0:9601\nINFO HTTP server listening on http://0.0.0.0:6001").exitReason).toBeUndefined();
+  });
+
+  it("the reason is always a line of the log, and never one that only announces the exit when an error precedes it", () => {
+    const line = fc.oneof(fc.stringMatching(/^[a-z ]{0,30}$/), fc.constantFrom("ERROR cannot open /data: permission denied", "FATAL Exiting.", "INFO started", "Backup failed", "mc: <ERROR> Unable to write"));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), (lines) => {
+        const s = scanLog(lines.join("\n"), bare);
+        if (s.exitReason === undefined) return;
+        expect(lines.some((l) => l.includes(s.exitReason!.line.replace(/^(?:ERROR|FATAL|INFO) /, "")))).toBe(true);
+        const i = lines.lastIndexOf("FATAL Exiting.");
+        if (i > 0 && lines[i - 1] === "ERROR cannot open /data: permission denied" && lines.slice(i + 1).every((l) => !/ERROR|FATAL|failed|cannot/i.test(l))) expect(s.exitReason.line).not.toBe("Exiting.");
+      }),
+      { numRuns: 300 }
+    );
+  });
+});
+
+describe("scanLog: crashes in other shapes", () => {
+  it("Ruby's `message (ArgumentError)` above its `from` frame (AlverezYari/phillips-homelab#285)", () => {
+    const s = scanLog("Missing `secret_key_base` for 'prod_k8s' environment (ArgumentError)\n  from /app/app/models/app_token.rb:2  (loaded during run_initializers)");
+    expect(s.crash?.headline).toBe("ArgumentError: Missing `secret_key_base` for 'prod_k8s' environment");
+  });
+
+  it("the same line as a log's last words, without frames (rubber/rubber#533, unicorn)", () => {
+    const s = scanLog("app error: Missing `secret_key_base` for 'production' environment, set this value in `config/secrets.yml` (RuntimeError)");
+    expect(s.crash?.headline).toBe("RuntimeError: app error: Missing `secret_key_base` for 'production' environment, set this value in `config/secrets.yml`");
+  });
+});
+
+describe("scanLog: nginx upstreams that do not resolve", () => {
+  it.each([
+    ['nginx: [emerg] host not found in upstream "example-pulp-content-svc:24816" in /etc/opt/rh/rh-nginx116/nginx/nginx.conf:21', "pulp/pulp-operator#603", "example-pulp-content-svc", 24816],
+    ['[emerg] 1#1: host not found in upstream "kibana" in /etc/nginx/conf.d/default.conf:15', "wazuh/wazuh-kubernetes#99", "kibana", undefined],
+    ['2023/04/04 17:21:20 [emerg] 1#1: host not found in upstream "loginservice" in /etc/nginx/nginx.conf:17', "Dynatrace/easytrade#5", "loginservice", undefined]
+  ])("%s (%s)", (line, _source, host, port) => {
+    const s = scanLog(line);
+    expect(s.dependencies[0]).toMatchObject({ host, kind: "dns-nxdomain", ...(port !== undefined ? { port } : {}) });
+    expect(dependencyFailureIn(line)?.host).toBe(host);
   });
 });

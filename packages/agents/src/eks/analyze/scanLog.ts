@@ -2,7 +2,7 @@ import { redactSecrets } from "@sre-on-call/core";
 import { CATALOG } from "../signatures/catalog.js";
 import { matchSignatures, type SignatureMatch } from "../signatures/matchSignatures.js";
 import type { Signature } from "../signatures/Signature.js";
-import { type ParseOptions, parseLogLines } from "./parseLogLines.js";
+import { type LogEntry, type ParseOptions, parseLogLines } from "./parseLogLines.js";
 
 export { lineTime } from "./parseLogLines.js";
 
@@ -44,9 +44,24 @@ export interface LogSignature extends SignatureMatch {
   readonly fromEnd: number;
 }
 
+/**
+ * Why the process stopped, in its own error lines: the first error of the last run of error lines
+ * (what failed first; the lines after it are what failed because of it), unless that line only
+ * announces the exit.
+ */
+export interface ExitReason {
+  readonly line: string;
+  /** The run's later error lines, which follow from the first (a pipe closed, "Backup failed"). */
+  readonly after: ReadonlyArray<string>;
+  readonly time?: number;
+  /** How many lines the log goes on after the run ends (0: the last thing it said). */
+  readonly fromEnd: number;
+}
+
 export interface LogSignals {
   readonly lines: number;
   readonly crash?: Crash;
+  readonly exitReason?: ExitReason;
   /** Error-level lines grouped by signature, most frequent first. */
   readonly errors: ReadonlyArray<ErrorSignature>;
   readonly dependencies: ReadonlyArray<DependencyFailure>;
@@ -70,6 +85,14 @@ const JAVA_EXCEPTION = /^(?:Exception in thread "[^"]*" )?((?:[a-zA-Z_$][\w$]*\.
 const NODE_ERROR = /^(?:Uncaught )?([A-Z]\w*Error|Error)(?: \[[A-Z_]+\])?: .+$/;
 /** Ruby's `app.rb:10:in `start': message (Errno::ENOENT)`. */
 const RUBY_ERROR = /^\S+:\d+:in [`'][^']*': (.+) \(([A-Z][\w:]*)\)$/;
+/**
+ * Ruby's uncaught exception when the file prefix is not printed (or was not pasted): `message
+ * (ArgumentError)` above its `from file:line` frames, or as the log's last line:
+ * AlverezYari/phillips-homelab#285 (`Missing \`secret_key_base\` for 'prod_k8s' environment
+ * (ArgumentError)`), rubber/rubber#533 (unicorn's `app error: Missing \`secret_key_base\` …
+ * (RuntimeError)`).
+ */
+const RUBY_BARE_ERROR = /^(.+?) \(((?:[A-Z]\w*::)*[A-Z]\w*(?:Error|Exception|Invalid|NotFound)|Errno::[A-Z]+)\)$/;
 const FRAME = /^\s+(?:at |\.\.\. \d+ (?:more|common frames omitted)|File "|from \S+:\d+)|^\t|^goroutine \d+ \[|^\s*\/.+\.go:\d+|^[\w./*()-]+\(.*\)$/;
 const PY_EXCEPTION = /^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning)?(?::.*)?$/;
 /** The exception line that ends a traceback whose header was cut off (a paste that starts at `...`). */
@@ -182,6 +205,12 @@ const DEPENDENCY_PATTERNS: ReadonlyArray<(line: string, next: ReadonlyArray<stri
     return kind === undefined ? undefined : { host: host(m[1] ?? ""), ...port(m[2]), kind };
   },
   (line) => {
+    // nginx resolves every upstream when it loads its configuration and refuses to start when one
+    // does not resolve: pulp/pulp-operator#603, wazuh/wazuh-kubernetes#99, Dynatrace/easytrade#5.
+    const m = /\bhost not found in upstream "([\w.-]+?)\.?(?::(\d+))?"/.exec(line);
+    return m === null ? undefined : { host: host(m[1] ?? ""), ...port(m[2]), kind: "dns-nxdomain" };
+  },
+  (line) => {
     const m = /Error -?\d+ connecting to ([\w.-]+):(\d+)\. (.+)$/.exec(line);
     if (m === null) return undefined;
     const tail = m[3] ?? "";
@@ -191,6 +220,87 @@ const DEPENDENCY_PATTERNS: ReadonlyArray<(line: string, next: ReadonlyArray<stri
 ];
 
 const FATAL_TEXT = /^(?:panic|fatal error): |\bAPPLICATION FAILED TO START\b|\bUnhandled(?:PromiseRejection| exception)\b/i;
+
+/** A line that says it is an error: its level, or the word (`pg_dump: error:`, `mc: <ERROR>`, `aborting because of …`). */
+const STRONG_ERROR = /\b(?:error|fatal|panic|exception|abort(?:ing|ed)?)\b/i;
+/** Words of a failure in a line that announces no level. */
+const WEAK_ERROR = /\b(?:fail(?:ed|ure|s)?|cannot|can't|could not|couldn't|unable to|not found|no such|denied|refused|invalid|forbidden|unauthori[sz]ed|missing|timed? ?out|mismatch|unsupported|not supported)\b/i;
+/** A line that only says the process stops; the reason is in an error before it. */
+const ANNOUNCES_EXIT = /^.{0,60}\b(?:cannot proceed|exiting|shutting down|giving up|terminating|stopping|run failed|startup failed|failed to start)\b.{0,20}$/i;
+/** Lines from the end read for the exit reason, and the longest run of error lines taken as one. */
+const EXIT_TAIL = 40;
+const MAX_RUN = 8;
+
+type ErrorStrength = "strong" | "weak" | undefined;
+
+const errorStrength = (e: LogEntry): ErrorStrength => {
+  if (e.level === "error" || e.level === "fatal") return "strong";
+  if (e.level !== undefined) return undefined;
+  if (STRONG_ERROR.test(e.text)) return "strong";
+  return WEAK_ERROR.test(e.text) ? "weak" : undefined;
+};
+
+/**
+ * The error lines that explain why a process stopped. Tools that fail write the error that
+ * stopped them first and what broke because of it after: `pg_dump: aborting because of server
+ * version mismatch`, then `mc: <ERROR> Unable to write …`, `Backup failed`, `mc: <ERROR> Failed to
+ * remove …` (SierraSoftworks/minback-postgres#5); `pg_dumpall: error: aborting because of server
+ * version mismatch` before the versions (zalando/postgres-operator#1678). So the reason is the
+ * first line of the last run of error lines, preferring one that says it is an error, and never a
+ * line that only announces the exit (`Curator cannot proceed. Exiting.`,
+ * ministryofjustice/cloud-platform#3255).
+ */
+const exitReasonOf = (entries: ReadonlyArray<LogEntry>, texts: ReadonlyArray<string>, times: ReadonlyArray<number | undefined>): ExitReason | undefined => {
+  const tail: Array<number> = [];
+  for (let i = entries.length - 1; i >= 0 && tail.length < EXIT_TAIL; i--) {
+    const t = texts[i] ?? "";
+    if (t.trim() !== "" && !FRAME.test(t) && !PY_FRAME.test(t) && !CAUSE_LINE.test(t)) tail.unshift(i);
+  }
+  const strength = tail.map((i) => errorStrength(entries[i]!));
+  const last = strength.findLastIndex((x) => x !== undefined);
+  if (last < 0) return undefined;
+  let first = last;
+  while (first > 0 && last - first < MAX_RUN - 1 && strength[first - 1] !== undefined) first--;
+  const run = tail.slice(first, last + 1);
+  const says = (i: number) => !ANNOUNCES_EXIT.test((texts[i] ?? "").trim());
+  let primary = run.find((i, k) => strength[first + k] === "strong" && says(i)) ?? run.find(says);
+  if (primary === undefined) {
+    for (let k = first - 1; k >= Math.max(0, first - 5) && primary === undefined; k--) if (strength[k] !== undefined && says(tail[k]!)) primary = tail[k];
+  }
+  const at = primary ?? run[0]!;
+  const time = times[at];
+  return {
+    line: clip((texts[at] ?? "").trim()),
+    after: run.filter((i) => i > at).slice(0, 3).map((i) => clip((texts[i] ?? "").trim())),
+    ...(time !== undefined ? { time } : {}),
+    fromEnd: entries.length - 1 - run[run.length - 1]!
+  };
+};
+
+/** A `tool:` prefix the lines of one program share (`pg_dumpall:`, `mc:`). */
+const PROGRAM_PREFIX = /^([\w.-]+): /;
+
+/**
+ * The exit reason as one text: its line, and the lines after it that the same program wrote
+ * (`pg_dumpall: error: aborting because of server version mismatch; server version: 14.0 …;
+ * pg_dumpall version: 13.4 …`), since those are its details rather than consequences.
+ */
+export const exitReasonText = (r: ExitReason): string => {
+  const program = PROGRAM_PREFIX.exec(r.line)?.[1];
+  if (program === undefined) return r.line;
+  const same = r.after.filter((l) => l.startsWith(`${program}: `)).slice(0, 2);
+  const strip = (l: string) => l.slice(program.length + 2).replace(/^(?:error|fatal|detail): /i, "");
+  return same.length === 0 ? r.line : `${r.line}; ${same.map(strip).join("; ")}`;
+};
+
+/** The connection or name-resolution failure a text reports, if it is one (a crash that is a dependency's symptom). */
+export const dependencyFailureIn = (text: string): { readonly host: string; readonly kind: DependencyFailureKind } | undefined => {
+  for (const pattern of DEPENDENCY_PATTERNS) {
+    const m = pattern(text, []);
+    if (m !== undefined) return { host: m.host, kind: m.kind };
+  }
+  return undefined;
+};
 const LAST_LINES = 5;
 
 interface MutableFailure {
@@ -320,6 +430,14 @@ export const scanLog = (text: string, options: ScanOptions = {}): LogSignals => 
       noteError(headline, time, i);
       continue;
     }
+    const bare = RUBY_BARE_ERROR.exec(body);
+    if (bare !== null && (/^\s+from \S+:\d+/.test(texts[i + 1] ?? "") || i === entries.length - 1)) {
+      const message = (bare[1] ?? "").replace(new RegExp(`^${bare[2] ?? ""}: `), "");
+      const headline = `${bare[2] ?? ""}: ${message}`;
+      crash = { headline: clip(headline), ...(time !== undefined ? { time } : {}) };
+      noteError(headline, time, i);
+      continue;
+    }
 
     if (FATAL_TEXT.test(body) || entry.level === "fatal") {
       const innermost = innermostCause(body);
@@ -340,9 +458,11 @@ export const scanLog = (text: string, options: ScanOptions = {}): LogSignals => 
   const fullTime = full === undefined ? undefined : times[full.index];
   const diskFull = full === undefined ? undefined : { line: clip(entries[full.index]?.raw ?? full.line), ...(fullTime !== undefined ? { time: fullTime } : {}) };
 
+  const exitReason = exitReasonOf(entries, texts, times);
   return {
     lines: rawLines,
     ...(crash !== undefined ? { crash } : {}),
+    ...(exitReason !== undefined ? { exitReason } : {}),
     errors: [...errors.values()]
       .sort((a, b) => b.count - a.count || a.first - b.first)
       .map(({ signature, sample, count, lastTime }) => ({ signature, sample, count, ...(lastTime !== undefined ? { lastTime } : {}) })),

@@ -97,7 +97,8 @@ export interface Volume {
   readonly persistentVolumeClaim?: { readonly claimName?: string };
   readonly secret?: { readonly secretName?: string };
   readonly configMap?: { readonly name?: string };
-  readonly hostPath?: { readonly path?: string };
+  /** `type` is checked by the kubelet before mounting: Directory and File must already exist on the node. */
+  readonly hostPath?: { readonly path?: string; readonly type?: string };
   readonly emptyDir?: { readonly medium?: string };
   readonly nfs?: { readonly server?: string; readonly path?: string };
 }
@@ -292,11 +293,15 @@ export interface Service extends KubeObject {
     readonly clusterIPs?: ReadonlyArray<string>;
     readonly selector?: StringMap;
     readonly ports?: ReadonlyArray<ServicePort>;
+    /** DNS publishes not-ready endpoints too (a headless Service's name resolves before its pods are ready). */
+    readonly publishNotReadyAddresses?: boolean;
   };
 }
 
 export interface EndpointAddress {
   readonly ip?: string;
+  /** A StatefulSet pod's hostname: its DNS name under a headless Service. */
+  readonly hostname?: string;
   readonly nodeName?: string;
   readonly targetRef?: ObjectReference;
 }

@@ -71,11 +71,23 @@ const tolerates = (t: Toleration, taint: Taint): boolean => {
 export const untoleratedTaints = (node: Node, pod: Pod): ReadonlyArray<Taint> =>
   list(node.spec?.taints).filter((taint) => (taint.effect === "NoSchedule" || taint.effect === "NoExecute") && !list(pod.spec?.tolerations).some((t) => tolerates(t, taint)));
 
+/** Nodes carrying a taint the scheduler named (`dedicated=gpu`, `node.kubernetes.io/disk-pressure`): by key, and by value when it gave one. */
+export const nodesWithTaint = (nodes: ReadonlyArray<Node>, named: string): ReadonlyArray<Node> => {
+  const [key, value] = named.split("=", 2);
+  return nodes.filter((n) => list(n.spec?.taints).some((t) => t.key === key && (value === undefined || (t.value ?? "") === value)));
+};
+
+/** A cordoned node: `spec.unschedulable`, or the taint the node controller mirrors it to. */
+export const isCordoned = (node: Node): boolean => node.spec?.unschedulable === true || list(node.spec?.taints).some((t) => t.key === "node.kubernetes.io/unschedulable");
+
 /** `key=value:Effect`, as `kubectl describe node` prints a taint. */
 export const taintText = (t: Taint): string => `${t.key ?? ""}${t.value !== undefined && t.value !== "" ? `=${t.value}` : ""}${t.effect !== undefined ? `:${t.effect}` : ""}`;
 
+/** A container's request as the API server defaults it: a limit without a request is the request too. */
+const requestOf = (c: Container, resource: string): string | undefined => c.resources?.requests?.[resource] ?? c.resources?.limits?.[resource];
+
 const sumOf = (containers: ReadonlyArray<Container>, resource: string): number | undefined => {
-  const values = containers.map((c) => parseQuantity(c.resources?.requests?.[resource])).filter((v): v is number => v !== undefined);
+  const values = containers.map((c) => parseQuantity(requestOf(c, resource))).filter((v): v is number => v !== undefined);
   return values.length === 0 ? undefined : values.reduce((s, v) => s + v, 0);
 };
 
@@ -83,7 +95,7 @@ const sumOf = (containers: ReadonlyArray<Container>, resource: string): number |
 export const podRequest = (pod: Pod, resource: string): number | undefined => {
   const main = sumOf(list(pod.spec?.containers), resource);
   const init = list(pod.spec?.initContainers)
-    .map((c) => parseQuantity(c.resources?.requests?.[resource]))
+    .map((c) => parseQuantity(requestOf(c, resource)))
     .filter((v): v is number => v !== undefined);
   const largestInit = init.length === 0 ? undefined : Math.max(...init);
   if (main === undefined) return largestInit;
@@ -102,7 +114,7 @@ export const podRequestText = (pod: Pod, resource: string): string | undefined =
   const total = podRequest(pod, resource);
   if (total === undefined) return undefined;
   const written = list(pod.spec?.containers)
-    .map((c) => c.resources?.requests?.[resource])
+    .map((c) => requestOf(c, resource))
     .filter((v): v is string => typeof v === "string");
   return written.length === 1 && parseQuantity(written[0]) === total ? written[0] : formatQuantity(resource, total);
 };

@@ -69,6 +69,15 @@ describe("parseDuration", () => {
   });
 });
 
+describe("matchSignatures: a multi-line match names its lines", () => {
+  it("the lines a multi-line signature covered are not named again by a single-line one (SierraSoftworks/minback-postgres#5)", () => {
+    const lines = ["> pg_dump -h postgres-postgresql-ha-pgpool.data.svc.cluster.local -Fc dashboard_db", "pg_dump: server version: 11.9; pg_dump version: 10.3", "pg_dump: aborting because of server version mismatch", "Backup failed"];
+    const matches = matchSignatures(CATALOG.signatures, lines);
+    expect(matches.map((m) => m.id)).toEqual(["postgresql.dump-version-mismatch"]);
+    expect(matches[0]?.title).toBe("pg_dump 10.3 refuses to dump the PostgreSQL 11.9 server (server version mismatch): the backup's client tools are older than the server");
+  });
+});
+
 describe("matchSignatures: properties", () => {
   const lines = fc.array(fc.oneof(fc.string({ maxLength: 120 }), fc.constantFrom(...CATALOG.signatures.flatMap((s) => s.examples.map((e) => e.line)))), { maxLength: 15 });
 

@@ -68,7 +68,10 @@ const captured = (m: RegExpExecArray): Record<string, string> => {
  * does (or a duration is too short). `startsBy`: the match must begin before this offset (a
  * signature spanning lines must start on the first of them).
  */
-export const matchSignature = (signature: Signature, text: string, startsBy = Number.POSITIVE_INFINITY): Record<string, string> | undefined => {
+export const matchSignature = (signature: Signature, text: string, startsBy = Number.POSITIVE_INFINITY): Record<string, string> | undefined => matchWithEnd(signature, text, startsBy)?.captures;
+
+/** `matchSignature`, with where in `text` the match ends (to know how many joined lines it covered). */
+const matchWithEnd = (signature: Signature, text: string, startsBy = Number.POSITIVE_INFINITY): { captures: Record<string, string>; end: number } | undefined => {
   for (const pattern of signature.patterns) {
     const m = pattern.exec(text);
     if (m === null || m.index >= startsBy) continue;
@@ -77,7 +80,7 @@ export const matchSignature = (signature: Signature, text: string, startsBy = Nu
       const ms = parseDuration(m.groups?.[signature.atLeast.capture] ?? "", signature.atLeast.unit);
       if (ms === undefined || ms < signature.atLeast.milliseconds) continue;
     }
-    return captures;
+    return { captures, end: m.index + m[0].length };
   }
   return undefined;
 };
@@ -119,6 +122,8 @@ export const matchSignatures = (catalog: ReadonlyArray<Signature>, lines: Readon
       count: 1
     });
   };
+  // Lines a multi-line match already covers are named by it: no single-line signature names them again.
+  let coveredUntil = -1;
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i] ?? "";
     if (text.length < 4) continue;
@@ -126,14 +131,15 @@ export const matchSignatures = (catalog: ReadonlyArray<Signature>, lines: Readon
     let found = false;
     for (const signature of multi) {
       const joined = lines.slice(i, i + signature.span).join("\n");
-      const captures = matchSignature(signature, joined, text.length);
-      if (captures !== undefined) {
-        record(signature, captures, joined, i);
+      const hit = matchWithEnd(signature, joined, text.length);
+      if (hit !== undefined) {
+        record(signature, hit.captures, joined, i);
+        coveredUntil = Math.max(coveredUntil, i + (joined.slice(0, hit.end).match(/\n/g)?.length ?? 0));
         found = true;
         break;
       }
     }
-    if (found) continue;
+    if (found || i <= coveredUntil) continue;
     // Logs repeat themselves: each distinct text is matched once.
     let hit = seen.get(text);
     if (hit === undefined) {

@@ -1,0 +1,67 @@
+import type { Hypothesis } from "@sre-on-call/core";
+import { describe, expect, it } from "vitest";
+import { analyzeClusterView } from "../investigate/analyzeClusterView.js";
+import { ClusterViewBuilder } from "../investigate/ClusterView.js";
+import { scopeFromAlert } from "../investigate/scopeFromAlert.js";
+import type { Endpoints, NamespacedKind, NamespacedKinds, Pod, Service } from "../kube/KubeObjects.js";
+import { makeAlert } from "../testing/makeAlert.js";
+
+/*
+ * A name that does not resolve, followed to the Service it names and what is behind it. Pasted
+ * lines verbatim (source above each case); objects the thread describes but did not paste are neutral.
+ */
+
+type Objects = { readonly [K in NamespacedKind]?: ReadonlyArray<NamespacedKinds[K]> };
+
+const investigate = (objects: Objects, labels: Readonly<Record<string, string>>, at: string, logs: ReadonlyArray<{ namespace: string; pod: string; container: string; current?: string; previous?: string }>): ReadonlyArray<Hypothesis> => {
+  const builder = new ClusterViewBuilder("test");
+  for (const [kind, items] of Object.entries(objects) as Array<[NamespacedKind, ReadonlyArray<NamespacedKinds[NamespacedKind]>]>) builder.add(kind, items);
+  builder.setServices(objects.services ?? []);
+  for (const l of logs) builder.setLog(l);
+  const alert = makeAlert({ labels, at: Date.parse(at) });
+  return analyzeClusterView(builder.build(), alert, scopeFromAlert(alert)).hypotheses;
+};
+
+describe("a headless Service whose pods are not ready has no DNS record (pulp/pulp-operator#603)", () => {
+  // The PR author: pulp-web "keep crashing until pulp-api/pulp-content pods get into a READY state … failing to resolve the Service hostnames"; fixed with PublishNotReadyAddresses.
+  const ns = "pulp";
+  const line = 'nginx: [emerg] host not found in upstream "example-pulp-content-svc:24816" in /etc/opt/rh/rh-nginx116/nginx/nginx.conf:21';
+  const web: Pod = {
+    metadata: { name: "example-pulp-web-6b7f9d8c5d-k8s2q", namespace: ns, labels: { app: "pulp-web" } },
+    spec: { containers: [{ name: "web", image: "quay.io/pulp/pulp-web:stable" }] },
+    status: { phase: "Running", containerStatuses: [{ name: "web", ready: false, restartCount: 8, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: { terminated: { reason: "Error", exitCode: 1, finishedAt: "2022-09-15T10:19:00Z" } } }] }
+  };
+  const content: Pod = {
+    metadata: { name: "example-pulp-content-7c9b8f6d4f-x4vzn", namespace: ns, labels: { "app.kubernetes.io/component": "content", pulp_cr: "example-pulp" } },
+    spec: { containers: [{ name: "content", image: "quay.io/pulp/pulp:stable", readinessProbe: { httpGet: { path: "/pulp/content/", port: 24816 } } }] },
+    status: { phase: "Running", podIP: "172.17.0.8", conditions: [{ type: "Ready", status: "False" }], containerStatuses: [{ name: "content", ready: false, restartCount: 0, state: { running: { startedAt: "2022-09-15T10:06:00Z" } } }] }
+  };
+  const service = (clusterIP: string, publishNotReadyAddresses?: boolean): Service => ({
+    metadata: { name: "example-pulp-content-svc", namespace: ns },
+    spec: { clusterIP, selector: { "app.kubernetes.io/component": "content", pulp_cr: "example-pulp" }, ports: [{ name: "content-24816", port: 24816, targetPort: 24816 }], ...(publishNotReadyAddresses !== undefined ? { publishNotReadyAddresses } : {}) }
+  });
+  const endpoints: Endpoints = {
+    metadata: { name: "example-pulp-content-svc", namespace: ns },
+    subsets: [{ notReadyAddresses: [{ ip: "172.17.0.8", targetRef: { kind: "Pod", namespace: ns, name: content.metadata.name } }], ports: [{ name: "content-24816", port: 24816 }] }]
+  };
+  const run = (svc: Service) =>
+    investigate({ services: [svc], endpoints: [endpoints], pods: [web, content] }, { alertname: "KubePodCrashLooping", namespace: ns, pod: web.metadata.name }, "2022-09-15T10:20:00Z", [{ namespace: ns, pod: web.metadata.name, container: "web", current: line, previous: line }]);
+
+  it("names the Service, its not-ready endpoints and publishNotReadyAddresses, above the nginx crash", () => {
+    const hs = run(service("None"));
+    expect(hs[0]?.title).toBe(
+      "pulp/example-pulp-web-6b7f9d8c5d-k8s2q cannot resolve example-pulp-content-svc: headless Service pulp/example-pulp-content-svc has no ready endpoints, 1 not ready and does not set publishNotReadyAddresses, so cluster DNS has no record for it"
+    );
+    expect(hs[0]?.confidence).toBe("high");
+    const crash = hs.find((h) => h.title.includes("crashes on start"));
+    expect(crash?.confidence).toBe("medium");
+  });
+
+  it("a Service with a ClusterIP resolves whatever its endpoints: not this cause", () => {
+    expect(run(service("10.96.12.7")).some((h) => h.title.includes("publishNotReadyAddresses"))).toBe(false);
+  });
+
+  it("nor a headless Service that publishes not-ready addresses", () => {
+    expect(run(service("None", true)).some((h) => h.title.includes("does not set publishNotReadyAddresses"))).toBe(false);
+  });
+});
