@@ -86,11 +86,34 @@ const oneLine = (s: string, max: number): string => {
   return redacted.length > max ? `${redacted.slice(0, max - 1)}…` : redacted;
 };
 
-/** The workload the alert is about, as an engineer would write it: `payments/api-7d9f8b6c5-x2x9z`. */
+/**
+ * The workload the alert is about, as an engineer would write it: `payments/api-7d9f8b6c5-x2x9z`.
+ * Without a workload, node or instance, the Prometheus scrape job is named as a job
+ * (`job node-exporter`), never as if it were the affected service.
+ */
 export const describeTarget = (e: Entities): string | undefined => {
   const object = e.pod ?? e.deployment ?? e.statefulset ?? e.daemonset ?? e.service;
   if (object !== undefined) return e.namespace === undefined ? object : `${e.namespace}/${object}`;
-  return e.node ?? e.instance ?? (e.namespace === undefined ? e.job : `namespace ${e.namespace}`);
+  return e.node ?? e.instance ?? (e.namespace !== undefined ? `namespace ${e.namespace}` : e.job === undefined ? undefined : `job ${e.job}`);
+};
+
+/**
+ * `InstanceDown`, `TargetDown`, `HostDown`, `PrometheusTargetMissing`, `BlackboxProbeUnreachable`:
+ * alerts that a scrape target stopped answering, whose subject is the target (`instance`).
+ */
+const TARGET_DOWN = /(?:Down|Unreachable|Missing|Absent)$/;
+
+/**
+ * What a target-down alert is about: the `instance` first (what stopped answering), then the
+ * workload behind it if one is named; with neither instance, workload nor node, the scrape job
+ * whose targets are down, and its namespace.
+ */
+const describeDownTarget = (e: Entities): string | undefined => {
+  const object = e.pod ?? e.deployment ?? e.statefulset ?? e.daemonset ?? e.service;
+  const workload = object === undefined ? undefined : e.namespace === undefined ? object : `${e.namespace}/${object}`;
+  if (e.instance !== undefined) return workload === undefined ? e.instance : `${e.instance} ${workload}`;
+  if (workload !== undefined || e.node !== undefined || e.job === undefined) return describeTarget(e);
+  return `job ${e.job}${e.namespace === undefined ? "" : ` in namespace ${e.namespace}`}`;
 };
 
 /** `[FIRING] KubePodCrashLooping payments/api-7d9f8b6c5-x2x9z (warning): Pod is crash looping. — Pod … is in waiting state` */
@@ -102,7 +125,7 @@ const alertLine = (
 ): string => {
   const name = nonEmpty(Object.hasOwn(labels, "alertname") ? labels["alertname"] : undefined);
   const parts = [`[${status.toUpperCase()}] ${oneLine(name ?? "alert", 200)}`];
-  const target = describeTarget(entities);
+  const target = name !== undefined && TARGET_DOWN.test(name) ? describeDownTarget(entities) : describeTarget(entities);
   if (target !== undefined) parts.push(` ${oneLine(target, 200)}`);
   if (entities.cluster !== undefined) parts.push(` in ${oneLine(entities.cluster, 100)}`);
   if (entities.severity !== undefined) parts.push(` (${oneLine(entities.severity, 40)})`);

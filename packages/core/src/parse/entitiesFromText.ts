@@ -15,7 +15,11 @@ const TEXT_ALIASES: ReadonlyMap<string, EntityKey> = new Map<string, EntityKey>(
   ["ns", "namespace"],
   ["deploy", "deployment"],
   ["sts", "statefulset"],
-  ["ds", "daemonset"]
+  ["ds", "daemonset"],
+  // CloudWatch dimensions (`[InstanceId = i-0c7263cc9e278de8f]`, Container Insights' `FullPodName`).
+  // Container Insights' `PodName` is the owner's name prefix, not the pod, so it is not read.
+  ["instanceid", "instance"],
+  ["fullpodname", "pod"]
 ]);
 
 const K8S_KINDS: ReadonlyMap<string, EntityKey> = new Map<string, EntityKey>([
@@ -38,6 +42,18 @@ const K8S_KINDS: ReadonlyMap<string, EntityKey> = new Map<string, EntityKey>([
   ["pvc", "persistentvolumeclaim"],
   ["persistentvolumeclaim", "persistentvolumeclaim"]
 ]);
+
+/**
+ * Namespaced kinds that are no entity of ours but still place an object in a namespace:
+ * `ConfigMap/default/test` in a Flux health check says the trouble is in `default`.
+ */
+const OTHER_NAMESPACED_KINDS: ReadonlySet<string> = new Set(
+  (
+    "configmap secret ingress serviceaccount networkpolicy horizontalpodautoscaler hpa poddisruptionbudget pdb replicaset " +
+    "role rolebinding endpoints endpointslice helmrelease kustomization gitrepository helmrepository helmchart ocirepository " +
+    "certificate issuer podmonitor servicemonitor prometheusrule"
+  ).split(" ")
+);
 
 const NAMESPACED: ReadonlySet<EntityKey> = new Set<EntityKey>(["pod", "deployment", "statefulset", "daemonset", "service", "kubeJob", "cronjob", "persistentvolumeclaim"]);
 
@@ -103,6 +119,37 @@ const KIND_PATH =
  */
 const KUBELET_POD = /(?:(?<![\p{L}\p{N}_-])pod(?:=|\s+)"?|\(")([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)_([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\(/giu;
 const QUOTED_JOB = /(?<![\p{L}\p{N}_-])job\s+["“]([A-Za-z0-9_.:/-]{1,200})["”]/giu;
+/** kube-prometheus' `Pod {{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.container }}) is …`. */
+const POD_CONTAINER = /(?<![\p{L}\p{N}_-])pod\s+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\/[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?\s+\(([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\)\s+is\s/giu;
+/** kube-prometheus' `The PersistentVolume claimed by {{ $labels.persistentvolumeclaim }} in Namespace …`. */
+const CLAIMED_BY = /(?<![\p{L}\p{N}_-])persistentvolume\s+claimed\s+by\s+([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)(?![\p{L}\p{N}_/-])/giu;
+/**
+ * Flux helm-controller's `Helm <action> … for release <namespace>/<name>[.v<n>] with chart <chart>@<version>`
+ * and `HelmRelease <namespace>/<name>`: the release's namespace.
+ */
+const HELM_RELEASE =
+  /(?<![\p{L}\p{N}_-])(?:release\s+([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\/[a-z0-9][a-z0-9.-]{0,252}\s+with\s+chart\s|helmrelease\s+([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\/[a-z0-9])/giu;
+/** Prometheus' own wording for a scrape target: `Instance localhost:9100 down`, `instance 10.0.0.5:8080`. */
+const INSTANCE_PHRASE = /(?<![\p{L}\p{N}_-])instance\s+["'“‘]?([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:\d{1,5})(?![\p{L}\p{N}_.:-])/giu;
+/** `localhost:9100 of job node has been down` (the Prometheus docs' InstanceDown description): the scrape job. */
+const OF_JOB = /[A-Za-z0-9\]]:\d{1,5}\s+of\s+job\s+([A-Za-z0-9_.:-]{1,200})(?![\p{L}\p{N}_/-])/gu;
+/** `Kind: Pod` / `Name: x` field pairs, as Botkube and kubewatch print the object an event is about. */
+const KIND_FIELD = /^[ \t>•+-]*kind[ \t]*:[ \t]*([A-Za-z]{2,30})[ \t]*$/im;
+const NAME_FIELD = /^[ \t>•+-]*name[ \t]*:[ \t]*([A-Za-z0-9][A-Za-z0-9._-]{0,252})[ \t]*$/im;
+/** A `Host:` field (Nagios, Icinga, Zabbix, Datadog): its `Service:` is a check on that host unless a namespace is named. */
+const HOST_FIELD = /^[ \t>•+-]*(?:host|hostname)[ \t]*[:=]/im;
+const NAMESPACE_FIELD = /(?:^|[\s,{])(?:exported_namespace|namespace|kubernetes_namespace|k8s_namespace_name|kube_namespace|namespace_name|ns)[ \t]*[:=]/im;
+/** A hostname as a `Host:` field writes it; hostnames are case-insensitive (`Host: SERVER`). */
+const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
+/** After a value, a plain word that is not the next `key:`/`key=`: the value is the first word of a phrase (`Host: Zabbix server`). */
+const MORE_WORDS = /^[ \t]+[A-Za-z][A-Za-z0-9_-]*(?![A-Za-z0-9_-]*[ \t]*[:=])/;
+/** A severity in bold on the first line, as Robusta's header writes it (`🔴 *High*`). */
+const HEADER_SEVERITY = /(?:^|\s)\*{1,2}(critical|high|medium|low|warning|info)\*{1,2}(?=\s|$)/i;
+const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
+/** An EC2 instance id: the host of an AWS Health event or a CloudWatch `InstanceId` dimension. */
+const EC2_INSTANCE = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** `localhost:9100`, `vm1:9100`: a one-label host and port, trusted where label values are listed (the title). */
+const LABEL_HOST_PORT = /^[a-z][a-z0-9-]{0,62}:\d{2,5}$/;
 const TITLE = /\[(?:FIRING|RESOLVED)(?::[ \t]*\d+)?[^\]\n]{0,40}\][ \t]*([A-Za-z_][A-Za-z0-9_:]{0,200})?[^\n(]{0,300}(?:\(([^)\n]{1,300})\))?/;
 const BRACKETED_SEVERITY = /[[(](critical|warning|high|medium|low|major|minor|info|p[0-5]|sev-?[0-5])[\])]/i;
 const SEVERITY_WORD = /(?<![\p{L}\p{N}_-])(critical|warning|fatal|emergency|p[0-4]|sev-?[0-4])(?![\p{L}\p{N}_-])/iu;
@@ -117,13 +164,20 @@ const trimValue = (v: string): string => v.replace(/^[\s"'`“‘]+/, "").replac
 
 /**
  * Entities named in free text: `key=value`/`key: value` pairs (Prometheus matchers, Slack
- * template label lists, Datadog tags), `- key = value` label lines, Alertmanager's Slack
- * title `[FIRING:1] Name (values…)`, kubectl forms (`pod/x`, `deploy/x`), prose (`Pod ns/name`,
- * `in namespace x`), and names recognisable by shape (pod names, EKS/GKE/AKS nodes,
- * `host:port`, EKS ARNs). Earlier, more explicit forms win. Linear in the input.
+ * template label lists, Datadog tags, CloudWatch dimensions), `- key = value` label lines,
+ * Alertmanager's Slack title `[FIRING:1] Name (values…)`, `Kind:`/`Name:` fields (Botkube,
+ * kubewatch), kubectl forms (`pod/x`, `deploy/x`, `ConfigMap/ns/x`), prose (`Pod ns/name (container)`,
+ * `in namespace x`, `Instance host:port down`, Flux's `for release ns/name with chart`), a bold
+ * severity in the header (Robusta), and names recognisable by shape (pod names, EKS/GKE/AKS
+ * nodes, `host:port`, EC2 instance ids, EKS ARNs). Earlier, more explicit forms win.
+ *
+ * The Prometheus `job` label is the scrape job: it is read as `job`, never as a Kubernetes Job,
+ * Service or workload. A `Service:` next to a `Host:` (Nagios, Icinga, Zabbix) is a check on that
+ * host, not a Kubernetes Service, unless a namespace is named. Linear in the input.
  */
 export const entitiesFromText = (input: string): Entities => {
-  const text = (input.length > MAX_SCAN ? input.slice(0, MAX_SCAN) : input).replace(LINK, " ").replace(/[*`~]/g, " ");
+  const scanned = input.length > MAX_SCAN ? input.slice(0, MAX_SCAN) : input;
+  const text = scanned.replace(LINK, " ").replace(/[*`~]/g, " ");
   const out: Mutable<Entities> = {};
   const set = (key: EntityKey, raw: string | undefined): boolean => {
     if (raw === undefined || out[key] !== undefined) return false;
@@ -132,15 +186,29 @@ export const entitiesFromText = (input: string): Entities => {
     out[key] = key === "severity" ? v.toLowerCase() : v;
     return true;
   };
+  // Nagios/Icinga/Zabbix name a host and a check on it (`Service: ping4`): no Kubernetes Service.
+  const hostChecks = HOST_FIELD.test(text) && !NAMESPACE_FIELD.test(text);
+  /** A field value for a key; `rest` is what follows it on its line. Hosts, services and severities are single words, never the first word of a phrase. */
+  const setField = (name: string, key: EntityKey, raw: string, rest: string): void => {
+    if (key === "service" && hostChecks) return;
+    if ((key === "service" || key === "node" || key === "severity") && MORE_WORDS.test(rest)) return;
+    if (set(key, raw) || key !== "node" || (name !== "host" && name !== "hostname")) return;
+    const v = trimValue(raw);
+    if (out.node === undefined && v.length <= 253 && HOSTNAME.test(v) && /[A-Za-z]/.test(v)) out.node = v;
+  };
 
   for (const m of text.matchAll(BULLET_LINE)) {
-    const key = TEXT_ALIASES.get((m[1] ?? "").toLowerCase());
+    const name = (m[1] ?? "").toLowerCase();
+    const key = TEXT_ALIASES.get(name);
     const value = trimValue(m[2] ?? "");
     if (key === undefined || value === "") continue;
     // Grafana rule names contain spaces; every other entity is one token.
     if (key === "alertname") {
       if (out.alertname === undefined && value.length <= 200) out.alertname = value;
-    } else set(key, value.split(/\s/, 1)[0]);
+    } else {
+      const first = value.split(/\s/, 1)[0] ?? "";
+      setField(name, key, first, value.slice(first.length));
+    }
   }
 
   for (const m of text.matchAll(KEY_VALUE)) {
@@ -150,8 +218,10 @@ export const entitiesFromText = (input: string): Entities => {
     const key = TEXT_ALIASES.get(name);
     if (key === undefined) continue;
     const value = m[3];
-    if (key === "alertname" && name === "alert" && (value === undefined || !looksLikeRuleName(trimValue(value)))) continue;
-    set(key, value);
+    if (value === undefined) continue;
+    if (key === "alertname" && name === "alert" && !looksLikeRuleName(trimValue(value))) continue;
+    const end = (m.index ?? 0) + m[0].length;
+    setField(name, key, value, text.slice(end, end + 80));
   }
 
   const title = TITLE.exec(text);
@@ -161,12 +231,43 @@ export const entitiesFromText = (input: string): Entities => {
     if (title[2] !== undefined) fromTitleValues(title[2], set);
   }
 
+  // `Kind: Pod` and `Name: x` fields name one object.
+  const kindField = KIND_FIELD.exec(text);
+  const kindKey = kindField === null ? undefined : K8S_KINDS.get((kindField[1] ?? "").toLowerCase());
+  if (kindField !== null && kindKey !== undefined && kindKey !== "namespace" && kindKey !== "cluster") {
+    // The object's own `Name:` is the next name field, a few lines down at most.
+    const after = kindField.index + kindField[0].length;
+    set(kindKey, NAME_FIELD.exec(text.slice(after, after + 200))?.[1]);
+  }
+
+  for (const m of text.matchAll(HELM_RELEASE)) {
+    const ns = m[1] ?? m[2] ?? "";
+    if (isNamePart(ns) && set("namespace", ns)) break;
+  }
+  for (const m of text.matchAll(CLAIMED_BY)) if (set("persistentvolumeclaim", m[1])) break;
+  for (const m of text.matchAll(INSTANCE_PHRASE)) {
+    const host = (m[1] ?? "").slice(0, (m[1] ?? "").lastIndexOf(":"));
+    // `instance 10:30` is a time: the host has a letter or is an IPv4 address.
+    if ((/[A-Za-z]/.test(host) || IPV4.test(host)) && set("instance", m[1])) break;
+  }
+  const scrapeJobs = new Set<string>();
+  for (const m of text.matchAll(OF_JOB)) {
+    scrapeJobs.add(m[1] ?? "");
+    set("job", m[1]);
+  }
+
   // Names a kind word already placed, so the shape scan below does not take them for something else.
   const claimed = new Set<string>();
   for (const m of text.matchAll(KIND_PATH)) {
-    const key = K8S_KINDS.get((m[1] ?? m[4] ?? "").toLowerCase());
+    const kind = (m[1] ?? m[4] ?? "").toLowerCase();
+    const key = K8S_KINDS.get(kind);
     const ns = m[2] ?? m[3] ?? "";
     const name = m[5] ?? "";
+    if (key === undefined && OTHER_NAMESPACED_KINDS.has(kind) && isNamePart(ns) && set("namespace", ns)) {
+      claimed.add(m[0]);
+      claimed.add(name);
+      continue;
+    }
     if (key === undefined || !NAMESPACED.has(key) || !VALID[key](name) || !isNamePart(ns)) continue;
     if (out.namespace !== undefined && out.namespace !== ns) continue;
     if (set(key, name)) {
@@ -187,6 +288,7 @@ export const entitiesFromText = (input: string): Entities => {
     const key = K8S_KINDS.get(word);
     const raw = trimValue(m[4] ?? "");
     if (key === undefined || raw === "") continue;
+    if (key === "kubeJob" && scrapeJobs.has(raw)) continue;
     const at = m.index ?? 0;
     const lineStart = /(?:^|\n)[ \t>•*+-]*$/.test(text.slice(Math.max(0, at - 40), at));
     if (!namesAnObject(word, m[2] ?? "", m[3] ?? "", raw, text.charAt(at + m[0].length), lineStart)) continue;
@@ -203,6 +305,7 @@ export const entitiesFromText = (input: string): Entities => {
     }
   }
 
+  for (const m of text.matchAll(POD_CONTAINER)) if (!STOPWORDS.has(m[1] ?? "") && set("container", m[1])) break;
   for (const m of text.matchAll(QUOTED_JOB)) set("job", m[1]);
 
   for (const rawToken of text.split(TOKEN_SPLIT)) {
@@ -221,6 +324,7 @@ export const entitiesFromText = (input: string): Entities => {
     }
   }
 
+  if (out.severity === undefined) set("severity", HEADER_SEVERITY.exec(firstLine(scanned))?.[1]);
   if (out.severity === undefined) {
     const bracketed = BRACKETED_SEVERITY.exec(text);
     set("severity", bracketed?.[1] ?? SEVERITY_WORD.exec(text)?.[1]);
@@ -266,13 +370,15 @@ type Setter = (key: EntityKey, raw: string | undefined) => boolean;
 const fromTitleValues = (values: string, set: Setter): void => {
   const parts = values.split(/\s+/).map(trimValue).filter((p) => p !== "");
   parts.forEach((part, i) => {
+    // Grouped by something else, the alertname is a common label: it sorts first, and reads like a rule name.
+    if (i === 0 && /^[A-Z]/.test(part) && looksLikeRuleName(part) && set("alertname", part)) return;
     if (SEVERITY_WORDS.test(part)) set("severity", part);
     else if (isDeploymentPodName(part) || (i > 0 && STATEFUL_POD.test(part))) {
       set("pod", part);
       const before = parts[i - 1];
       if (before !== undefined && !SEVERITY_WORDS.test(before) && isK8sName(before) && before.length <= 63) set("namespace", before);
     } else if (isNodeName(part)) set("node", part);
-    else if (HOST_PORT.test(part)) set("instance", part);
+    else if (HOST_PORT.test(part) || LABEL_HOST_PORT.test(part)) set("instance", part);
   });
 };
 
@@ -292,5 +398,13 @@ const fromShape = (token: string, set: Setter): void => {
   }
   if (isDeploymentPodName(token)) set("pod", token);
   else if (isNodeName(token)) set("node", token);
-  else if (HOST_PORT.test(token)) set("instance", token);
+  else if (HOST_PORT.test(token) || EC2_INSTANCE.test(token)) set("instance", token);
+};
+
+/** The first non-blank line, at most 500 characters of it. */
+const firstLine = (text: string): string => {
+  const start = text.search(/\S/);
+  if (start === -1) return "";
+  const end = text.indexOf("\n", start);
+  return text.slice(start, Math.min(end === -1 ? text.length : end, start + 500));
 };

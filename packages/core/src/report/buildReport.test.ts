@@ -96,6 +96,16 @@ describe("buildReport", () => {
     expect(r.title).toBe("KubePodCrashLooping — payments/api");
   });
 
+  it("never lists the Prometheus scrape job as the affected service: a down target is its instance, a failed Job its Job", () => {
+    // kube-prometheus TargetDown/InstanceDown carry job=<scrape job>; KubeJobFailed carries job_name.
+    const down = { ...sampleAlert, entities: { alertname: "InstanceDown", job: "node-exporter", instance: "10.0.3.7:9100" } };
+    expect(buildReport({ alert: down, kind: "initial", generatedAt: 1, outcomes: [] }).affectedServices).toEqual(["10.0.3.7:9100"]);
+    const job = { ...sampleAlert, entities: { alertname: "KubeJobFailed", job: "kube-state-metrics", namespace: "batch", kubeJob: "nightly-etl-28374650" } };
+    expect(buildReport({ alert: job, kind: "initial", generatedAt: 1, outcomes: [] }).affectedServices).toEqual(["batch/nightly-etl-28374650"]);
+    const scrapeOnly = { ...sampleAlert, entities: { alertname: "PrometheusTargetMissing", job: "blackbox" } };
+    expect(buildReport({ alert: scrapeOnly, kind: "initial", generatedAt: 1, outcomes: [] }).affectedServices).toEqual([]);
+  });
+
   it("counts warnings: a warning alert is medium, and a critical finding raises it", () => {
     const warning = { ...sampleAlert, entities: { ...sampleAlert.entities, severity: "warning" }, labels: { severity: "warning" } };
     const quiet = { ...sampleResult, findings: sampleResult.findings.map((f) => ({ ...f, severity: "low" as const })) };

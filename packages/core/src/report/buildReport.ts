@@ -73,7 +73,12 @@ export const affectedServices = (alert: AlertContext, findings: ReadonlyArray<Fi
   const workload = e.deployment ?? e.statefulset ?? e.daemonset ?? e.service;
   if (workload !== undefined) out.add(e.namespace !== undefined ? `${e.namespace}/${workload}` : workload);
   else if (e.namespace !== undefined && e.pod !== undefined) out.add(`${e.namespace}/${e.pod}`);
-  else if (e.job !== undefined) out.add(e.job);
+  else if (e.kubeJob !== undefined || e.cronjob !== undefined) {
+    const job = (e.kubeJob ?? e.cronjob)!;
+    out.add(e.namespace !== undefined ? `${e.namespace}/${job}` : job);
+  }
+  // The `job` label is the Prometheus scrape job, never the affected service: a down target is named by its instance.
+  else if (e.instance !== undefined) out.add(e.instance);
   for (const f of findings) {
     const affected = f.metadata["affected"];
     if (Array.isArray(affected)) for (const a of affected) if (typeof a === "string" && a !== "") out.add(a);
