@@ -16,7 +16,7 @@ const noInversify = {
 
 export default tseslint.config(
   {
-    ignores: ["**/node_modules/**", "**/dist/**", "**/.sst/**", "**/coverage/**", "**/*.d.ts"]
+    ignores: ["**/node_modules/**", "**/dist/**", "**/.sst/**", "**/coverage/**", "**/*.d.ts", "reports/**", ".stryker-tmp/**"]
   },
   ...tseslint.configs.recommended,
   {

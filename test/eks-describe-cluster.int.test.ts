@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 
-describe.skipIf(!motoAvailable())(`EKS DescribeCluster on moto_server${motoAvailable() ? "" : ` (${MOTO_SKIP_REASON})`}`, () => {
+describe.skipIf(!motoAvailable())(`EKS DescribeCluster on moto_server${motoAvailable() ? "" : ` (skipped: ${MOTO_SKIP_REASON})`}`, () => {
   it("builds a kubeconfig from DescribeCluster and signs an IAM bearer token; an unknown cluster is a clear not-found", async () => {
     const moto = await startMotoServer();
     try {

@@ -74,7 +74,7 @@ describe("exactly one investigation under 50 concurrent deliveries", () => {
     }
   });
 
-  it.skipIf(!motoAvailable())(`with DynamoDB on moto_server${motoAvailable() ? "" : ` (${MOTO_SKIP_REASON})`}`, async () => {
+  it.skipIf(!motoAvailable())(`with DynamoDB on moto_server${motoAvailable() ? "" : ` (skipped: ${MOTO_SKIP_REASON})`}`, async () => {
     const moto = await startMotoServer();
     try {
       const client = new DynamoDBClient(motoClientConfig(moto.endpoint));

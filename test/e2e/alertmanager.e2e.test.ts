@@ -169,7 +169,7 @@ describe.skipIf(skipReason !== undefined)(`a real Alertmanager posting to /webho
     const post = await waitFor("the alert posted top-level in the payments channel", () => topLevel(PAYMENTS_CHANNEL)[0], diagnostics);
     expect(post.text).toMatch(/FIRING/);
     expect(post.text).toMatch(/KubeDeploymentReplicasMismatch|replicas/i);
-    expect(post.bot_id).toBeDefined();
+    expect(post.bot_id).toBe(slack!.bot.botId);
     expect(slack!.messages(DEFAULT_CHANNEL)).toHaveLength(0);
     // (The post happens while Alertmanager's request is still being answered.)
     const first = await waitFor("our answer to Alertmanager's first delivery", () => deliveries[0], diagnostics);

@@ -167,7 +167,7 @@ describe("intake end to end", () => {
     const big = JSON.stringify({ version: "4", alerts: [], pad: "x".repeat(1_100_000) });
     const res = await fetch(`${server.url}/webhooks/alertmanager`, { method: "POST", headers: { authorization: "Bearer am-secret-token-0123456789" }, body: big });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBeDefined();
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("body_too_large");
     expect(app.runner.running()).toBe(0);
   });
 });

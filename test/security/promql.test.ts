@@ -6,7 +6,7 @@
  */
 import { makePrometheusSpecialist } from "@sre-on-call/agents/prometheus/PrometheusSpecialist";
 import { startLoopbackProxy, type LoopbackProxy } from "@sre-on-call/agents/prometheus/testing/LoopbackProxy";
-import { type PrometheusServer, skipWithoutPrometheus, startPrometheus } from "@sre-on-call/agents/prometheus/testing/PrometheusServer";
+import { type PrometheusServer, PROMETHEUS_SKIP_REASON, skipWithoutPrometheus, startPrometheus } from "@sre-on-call/agents/prometheus/testing/PrometheusServer";
 import { generatorUrlFor, makePromAlert, NOW, PLANTED_SECRETS, scenarioSeries } from "@sre-on-call/agents/prometheus/testing/scenarios";
 import { makePrometheusTools } from "@sre-on-call/agents/prometheus/tools/prometheusTools";
 import { type AgentResult, type AlertContext, buildReport, type Dialect, renderReport } from "@sre-on-call/core";
@@ -28,7 +28,7 @@ const rendered = (alert: AlertContext, result: AgentResult): string => {
   return DIALECTS.flatMap((d) => renderReport(report, d).map((m) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`)).join("\n");
 };
 
-describe.skipIf(skip)("PromQL from alerts and models (security probes)", () => {
+describe.skipIf(skip)(`PromQL from alerts and models (security probes)${skip ? ` (skipped: ${PROMETHEUS_SKIP_REASON})` : ""}`, () => {
   let server: PrometheusServer;
   let proxy: LoopbackProxy;
   const investigate = (alert: AlertContext) => Effect.runPromise(makePrometheusSpecialist({ url: proxy.url, now: () => NOW }).investigate(alert, { deadline: Date.now() + 20_000 }));

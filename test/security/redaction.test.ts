@@ -5,13 +5,17 @@
  * a pod's log and a CloudWatch Logs export. Then `serve` (buildApp with the embedded store) and
  * the CLI investigate it, and nothing anyone can read afterwards may hold any part of a secret:
  * the store's files on disk (trace archive and incident memory), `trace show` (text and JSON),
- * the rendered chat messages, the log lines, and the CLI's stdout and stderr.
+ * the rendered chat messages, the log lines, and the CLI's stdout and stderr. The same runner
+ * posting to Slack and Discord through the official clients: nothing the fake APIs receive holds
+ * a secret either.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAlertPayload, REDACTED } from "@sre-on-call/core";
+import { type FakeDiscordApi, startFakeDiscordApi } from "@sre-on-call/adapters/chat/discord/testing/fakeDiscordApi";
+import { type FakeSlackApi, startFakeSlackApi } from "@sre-on-call/adapters/chat/slack/testing/fakeSlackApi";
 import { PLANTED_SECRETS } from "@sre-on-call/core/testing";
 import { runCli } from "@sre-on-call/deploy/cli/runCli";
 import { buildApp } from "@sre-on-call/deploy/composition/buildApp";
@@ -200,5 +204,77 @@ describe("no planted secret escapes redaction", () => {
       expect(leaks(stderr)).toEqual([]);
     }
     for (const f of filesUnder(storeDir())) expect(leaks(f.text), f.path).toEqual([]);
+  });
+});
+
+describe("no planted secret reaches the Slack or Discord API", () => {
+  let slack: FakeSlackApi;
+  let discord: FakeDiscordApi;
+  beforeAll(async () => {
+    slack = await startFakeSlackApi({ channels: ["C0PAYMENTS"] });
+    discord = await startFakeDiscordApi();
+  });
+  afterAll(async () => {
+    await slack?.close();
+    await discord?.close();
+  });
+
+  it("serve routes one alert to each platform: every request body the APIs received, the store's files and the logs hold no part of any secret", async () => {
+    const discordChannel = discord.createChannel();
+    const chatStore = join(dir, "state-chat");
+    const text = readFileSync(join(dir, "config.yaml"), "utf8")
+      .replace(/^store: .*$/m, `store: { directory: ${JSON.stringify(chatStore)} }`)
+      .replace(
+        /^routing: .*$/m,
+        `routing: { default: { platform: slack, channel: C0PAYMENTS }, routes: [ { match: { alertname: KubeDeploymentReplicasMismatch }, platform: discord, channel: "${discordChannel}" } ] }`
+      );
+    const config = parseConfigText(text, "config.yaml");
+    if (Result.isFailure(config)) throw config.failure;
+    let logs = "";
+    const app = await buildApp({
+      config: config.success,
+      env: {
+        SRE_WEBHOOK_TOKEN: TOKEN,
+        SLACK_BOT_TOKEN: slack.token,
+        SLACK_SIGNING_SECRET: "0123456789abcdef0123456789abcdef",
+        SLACK_API_URL: slack.url,
+        DISCORD_BOT_TOKEN: discord.token,
+        DISCORD_PUBLIC_KEY: "ab".repeat(32),
+        DISCORD_APPLICATION_ID: discord.applicationId,
+        DISCORD_API_URL: discord.url
+      },
+      cwd: dir,
+      log: (level, message, fields) => void (logs += `${level} ${message} ${JSON.stringify(fields ?? {})}\n`),
+      logLine: (line) => void (logs += line),
+      consoleWrite: () => undefined
+    });
+    try {
+      const res = await app.handler({
+        method: "POST",
+        path: "/webhooks/alertmanager",
+        query: new URLSearchParams(),
+        headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+        rawBody: Buffer.from(readFileSync(join(dir, "alert.json"))),
+        receivedAt: Date.now()
+      });
+      expect(res.status, res.body).toBeLessThan(300);
+      for (let i = 0; i < 400 && app.runner.running() > 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(app.runner.running()).toBe(0);
+    } finally {
+      await app.close();
+    }
+    const slackSent = JSON.stringify(slack.calls().map((c) => c.args));
+    const discordSent = JSON.stringify(discord.calls().map((c) => c.body));
+    // Both reports were posted (the probe is not vacuous): the evidence with the planted secrets reached each.
+    expect(slack.calls().filter((c) => c.method === "chat.postMessage").length).toBeGreaterThan(1);
+    expect(discord.calls().filter((c) => c.method === "POST").length).toBeGreaterThan(1);
+    expect(slackSent).toContain("payments-db");
+    expect(discordSent).toContain("payments-db");
+    expect(slackSent).toMatch(REDACTED_MARK);
+    expect(discordSent).toMatch(REDACTED_MARK);
+    expect(leaks(slackSent)).toEqual([]);
+    expect(leaks(discordSent)).toEqual([]);
+    for (const f of filesUnder(chatStore)) expect(leaks(f.text), f.path).toEqual([]);
+    expect(leaks(logs)).toEqual([]);
   });
 });

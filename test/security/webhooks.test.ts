@@ -9,13 +9,16 @@
  * - One delivery cannot start unbounded work: 10,000 alerts are answered at once and at most
  *   `intake.max_alerts_per_payload` are posted and investigated.
  * - A signed slash command replayed within Slack's signature window runs once.
+ * - Every signed chat route refuses a forged request with 401 before anything runs.
  */
+import { generateKeyPairSync, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { signSlackRequest } from "@sre-on-call/adapters";
+import { type FakeDiscordApi, startFakeDiscordApi } from "@sre-on-call/adapters/chat/discord/testing/fakeDiscordApi";
 import { type FakeSlackApi, startFakeSlackApi } from "@sre-on-call/adapters/chat/slack/testing/fakeSlackApi";
 import type { AlertContext } from "@sre-on-call/core";
 import { type App, buildApp } from "@sre-on-call/deploy/composition/buildApp";
@@ -41,11 +44,14 @@ const configOf = (dir: string, extra = "") => {
 };
 
 let slack: FakeSlackApi;
+let discord: FakeDiscordApi;
 beforeAll(async () => {
   slack = await startFakeSlackApi();
+  discord = await startFakeDiscordApi();
 });
 afterAll(async () => {
   await slack.close();
+  await discord.close();
 });
 
 interface Running {
@@ -247,5 +253,78 @@ describe("replayed signed commands", () => {
     expect(snapshots.length).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 200));
     expect(postedTexts(before)).toEqual(snapshots);
+  });
+});
+
+describe("forged requests to the signed chat routes", () => {
+  const discordKeys = generateKeyPairSync("ed25519");
+  const discordPublicKey = Buffer.from(discordKeys.publicKey.export({ format: "jwk" }).x ?? "", "base64url").toString("hex");
+  const otherDiscordKey = generateKeyPairSync("ed25519").privateKey;
+
+  const slackHeaders = (secret: string, body: string) => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    return { "x-slack-request-timestamp": ts, "x-slack-signature": signSlackRequest(secret, ts, body) };
+  };
+  const discordHeaders = (key: typeof otherDiscordKey, body: string) => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    return { "x-signature-timestamp": ts, "x-signature-ed25519": sign(null, Buffer.from(ts + body), key).toString("hex") };
+  };
+
+  const mention = JSON.stringify({
+    type: "event_callback",
+    event_id: "Ev0FORGED1",
+    event: { type: "app_mention", channel: "C0ALERTS", user: "U0MALLORY", ts: "1765100000.000100", text: "<@U0SREBOT> investigate [FIRING] KubePodCrashLooping payments" }
+  });
+  const command = new URLSearchParams({ command: "/sre-snapshot", text: "", channel_id: "C0ALERTS", user_id: "U0MALLORY", trigger_id: "6912345678901.1.forged" }).toString();
+
+  it("answers 401 on /slack/events, /slack/commands and /discord/interactions, runs nothing, and accepts the same request correctly signed", async () => {
+    const { server, dispatched } = await start({
+      SRE_WEBHOOK_TOKEN: TOKEN,
+      DISCORD_BOT_TOKEN: discord.token,
+      DISCORD_PUBLIC_KEY: discordPublicKey,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_API_URL: discord.url
+    });
+    const ping = JSON.stringify({ id: "1170000000000000009", application_id: discord.applicationId, type: 1, token: "t", version: 1 });
+    const routes = [
+      {
+        path: "/slack/events",
+        body: mention,
+        type: "application/json",
+        forgeries: [{}, slackHeaders("not-the-signing-secret-0123456789", mention), { ...slackHeaders(SIGNING_SECRET, mention), "x-slack-request-timestamp": "1500000000" }],
+        genuine: slackHeaders(SIGNING_SECRET, mention)
+      },
+      {
+        path: "/slack/commands",
+        body: command,
+        type: "application/x-www-form-urlencoded",
+        forgeries: [{}, slackHeaders("not-the-signing-secret-0123456789", command), { "x-slack-request-timestamp": String(Math.floor(Date.now() / 1000)), "x-slack-signature": `v0=${"0".repeat(64)}` }],
+        genuine: slackHeaders(SIGNING_SECRET, command)
+      },
+      {
+        path: "/discord/interactions",
+        body: ping,
+        type: "application/json",
+        forgeries: [{}, discordHeaders(otherDiscordKey, ping), { ...discordHeaders(discordKeys.privateKey, ping), "x-signature-timestamp": "1500000000" }],
+        genuine: discordHeaders(discordKeys.privateKey, ping)
+      }
+    ];
+    const slackBefore = slack.calls().length;
+    const discordBefore = discord.calls().length;
+    for (const route of routes) {
+      for (const headers of route.forgeries) {
+        const res = await fetch(`${server.url}${route.path}`, { method: "POST", headers: { "content-type": route.type, ...headers }, body: route.body });
+        expect(res.status, `${route.path} with ${JSON.stringify(Object.keys(headers))}`).toBe(401);
+      }
+    }
+    // Nothing reached the chat APIs or the investigation: the refusal came before decoding.
+    expect(slack.calls().slice(slackBefore)).toEqual([]);
+    expect(discord.calls().slice(discordBefore)).toEqual([]);
+    expect(dispatched).toEqual([]);
+    // The same requests signed with the right credentials pass verification on every route.
+    for (const route of routes) {
+      const res = await fetch(`${server.url}${route.path}`, { method: "POST", headers: { "content-type": route.type, ...route.genuine }, body: route.body });
+      expect(res.status, route.path).toBe(200);
+    }
   });
 });

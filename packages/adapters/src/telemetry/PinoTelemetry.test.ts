@@ -107,8 +107,18 @@ describe("makePinoTelemetry", () => {
   });
 
   it("a destination that throws does not fail the log", async () => {
-    const telemetry = makePinoTelemetry({ destination: { write: () => { throw new Error("disk full"); } } });
-    await run(telemetry.log("error", "still fine"));
+    const attempts: Array<string> = [];
+    const telemetry = makePinoTelemetry({
+      destination: {
+        write: (line: string) => {
+          attempts.push(line);
+          throw new Error("disk full");
+        }
+      }
+    });
+    // The log completes (a defect or failure would reject), after the line really reached the failing destination.
+    await expect(run(telemetry.log("error", "still fine").pipe(Effect.as("logged")))).resolves.toBe("logged");
+    expect(attempts.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(["still fine"]);
   });
 });
 

@@ -4,7 +4,7 @@ import { MOTO_SKIP_REASON, motoAvailable, startMotoServer } from "./motoServer.j
 const available = motoAvailable();
 if (!available) console.warn(`[skipped] ${MOTO_SKIP_REASON}`);
 
-describe.skipIf(!available)("startMotoServer", () => {
+describe.skipIf(!available)(`startMotoServer${available ? "" : ` (skipped: ${MOTO_SKIP_REASON})`}`, () => {
   it("serves on a loopback port until stopped, and stop is idempotent", async () => {
     const moto = await startMotoServer();
     try {

@@ -12,7 +12,7 @@ const available = motoAvailable();
 if (!available) console.warn(MOTO_SKIP_REASON);
 
 /** Real CloudWatch Logs API semantics (groups, streams, PutLogEvents, pagination, FilterLogEvents) from moto_server. */
-describe.skipIf(!available)("CloudWatch Logs specialist against moto_server", () => {
+describe.skipIf(!available)(`CloudWatch Logs specialist against moto_server${available ? "" : ` (skipped: ${MOTO_SKIP_REASON})`}`, () => {
   let moto: MotoServer;
   let client: CloudWatchLogsClient;
   // moto keeps events of the last two weeks; the alert is "now".

@@ -4,7 +4,7 @@ import { Effect, Exit } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePrometheusSpecialist, type PrometheusSpecialistOptions } from "./PrometheusSpecialist.js";
 import { startLoopbackProxy } from "./testing/LoopbackProxy.js";
-import { type PrometheusServer, skipWithoutPrometheus, startPrometheus } from "./testing/PrometheusServer.js";
+import { type PrometheusServer, PROMETHEUS_SKIP_REASON, skipWithoutPrometheus, startPrometheus } from "./testing/PrometheusServer.js";
 import { ALERTS, generatorUrlFor, makePromAlert, NOW, PAYMENTS_5XX_EXPR, PLANTED_SECRETS, scenarioSeries } from "./testing/scenarios.js";
 
 const skip = skipWithoutPrometheus();
@@ -17,7 +17,7 @@ const failureOf = (exit: Exit.Exit<unknown, AgentFailure>): AgentFailure | undef
 
 const bySignal = (result: AgentResult, signal: string) => result.findings.filter((f) => f.metadata["signal"] === signal);
 
-describe.skipIf(skip)("Prometheus specialist against a real Prometheus", () => {
+describe.skipIf(skip)(`Prometheus specialist against a real Prometheus${skip ? ` (skipped: ${PROMETHEUS_SKIP_REASON})` : ""}`, () => {
   let server: PrometheusServer;
   const specialist = (options: Partial<PrometheusSpecialistOptions> = {}) => makePrometheusSpecialist({ url: server.url, now: () => NOW, ...options });
   const investigate = (alert: ReturnType<(typeof ALERTS)[keyof typeof ALERTS]>, options: Partial<PrometheusSpecialistOptions> = {}) =>

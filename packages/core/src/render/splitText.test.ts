@@ -62,15 +62,15 @@ describe("splitText", () => {
     const parts = splitText(found, 188);
     expect(parts.join("")).toBe(found);
     for (const c of parts) expect(c).not.toMatch(/&(?:[a-z]{1,3})?$|^(?:g|l|am|amp|t|p|mp)?;/);
-    fc.assert(
-      fc.property(fc.array(token, { minLength: 1, maxLength: 120 }), fc.integer({ min: MIN_SPLIT_LIMIT, max: 60 }), (tokens, limit) => {
-        const text = tokens.join("");
-        const chunks = splitTextParts(text, limit);
-        expect(chunks.map((c) => c.body).join("")).toBe(text);
-        for (const c of chunks) expect(c.body).not.toMatch(/&(?:[a-z]{1,3})?$|^(?:g|l|am|amp|t|p|mp)?;/);
-      }),
-      { numRuns: 300 }
-    );
+    const property = fc.property(fc.array(token, { minLength: 1, maxLength: 120 }), fc.integer({ min: MIN_SPLIT_LIMIT, max: 60 }), (tokens, limit) => {
+      const text = tokens.join("");
+      const chunks = splitTextParts(text, limit);
+      expect(chunks.map((c) => c.body).join("")).toBe(text);
+      for (const c of chunks) expect(c.body).not.toMatch(/&(?:[a-z]{1,3})?$|^(?:g|l|am|amp|t|p|mp)?;/);
+    });
+    // A bug found once is checked on the same cases in every run (fixed seed), and on new ones (random seed).
+    fc.assert(property, { numRuns: 300, seed: 0x5a09e1f });
+    fc.assert(property, { numRuns: 300 });
   });
 
   it("closes a code block at a cut and reopens it with the same fence in the next chunk", () => {

@@ -100,7 +100,7 @@ describe("alert arbitraries", () => {
         expect(typeof p["orgId"]).toBe("number");
         for (const a of p["alerts"] as ReadonlyArray<Record<string, unknown>>) {
           expect(typeof a["silenceURL"]).toBe("string");
-          expect((a["labels"] as Record<string, string>)["grafana_folder"]).toBeDefined();
+          expect(typeof (a["labels"] as Record<string, string>)["grafana_folder"]).toBe("string");
         }
       })
     );

@@ -30,7 +30,7 @@ describe("loadConfigSource without SSM", () => {
   });
 });
 
-describe.skipIf(!available)("loadConfigFromSsm against moto_server", () => {
+describe.skipIf(!available)(`loadConfigFromSsm against moto_server${available ? "" : ` (skipped: ${MOTO_SKIP_REASON})`}`, () => {
   let moto: MotoServer | undefined;
   let ssm: SSMClient;
   const put = (Name: string, Value: string, Type: "String" | "SecureString" = "SecureString") =>

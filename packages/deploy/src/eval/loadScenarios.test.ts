@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,7 +32,7 @@ describe("loadScenarios", () => {
     expect(all.map((s) => s.name)).toContain("oomkilled");
     expect(all.length).toBe(20);
     for (const s of all) {
-      expect(s.clusterDump, s.name).toBeDefined();
+      expect(s.clusterDump !== undefined && statSync(s.clusterDump).isDirectory(), s.name).toBe(true);
       expect(Result.isSuccess(alertOf(s, { now: Date.now() })), s.name).toBe(true);
     }
     expect(all.find((s) => s.name === "log-exception")?.alert.kind).toBe("text");

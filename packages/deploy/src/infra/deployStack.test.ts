@@ -314,7 +314,7 @@ describe("deployStack: intake Lambda", () => {
     expect(on("dynamodb:TransactWriteItems")).not.toContain(`arn:aws:dynamodb:${TEST_REGION}:${TEST_ACCOUNT}:table/sre-on-call-prod-experiments`);
     // Slack, Discord and the alert webhooks' credentials: the public function URL refuses alerts without the last.
     expect(on("secretsmanager:GetSecretValue")).toHaveLength(3);
-    expect(env["SRE_WEBHOOK_SECRET_ARN"]).toBeDefined();
+    expect(env["SRE_WEBHOOK_SECRET_ARN"]).toMatch(/^arn:aws:secretsmanager:/);
     expect(on("secretsmanager:GetSecretValue")).toContain(env["SRE_WEBHOOK_SECRET_ARN"]);
     expect(outputs.webhookSecret).toBe("sre-on-call/prod/webhook");
     expect(on("bedrock-agentcore:InvokeAgentRuntime")).toEqual([outputs.agents.master?.runtimeArn, `${String(outputs.agents.master?.runtimeArn)}/runtime-endpoint/*`]);

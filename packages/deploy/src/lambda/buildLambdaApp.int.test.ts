@@ -120,7 +120,7 @@ describe("the inline fallback (no SRE_INVESTIGATOR_FUNCTION)", () => {
 const available = motoAvailable();
 if (!available) console.warn(`[skipped] ${MOTO_SKIP_REASON}`);
 
-describe.skipIf(!available)("dedup in DynamoDB (moto_server)", () => {
+describe.skipIf(!available)(`dedup in DynamoDB (moto_server)${available ? "" : ` (skipped: ${MOTO_SKIP_REASON})`}`, () => {
   let moto: MotoServer | undefined;
   let lambda: FakeLambdaApi;
   let tables = 0;

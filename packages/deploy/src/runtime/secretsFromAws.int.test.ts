@@ -6,7 +6,7 @@ import { withSecretsFromAws } from "./secretsFromAws.js";
 const available = motoAvailable();
 if (!available) console.warn(MOTO_SKIP_REASON);
 
-describe.skipIf(!available)("chat secrets from Secrets Manager (moto_server)", () => {
+describe.skipIf(!available)(`chat secrets from Secrets Manager (moto_server)${available ? "" : ` (skipped: ${MOTO_SKIP_REASON})`}`, () => {
   let moto: MotoServer | undefined;
   const saved = { ...process.env };
   beforeAll(async () => {

@@ -23,8 +23,8 @@ describe("synthesis from config.yaml", () => {
     expect(synthesisFromConfig(config("defaults: { model: openai:gpt-4.1 }"), env).modelSpec).toBe("openai:gpt-4o");
     const master = synthesisFromConfig(config("agents:\n  master: { model: openai:gpt-4o-mini }\ninvestigation: { routing: model }"), env);
     expect(master.modelSpec).toBe("openai:gpt-4o-mini");
-    expect(master.synthesisModel).toBeDefined();
-    expect(master.route).toBeDefined();
+    expect(master.synthesisModel?.model).toMatchObject({ converse: expect.any(Function) });
+    expect(typeof master.route).toBe("function");
     expect(synthesisFromConfig(config("agents:\n  master: { model: openai:gpt-4o-mini }"), env).route).toBeUndefined();
   });
 

@@ -24,7 +24,7 @@ describe("traceStoreFromEnv", () => {
   });
 });
 
-describe.skipIf(!available)("traceStoreFromEnv against moto_server", () => {
+describe.skipIf(!available)(`traceStoreFromEnv against moto_server${available ? "" : ` (skipped: ${MOTO_SKIP_REASON})`}`, () => {
   let moto: MotoServer | undefined;
   let dynamo: DynamoDBClient;
   let s3: S3Client;

@@ -78,6 +78,40 @@ describe("verifyDiscordRequest", () => {
     }
   });
 
+  it("says exactly which header is missing, repeated or malformed, and how far a timestamp is off", () => {
+    const sig = sign(TS, BODY);
+    const reason = (r: ReturnType<typeof verifyDiscordRequest>) => (Result.isFailure(r) ? `${r.failure.kind}: ${r.failure.reason}` : "ok");
+    expect(reason(verify({ headers: { "x-signature-timestamp": TS } }))).toBe("missing-header: missing X-Signature-Ed25519 header");
+    expect(reason(verify({ headers: { "x-signature-ed25519": sig } }))).toBe("missing-header: missing X-Signature-Timestamp header");
+    expect(reason(verify({ headers: { "x-signature-ed25519": [sig, sig], "x-signature-timestamp": TS } }))).toBe("malformed-header: X-Signature-Ed25519 was sent more than once");
+    expect(reason(verify({ headers: { "x-signature-ed25519": sig, "x-signature-timestamp": [TS, TS] } }))).toBe("malformed-header: X-Signature-Timestamp was sent more than once");
+    expect(reason(verify({ headers: { "x-signature-ed25519": sig.slice(2), "x-signature-timestamp": TS } }))).toBe("malformed-header: X-Signature-Ed25519 is not 128 hex digits");
+    expect(reason(verify({ headers: { "x-signature-ed25519": sig, "x-signature-timestamp": "yesterday" } }))).toBe("malformed-header: X-Signature-Timestamp is not a Unix time in seconds");
+    const ahead = String(NOW / 1000 + 400);
+    expect(reason(verify({ headers: { "x-signature-ed25519": sign(ahead, BODY), "x-signature-timestamp": ahead } }))).toBe("future: timestamp is 400 s in the future (limit 300 s)");
+    const edge = String(NOW / 1000 + 300);
+    expect(reason(verify({ headers: { "x-signature-ed25519": sign(edge, BODY), "x-signature-timestamp": edge } }))).toBe("ok");
+    // A bad key is reported first, whatever the headers.
+    expect(reason(verify({ publicKeyHex: "not-a-key", headers: {} }))).toBe("bad-public-key: the configured Discord public key is not 64 hex digits");
+    expect(reason(verifyDiscordRequest({ publicKeyHex: undefined as unknown as string, headers: {}, rawBody: BODY, now: NOW }))).toBe(
+      "bad-public-key: the configured Discord public key is not 64 hex digits"
+    );
+    // A body that is neither text nor bytes is refused, not thrown.
+    expect(reason(verifyDiscordRequest({ publicKeyHex: hex(keys.publicKey), headers: { "x-signature-ed25519": sig, "x-signature-timestamp": TS }, rawBody: 42 as unknown as string, now: NOW }))).toBe(
+      "malformed-header: request could not be checked: RangeError"
+    );
+  });
+
+  it("takes the key and the signature with surrounding spaces, but the timestamp only as whole seconds", () => {
+    const sig = sign(TS, BODY);
+    expect(kind(verify({ publicKeyHex: `  ${hex(keys.publicKey).toUpperCase()}\n` }))).toBe("ok");
+    expect(kind(verify({ headers: { "x-signature-ed25519": ` ${sig} `, "x-signature-timestamp": TS } }))).toBe("ok");
+    // Each variant is signed over exactly what it sends, so only the format check can refuse it.
+    for (const timestamp of [`+${TS}`, `${TS}.5`, ` ${TS}`, `${TS}0`.slice(0, 13) + "x"]) {
+      expect(kind(verify({ headers: { "x-signature-ed25519": sign(timestamp, BODY), "x-signature-timestamp": timestamp } })), timestamp).toBe("malformed-header");
+    }
+  });
+
   it("property: whatever is signed verifies, and flipping any byte of body, signature or timestamp fails", () => {
     fc.assert(
       fc.property(
@@ -140,8 +174,9 @@ describe("verifyDiscordRequest", () => {
     fc.assert(
       fc.property(headers, fc.oneof(fc.string(), fc.stringMatching(/^[0-9a-f]{64}$/)), fc.oneof(fc.string(), fc.uint8Array()), fc.double(), (h, key, body, now) => {
         const r = verifyDiscordRequest({ publicKeyHex: key, headers: h, rawBody: body, now });
-        expect(Result.isResult(r)).toBe(true);
-        if (Result.isFailure(r)) expect(r.failure.reason).not.toBe("");
+        // Nothing here was signed with the key: every request is refused, with a reason.
+        expect(Result.isFailure(r) && r.failure.reason).not.toBe("");
+        expect(Result.isFailure(r)).toBe(true);
       }),
       { numRuns: 500 }
     );

@@ -51,7 +51,7 @@ const background = (): ReadonlyArray<IncidentRecord> =>
     });
   });
 
-describe.skipIf(!available)("AwsIncidentMemory against moto_server", () => {
+describe.skipIf(!available)(`AwsIncidentMemory against moto_server${available ? "" : ` (skipped: ${MOTO_SKIP_REASON})`}`, () => {
   let moto: MotoServer | undefined;
   let dynamo: DynamoDBClient;
   let s3: S3Client;

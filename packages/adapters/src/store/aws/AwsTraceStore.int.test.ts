@@ -15,7 +15,7 @@ const run = Effect.runPromise;
 const NOV_14 = 1_700_000_000_000; // 2023-11-14T22:13:20Z
 const header = { investigationId: "inv-1", channelId: "C1", threadId: "1700000000.000100", startedAt: NOV_14 };
 
-describe.skipIf(!available)("AwsTraceStore against moto_server", () => {
+describe.skipIf(!available)(`AwsTraceStore against moto_server${available ? "" : ` (skipped: ${MOTO_SKIP_REASON})`}`, () => {
   let moto: MotoServer | undefined;
   let dynamo: DynamoDBClient;
   let s3: S3Client;

@@ -10,7 +10,7 @@ import { ensureDedupTable } from "./ensureDedupTable.js";
 const available = motoAvailable();
 if (!available) console.warn(`[skipped] ${MOTO_SKIP_REASON}`);
 
-describe.skipIf(!available)("DynamoDedupStore against moto_server", () => {
+describe.skipIf(!available)(`DynamoDedupStore against moto_server${available ? "" : ` (skipped: ${MOTO_SKIP_REASON})`}`, () => {
   let moto: MotoServer | undefined;
   let client: DynamoDBClient;
   let tables = 0;

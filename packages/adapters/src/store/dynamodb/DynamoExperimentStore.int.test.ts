@@ -9,7 +9,7 @@ import { ensureExperimentTable, makeDynamoExperimentStore } from "./DynamoExperi
 const available = motoAvailable();
 if (!available) console.warn(`[skipped] ${MOTO_SKIP_REASON}`);
 
-describe.skipIf(!available)("DynamoExperimentStore against moto_server", () => {
+describe.skipIf(!available)(`DynamoExperimentStore against moto_server${available ? "" : ` (skipped: ${MOTO_SKIP_REASON})`}`, () => {
   let moto: MotoServer | undefined;
   let client: DynamoDBClient;
   let tables = 0;

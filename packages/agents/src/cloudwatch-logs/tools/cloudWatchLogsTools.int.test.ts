@@ -10,7 +10,7 @@ const available = motoAvailable();
 if (!available) console.warn(MOTO_SKIP_REASON);
 
 /** The tools over real CloudWatch Logs API semantics (DescribeLogGroups, FilterLogEvents filter patterns) from moto_server. */
-describe.skipIf(!available)("CloudWatch Logs tools against moto_server", () => {
+describe.skipIf(!available)(`CloudWatch Logs tools against moto_server${available ? "" : ` (skipped: ${MOTO_SKIP_REASON})`}`, () => {
   let moto: MotoServer;
   let client: CloudWatchLogsClient;
   let tools: ReadonlyArray<AgentTool>;

@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import { NAMESPACED_KINDS, type NamespacedKind } from "../kube/KubeObjects.js";
-import { filterBySelectors, InvalidSelector } from "../kube/selectors.js";
 import { tailLines } from "../kube/tailLines.js";
 import type { ClusterFixture } from "./ClusterFixture.js";
+import { FakeSelectorError, parseFieldSelector, parseLabelSelector } from "./fakeKubeSelectors.js";
 
 export interface RecordedRequest {
   readonly method: string;
@@ -52,6 +52,17 @@ const KINDS: Readonly<Record<string, string>> = {
   networkpolicies: "NetworkPolicy"
 };
 
+/** A list's `continue` token: where the next page starts, and the query it belongs to. Opaque to clients, as the server's are. */
+const continueToken = (offset: number, query: string) => Buffer.from(JSON.stringify({ offset, query })).toString("base64url");
+const readContinue = (token: string, query: string): number | undefined => {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { offset?: unknown; query?: unknown };
+    return typeof parsed.offset === "number" && Number.isInteger(parsed.offset) && parsed.offset >= 0 && parsed.query === query ? parsed.offset : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 const status = (res: ServerResponse, code: number, reason: string, message: string) => {
   res.writeHead(code, { "content-type": "application/json" });
   res.end(JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code }));
@@ -60,7 +71,8 @@ const status = (res: ServerResponse, code: number, reason: string, message: stri
 /**
  * A Kubernetes API server for tests: plain HTTP on 127.0.0.1 and a random port, serving the
  * fixture's objects at the real REST paths (core, apps, batch and networking lists, per namespace and cluster-wide,
- * label and field selectors, pod logs with `container`, `previous` and `tailLines`). It answers
+ * label and field selectors read by its own parser with only the fields each kind supports, `limit`
+ * and `continue` paging, pod logs with `container`, `previous` and `tailLines`). It answers
  * only GET (405 otherwise, like a server that would refuse the verb) and records every request,
  * so a test can prove a client never sent anything but reads.
  */
@@ -71,21 +83,31 @@ export const startFakeKubeApi = async (fixture: ClusterFixture, options: FakeKub
   const list = (res: ServerResponse, resource: string, group: string, items: ReadonlyArray<unknown>, query: URLSearchParams) => {
     let filtered: ReadonlyArray<unknown>;
     try {
-      filtered = filterBySelectors(items as ReadonlyArray<{ readonly metadata: { readonly labels?: Readonly<Record<string, string>> } }>, {
-        ...(query.get("labelSelector") !== null ? { labelSelector: query.get("labelSelector") ?? "" } : {}),
-        ...(query.get("fieldSelector") !== null ? { fieldSelector: query.get("fieldSelector") ?? "" } : {})
-      });
+      const labels = parseLabelSelector(query.get("labelSelector") ?? "");
+      const fields = parseFieldSelector(resource, query.get("fieldSelector") ?? "");
+      filtered = items.filter((o) => labels(((o as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {})) && fields(o));
     } catch (e) {
-      if (e instanceof InvalidSelector) return status(res, 400, "BadRequest", e.message);
+      if (e instanceof FakeSelectorError) return status(res, 400, "BadRequest", e.message);
       throw e;
     }
+    // Pages: `limit` bounds a page; `continue` (from the previous page, same query) resumes it.
+    const limitParam = query.get("limit");
+    const limit = limitParam === null || limitParam === "" ? undefined : Number(limitParam);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) return status(res, 400, "BadRequest", `invalid limit "${limitParam}"`);
+    const identity = `${resource}|${query.get("labelSelector") ?? ""}|${query.get("fieldSelector") ?? ""}`;
+    const token = query.get("continue");
+    const offset = token === null || token === "" ? 0 : readContinue(token, identity);
+    if (offset === undefined) return status(res, 400, "BadRequest", "continue key is not valid: the token does not belong to this list");
+    const end = limit === undefined || limit === 0 ? filtered.length : Math.min(filtered.length, offset + limit);
+    const page = filtered.slice(offset, end);
+    const more = end < filtered.length;
     res.writeHead(200, { "content-type": "application/json" });
     res.end(
       JSON.stringify({
         kind: `${KINDS[resource] ?? "Unknown"}List`,
         apiVersion: group,
-        metadata: { resourceVersion: "48213377" },
-        items: filtered.map((o) => ({ kind: KINDS[resource], apiVersion: group, ...(o as object) }))
+        metadata: { resourceVersion: "48213377", ...(more ? { continue: continueToken(end, identity), remainingItemCount: filtered.length - end } : {}) },
+        items: page.map((o) => ({ kind: KINDS[resource], apiVersion: group, ...(o as object) }))
       })
     );
   };

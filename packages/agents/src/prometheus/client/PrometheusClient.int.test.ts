@@ -3,7 +3,7 @@ import { Effect, Exit } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLoopbackProxy } from "../testing/LoopbackProxy.js";
 import type { SeriesData } from "../testing/openMetrics.js";
-import { type PrometheusServer, skipWithoutPrometheus, startPrometheus } from "../testing/PrometheusServer.js";
+import { type PrometheusServer, PROMETHEUS_SKIP_REASON, skipWithoutPrometheus, startPrometheus } from "../testing/PrometheusServer.js";
 import { makePrometheusClient, type PrometheusClientOptions } from "./PrometheusClient.js";
 import { PrometheusError } from "./PrometheusError.js";
 
@@ -98,7 +98,7 @@ describe("Prometheus client without a server", () => {
   });
 });
 
-describe.skipIf(skip)("Prometheus client against a real Prometheus", () => {
+describe.skipIf(skip)(`Prometheus client against a real Prometheus${skip ? ` (skipped: ${PROMETHEUS_SKIP_REASON})` : ""}`, () => {
   let server: PrometheusServer;
   const client = (options: Partial<PrometheusClientOptions> = {}) => makePrometheusClient({ url: server.url, ...options });
   beforeAll(async () => {

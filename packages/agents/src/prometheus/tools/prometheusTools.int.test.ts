@@ -3,7 +3,7 @@ import { Effect } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePrometheusClient } from "../client/PrometheusClient.js";
 import { startLoopbackProxy } from "../testing/LoopbackProxy.js";
-import { type PrometheusServer, skipWithoutPrometheus, startPrometheus } from "../testing/PrometheusServer.js";
+import { type PrometheusServer, PROMETHEUS_SKIP_REASON, skipWithoutPrometheus, startPrometheus } from "../testing/PrometheusServer.js";
 import { ALERTS, NOW, PAYMENTS_5XX_EXPR, PLANTED_SECRETS, scenarioSeries } from "../testing/scenarios.js";
 import { makePrometheusTools, PROMETHEUS_TOOL_NAMES, prometheusTools } from "./prometheusTools.js";
 
@@ -18,7 +18,7 @@ const byName = (tools: ReadonlyArray<AgentTool>, name: string) => {
 const run = (tools: ReadonlyArray<AgentTool>, name: string, input: unknown, ctx = context()): Promise<ToolOutput> => Effect.runPromise(byName(tools, name).run(input, ctx));
 const fail = (tools: ReadonlyArray<AgentTool>, name: string, input: unknown, ctx = context()): Promise<ToolError> => Effect.runPromise(Effect.flip(byName(tools, name).run(input, ctx)));
 
-describe.skipIf(skip)("Prometheus tools against a real Prometheus", () => {
+describe.skipIf(skip)(`Prometheus tools against a real Prometheus${skip ? ` (skipped: ${PROMETHEUS_SKIP_REASON})` : ""}`, () => {
   let server: PrometheusServer;
   let tools: ReadonlyArray<AgentTool>;
 

@@ -63,4 +63,40 @@ describe("fakeSlackApi speaks the Web API wire format", () => {
     expect((await callJson(fake, "auth.test", {})).status).toBe(200);
     expect(fake.calls().map((c) => `${c.method} ${c.status}`)).toEqual(["conversations.history 200", "chat.update 429", "auth.test 503", "auth.test 200"]);
   });
+  it("enforces Slack's documented block limits at their exact bounds, and cuts text over 40,000 characters with a warning", async () => {
+    const fake = (api = await startFakeSlackApi());
+    const post = (body: Record<string, unknown>) => callJson(fake, "chat.postMessage", { channel: "C0ALERTS", ...body }).then((r) => r.body);
+    const section = (n: number) => ({ type: "section", text: { type: "mrkdwn", text: "s".repeat(n) } });
+    const header = (n: number) => ({ type: "header", text: { type: "plain_text", text: "h".repeat(n) } });
+    // Section text: 3,000 characters (Block Kit section block reference).
+    expect(await post({ text: "t", blocks: [section(3000)] })).toMatchObject({ ok: true });
+    expect(await post({ text: "t", blocks: [section(3001)] })).toEqual({
+      ok: false,
+      error: "invalid_blocks",
+      errors: ["must be less than 3001 characters [json-pointer:/blocks/0/text/text]"],
+      response_metadata: { messages: ["[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]"] }
+    });
+    expect(await post({ text: "t", blocks: [section(0)] })).toMatchObject({ ok: false, error: "invalid_blocks" });
+    // Header text: 150 characters (Block Kit header block reference).
+    expect(await post({ text: "t", blocks: [header(150)] })).toMatchObject({ ok: true });
+    expect(await post({ text: "t", blocks: [header(151)] })).toMatchObject({ ok: false, error: "invalid_blocks", errors: ["must be less than 151 characters [json-pointer:/blocks/0/text/text]"] });
+    // 50 blocks a message (chat.postMessage reference).
+    expect(await post({ text: "t", blocks: Array.from({ length: 50 }, () => ({ type: "divider" })) })).toMatchObject({ ok: true });
+    expect(await post({ text: "t", blocks: Array.from({ length: 51 }, () => ({ type: "divider" })) })).toMatchObject({ ok: false, error: "invalid_blocks" });
+    // About 12,000 characters of block text together: msg_blocks_too_long (slackapi/bolt-js#2509).
+    expect(await post({ text: "t", blocks: [section(3000), section(3000), section(3000), section(2850), header(150)] })).toMatchObject({ ok: true });
+    expect(await post({ text: "t", blocks: [section(3000), section(3000), section(3000), section(2851), header(150)] })).toEqual({ ok: false, error: "msg_blocks_too_long" });
+    // Context elements are text objects of at most 3,000 characters; unknown block types are refused.
+    expect(await post({ text: "t", blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: "c".repeat(3001) }] }] })).toMatchObject({ ok: false, error: "invalid_blocks" });
+    expect(await post({ text: "t", blocks: [{ type: "carousel" }] })).toMatchObject({ ok: false, error: "invalid_blocks" });
+    // The text field is cut at 40,000 characters and posted with a warning (Slack changelog, August 2018).
+    expect(await post({ text: "x".repeat(40_000) })).toMatchObject({ ok: true, message: { text: "x".repeat(40_000) } });
+    expect(await post({ text: "y".repeat(40_001) })).toMatchObject({ ok: true, message: { text: "y".repeat(40_000) }, response_metadata: { warnings: ["message_truncated"] } });
+    // chat.update is held to the same limits.
+    const posted = await post({ text: "progress" });
+    expect((await callJson(fake, "chat.update", { channel: "C0ALERTS", ts: posted["ts"], text: "t", blocks: [section(3001)] })).body).toMatchObject({ ok: false, error: "invalid_blocks" });
+    const refused = fake.calls().filter((c) => c.error !== undefined).map((c) => c.error);
+    expect(refused).toEqual(["invalid_blocks", "invalid_blocks", "invalid_blocks", "invalid_blocks", "msg_blocks_too_long", "invalid_blocks", "invalid_blocks", "invalid_blocks"]);
+    expect(fake.calls().filter((c) => c.warnings !== undefined).map((c) => c.warnings)).toEqual([["message_truncated"]]);
+  });
 });

@@ -43,6 +43,8 @@ export interface FakeSlackCall {
   readonly status: number;
   /** The `error` the fake answered with, if any. */
   readonly error?: string;
+  /** The `response_metadata.warnings` the fake answered with (e.g. `message_truncated`), if any. */
+  readonly warnings?: ReadonlyArray<string>;
 }
 
 export type FakeSlackFailure =
@@ -89,6 +91,70 @@ interface Channel {
 /** Slack's body limit for Web API calls is far below this; anything bigger is a bug in the caller. */
 const MAX_BODY = 5 * 1024 * 1024;
 
+/*
+ * Slack's own limits, written down here from Slack's documentation and never imported from the
+ * renderer: a renderer whose limits drift must be refused here as Slack would refuse it.
+ */
+/** "You can include up to 50 blocks in each message" (https://docs.slack.dev/reference/methods/chat.postMessage, `blocks`). */
+const SLACK_MAX_BLOCKS = 50;
+/** Section `text`: "Maximum length for the text in this field is 3000 characters" (https://docs.slack.dev/reference/block-kit/blocks/section-block). */
+const SLACK_MAX_SECTION_TEXT = 3000;
+/** Header `text`: "Maximum length for the text in this field is 150 characters" (https://docs.slack.dev/reference/block-kit/blocks/header-block). */
+const SLACK_MAX_HEADER_TEXT = 150;
+/** A text composition object holds at most 3000 characters (https://docs.slack.dev/reference/block-kit/composition-objects/text-object). */
+const SLACK_MAX_TEXT_OBJECT = 3000;
+/**
+ * The text of all blocks of one message together. Undocumented: chat.postMessage answers
+ * `msg_blocks_too_long`; Slack's maintainers put it at "12,000 text characters with a buffer for
+ * block containers" (slackapi/bolt-js#2509), and 11,341 was already refused (slackapi/bolt-js#2867).
+ */
+const SLACK_MAX_BLOCKS_TEXT = 12_000;
+/**
+ * The `text` field: "we truncate messages containing more than 40,000 characters" and answer with a
+ * `message_truncated` warning (https://api.slack.com/changelog/2018-04-truncating-really-long-messages).
+ */
+const SLACK_MAX_MESSAGE_TEXT = 40_000;
+
+/** What Slack says of invalid blocks: `invalid_blocks` with one line per problem and its JSON pointer. */
+const blockProblems = (blocks: ReadonlyArray<unknown>): { readonly error: string; readonly errors: ReadonlyArray<string> } | undefined => {
+  if (blocks.length > SLACK_MAX_BLOCKS) return { error: "invalid_blocks", errors: [`must provide an array of no more than ${SLACK_MAX_BLOCKS} items [json-pointer:/blocks]`] };
+  const errors: Array<string> = [];
+  let total = 0;
+  const textOf = (value: unknown): string | undefined => {
+    const text = typeof value === "object" && value !== null ? (value as { text?: unknown }).text : undefined;
+    return typeof text === "string" ? text : undefined;
+  };
+  const checkLength = (text: string | undefined, max: number, pointer: string) => {
+    if (text === undefined || text.length === 0) errors.push(`must be more than 0 characters [json-pointer:${pointer}]`);
+    else if (text.length > max) errors.push(`must be less than ${max + 1} characters [json-pointer:${pointer}]`);
+    total += text?.length ?? 0;
+  };
+  blocks.forEach((block, i) => {
+    const b = (typeof block === "object" && block !== null ? block : {}) as { type?: unknown; text?: unknown; elements?: unknown };
+    switch (b.type) {
+      case "header":
+        checkLength(textOf(b.text), SLACK_MAX_HEADER_TEXT, `/blocks/${i}/text/text`);
+        break;
+      case "section":
+        checkLength(textOf(b.text), SLACK_MAX_SECTION_TEXT, `/blocks/${i}/text/text`);
+        break;
+      case "context": {
+        const elements = Array.isArray(b.elements) ? b.elements : [];
+        if (elements.length === 0 || elements.length > 10) errors.push(`must provide an array of 1 to 10 items [json-pointer:/blocks/${i}/elements]`);
+        elements.forEach((e, j) => checkLength(textOf(e), SLACK_MAX_TEXT_OBJECT, `/blocks/${i}/elements/${j}/text`));
+        break;
+      }
+      case "divider":
+        break;
+      default:
+        errors.push(`unsupported type: ${String(b.type)} [json-pointer:/blocks/${i}/type]`);
+    }
+  });
+  if (errors.length > 0) return { error: "invalid_blocks", errors };
+  if (total > SLACK_MAX_BLOCKS_TEXT) return { error: "msg_blocks_too_long", errors: [] };
+  return undefined;
+};
+
 const tsFromMillis = (millis: number, micro: number) =>
   `${Math.floor(millis / 1000)}.${String(Math.floor(millis) % 1000).padStart(3, "0")}${String(micro).padStart(3, "0")}`;
 
@@ -99,8 +165,9 @@ const tsKey = (ts: string): number => Number(ts);
  * A Slack Web API on 127.0.0.1 that speaks the wire format `@slack/web-api` uses
  * (form-encoded or JSON POST bodies, `Authorization: Bearer`, `{ ok, … }` answers) for
  * `auth.test`, `chat.postMessage`, `chat.update`, `conversations.history` and
- * `conversations.replies`, with channels, threads and cursors held in memory, failure
- * injection (429 + Retry-After, 5xx, platform errors) and a record of every call.
+ * `conversations.replies`, with channels, threads and cursors held in memory, Slack's documented
+ * message limits (blocks, section and header text, block text per message, `text` truncation),
+ * failure injection (429 + Retry-After, 5xx, platform errors) and a record of every call.
  */
 export const startFakeSlackApi = async (options: FakeSlackApiOptions = {}): Promise<FakeSlackApi> => {
   const token = options.token ?? "xoxb-fake-token";
@@ -197,13 +264,15 @@ export const startFakeSlackApi = async (options: FakeSlackApiOptions = {}): Prom
     const { token: _omitted, ...recorded } = args;
     const answer = (status: number, payload: Record<string, unknown> | string, headers: Record<string, string> = {}) => {
       const error = typeof payload === "string" ? undefined : payload["ok"] === false ? String(payload["error"]) : undefined;
+      const metadata = typeof payload === "string" ? undefined : (payload["response_metadata"] as { warnings?: ReadonlyArray<string> } | undefined);
       calls.push({
         method,
         args: decodeJsonArgs(recorded),
         contentType,
         authorized: presented !== undefined,
         status,
-        ...(error !== undefined ? { error } : {})
+        ...(error !== undefined ? { error } : {}),
+        ...(metadata?.warnings !== undefined ? { warnings: metadata.warnings } : {})
       });
       send(res, status, payload, headers);
     };
@@ -235,6 +304,24 @@ export const startFakeSlackApi = async (options: FakeSlackApiOptions = {}): Prom
   };
 
   const fail = (error: string) => ({ ok: false, error });
+  /** Slack's answer to refused blocks: the error, and each problem in `errors` and `response_metadata.messages`. */
+  const refuseBlocks = (problem: { readonly error: string; readonly errors: ReadonlyArray<string> }) =>
+    problem.errors.length === 0
+      ? fail(problem.error)
+      : { ok: false, error: problem.error, errors: problem.errors, response_metadata: { messages: problem.errors.map((e) => `[ERROR] ${e}`) } };
+  /** Text over Slack's limit is cut and posted, with a warning (never refused). */
+  const truncated = (text: string) =>
+    text.length > SLACK_MAX_MESSAGE_TEXT
+      ? {
+          text: text.slice(0, SLACK_MAX_MESSAGE_TEXT),
+          metadata: {
+            response_metadata: {
+              messages: [`[WARN] Your message was truncated but still posted. The \`text\` field accepts up to 40,000 characters.`],
+              warnings: ["message_truncated"]
+            }
+          }
+        }
+      : { text, metadata: {} };
   const channelOf = (args: Record<string, unknown>): Channel | undefined =>
     typeof args["channel"] === "string" ? channels.get(args["channel"]) : undefined;
   const bool = (v: unknown) => v === true || v === "true" || v === "1" || v === 1;
@@ -275,10 +362,12 @@ export const startFakeSlackApi = async (options: FakeSlackApiOptions = {}): Prom
   const post = (args: Record<string, unknown>) => {
     const channel = channelOf(args);
     if (channel === undefined) return fail("channel_not_found");
-    const text = typeof args["text"] === "string" ? args["text"] : "";
+    const given = typeof args["text"] === "string" ? args["text"] : "";
     const blocks = Array.isArray(args["blocks"]) ? args["blocks"] : undefined;
-    if (text === "" && blocks === undefined) return fail("no_text");
-    if (blocks !== undefined && blocks.length > 50) return fail("invalid_blocks");
+    if (given === "" && blocks === undefined) return fail("no_text");
+    const problem = blocks === undefined ? undefined : blockProblems(blocks);
+    if (problem !== undefined) return refuseBlocks(problem);
+    const { text, metadata } = truncated(given);
     const threadTs = typeof args["thread_ts"] === "string" && args["thread_ts"] !== "" ? args["thread_ts"] : undefined;
     if (threadTs !== undefined && !channel.messages.has(threadTs)) return fail("thread_not_found");
     const parent = threadTs === undefined ? undefined : channel.messages.get(threadTs);
@@ -294,7 +383,7 @@ export const startFakeSlackApi = async (options: FakeSlackApiOptions = {}): Prom
       ...(blocks !== undefined ? { blocks } : {})
     };
     insert(channel, message);
-    return { ok: true, channel: args["channel"], ts: message.ts, message };
+    return { ok: true, channel: args["channel"], ts: message.ts, message, ...metadata };
   };
 
   const ROUTES: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> = {
@@ -307,8 +396,10 @@ export const startFakeSlackApi = async (options: FakeSlackApiOptions = {}): Prom
       const existing = channel.messages.get(ts);
       if (existing === undefined) return fail("message_not_found");
       if (existing.bot_id !== bot.botId) return fail("cant_update_message");
-      const text = typeof args["text"] === "string" ? args["text"] : existing.text;
       const blocks = Array.isArray(args["blocks"]) ? args["blocks"] : existing.blocks;
+      const problem = Array.isArray(args["blocks"]) && args["blocks"].length > 0 ? blockProblems(args["blocks"]) : undefined;
+      if (problem !== undefined) return refuseBlocks(problem);
+      const { text, metadata } = truncated(typeof args["text"] === "string" ? args["text"] : existing.text);
       const { blocks: _old, ...rest } = existing;
       const updated: FakeSlackMessage = {
         ...rest,
@@ -317,7 +408,7 @@ export const startFakeSlackApi = async (options: FakeSlackApiOptions = {}): Prom
         edited: { user: bot.userId, ts: uniqueTs(channel, now()) }
       };
       channel.messages.set(ts, updated);
-      return { ok: true, channel: args["channel"], ts, text };
+      return { ok: true, channel: args["channel"], ts, text, ...metadata };
     },
     "conversations.history": (args) => {
       const channel = channelOf(args);
