@@ -2,6 +2,7 @@ import type { Confidence } from "@sre-on-call/core";
 import type { Container, Event, PersistentVolumeClaim } from "../kube/KubeObjects.js";
 import { eventCount, eventTime, formatDuration, toMillis } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
+import { claimClassOf, matchVolumes, requestOf, volumeClassOf } from "./matchVolumes.js";
 import { causeText, clipText, kubectl, listNames } from "./podFacts.js";
 import type { Subject } from "./Subject.js";
 
@@ -55,6 +56,8 @@ const provisionerPods = (a: Analysis, provisioner: string) => {
 const claimCause = (a: Analysis, subject: Subject, claim: PersistentVolumeClaim, events: ReadonlyArray<Event>): ClaimCause | undefined => {
   const name = claim.metadata.name;
   const storageClass = storageClassOf(claim);
+  const mismatch = volumeMismatch(a, claim, events);
+  if (mismatch !== undefined) return mismatch;
   const failed = [...events].reverse().find((e) => e.reason === "ProvisioningFailed" || e.reason === "FailedBinding");
   const message = failed?.message ?? "";
   const missingClass = /storageclass\.storage\.k8s\.io "([^"]+)" not found/i.exec(message)?.[1];
@@ -123,7 +126,79 @@ const claimCause = (a: Analysis, subject: Subject, claim: PersistentVolumeClaim,
       ]
     };
   }
-  return undefined;
+  return volumesCause(a, claim, events);
+};
+
+const classText = (c: string) => (c === "" ? 'none ("")' : c);
+
+/*
+ * A claim that names its volume (spec.volumeName) and does not match it: the PersistentVolume
+ * controller says why in a VolumeMismatch event, `Cannot bind to requested volume "X": <reason>`
+ * (kubernetes/kubernetes#58522: requested PV is too small, storageClassName does not match,
+ * incompatible volumeMode/accessMode). The class is the usual one: a claim without
+ * storageClassName gets the default class, a PersistentVolume without one has none
+ * (testdrivenio/flask-vue-kubernetes#1, awslabs/mountpoint-s3-csi-driver#182, k8spatterns/examples#65).
+ */
+const volumeMismatch = (a: Analysis, claim: PersistentVolumeClaim, events: ReadonlyArray<Event>): ClaimCause | undefined => {
+  const last = [...events].reverse().find((e) => e.reason === "VolumeMismatch");
+  const m = /Cannot bind to requested volume "([^"]+)": (.+)$/.exec((last?.message ?? "").trim());
+  if (last === undefined || m === null) return undefined;
+  const volumeName = m[1] ?? "";
+  const reason = (m[2] ?? "").trim();
+  const pv = a.view.persistentVolumes?.find((v) => v.metadata.name === volumeName);
+  const claimClass = claimClassOf(claim);
+  const facts = /storageClass/i.test(reason)
+    ? ` (the claim: storageClassName ${typeof claim.spec?.storageClassName === "string" || claimClass !== "" ? classText(claimClass) : "not set, so the cluster's default class if it has one"}; the volume: ${pv !== undefined ? classText(volumeClassOf(pv)) : "not read"})`
+    : /too small/i.test(reason)
+      ? ` (the claim asks ${requestOf(claim) ?? "?"}; the volume holds ${pv?.spec?.capacity?.["storage"] ?? "an amount not read"})`
+      : /accessMode/i.test(reason)
+        ? ` (the claim asks ${(claim.spec?.accessModes ?? []).join(", ") || "?"}; the volume offers ${(pv?.spec?.accessModes ?? []).join(", ") || "modes not read"})`
+        : "";
+  return {
+    title: `PersistentVolumeClaim ${claim.metadata.name} cannot bind to the PersistentVolume it names, ${volumeName}: ${reason}${facts}`,
+    detail: `The PersistentVolume controller reports "${clipText(last.message ?? "", 200)}" ×${eventCount(last)}. A claim with spec.volumeName binds only that volume, and only when the class, size, access modes and volume mode agree.`,
+    confidence: "high",
+    actions: [
+      /storageClass/i.test(reason)
+        ? `Set the same storageClassName on the claim and on ${volumeName} (storageClassName: "" on both for a volume without class); a claim's class cannot be changed in place, so recreate ${claim.metadata.name}`
+        : `Make ${volumeName} match the claim (${reason}) or point the claim at a volume that does`
+    ]
+  };
+};
+
+/**
+ * Without a word from the controller, the volumes read say why a claim stays unbound: none of
+ * them fits (class, access modes, size, selector), or the one that would is held by another
+ * claim that asked for less (IBM/core-dump-handler#78: the 1Gi claim bound the 10Gi volume, and
+ * the 10Gi claim was left with a 1Gi one; fixed by reserving each volume with claimRef).
+ */
+const volumesCause = (a: Analysis, claim: PersistentVolumeClaim, events: ReadonlyArray<Event>): ClaimCause | undefined => {
+  const volumes = a.view.persistentVolumes;
+  if (volumes === undefined || volumes.length === 0) return undefined;
+  // A controller still provisioning or waiting for the pod's node (WaitForFirstConsumer) is not stuck on the volumes.
+  if (events.some((e) => /WaitForFirstConsumer|waiting for first consumer|ExternalProvisioning|Provisioning/i.test(`${e.reason ?? ""} ${e.message ?? ""}`))) return undefined;
+  const claims = [...a.view.namespaces.values()].flatMap((o) => o.persistentvolumeclaims);
+  const match = matchVolumes(claim, volumes, claims);
+  if (match.fits.length > 0) return undefined;
+  const name = claim.metadata.name;
+  const asked = `${requestOf(claim) ?? "?"}, class ${classText(claimClassOf(claim))}`;
+  const taken = match.takenBySmaller;
+  const others = match.reasons.filter((r) => r.volume !== taken?.volume).map((r) => r.why);
+  const title =
+    taken !== undefined
+      ? `PersistentVolumeClaim ${name} (${asked}) cannot bind: the volume that would fit it, ${taken.volume.metadata.name} (${taken.volume.spec?.capacity?.["storage"] ?? "?"}), is bound to claim ${taken.claim}, which asked only ${taken.asked}${others.length > 0 ? `; ${listNames(others, 2)}` : ""}`
+      : `PersistentVolumeClaim ${name} (${asked}) cannot bind: no PersistentVolume read fits it${match.reasons.length > 0 ? ` — ${listNames(match.reasons.map((r) => r.why), 3)}` : " (none of its class exists)"}`;
+  return {
+    title,
+    detail: `${volumes.length} PersistentVolumes were read; the controller binds a claim to an Available volume of the same class whose access modes, volume mode, size and labels fit it, the smallest first.${taken !== undefined ? ` ${taken.claim} was bound first and got ${taken.volume.metadata.name}, larger than it asked for, so nothing left fits ${name}.` : ""}${events.length === 0 ? " No event of the PersistentVolume controller was read for the claim." : ""}`,
+    // The volumes read may not be all of them, and a provisioner may still act: the objects suggest, the controller did not say.
+    confidence: "medium",
+    actions: [
+      taken !== undefined
+        ? `Reserve each volume for its claim (spec.claimRef on the PersistentVolume, or spec.volumeName on the claim); then free ${taken.volume.metadata.name} (delete ${taken.claim} and clear the volume's claimRef) so the claims rebind`
+        : `Create a PersistentVolume that fits ${name} (${asked}), or use a StorageClass that provisions one`
+    ]
+  };
 };
 
 /**

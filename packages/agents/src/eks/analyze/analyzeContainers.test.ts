@@ -618,3 +618,57 @@ describe("a rollout that renamed the variable the crash asks for", () => {
     expect(rollout?.detail).toContain("rails: removed env SECRET_KEY_BASE, added env RAILS_SECRET_KEY_BASE (from Secret exchange-rails-secrets key secret_key_base)");
   });
 });
+
+describe("round 3: what the status says, read whatever the kubelet's version", () => {
+  it("reads a Kubernetes 1.7 waiting reason that is the kubelet's error text (GoogleCloudPlatform/continuous-deployment-on-kubernetes#89)", () => {
+    // `kubectl describe pod` pasted in the thread: `State: Waiting / Reason: Couldn't find key options in Secret jenkins/jenkins`.
+    const h = top(
+      investigate({
+        at: "2017-07-19T07:20:00Z",
+        labels: { namespace: "jenkins", pod: "jenkins-1477518649-gjvmk" },
+        pods: [
+          pod(
+            "jenkins",
+            "jenkins-1477518649-gjvmk",
+            { containers: [{ name: "master", image: "jenkinsci/jenkins:2.67" }] },
+            { containerStatuses: [{ name: "master", image: "jenkinsci/jenkins:2.67", restartCount: 0, state: { waiting: { reason: "Couldn't find key options in Secret jenkins/jenkins" } } }] }
+          )
+        ]
+      })
+    );
+    expect(h.title).toBe("jenkins/jenkins-1477518649-gjvmk cannot start: Secret jenkins has no key options");
+    expect(h.confidence).toBe("high");
+  });
+
+  it("names the OOM-killed init container, and without a limit in the spec is not sure why (zendesk/samson#3381)", () => {
+    // The status pasted in the PR: lastState.terminated exitCode 137 / reason OOMKilled, name secret-puller, restartCount 2.
+    const h = top(
+      investigate({
+        at: "2019-05-29T19:00:00Z",
+        labels: { namespace: "default", pod: "example-app-6c5d8f9b7-r5t2v" },
+        pods: [
+          pod(
+            "default",
+            "example-app-6c5d8f9b7-r5t2v",
+            { initContainers: [{ name: "secret-puller", image: "registry.example.com/secret-puller:latest" }], containers: [{ name: "app", image: "registry.example.com/example-app:4f2c1d9" }] },
+            {
+              initContainerStatuses: [
+                {
+                  name: "secret-puller",
+                  ready: false,
+                  restartCount: 2,
+                  state: { waiting: { reason: "CrashLoopBackOff" } },
+                  lastState: { terminated: { exitCode: 137, reason: "OOMKilled", startedAt: "2019-05-29T18:54:10Z", finishedAt: "2019-05-29T18:54:13Z" } }
+                }
+              ],
+              containerStatuses: [{ name: "app", ready: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } } }]
+            }
+          )
+        ]
+      })
+    );
+    expect(h.title).toContain("init container secret-puller");
+    expect(h.title).toContain("OOMKilled");
+    expect(h.confidence).toBe("medium");
+  });
+});

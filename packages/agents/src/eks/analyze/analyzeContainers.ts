@@ -209,7 +209,7 @@ const configError = (a: Analysis, frame: Frame, subject: Subject, issues: Readon
           ? `${subject.label} cannot start ${containerLabel(first)}: the directory behind its subPath mount ${subPath} does not exist (${causeText(message, 100)})`
           : message !== ""
             ? `${subject.label} cannot start ${containerLabel(first)}: ${causeText(message, 140)}`
-            : `${subject.label} cannot start ${containerLabel(first)} (CreateContainerConfigError): neither its status nor the events say which reference fails${required.length > 0 ? `; it needs ${listNames(required.map((r) => `${r.kind} ${r.name}${r.key !== undefined ? ` key ${r.key}` : ""}`))}` : ""}`;
+            : `${subject.label} cannot start ${containerLabel(first)} (CreateContainerConfigError): neither its status nor the events say which reference fails${required.length > 0 ? `; it needs ${listNames(required.map((r) => `${r.kind} ${r.name}${r.key !== undefined ? ` key ${r.key}` : ""}`))}, which the data read cannot check (a cluster dump holds no Secrets or ConfigMaps)` : ""}`;
     if (missing !== undefined || subPath !== undefined) rememberCause(a, subject, { title, pods: pods.map((p) => p.metadata.name), codeDefect: false, images: [] });
     const get = missing === undefined ? "get secrets,configmaps" : `get ${missing.kind.toLowerCase()} ${missing.name} -o jsonpath='{.data}'`;
     a.propose(frame, subject.label, {
@@ -438,12 +438,18 @@ const oomKilled = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
     });
     const raised = limit !== undefined ? formatBytes(Math.ceil((limit * 2) / 2 ** 20) * 2 ** 20) : undefined;
     const heap = heapVersusLimit(jvmHeap(group[0]?.spec), limit, limitText ?? "");
+    const which = containerLabel(group[0]!);
+    /*
+     * Without a limit in the spec the kill is the node's OOM killer, or a limit the data read does
+     * not show (zendesk/samson#3381: an injected init container, secret-puller, OOMKilled under a
+     * limit the pasted spec did not carry): the container is certain, why it ran out is not.
+     */
     const title =
       heap !== undefined
-        ? `${subject.label} is OOMKilled: container ${container}'s ${heap.replace(/^its /, "")}`
+        ? `${subject.label} is OOMKilled: ${which}'s ${heap.replace(/^its /, "")}`
         : limit !== undefined
-          ? `${subject.label} is OOMKilled: container ${container} exceeds its ${limitText ?? ""} memory limit`
-          : `${subject.label} is OOMKilled without a memory limit${nodePressure ? " while its node is under memory pressure" : ""}`;
+          ? `${subject.label} is OOMKilled: ${which} exceeds its ${limitText ?? ""} memory limit`
+          : `${subject.label} is OOMKilled: ${which} is killed for memory (exit code ${exitCode ?? "unknown"}) and its spec sets no memory limit${nodePressure ? " while its node is under memory pressure" : ""}${group[0]!.init ? `; the pod cannot start until ${container} completes` : ""}`;
     rememberCause(a, subject, { title, pods: pods.map((p) => p.metadata.name), codeDefect: false, images: [] });
     a.propose(frame, subject.label, {
       key: `oom:${subject.label}:${container}`,
@@ -451,8 +457,8 @@ const oomKilled = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
       detail:
         limit !== undefined
           ? `The kernel killed ${container} when it reached its cgroup limit of ${limitText ?? ""} (${formatBytes(limit)}); ${restarted ? "the kubelet restarts it, so the pods crash-loop" : exitCode === 0 ? "its exit code is 0, so the run counts as complete although the kernel killed it" : "the run ends there"}. ${heap !== undefined ? `The JVM is configured so: ${heap}; the heap alone may grow to the limit, and metaspace, thread stacks and direct buffers come on top.` : "Either the limit is too low for the current load or the process leaks memory."}`
-          : `${container} has no memory limit, so it was killed by the node's OOM killer when the node ran out of memory.`,
-      confidence: "high",
+          : `${which} has no memory limit in the spec read, so the kill came from the node's OOM killer${nodePressure ? " (the node reports MemoryPressure)" : ""} or from a limit the data read does not show.`,
+      confidence: limit !== undefined || nodePressure ? "high" : "medium",
       depth: 2,
       supporting: [id],
       confirmBy: `Compare container_memory_working_set_bytes{namespace="${subject.ref.namespace}",container="${container}"} with the limit before each kill; ${kubectl(subject.ref.namespace, `describe pod ${pods[0]?.metadata.name ?? ""}`)} shows Last State: OOMKilled`,

@@ -139,3 +139,64 @@ describe("analyzeLogs: causes named by the signature catalog", () => {
     expect(r.hypotheses.some((h) => h.confidence === "high")).toBe(false);
   });
 });
+
+describe("analyzeLogs: what the pod spec adds to the log's cause (round 3)", () => {
+  it("a flag the binary does not define, behind its usage text, names the argument that passes it", async () => {
+    // openshift/machine-api-operator#107: `oc logs` of the crash-looping controller (the usage, as pasted, up to `-v value`).
+    const r = await investigate({
+      name: "machine-controller",
+      status: crashLooping(2),
+      container: { args: ["--logtostderr=true", "--v=3", "--log-level=debug"] },
+      log: {
+        current: [
+          "flag provided but not defined: -log-level",
+          "Usage of /machine-controller-manager:",
+          "  -alsologtostderr",
+          "    \tlog to standard error as well as files",
+          "  -kubeconfig string",
+          "    \tPaths to a kubeconfig. Only required if out-of-cluster.",
+          "  -log_backtrace_at value",
+          "    \twhen logging hits line file:N, emit a stack trace",
+          "  -log_dir string",
+          "    \tIf non-empty, write log files in this directory",
+          "  -logtostderr",
+          "    \tlog to standard error instead of files",
+          "  -master string",
+          "    \tThe address of the Kubernetes API server. Overrides any value in kubeconfig. Only required if out-of-cluster.",
+          "  -stderrthreshold value",
+          "    \tlogs at or above this threshold go to stderr",
+          "  -v value",
+          "    \tlog level for V logs"
+        ].join("\n")
+      }
+    });
+    const h = r.hypotheses[0];
+    expect(h?.title).toContain("-log-level");
+    expect(h?.title).toContain("flag provided but not defined");
+    expect(h?.title).toContain("the container's args pass --log-level=debug");
+    // The usage text after the error is the parser's help, not later events: the line stays the process's last word.
+    expect(h?.confidence).toBe("high");
+  });
+
+  it("a rejected database login names where the password comes from, at medium (devantler-tech/platform#1635)", async () => {
+    // The log line quoted in the PR; the PR says FLEET_MYSQL_PASSWORD came from Secret mysql, key mysql-password.
+    const r = await investigate({
+      name: "fleet-vulnprocessing",
+      status: crashLooping(1),
+      container: {
+        env: [
+          { name: "FLEET_MYSQL_ADDRESS", value: "mysql:3306" },
+          { name: "FLEET_MYSQL_USERNAME", value: "fleet" },
+          { name: "FLEET_MYSQL_PASSWORD", valueFrom: { secretKeyRef: { name: "mysql", key: "mysql-password" } } },
+          { name: "FLEET_REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "redis", key: "redis-password" } } }
+        ]
+      },
+      log: { current: `level=warn msg="could not connect to db" cron=vulnerabilities err="Error 1045 (28000): Access denied for user 'fleet'@'10.244.1.222' (using password: YES)"` }
+    });
+    const h = r.hypotheses[0];
+    expect(h?.title).toContain("Access denied");
+    expect(h?.title).toContain("FLEET_MYSQL_PASSWORD (Secret mysql, key mysql-password)");
+    expect(h?.title).not.toContain("FLEET_REDIS_PASSWORD");
+    expect(h?.confidence).toBe("medium");
+  });
+});

@@ -2,6 +2,7 @@ import type { Confidence } from "@sre-on-call/core";
 import type { Container, Pod } from "../kube/KubeObjects.js";
 import { formatTime } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
+import { credentialSource } from "./credentialSource.js";
 import { clipText, type ContainerOfPod, containerSpec, containersOf, isPodReady, kubectl, lastTerminated, listNames, plural, podSource, terminationTime } from "./podFacts.js";
 import type { LogSignals, LogSignature } from "./scanLog.js";
 import type { Subject } from "./Subject.js";
@@ -125,9 +126,25 @@ const specContext = (a: Analysis, m: LogSignature, pod: Pod, spec: Container | u
           detail: `The container's root file system is read-only (securityContext.readOnlyRootFilesystem: true) and no volume (e.g. an emptyDir) is mounted where it writes${path !== undefined ? ` (${path})` : ""}.`
         };
       return mount === undefined ? undefined : { detail: `${path ?? ""} is on volume ${mount.name} (mounted at ${mount.mountPath}).` };
+    case "auth": {
+      const source = credentialSource(spec, m.id, m.captures["user"]);
+      return source === undefined ? undefined : { title: source, detail: `${source[0]?.toUpperCase() ?? ""}${source.slice(1)}: check that it holds the user's current password (the data read holds no Secrets, so its value was not compared).` };
+    }
+    case "incompatible": {
+      const flag = m.captures["flag"];
+      const passed = flag === undefined ? undefined : argPassing(spec, flag);
+      return passed === undefined ? undefined : { title: `the container's args pass ${passed}`, detail: `The container's command line passes ${passed}; the binary in image ${spec?.image ?? "?"} does not define ${flag ?? ""}.` };
+    }
     default:
       return undefined;
   }
+};
+
+/** The argument of the container's command line that passes `flag` (`--kube-client-qps=100`), in either dash form. */
+const argPassing = (spec: Container | undefined, flag: string): string | undefined => {
+  const name = flag.replace(/^-+/, "");
+  const args = [...(Array.isArray(spec?.command) ? spec.command : []), ...(Array.isArray(spec?.args) ? spec.args : [])].filter((x): x is string => typeof x === "string");
+  return args.find((x) => new RegExp(`^-{1,2}${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:=|$)`).test(x));
 };
 
 /**

@@ -2,7 +2,9 @@ import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort
 import { labelSelectorPredicate, labelSelectorString } from "../kube/selectors.js";
 import type { ClusterView } from "../investigate/ClusterView.js";
 import type { Analysis, Frame } from "./Analysis.js";
+import { backendsOf } from "./analyzeServices.js";
 import { isPodReady, kubectl, listNames } from "./podFacts.js";
+import { resolveService } from "./resolveService.js";
 import { namespaceObjects, type Subject } from "./Subject.js";
 
 /**
@@ -392,4 +394,74 @@ export const externalBlockedByPolicy = (a: Analysis, frame: Frame, subject: Subj
     chain: [`${policyWord(policies)} ${names(policies)} drop${policies.length === 1 ? "s" : ""} egress to ${host}:${port}`, `${subject.label}: ${what}`]
   });
   return true;
+};
+
+/** A connection a pod's own spec declares (a URL or host:port naming a Service) that the policies deny. */
+export interface DeniedConnection {
+  readonly client: Pod;
+  readonly service: Service;
+  readonly port: number;
+  readonly side: "egress" | "ingress";
+  readonly policies: ReadonlyArray<NetworkPolicy>;
+  /** Where the spec names it: `arg --prometheus-url=http://prometheus-k8s.monitoring.svc:9090/`, `env DB_HOST`. */
+  readonly via: string;
+}
+
+const URL_HOST = /\b([a-z][a-z0-9+.-]*):\/\/(?:[^@\s/]*@)?([a-z0-9][a-z0-9.-]*)(?::(\d{1,5}))?/gi;
+const HOST_PORT = /(?:^|[=\s,"'])([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*):(\d{2,5})\b/gi;
+const SCHEME_PORT: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443 };
+
+/** The Service addresses a container's spec names, with the port (the scheme's default for a URL without one). */
+const addressesIn = (text: string): ReadonlyArray<{ readonly host: string; readonly port?: number }> => {
+  const out: Array<{ host: string; port?: number }> = [];
+  for (const m of text.matchAll(URL_HOST)) {
+    const port = m[3] !== undefined ? Number(m[3]) : SCHEME_PORT[(m[1] ?? "").toLowerCase()];
+    out.push({ host: m[2] ?? "", ...(port !== undefined ? { port } : {}) });
+  }
+  if (out.length === 0) for (const m of text.matchAll(HOST_PORT)) out.push({ host: m[1] ?? "", port: Number(m[2]) });
+  return out;
+};
+
+/**
+ * The connections pods declare in their own spec (an argument or env value naming a Service:
+ * `--prometheus-url=http://prometheus-k8s.monitoring.svc:9090/`) that the NetworkPolicies of either
+ * end deny, judged as `connectionBlockedByPolicy` judges a connection a log reports. A policy that
+ * admits only some clients to a server cuts off every other client the manifests wire to it
+ * (prometheus-operator/kube-prometheus#1764: prometheus-k8s admitted only prometheus and grafana,
+ * not prometheus-adapter). Only denials the objects prove are returned.
+ */
+export const deniedDeclaredConnections = (view: ClusterView, pods: ReadonlyArray<Pod>): ReadonlyArray<DeniedConnection> => {
+  const out: Array<DeniedConnection> = [];
+  const seen = new Set<string>();
+  for (const client of pods) {
+    if (!policyApplies(client) || client.status?.phase === "Succeeded" || client.status?.phase === "Failed") continue;
+    const namespace = client.metadata.namespace ?? "";
+    const texts: Array<{ text: string; via: string }> = [];
+    for (const c of client.spec?.containers ?? []) {
+      for (const arg of [...(c.command ?? []), ...(c.args ?? [])]) if (typeof arg === "string") texts.push({ text: arg, via: `arg ${arg}` });
+      for (const e of c.env ?? []) if (typeof e.value === "string") texts.push({ text: e.value, via: `env ${e.name ?? "?"}` });
+    }
+    for (const { text, via } of texts) {
+      for (const address of addressesIn(text)) {
+        const r = resolveService(address.host, namespace, view.services);
+        if (r.kind !== "service") continue;
+        const service = r.service;
+        const ports = service.spec?.ports ?? [];
+        const servicePort = address.port !== undefined ? ports.find((p) => p.port === address.port) : ports.length === 1 ? ports[0] : undefined;
+        if (servicePort?.port === undefined) continue;
+        const key = `${namespace}/${client.metadata.name}>${r.namespace}/${service.metadata.name}:${servicePort.port}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const target = serviceTarget(view, service, servicePort, backendsOf(view, service), servicePort.port);
+        if (target === undefined) continue;
+        const from = endpointOfPod(client);
+        const c: Connection = { port: target.port, protocol: servicePort.protocol === "UDP" ? "UDP" : servicePort.protocol === "SCTP" ? "SCTP" : "TCP" };
+        const egress = egressVerdict(view, from, target.to, c);
+        const ingress: PolicyVerdict = target.addresses ? { verdict: "allowed", isolating: [] } : ingressVerdict(view, target.to, from, c);
+        if (egress.verdict === "denied") out.push({ client, service, port: servicePort.port, side: "egress", policies: egress.isolating, via });
+        else if (ingress.verdict === "denied") out.push({ client, service, port: servicePort.port, side: "ingress", policies: ingress.isolating, via });
+      }
+    }
+  }
+  return out;
 };

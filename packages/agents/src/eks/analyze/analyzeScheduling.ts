@@ -361,7 +361,12 @@ export const analyzeMounts = (a: Analysis, frame: Frame, subject: Subject): void
   }
   // The mount ran on the pod's node: the kubelet that reported it names it too.
   const node = pod.spec?.nodeName ?? last.source?.host;
-  const failure = describeMountFailure(message, { ...(node !== undefined && node !== "" ? { node } : {}), ...(Array.isArray(pod.spec?.volumes) ? { volumes: pod.spec.volumes } : {}) });
+  const runtime = a.node(node)?.status?.nodeInfo?.containerRuntimeVersion;
+  const failure = describeMountFailure(message, {
+    ...(node !== undefined && node !== "" ? { node } : {}),
+    ...(typeof runtime === "string" && runtime !== "" ? { runtime } : {}),
+    ...(Array.isArray(pod.spec?.volumes) ? { volumes: pod.spec.volumes } : {})
+  });
   const driver = failure.kind === "csi-driver-not-registered" ? /driver name (\S+) not found/.exec(message)?.[1] : undefined;
   const note = driver !== undefined ? nodePluginNote(a, driver, node) : undefined;
   a.propose(frame, subject.label, {

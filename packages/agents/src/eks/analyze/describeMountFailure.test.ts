@@ -22,7 +22,9 @@ const cases: ReadonlyArray<{ source: string; message: string; context?: MountCon
     message: 'MountVolume.SetUp failed for volume "docker-sock" : hostPath type check failed: /var/run/docker.sock is not a socket file',
     context: { node: "kind1-control-plane" },
     kind: "hostpath-missing",
-    cause: /^hostPath \/var\/run\/docker\.sock \(volume docker-sock, type Socket\) does not exist on node kind1-control-plane, or is not a socket file there/
+    // The node's runtime was not pasted: that kind nodes run containerd is outside the material, so not certain.
+    cause: /^hostPath \/var\/run\/docker\.sock \(volume docker-sock, type Socket\) does not exist on node kind1-control-plane: it is the Docker daemon's, and a node whose container runtime is not the Docker daemon \(containerd on kind/,
+    certain: false
   },
   {
     source: "kubernetes/website#20043",
@@ -224,6 +226,19 @@ describe("describeMountFailure", () => {
     );
     expect(csi.kind).toBe("helper-missing");
     expect(csi.cause).toMatch(/^node k8s-106 \(or the CSI node plugin that mounts there\) has no NFS client/);
+  });
+
+  it("names the node's runtime when a hostPath of another runtime is missing (kubernetes-sigs/kind#1002; eldadru/ksniff#115)", () => {
+    const docker = bySource("kubernetes-sigs/kind#1002");
+    const onContainerd = describeMountFailure(docker.message, { node: "kind1-control-plane", runtime: "containerd://1.3.0" });
+    expect(onContainerd.certain).toBe(true);
+    expect(onContainerd.cause).toBe("hostPath /var/run/docker.sock (volume docker-sock) is the Docker daemon's, and node kind1-control-plane runs containerd://1.3.0, not the Docker daemon: the path does not exist there (hostPath type check failed)");
+    // On a node that does run Docker the socket is simply missing: the plain reading stands.
+    expect(describeMountFailure(docker.message, { node: "n1", runtime: "docker://19.3.1" }).cause).toMatch(/does not exist on node n1, or is not a socket file there/);
+    // k3d keeps containerd's socket under /run/k3s: containerd's standard path is missing there too.
+    const k3d = describeMountFailure('MountVolume.SetUp failed for volume "container-socket" : hostPath type check failed: /run/containerd/containerd.sock is not a socket file');
+    expect(k3d.certain).toBe(false);
+    expect(k3d.cause).toContain("k3s: /run/k3s/containerd");
   });
 
   it("leaves messages it does not know as they are, cut without losing their end", () => {

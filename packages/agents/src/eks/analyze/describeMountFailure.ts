@@ -48,6 +48,8 @@ export interface MountFailure {
 export interface MountContext {
   /** The node the pod was scheduled to: where the mount ran. */
   readonly node?: string;
+  /** That node's `status.nodeInfo.containerRuntimeVersion` (`containerd://1.6.8`), when it was read. */
+  readonly runtime?: string;
   /** The pod's volumes, to find the one the message names and its type. */
   readonly volumes?: ReadonlyArray<Volume>;
 }
@@ -101,6 +103,20 @@ const HOSTPATH_WORD: Readonly<Record<string, string>> = {
 };
 
 /*
+ * Paths that belong to one container runtime. A node runs one runtime, and the runtime it runs is
+ * its distribution's choice: kind's nodes run containerd with no dockerd, so Docker's socket and
+ * state directory are not there (kubernetes-sigs/kind#1002, "kind nodes do not run dockerd");
+ * k3s and k3d keep containerd's socket under /run/k3s (eldadru/ksniff#115).
+ */
+const RUNTIME_PATHS: ReadonlyArray<{ readonly id: string; readonly name: string; readonly instead: string; readonly path: RegExp }> = [
+  { id: "docker", name: "the Docker daemon", instead: "containerd on kind, k3s, EKS 1.24+ and GKE; CRI-O on OpenShift", path: /^\/(?:var\/)?run\/docker\.sock$|^\/var\/lib\/docker(?:\/|$)/ },
+  { id: "containerd", name: "containerd", instead: "Docker or CRI-O, or a containerd with its socket elsewhere (k3s: /run/k3s/containerd)", path: /^\/(?:var\/)?run\/containerd\/containerd\.sock$|^\/var\/lib\/containerd(?:\/|$)/ },
+  { id: "cri-o", name: "CRI-O", instead: "containerd or Docker", path: /^\/(?:var\/)?run\/crio\/crio\.sock$|^\/var\/lib\/containers(?:\/|$)/ }
+];
+
+const runtimeOfPath = (path: string) => RUNTIME_PATHS.find((r) => r.path.test(path.trim()));
+
+/*
  * Each branch was written from FailedMount events people pasted (the sources are in the tests):
  * hostPath type checks (Addyvan/valheim-k8s#27, kubernetes/kubernetes#90263, kubernetes-sigs/kind#1002,
  * k8snetworkplumbingwg/sriov-network-metrics-exporter#42), missing keys (kubernetes/website#20043,
@@ -129,6 +145,22 @@ export const describeMountFailure = (message: string, context: MountContext = {}
     const word = hostPath[2] ?? "directory";
     const type = volume?.hostPath?.type ?? HOSTPATH_WORD[word] ?? "Directory";
     const create = type === "Directory" ? "DirectoryOrCreate" : type === "File" ? "FileOrCreate" : undefined;
+    const owner = runtimeOfPath(path);
+    if (owner !== undefined) {
+      const running = context.runtime === undefined ? undefined : /^([a-z-]+):\/\//.exec(context.runtime)?.[1];
+      const other = running !== undefined && running !== owner.id;
+      if (running === undefined || other)
+        return {
+          kind: "hostpath-missing",
+          ...base,
+          cause: other
+            ? `hostPath ${path} (${named}) is ${owner.name}'s, and ${on} runs ${context.runtime ?? ""}, not ${owner.name}: the path does not exist there (hostPath type check failed)`
+            : `hostPath ${path} (${named}, type ${type}) does not exist on ${on}: it is ${owner.name}'s, and a node whose container runtime is not ${owner.name} (${owner.instead}) has none (the node's runtime was not read)`,
+          why: `${path} exists only where ${owner.name} runs; Kubernetes nodes run the runtime their distribution chose (kind and k3s nodes, EKS since 1.24 and GKE run containerd), so a pod that mounts another runtime's socket or state directory is tied to nodes that run it.`,
+          certain: other,
+          action: `Do not depend on ${owner.name} on the node: use the node's own runtime (crictl, its socket) or a runtime-independent tool, or run the pod only where ${owner.name} runs`
+        };
+    }
     return {
       kind: "hostpath-missing",
       ...base,

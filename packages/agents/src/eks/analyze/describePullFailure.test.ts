@@ -167,6 +167,37 @@ describe("describePullFailure names the registry's reason", () => {
   });
 });
 
+describe("describePullFailure: what a refusal or a cut message does not settle", () => {
+  it("reads `Error reading manifest <tag>` cut before its reason as a tag that most likely does not exist, at medium (concourse/concourse-chart#30)", () => {
+    const f = describePullFailure('Failed to pull image "concourse/concourse:8.4.1": rpc error: code = Unknown desc = Error reading manifest 8.4.1', { image: "concourse/concourse:8.4.1" });
+    expect(f.kind).toBe("not-found");
+    expect(f.certain).toBe(false);
+    expect(f.cause).toContain("tag 8.4.1 of concourse/concourse");
+    expect(f.cause).toContain("does not exist");
+  });
+
+  it("keeps the certain answer when the reason follows (raffaelespazzoli/credscontroller#10: `…: manifest unknown: manifest unknown`)", () => {
+    const f = describePullFailure(
+      'Failed to pull image "registry.svc.ci.openshift.org/origin/4.3-2019-10-29-062458@sha256:8184092486c345c2b757f366f146218a115e5d7a92b481cb76257358653ec852": rpc error: code = Unknown desc = Error reading manifest sha256:8184092486c345c2b757f366f146218a115e5d7a92b481cb76257358653ec852 in registry.svc.ci.openshift.org/origin/4.3-2019-10-29-062458: manifest unknown: manifest unknown',
+      { image: "registry.svc.ci.openshift.org/origin/4.3-2019-10-29-062458@sha256:8184092486c345c2b757f366f146218a115e5d7a92b481cb76257358653ec852" }
+    );
+    expect(f.kind).toBe("not-found");
+    expect(f.certain).toBe(true);
+  });
+
+  it("a bare 403 names both readings, a missing tag or repository and missing credentials, at medium", () => {
+    // constructorfabric/insight#1878: the tag 0.1.0 was never pushed; the event as pasted.
+    const insight = describePullFailure('Failed to pull image "ghcr.io/constructorfabric/insight-gateway:0.1.0": ... 403 Forbidden', { image: "ghcr.io/constructorfabric/insight-gateway:0.1.0", pullSecrets: [] });
+    expect(insight.certain).toBe(false);
+    expect(insight.cause).toContain("tag 0.1.0 that does not exist");
+    expect(insight.cause).toContain("without valid credentials");
+    // k0sproject/k0sctl#981: a misspelt repository (k0sprojects) answered the same way.
+    const k0s = describePullFailure("Error: initializing source docker://ghcr.io/k0sprojects/k0sctl:latest: Requesting bearer token: invalid status code from registry 403 (Forbidden)", { image: "ghcr.io/k0sprojects/k0sctl:latest" });
+    expect(k0s.certain).toBe(false);
+    expect(k0s.kind).toBe("missing-or-private");
+  });
+});
+
 describe("parseImageRef resolves references the way the runtime does", () => {
   it("defaults to docker.io and latest", () => {
     expect(parseImageRef("centos")).toEqual({ registry: "docker.io", repository: "centos", tag: "latest" });

@@ -154,6 +154,23 @@ export const describePullFailure = (message: string, context: PullContext): Pull
       action: `Check the repository name ${ref.repository}; if it is private, give the pod an imagePullSecret for ${host}`
     };
   }
+  /*
+   * A bare 403 (or `denied`) is not a statement about credentials: registries answer it alike for
+   * a private repository pulled without credentials and for a repository or tag that does not
+   * exist (k0sproject/k0sctl#981: a misspelt repository, `403 (Forbidden)`; constructorfabric/insight#1878:
+   * a tag never pushed, `403 Forbidden` from a mirror; oblien/openship#255 and LeoMartinDev/voy#3:
+   * private packages, the same 403). Only a 401 or a request for credentials says which.
+   */
+  if (/\b403\b|forbidden|\bdenied\b/i.test(m) && !/unauthorized|authentication required|no basic auth credentials|\b401\b/i.test(m)) {
+    const what = ref.digest !== undefined ? `digest ${ref.digest}` : `tag ${ref.tag ?? "latest"}`;
+    return {
+      kind: "missing-or-private",
+      cause: `registry ${host} refused the pull (${tail(m, /\b403\b|forbidden|denied/i, 60)}): a private repository pulled without valid credentials and a repository or ${what} that does not exist are both refused this way; ${secretsText(context.pullSecrets)}`,
+      certain: false,
+      registry: host,
+      action: `Check that ${ref.repository}:${ref.tag ?? ref.digest ?? "latest"} exists in ${host} (list its tags, compare with the tags the other workloads use), then the pod's credentials for ${host}`
+    };
+  }
   if (/unauthorized|authentication required|no basic auth credentials|\b401\b|\b403\b|forbidden|denied: requested access|access denied/i.test(m)) {
     return {
       kind: "unauthorized",
@@ -171,6 +188,25 @@ export const describePullFailure = (message: string, context: PullContext): Pull
       certain: true,
       registry: host,
       action: `Push ${context.image} or point the manifest at a tag that exists (list the tags of ${ref.repository} in the registry)`
+    };
+  }
+  /*
+   * containers/image (CRI-O, podman) writes `Error reading manifest <tag> in <repository>: <reason>`
+   * (raffaelespazzoli/credscontroller#10 and containers/podman#6595: `…: manifest unknown: manifest
+   * unknown`); credentials and network reasons are read above. A message cut before its reason
+   * (concourse/concourse-chart#30: `Error reading manifest 8.4.1`, a tag that was never published)
+   * still says the registry had no manifest to give for that reference: most often the tag is missing.
+   */
+  const reading = /Error reading manifest (\S+?)(?: in \S+?)?(?::\s*(.*))?\s*$/i.exec(m.trim());
+  if (reading !== null) {
+    const what = ref.digest !== undefined ? `digest ${ref.digest}` : `tag ${ref.tag ?? reading[1] ?? "latest"}`;
+    const reason = (reading[2] ?? "").trim();
+    return {
+      kind: "not-found",
+      cause: `the registry gave no manifest for ${what} of ${ref.repository} (Error reading manifest ${reading[1] ?? ""}${reason !== "" ? `: ${causeText(reason, 60)}` : ""}): the tag most likely does not exist in ${isDockerHub(host) ? "docker.io" : host}${reason === "" ? " (the message is cut before the registry's reason)" : ""}`,
+      certain: false,
+      registry: host,
+      action: `List the tags of ${ref.repository} and point the manifest at one that exists (or push ${context.image})`
     };
   }
   const unreachable = /(dial tcp [^\s:]+(?::\d+)?: (?:i\/o timeout|connect: [a-z ]+)|Client\.Timeout exceeded[^"\\\n]*|TLS handshake timeout|context deadline exceeded)/i.exec(m)?.[1];

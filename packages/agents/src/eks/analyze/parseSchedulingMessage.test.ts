@@ -58,6 +58,8 @@ describe("parseSchedulingMessage", () => {
     expect(main("0/57 nodes are available: 18 Insufficient memory, 3 node(s) had taint {dedicated: greenhouse}, that the pod didn’t tolerate, 54 Insufficient cpu.")).toEqual({ obstacle: "insufficient-resources", nodes: 54, detail: "cpu" });
     // SUSE/skuba#966 (1 master, 1 worker): anti-affinity leaves too few nodes; the master's taint only reserves it.
     expect(main("0/2 nodes are available: 1 node(s) didn't match pod affinity/anti-affinity, 1 node(s) didn't match pod anti-affinity rules, 1 node(s) had taints that the pod didn't tolerate.")?.obstacle).toBe("pod-affinity");
+    // kubernetes/k8s.io#9761: current schedulers no longer name the taint; beside the selector it is still the obstacle.
+    expect(main("0/6 nodes are available: 2 node(s) didn't match Pod's node affinity/selector, 4 node(s) had untolerated taint(s). no new claims to deallocate, preemption: 0/6 nodes are available: 6 Preemption is not helpful for scheduling.")).toEqual({ obstacle: "taint", nodes: 4, detail: undefined });
     // liwenhe1993/charts#1 and aquasecurity/kube-bench#488: the selector alone rules out every node.
     expect(main("0/6 nodes are available: 6 node(s) didn't match node selector.")?.obstacle).toBe("node-selector");
     expect(main("0/3 nodes are available: 3 node(s) didn't match node selector.")?.obstacle).toBe("node-selector");
@@ -68,6 +70,7 @@ describe("parseSchedulingMessage", () => {
       "Insufficient cpu",
       "Too many pods",
       "node(s) had untolerated taint {dedicated: gpu}",
+      "node(s) had untolerated taint(s)",
       "node(s) had taints that the pod didn't tolerate",
       "node(s) didn't match Pod's node affinity/selector",
       "node(s) didn't match pod anti-affinity rules",

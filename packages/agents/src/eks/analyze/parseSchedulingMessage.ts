@@ -70,7 +70,9 @@ const classify = (raw: string): Pick<SchedulingReason, "obstacle" | "detail"> =>
     if (/^node\.(?:kubernetes\.io|cloudprovider\.kubernetes\.io)\//.test(detail)) return { obstacle: "node-condition", detail };
     return { obstacle: "taint", detail };
   }
-  if (/had taints? that the pod didn't tolerate/i.test(text)) return { obstacle: "taint" };
+  // Current schedulers no longer name the taint: `had untolerated taint(s)`
+  // (kubernetes/kubernetes:pkg/scheduler/framework/plugins/tainttoleration; kubernetes/k8s.io#9761).
+  if (/had taints? that the pod didn't tolerate|had untolerated taint\(s\)/i.test(text)) return { obstacle: "taint" };
   if (/node affinity\/selector|didn't match node selector|didn't match Pod's node affinity|MatchNodeSelector/i.test(text)) return { obstacle: "node-selector" };
   if (/pod (?:anti-)?affinity|existing pods anti-affinity/i.test(text)) return { obstacle: "pod-affinity" };
   if (/topology spread constraints/i.test(text)) return { obstacle: "topology-spread" };
@@ -112,8 +114,11 @@ export const parseSchedulingMessage = (message: string): SchedulingFailure => {
   const trimmed = message.trim();
   const m = /(\d+)\/(\d+) nodes are available: (.*?)(?:\.?\s*preemption: .*)?\)?\.?$/s.exec(trimmed);
   if (m === null) return parsePredicates(trimmed) ?? { reasons: [{ text: trimmed, ...classify(trimmed) }] };
+  // The optional `)` closes Prow's wrapping parenthesis; one the list itself opened (`taint(s)`) is given back.
+  const listed = m[3] ?? "";
+  const unbalanced = (listed.match(/\(/g)?.length ?? 0) > (listed.match(/\)/g)?.length ?? 0);
   const parts: Array<string> = [];
-  for (const raw of (m[3] ?? "").replace(/\.$/, "").split(", ")) {
+  for (const raw of (unbalanced ? `${listed})` : listed).replace(/\.$/, "").split(", ")) {
     // Older schedulers write "had taint {k: v}, that the pod didn't tolerate": a continuation, not a reason.
     if (parts.length > 0 && !/^\d+ |^pod has /.test(raw)) parts[parts.length - 1] += `, ${raw}`;
     else parts.push(raw);

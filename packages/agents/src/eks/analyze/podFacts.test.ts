@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { causeText } from "./podFacts.js";
+import type { ContainerStatus } from "../kube/KubeObjects.js";
+import { causeText, normalWaiting } from "./podFacts.js";
 
 describe("causeText", () => {
   it("keeps what was being done and the innermost cause of a long wrapped error", () => {
@@ -27,5 +28,28 @@ describe("causeText", () => {
         expect(out).not.toContain("hunter2hunter2");
       })
     );
+  });
+});
+
+describe("normalWaiting", () => {
+  it("swaps back a pre-1.8 waiting state whose reason is the kubelet's error text", () => {
+    // GoogleCloudPlatform/continuous-deployment-on-kubernetes#89 (Kubernetes 1.7, `kubectl describe pod`):
+    // `State: Waiting / Reason: Couldn't find key options in Secret jenkins/jenkins` (the message was not pasted).
+    const jenkins: ContainerStatus = { name: "master", state: { waiting: { reason: "Couldn't find key options in Secret jenkins/jenkins" } } };
+    expect(normalWaiting(jenkins).state?.waiting).toEqual({ reason: "CreateContainerConfigError", message: "Couldn't find key options in Secret jenkins/jenkins" });
+    // k8guard/k8guard-start-from-here#32 (2017): `kubectl logs` quotes the waiting reason,
+    // `is waiting to start: secrets "k8guard-report-secrets" not found`.
+    const k8guard: ContainerStatus = { name: "k8guard-report", state: { waiting: { reason: 'secrets "k8guard-report-secrets" not found' } } };
+    expect(normalWaiting(k8guard).state?.waiting?.reason).toBe("CreateContainerConfigError");
+    // The 1.7 kubelet's step as the message (pkg/kubelet/kuberuntime startContainer) decides the reason.
+    const started: ContainerStatus = { name: "x", state: { waiting: { reason: "rpc error: code = 2 desc = failed to start container", message: "Start Container Failed" } } };
+    expect(normalWaiting(started).state?.waiting).toEqual({ reason: "RunContainerError", message: "rpc error: code = 2 desc = failed to start container" });
+  });
+
+  it("leaves every reason a current kubelet writes as it is", () => {
+    for (const reason of ["CreateContainerConfigError", "CrashLoopBackOff", "ImagePullBackOff", "ContainerCreating", "PodInitializing"]) {
+      const status: ContainerStatus = { name: "x", state: { waiting: { reason, message: "some message" } } };
+      expect(normalWaiting(status)).toBe(status);
+    }
   });
 });

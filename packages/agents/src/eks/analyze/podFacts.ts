@@ -26,12 +26,38 @@ export interface ContainerOfPod {
   readonly spec?: Container;
 }
 
+/** The step a pre-1.8 kubelet wrote as the waiting message, and the reason it reports since. */
+const LEGACY_STEPS: Readonly<Record<string, string>> = {
+  "Generate Container Config Failed": "CreateContainerConfigError",
+  "Create Container Failed": "CreateContainerError",
+  "Start Container Failed": "RunContainerError"
+};
+
+/**
+ * A waiting state as Kubernetes ≥ 1.8 writes it. Before, the kubelet wrote a failed start's error
+ * text as the reason and the step as the message (`reason: Couldn't find key options in Secret
+ * jenkins/jenkins`, GoogleCloudPlatform/continuous-deployment-on-kubernetes#89; `kubectl logs`
+ * quoting `is waiting to start: secrets "k8guard-report-secrets" not found`,
+ * k8guard/k8guard-start-from-here#32; Shopify/kubernetes-deploy reads "Generate Container Config
+ * Failed" as "reason/message are backwards in <1.8.0"). A reason is a CamelCase word; one with
+ * spaces is that error text, swapped back so every reader sees the reason it knows.
+ */
+export const normalWaiting = (status: ContainerStatus): ContainerStatus => {
+  const waiting = status.state?.waiting;
+  const reason = waiting?.reason;
+  if (typeof reason !== "string" || !/\s/.test(reason.trim())) return status;
+  const step = typeof waiting?.message === "string" ? LEGACY_STEPS[waiting.message.trim()] : undefined;
+  const inferred = step ?? (/couldn't find key|(?:secret|configmap)s? "[^"]+" not found/i.test(reason) ? "CreateContainerConfigError" : "CreateContainerError");
+  return { ...status, state: { ...status.state, waiting: { reason: inferred, message: reason.trim() } } };
+};
+
 export const containersOf = (pod: Pod): ReadonlyArray<ContainerOfPod> => {
   const out: Array<ContainerOfPod> = [];
   const push = (statuses: ReadonlyArray<ContainerStatus> | undefined, init: boolean) => {
     if (!Array.isArray(statuses)) return;
-    for (const status of statuses) {
-      if (typeof status !== "object" || status === null) continue;
+    for (const raw of statuses) {
+      if (typeof raw !== "object" || raw === null) continue;
+      const status = normalWaiting(raw);
       const name = typeof status.name === "string" ? status.name : "";
       const spec = containerSpec(pod, name);
       out.push({ pod, name, init, status, ...(spec !== undefined ? { spec } : {}) });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dependencyFailureIn, exitReasonText, innermostCause, scanLog } from "./scanLog.js";
+import { dependencyFailureIn, exitReasonText, innermostCause, scanLog, trailingUsage } from "./scanLog.js";
 
 /* The crash a log ends in, read to the part that names the cause. Each log is real (source in the test name). */
 
@@ -157,5 +157,30 @@ describe("scanLog: nginx upstreams that do not resolve", () => {
     const s = scanLog(line);
     expect(s.dependencies[0]).toMatchObject({ host, kind: "dns-nxdomain", ...(port !== undefined ? { port } : {}) });
     expect(dependencyFailureIn(line)?.host).toBe(host);
+  });
+});
+
+describe("trailingUsage: the help a flag parser prints after its error", () => {
+  it("finds Go's `Usage of …:` block after the error (opensandbox-group/OpenSandbox#855, pasted with its `...`)", () => {
+    const lines = ["flag provided but not defined: -kube-client-qps", "Usage of /workspace/server:", "  -enable-file-log", "        Enable log output to file", "  -enable-http2", "        If set, HTTP/2 will be enabled for the metrics and webhook servers", "  ..."];
+    expect(trailingUsage(lines)).toBe(1);
+    const s = scanLog(lines.join("\n"));
+    expect(s.signatures[0]?.id).toBe("go.flag-not-defined");
+    expect(s.signatures[0]?.fromEnd).toBe(0);
+  });
+
+  it("finds nothing in a log that goes on after a usage-like line, or that is only help", () => {
+    expect(trailingUsage(["Usage of /manager:", "  -v value"])).toBeUndefined();
+    expect(trailingUsage(["error: x", "Usage:", "  cmd [flags]", "starting server on :8080"])).toBeUndefined();
+    expect(trailingUsage(["level=info msg=started", "level=error msg=failed"])).toBeUndefined();
+  });
+
+  it("is bounded and never throws (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 40 }), { maxLength: 300 }), (lines) => {
+        const at = trailingUsage(lines);
+        expect(at === undefined || (at > 0 && at < lines.length)).toBe(true);
+      })
+    );
   });
 });

@@ -303,6 +303,27 @@ export const dependencyFailureIn = (text: string): { readonly host: string; read
 };
 const LAST_LINES = 5;
 
+/** The header of the help a command-line parser prints after rejecting its arguments. */
+const USAGE_HEADER = /^(?:Incorrect )?Usage(?: of \S+)?:\s*$|^Usage:\s*$/;
+/** What a usage text goes on with: indented flag lines, section headers, the `--help` hint, a paste's `...`. */
+const USAGE_BODY = /^\s|^(?:[A-Z][\w ]*(?:Flags|Commands|Options):|Use "[^"]+" for more information|\.\.\.|…)\s*$/;
+
+/**
+ * Where a usage text at the end of the log begins (undefined when there is none). Go's flag
+ * package prints the error, then `Usage of /manager:` and every flag
+ * (DataDog/watermarkpodautoscaler#97, openshift/machine-api-operator#107,
+ * opensandbox-group/OpenSandbox#855); cobra prints `Usage:` and `Flags:` sections. The help is
+ * part of the error, not something the process did after it: the error stays its last word.
+ */
+export const trailingUsage = (texts: ReadonlyArray<string>): number | undefined => {
+  for (let i = texts.length - 1; i >= Math.max(0, texts.length - 200); i--) {
+    const t = texts[i] ?? "";
+    if (USAGE_HEADER.test(t.trim()) && !/^\s/.test(t)) return i > 0 ? i : undefined;
+    if (!USAGE_BODY.test(t) && t.trim() !== "") return undefined;
+  }
+  return undefined;
+};
+
 interface MutableFailure {
   host: string;
   port?: number;
@@ -450,15 +471,17 @@ export const scanLog = (text: string, options: ScanOptions = {}): LogSignals => 
     if (entry.level === "error" || (entry.level === undefined && /\b(?:Exception|ERROR)\b/.test(body))) noteError(body, time, i);
   }
 
+  // A usage text the parser printed after the error is not something the process did after it.
+  const end = trailingUsage(texts) ?? entries.length;
   const signatures: Array<LogSignature> = matchSignatures(options.catalog ?? CATALOG.signatures, texts).map((m) => {
     const at = times[m.lastIndex];
-    return { ...m, ...(at !== undefined ? { time: at } : {}), fromEnd: entries.length - 1 - m.lastIndex };
+    return { ...m, ...(at !== undefined ? { time: at } : {}), fromEnd: Math.max(0, end - 1 - m.lastIndex) };
   });
   const full = signatures.find((s) => s.category === "disk-full");
   const fullTime = full === undefined ? undefined : times[full.index];
   const diskFull = full === undefined ? undefined : { line: clip(entries[full.index]?.raw ?? full.line), ...(fullTime !== undefined ? { time: fullTime } : {}) };
 
-  const exitReason = exitReasonOf(entries, texts, times);
+  const exitReason = exitReasonOf(entries.slice(0, end), texts.slice(0, end), times.slice(0, end));
   return {
     lines: rawLines,
     ...(crash !== undefined ? { crash } : {}),

@@ -1,4 +1,4 @@
-import type { KubeObject, NamespacedKind, NamespacedKinds, Node } from "../kube/KubeObjects.js";
+import type { KubeObject, NamespacedKind, NamespacedKinds, Node, PersistentVolume } from "../kube/KubeObjects.js";
 
 export type NamespaceObjects = { readonly [K in NamespacedKind]: ReadonlyArray<NamespacedKinds[K]> };
 
@@ -27,6 +27,8 @@ export interface ClusterView {
   /** Services of every namespace, so an IP or a name in a log line can be resolved. */
   readonly services: NamespaceObjects["services"];
   readonly namespaces: ReadonlyMap<string, NamespaceObjects>;
+  /** PersistentVolumes, read when a claim is not bound (undefined: not read, or the source has none). */
+  readonly persistentVolumes?: ReadonlyArray<PersistentVolume>;
   readonly logs: ReadonlyMap<string, ContainerLog>;
   readonly gaps: ReadonlyArray<Gap>;
 }
@@ -55,6 +57,7 @@ const emptyNamespace = (): { [K in NamespacedKind]: Array<NamespacedKinds[K]> } 
 export class ClusterViewBuilder {
   private nodes: ReadonlyArray<Node> = [];
   private services: NamespaceObjects["services"] = [];
+  private persistentVolumes: ReadonlyArray<PersistentVolume> | undefined;
   private readonly namespaces = new Map<string, { [K in NamespacedKind]: Array<NamespacedKinds[K]> }>();
   private readonly seen = new Map<string, Set<string>>();
   private readonly logs = new Map<string, ContainerLog>();
@@ -69,6 +72,10 @@ export class ClusterViewBuilder {
 
   setServices(services: NamespaceObjects["services"]): void {
     this.services = services;
+  }
+
+  setPersistentVolumes(volumes: ReadonlyArray<PersistentVolume>): void {
+    this.persistentVolumes = volumes;
   }
 
   /** Adds objects, ignoring ones already present (the same object can arrive by several queries). */
@@ -127,6 +134,7 @@ export class ClusterViewBuilder {
       services: this.services,
       namespaces: new Map([...this.namespaces].map(([name, objects]) => [name, { ...objects }])),
       logs: new Map(this.logs),
+      ...(this.persistentVolumes !== undefined ? { persistentVolumes: this.persistentVolumes } : {}),
       gaps
     };
   }

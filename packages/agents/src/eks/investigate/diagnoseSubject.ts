@@ -1,6 +1,7 @@
 import type { Analysis, Frame, SubjectDiagnosis } from "../analyze/Analysis.js";
 import { analyzeContainers } from "../analyze/analyzeContainers.js";
 import { analyzeDependencies } from "../analyze/analyzeDependencies.js";
+import { analyzeClaim } from "../analyze/analyzeClaim.js";
 import { analyzeJobs } from "../analyze/analyzeJobs.js";
 import { analyzeIngressPolicies } from "../analyze/analyzeNetworkPolicies.js";
 import { analyzeSubjectServices } from "../analyze/analyzeServices.js";
@@ -36,6 +37,7 @@ const guarded = <A>(a: Analysis, name: string, subject: Subject, fallback: A, ru
 
 const statusOf = (subject: Subject, notes: ReadonlyArray<string>): { status: string; healthy: boolean } => {
   const pods = subject.pods.filter((p) => !isPodDone(p) && p.status?.reason !== "Evicted");
+  if (subject.ref.kind === "PersistentVolumeClaim" && pods.length === 0) return { status: notes.length > 0 ? notes.join(", ") : "bound", healthy: notes.length === 0 };
   const ready = pods.filter(isPodReady).length;
   const desired = subject.deployment?.spec?.replicas ?? subject.statefulSet?.spec?.replicas ?? subject.daemonSet?.status?.desiredNumberScheduled ?? pods.length;
   const want = typeof desired === "number" ? desired : pods.length;
@@ -62,6 +64,13 @@ export const diagnoseSubject = (a: Analysis, frame: Frame, subject: Subject): Su
   guarded(a, "services", subject, 0, () => analyzeSubjectServices(a, inner, subject));
   guarded(a, "network policies", subject, 0, () => analyzeIngressPolicies(a, inner, subject));
   const notes: Array<string> = [];
+  if (subject.ref.kind === "PersistentVolumeClaim") {
+    const claim = subject.objects.persistentvolumeclaims.find((c) => c.metadata.name === subject.ref.name);
+    if (claim !== undefined && claim.status?.phase !== "Bound") {
+      guarded(a, "claim", subject, undefined, () => analyzeClaim(a, inner, subject, claim));
+      notes.push(`claim ${claim.status?.phase ?? "Pending"}`);
+    }
+  }
   if (containers.crashing.length > 0) notes.push(`${plural(new Set(containers.crashing.map((c) => c.pod.metadata.name)).size, "pod")} crash-looping`);
   if (containers.notStarting > 0) notes.push(`${plural(containers.notStarting, "container")} not starting`);
   if (pending > 0) notes.push(`${plural(pending, "pod")} pending`);

@@ -191,4 +191,10 @@ export const loadClusterView = (source: ClusterSource, alertScope: Scope, builde
         .flatMap((t) => (t.selector === undefined ? [] : subjectsBehindSelector(next, t.namespace, t.selector)))
         .filter((s) => !visited.has(s.label) && namespaceObjects(next, s.ref.namespace).pods.length > 0);
     }
+    // What an unbound claim could bind to lives outside every namespace: read only when one waits.
+    const unbound = [...builder.build().namespaces.values()].some((o) => o.persistentvolumeclaims.some((c) => c.status?.phase !== "Bound"));
+    if (unbound) {
+      const volumes = yield* step("persistentvolumes", source.listPersistentVolumes());
+      if (volumes !== undefined) builder.setPersistentVolumes(volumes);
+    }
   });

@@ -1,5 +1,6 @@
 import { Effect } from "effect";
 import type { NamespacedKind, Node, Pod } from "../kube/KubeObjects.js";
+import { deniedDeclaredConnections } from "../analyze/analyzeNetworkPolicies.js";
 import { containersOf, listNames } from "../analyze/podFacts.js";
 import { namespaceObjects } from "../analyze/Subject.js";
 import type { ClusterSource } from "../source/ClusterSource.js";
@@ -28,11 +29,14 @@ export const needsInventory = (scope: Scope): boolean => {
   return true;
 };
 
+/** An alert that blames NetworkPolicies ("after enabling network policies, … stopped"). */
+export const mentionsNetworkPolicies = (prose: string | undefined): boolean => /\bnetwork[ -]?polic(?:y|ies)\b|\bnetpols?\b/i.test(prose ?? "");
+
 /** Reads the inventory of every namespace: each kind that cannot be read is left out, never fatal here. */
-export const readInventory = (source: ClusterSource, withEndpoints: boolean): Effect.Effect<ClusterView> =>
+export const readInventory = (source: ClusterSource, withEndpoints: boolean, withPolicies = false): Effect.Effect<ClusterView> =>
   Effect.gen(function* () {
     const builder = new ClusterViewBuilder(source.description);
-    const kinds: ReadonlyArray<NamespacedKind> = withEndpoints ? [...INVENTORY, "endpoints"] : INVENTORY;
+    const kinds: ReadonlyArray<NamespacedKind> = [...INVENTORY, ...(withEndpoints ? (["endpoints"] as const) : []), ...(withPolicies ? (["networkpolicies"] as const) : [])];
     yield* Effect.all(
       [
         source.listNodes().pipe(
@@ -320,7 +324,27 @@ export const chooseScope = (view: ClusterView, scope: Scope, since: number): Sco
     return finish([], { how: "named", content: `Nothing the alert names is in the cluster${instance}`, alternatives: [] });
   }
 
-  // 3. A kind the text talks about, when the cluster holds one of it (or one in trouble).
+  // 3. NetworkPolicies the text blames: the workloads whose declared connections (a Service named in
+  //    their args or env) the policies deny, when nothing else is named.
+  if (mentionsNetworkPolicies(scope.prose)) {
+    const pods = [...view.namespaces.entries()].filter(([ns]) => namespace === undefined || ns === namespace).flatMap(([, o]) => o.pods);
+    // The inventory keeps Services per namespace; names in specs resolve against all of them.
+    const denied = deniedDeclaredConnections({ ...view, services: [...view.namespaces.values()].flatMap((o) => o.services) }, pods);
+    const clients = new Map(denied.map((d) => [describe(ownerTarget(view, d.client)), { target: ownerTarget(view, d.client), d }]));
+    if (clients.size > 0) {
+      const chosen = [...clients.values()].slice(0, MAX_TARGETS);
+      return finish(
+        chosen.map((c) => ({ target: c.target })),
+        {
+          how: "matched",
+          content: `The alert talks about NetworkPolicies without naming an object; the connections the workloads' specs declare that the policies deny: ${chosen.map((c) => `${describe(c.target)} → ${c.d.service.metadata.namespace ?? ""}/${c.d.service.metadata.name}:${c.d.port} (${c.d.side}, ${listNames(c.d.policies.map((p) => p.metadata.name))})`).join("; ")}`,
+          alternatives: [...clients.keys()].slice(MAX_TARGETS)
+        }
+      );
+    }
+  }
+
+  // 3b. A kind the text talks about, when the cluster holds one of it (or one in trouble).
   for (const kind of prose.kinds) {
     if (kind === "Pod" || kind === "Container" || kind === "Node") continue;
     const all = objectsOfKind(view, kind, namespace);
@@ -386,7 +410,7 @@ export const locateScope = (source: ClusterSource, scope: Scope, since: number):
     if (scope.aboutKubernetes !== "clearly" && prose.words.length === 0 && scope.instance === undefined && scope.service === undefined && scope.container === undefined) {
       return { ...scope, choice: { how: "named", content: "The alert names no Kubernetes object and has no words to look up in the cluster", alternatives: [] } };
     }
-    const view = yield* readInventory(source, prose.kinds.has("Service") || scope.service !== undefined);
+    const view = yield* readInventory(source, prose.kinds.has("Service") || scope.service !== undefined, mentionsNetworkPolicies(scope.prose));
     if (view.namespaces.size === 0 && view.nodes.length === 0) {
       const why = view.gaps.map((g) => `${g.what} (${g.reason})`);
       return why.length === 0 ? scope : { ...scope, choice: { how: "named", content: `The cluster could not be searched for the alert's objects: ${listNames(why, 3)}`, alternatives: [] } };

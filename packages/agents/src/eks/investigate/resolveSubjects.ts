@@ -106,8 +106,11 @@ const subjectsOfTarget = (view: ClusterView, target: Target, notes: Array<string
     case "PersistentVolumeClaim": {
       const users = objects.pods.filter((p) => p.spec?.volumes?.some((v) => v.persistentVolumeClaim?.claimName === target.name) === true);
       const refs = new Map(users.map((p) => workloadOf(p, objects)).map((r) => [`${r.kind}/${r.name}`, r]));
-      if (refs.size === 0) notes.push(`No pod uses ${label}`);
-      return [...refs.values()].map((r) => makeSubject(r, objects));
+      if (refs.size > 0) return [...refs.values()].map((r) => makeSubject(r, objects));
+      notes.push(`No pod uses ${label}`);
+      // A claim nothing uses yet is still diagnosed on its own: why it does not bind.
+      const claim = objects.persistentvolumeclaims.find((c) => c.metadata.name === target.name);
+      return claim !== undefined && claim.status?.phase !== "Bound" ? [makeSubject({ kind: "PersistentVolumeClaim", namespace: target.namespace, name: target.name }, objects)] : [];
     }
     default: {
       const ref: WorkloadRef = { kind: target.kind, namespace: target.namespace, name: target.name };

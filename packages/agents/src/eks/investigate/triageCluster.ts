@@ -109,7 +109,8 @@ export const allSubjects = (view: ClusterView, namespace: string): ReadonlyArray
 /**
  * The unhealthy objects of a view, worst first: pods that cannot run, Jobs that failed, workloads
  * short of replicas, objects with Warning events in the window. `prefer` lifts the kinds the
- * alert's words talk about. Services come in when preferred: one whose selector matches no ready pod.
+ * alert's words talk about. Services come in when preferred: one whose selector matches no ready pod;
+ * and claims: one that is Pending.
  */
 export const triageCluster = (view: ClusterView, since: number, prefer: ReadonlySet<ObjectKind> = new Set()): ReadonlyArray<Trouble> => {
   const out: Array<Trouble> = [];
@@ -125,6 +126,12 @@ export const triageCluster = (view: ClusterView, since: number, prefer: Readonly
         const ep = objects.endpoints.find((e) => e.metadata.name === svc.metadata.name);
         const ready = ep?.subsets?.some((s) => (s.addresses?.length ?? 0) > 0) === true;
         if (ep !== undefined && !ready) out.push({ target: { kind: "Service", namespace, name: svc.metadata.name }, score: 3, what: "no ready endpoints", pods: 0, nodes: [] });
+      }
+    }
+    // A claim that never binds may have no pod yet to be in trouble for it (IBM/core-dump-handler#78: the question was about claims).
+    if (prefer.has("PersistentVolumeClaim")) {
+      for (const claim of namespaceObjects(view, namespace).persistentvolumeclaims) {
+        if (claim.status?.phase === "Pending") out.push({ target: { kind: "PersistentVolumeClaim", namespace, name: claim.metadata.name }, score: 3, what: "Pending", pods: 0, nodes: [] });
       }
     }
   }

@@ -197,7 +197,7 @@ export interface Node extends KubeObject {
     readonly allocatable?: StringMap;
     readonly capacity?: StringMap;
     readonly addresses?: ReadonlyArray<{ readonly type?: string; readonly address?: string }>;
-    readonly nodeInfo?: { readonly architecture?: string; readonly operatingSystem?: string };
+    readonly nodeInfo?: { readonly architecture?: string; readonly operatingSystem?: string; readonly containerRuntimeVersion?: string };
   };
 }
 
@@ -320,8 +320,24 @@ export interface PersistentVolumeClaim extends KubeObject {
     readonly volumeName?: string;
     readonly accessModes?: ReadonlyArray<string>;
     readonly resources?: ResourceRequirements;
+    readonly selector?: LabelSelector;
+    readonly volumeMode?: string;
   };
   readonly status?: { readonly phase?: string; readonly capacity?: StringMap; readonly conditions?: ReadonlyArray<Condition> };
+}
+
+/** Cluster-scoped: `kubectl get pv -o json`; `kubectl cluster-info dump` does not write them. */
+export interface PersistentVolume extends KubeObject {
+  readonly spec?: {
+    readonly storageClassName?: string;
+    readonly capacity?: StringMap;
+    readonly accessModes?: ReadonlyArray<string>;
+    readonly volumeMode?: string;
+    readonly claimRef?: ObjectReference;
+    readonly persistentVolumeReclaimPolicy?: string;
+    readonly hostPath?: { readonly path?: string };
+  };
+  readonly status?: { readonly phase?: string; readonly reason?: string; readonly message?: string };
 }
 
 export interface ResourceQuota extends KubeObject {

@@ -1,6 +1,6 @@
 import type { Effect } from "effect";
 import { Schema } from "effect";
-import type { NamespacedKind, NamespacedKinds, Node } from "../kube/KubeObjects.js";
+import type { NamespacedKind, NamespacedKinds, Node, PersistentVolume } from "../kube/KubeObjects.js";
 
 /**
  * Why a read failed:
@@ -50,6 +50,8 @@ export interface ClusterSource {
   /** For reports and errors: `cluster dump /tmp/dump`, `cluster https://…`. */
   readonly description: string;
   readonly listNodes: (options?: ListOptions) => Effect.Effect<ReadonlyArray<Node>, ClusterSourceError>;
+  /** PersistentVolumes (cluster-scoped): what an unbound claim could bind to. A dump without them reads none. */
+  readonly listPersistentVolumes: () => Effect.Effect<ReadonlyArray<PersistentVolume>, ClusterSourceError>;
   /** Objects of a namespaced kind in one namespace, or in every namespace when `namespace` is undefined. */
   readonly list: <K extends NamespacedKind>(
     kind: K,

@@ -21,6 +21,7 @@ export const makeDumpClusterSource = (directory: string | ClusterDump): ClusterS
   return {
     description: `cluster dump ${dump.directory}`,
     listNodes: (options) => run("list nodes", async () => filterBySelectors(await dump.nodes(), options)),
+    listPersistentVolumes: () => run("list persistentvolumes", () => dump.persistentVolumes()),
     list: <K extends NamespacedKind>(kind: K, namespace: string | undefined, options?: ListOptions) =>
       run(`list ${kind}${namespace === undefined ? " in all namespaces" : ` in ${namespace}`}`, async () => {
         const namespaces = namespace === undefined ? await dump.namespaces() : [namespace];

@@ -1,6 +1,6 @@
 import { ApiException, AppsV1Api, BatchV1Api, CoreV1Api, type KubeConfig, NetworkingV1Api, Observable, type ConfigurationOptions, type RequestContext } from "@kubernetes/client-node";
 import { Effect } from "effect";
-import { asKubeObjects, type KubeObject, type NamespacedKind, type NamespacedKinds, type Node } from "../kube/KubeObjects.js";
+import { asKubeObjects, type KubeObject, type NamespacedKind, type NamespacedKinds, type Node, type PersistentVolume } from "../kube/KubeObjects.js";
 import { type KubeNameKind, kubeNameProblem } from "../kube/names.js";
 import { type ClusterSource, ClusterSourceError, type ClusterSourceFailure, type ListOptions } from "./ClusterSource.js";
 
@@ -119,6 +119,7 @@ export const makeLiveClusterSource = (options: LiveClusterSourceOptions): Cluste
   return {
     description: `cluster ${server}`,
     listNodes: (options) => call("list nodes", (o) => core.listNode(selectors(options), o)).pipe(Effect.map((l) => items<Node>(l))),
+    listPersistentVolumes: () => call("list persistentvolumes", (o) => core.listPersistentVolume({}, o)).pipe(Effect.map((l) => items<PersistentVolume>(l))),
     list: <K extends NamespacedKind>(kind: K, namespace: string | undefined, options?: ListOptions) => {
       const operation = `list ${kind}${namespace === undefined ? " in all namespaces" : ` in ${namespace}`}`;
       return checkNames(operation, namespace === undefined ? [] : [["namespace", namespace]]).pipe(

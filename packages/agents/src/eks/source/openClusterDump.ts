@@ -1,7 +1,7 @@
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { asKubeObjects, type KubeObject, type NamespacedKind, type NamespacedKinds, type Node } from "../kube/KubeObjects.js";
+import { asKubeObjects, type KubeObject, type NamespacedKind, type NamespacedKinds, type Node, type PersistentVolume } from "../kube/KubeObjects.js";
 import { isKubeName, type KubeNameKind, kubeNameProblem } from "../kube/names.js";
 
 /**
@@ -53,6 +53,8 @@ export interface ClusterDump {
   /** Namespaces the dump holds: directories with at least one known list file. */
   readonly namespaces: () => Promise<ReadonlyArray<string>>;
   readonly nodes: () => Promise<ReadonlyArray<Node>>;
+  /** `persistentvolumes.json` at the top, when someone added `kubectl get pv -o json` to the dump; else none. */
+  readonly persistentVolumes: () => Promise<ReadonlyArray<PersistentVolume>>;
   readonly items: <K extends NamespacedKind>(namespace: string, kind: K) => Promise<ReadonlyArray<NamespacedKinds[K]>>;
   /** The whole log of a container, or undefined when the dump has none for it. */
   readonly log: (namespace: string, pod: string, container: string, previous: boolean) => Promise<string | undefined>;
@@ -182,6 +184,10 @@ export const openClusterDump = (directory: string): ClusterDump => {
     nodes: async () => {
       await ensureDirectory();
       return list<Node>(join(directory, "nodes.json"));
+    },
+    persistentVolumes: async () => {
+      await ensureDirectory();
+      return list<PersistentVolume>(join(directory, "persistentvolumes.json"));
     },
     items: async (namespace, kind) => {
       checkName("namespace", namespace);
