@@ -1,7 +1,7 @@
 import { inCi, missingTools } from "./requiredTools.js";
 
 /**
- * Runs once before any test file. In CI a missing Prometheus or Alertmanager fails the
+ * Runs once before any test file. In CI a missing Prometheus, Alertmanager or AWS CLI fails the
  * run here, with the install hint, instead of letting their tests skip unnoticed.
  */
 export default function setup(): void {

@@ -1,10 +1,11 @@
 /**
  * The external programs the test suite runs against, and what CI requires of them. Debian
- * packages Prometheus and Alertmanager, so `.ci/run` installs them and a CI run without one
- * fails with the install hint. `moto_server` is the exception: CI's machines have no PyPI and
- * Debian does not package moto, so its tests skip there, loudly (see `skipSummaryReporter.ts`);
- * the AWS CLI is used only by a test that also needs moto, so it is not required either.
+ * packages Prometheus, Alertmanager and the AWS CLI, so `.ci/run` installs them and a CI run
+ * without one fails with the install hint. `moto_server` is the exception: CI's machines have
+ * no PyPI and Debian does not package moto, so its tests skip there, loudly (see
+ * `skipSummaryReporter.ts`).
  */
+import { spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
@@ -32,6 +33,10 @@ const onPath = (names: ReadonlyArray<string>, variable: string) => (env: NodeJS.
   return names.some((name) => dirs.some((dir) => executable(join(dir, name))));
 };
 
+/** The AWS CLI command that answers `--version`: `aws` on PATH, else Debian's `/usr/bin/aws`. */
+export const awsCommand = (env: NodeJS.ProcessEnv = process.env): string | undefined =>
+  ["aws", "/usr/bin/aws"].find((command) => spawnSync(command, ["--version"], { env, stdio: "ignore", timeout: 30_000 }).status === 0);
+
 export const REQUIRED_IN_CI: ReadonlyArray<RequiredTool> = [
   { name: "prometheus", hint: "apt-get install -y prometheus (or set PROMETHEUS_BIN)", present: onPath(["prometheus"], "PROMETHEUS_BIN") },
   { name: "promtool", hint: "apt-get install -y prometheus (or set PROMTOOL_BIN)", present: onPath(["promtool"], "PROMTOOL_BIN") },
@@ -39,7 +44,10 @@ export const REQUIRED_IN_CI: ReadonlyArray<RequiredTool> = [
     name: "prometheus-alertmanager",
     hint: "apt-get install -y prometheus-alertmanager (or set ALERTMANAGER_BIN)",
     present: onPath(["prometheus-alertmanager", "alertmanager"], "ALERTMANAGER_BIN")
-  }
+  },
+  // A pyenv shim can sit on PATH without the program behind it: ask it for its version.
+  // Debian's /usr/bin/aws counts too when a broken shim comes first on PATH.
+  { name: "aws", hint: "apt-get install -y awscli", present: (env) => awsCommand(env) !== undefined }
 ];
 
 export const inCi = (env: NodeJS.ProcessEnv = process.env): boolean => env["CI"] !== undefined && env["CI"] !== "" && env["CI"] !== "false";

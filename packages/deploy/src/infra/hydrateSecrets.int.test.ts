@@ -101,9 +101,9 @@ describe("hydrate-secrets without AWS", () => {
   });
 });
 
-const AWS_CLI_MISSING = "the AWS CLI (aws) is not installed (apt-get install -y awscli)";
+const AWS_CLI_MISSING = "the AWS CLI (aws) is not installed (apt-get install -y awscli; .ci/run does this)";
 const awsCli = spawnSync("aws", ["--version"], { stdio: "ignore", timeout: 30_000 }).status === 0;
-// Only with moto_server (which CI cannot install) can these run, so the CLI alone is not required.
+// In CI a missing AWS CLI fails the whole run up front (test/support/globalSetup.ts); here it only skips.
 const available = motoAvailable() && awsCli;
 const skipReason = awsCli ? MOTO_SKIP_REASON : `${AWS_CLI_MISSING}: hydrate-secrets against moto is skipped`;
 if (!available) console.warn(`[skipped] ${skipReason}`);
