@@ -7,7 +7,8 @@ import { configReferences, type MissingConfig, parseConfigError, referencesTo } 
 import { describePullFailure } from "./describePullFailure.js";
 import { describeProbeFailure } from "./describeProbeFailure.js";
 import { envNamedBy, type PreviousEnv } from "./envNamedBy.js";
-import { describeRuntimeFailure, type RuntimeFailure } from "./describeRuntimeFailure.js";
+import { configMapElsewhere } from "./configMapElsewhere.js";
+import { describeRuntimeFailure, missingCommandAction, missingCommandText, type RuntimeFailure } from "./describeRuntimeFailure.js";
 import {
   causeText,
   clipText,
@@ -202,9 +203,10 @@ const configError = (a: Analysis, frame: Frame, subject: Subject, issues: Readon
     const where = matched.length > 0 ? ` (${listNames(matched.map((r) => r.via))} of ${containerLabel(first)})` : first.init ? ` (${containerLabel(first)})` : "";
     const required = references.filter((r) => !r.optional);
     const subPath = missing === undefined ? missingSubPath(first, message) : undefined;
+    const elsewhere = missing?.kind === "ConfigMap" && missing.key === undefined ? configMapElsewhere(a, subject.ref.namespace, message) : undefined;
     const title =
       missing !== undefined
-        ? `${subject.label} cannot start: ${missingText(missing, subject.ref.namespace)}${where}`
+        ? `${subject.label} cannot start: ${missingText(missing, subject.ref.namespace)}${where}${elsewhere !== undefined ? `, but a ConfigMap of that name exists in namespace ${listNames(elsewhere.homes)} (created in the wrong namespace)` : ""}`
         : subPath !== undefined
           ? `${subject.label} cannot start ${containerLabel(first)}: the directory behind its subPath mount ${subPath} does not exist (${causeText(message, 100)})`
           : message !== ""
@@ -269,9 +271,9 @@ const runtimeCause = (a: Analysis, subject: Subject, c: ContainerOfPod, failure:
     case "command-missing": {
       const fromSpec = c.spec?.command?.[0] === failure.command || (c.spec?.command === undefined && c.spec?.args?.[0] === failure.command);
       return {
-        title: `${who}: ${fromSpec ? "the command the pod spec sets" : "its command"}, ${failure.command}, does not exist in image ${image} (${failure.detail})`,
+        title: `${who}: ${missingCommandText(fromSpec ? "the command the pod spec sets" : "its command", failure.command, image)} (${failure.detail})`,
         certain: true,
-        action: fromSpec ? `Fix \`command\` of ${c.name} in the manifest (${failure.command} is not in the image)` : `Fix the image's entrypoint or set \`command\` of ${c.name}`
+        action: fromSpec ? missingCommandAction(failure.command, c.name ?? "the container") : `Fix the image's entrypoint or set \`command\` of ${c.name}`
       };
     }
     case "not-executable":

@@ -271,3 +271,48 @@ describe("lastWords: the reason a run-to-completion process prints last", () => 
     );
   });
 });
+
+describe("Jobs whose image lacks the program they run", () => {
+  it("a shell command in a distroless image is named as the image having no shell (zebernst/homelab#1094)", () => {
+    // The CronJob wraps kubectl in `/bin/sh -ec`; registry.k8s.io/kubectl is distroless. Termination
+    // message verbatim; names, times and backoffLimit neutral.
+    const ns = "nominatim";
+    const name = "nominatim-update-osm-db-29130190";
+    const spec = { restartPolicy: "Never", containers: [{ name: "update", image: "registry.k8s.io/kubectl:v1.34.5", command: ["/bin/sh", "-ec"] }] };
+    const job: Job = {
+      metadata: { name, namespace: ns, uid: `uid-${name}`, creationTimestamp: "2026-05-22T03:10:00Z" },
+      spec: { backoffLimit: 0, template: { spec } },
+      status: { failed: 1, conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit", lastTransitionTime: "2026-05-22T03:10:05Z" }] }
+    };
+    const pod: Pod = {
+      metadata: { name: `${name}-7qz4d`, namespace: ns, creationTimestamp: "2026-05-22T03:10:00Z", labels: { "job-name": name }, ownerReferences: jobOwned(name) },
+      spec,
+      status: {
+        phase: "Failed",
+        containerStatuses: [
+          { name: "update", ready: false, restartCount: 0, state: { terminated: { exitCode: 128, reason: "StartError", message: 'exec: "/bin/sh": stat /bin/sh: no such file or directory', finishedAt: "2026-05-22T03:10:00Z" } } }
+        ]
+      }
+    };
+    const top = investigate({ jobs: [job], pods: [pod] }, { alertname: "KubeJobFailed", namespace: ns, job_name: name }, "2026-05-22T03:20:00Z")[0];
+    expect(top?.title).toContain("image registry.k8s.io/kubectl:v1.34.5 has no shell");
+    expect(top?.title).toContain("/bin/sh");
+  });
+
+  it("a program the process runs that is not in the image (google/oauth2l#115: fork/exec /usr/bin/curl)", () => {
+    const ns = "default";
+    const name = "oauth2l-curl-26931700";
+    const spec = { restartPolicy: "Never", containers: [{ name: "abcd", image: "gcr.io/oauth2l/oauth2l", args: ["curl", "--url", "http://google.com", "--scope", "cloud-platform", "--", "-i"] }] };
+    const job: Job = { metadata: { name, namespace: ns, uid: `uid-${name}`, creationTimestamp: "2021-03-16T13:20:00Z" }, spec: { backoffLimit: 6, template: { spec } }, status: { failed: 1 } };
+    const pod: Pod = {
+      metadata: { name: `${name}-p4m7d`, namespace: ns, creationTimestamp: "2021-03-16T13:20:00Z", labels: { "job-name": name }, ownerReferences: jobOwned(name) },
+      spec,
+      status: { phase: "Failed", containerStatuses: [{ name: "abcd", ready: false, restartCount: 0, state: { terminated: { exitCode: 1, reason: "Error", finishedAt: "2021-03-16T13:20:02Z" } } }] }
+    };
+    const top = investigate({ jobs: [job], pods: [pod] }, { alertname: "KubeJobFailed", namespace: ns, job_name: name }, "2021-03-16T13:25:00Z", [
+      { namespace: ns, pod: pod.metadata.name, container: "abcd", current: "fork/exec /usr/bin/curl: no such file or directory\n" }
+    ])[0];
+    expect(top?.title).toContain("/usr/bin/curl, which is not installed in the image");
+    expect(top?.confidence).toBe("high");
+  });
+});

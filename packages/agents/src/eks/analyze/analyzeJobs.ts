@@ -4,6 +4,7 @@ import { logKey } from "../investigate/ClusterView.js";
 import type { Analysis, Frame } from "./Analysis.js";
 import type { Diagnose } from "./analyzeDependencies.js";
 import { causeText, containersOf, exitCodeMeaning, kubectl, lastTerminated, listNames, plural, podSource, terminationTime } from "./podFacts.js";
+import { describeRuntimeFailure, missingCommandText } from "./describeRuntimeFailure.js";
 import { dependencyFailureIn, exitReasonText } from "./scanLog.js";
 import { makeSubject, type Subject } from "./Subject.js";
 
@@ -161,6 +162,19 @@ const causeIsStated = (f: ContainerFailure): boolean => f.cause !== undefined &&
 /** Killed by a signal from outside (the Job's deadline, an eviction): its last log words need not say why. */
 const killed = (f: ContainerFailure): boolean => (f.exitCode === 137 || f.exitCode === 143) && f.reason !== "OOMKilled";
 
+/**
+ * The runtime's refusal to start the process, in terms of the image: a command the image does not
+ * contain (a shell in a distroless image) is named as such, not as the runtime's raw words.
+ */
+const runtimeCause = (f: ContainerFailure): string | undefined => {
+  if (f.cause === undefined || f.from === "log") return undefined;
+  const failure = describeRuntimeFailure(f.cause);
+  if (failure?.kind !== "command-missing") return undefined;
+  const spec = [...(f.pod.spec?.initContainers ?? []), ...(f.pod.spec?.containers ?? [])].find((c) => c.name === f.container);
+  const fromSpec = spec?.command?.[0] === failure.command || (spec?.command === undefined && spec?.args?.[0] === failure.command);
+  return `${missingCommandText(fromSpec ? "the command the pod spec sets" : "its command", failure.command, spec?.image ?? "its image")} (${failure.detail})`;
+};
+
 const what = (f: ContainerFailure): string => {
   const container = `${f.init ? "init container" : "container"} ${f.container}`;
   if (f.notStarted) return `${container} cannot start (${f.reason ?? "waiting"})`;
@@ -245,7 +259,7 @@ const analyzeJob = (a: Analysis, frame: Frame, subject: Subject): number => {
       content: `${plural(group.length, "pod")} of ${what1} (${listNames(podNames)}): ${what(f)}${meaning !== undefined ? ` (${meaning})` : ""}${f.cause !== undefined ? ` — ${f.from ?? "it"} says: ${causeText(f.cause, 400)}` : ""}${f.pod.spec?.restartPolicy !== undefined ? `; restartPolicy ${f.pod.spec.restartPolicy}` : ""}`,
       metadata: { container: f.container, init: f.init, exitCode: f.exitCode ?? null, reason: f.reason ?? null, from: f.from ?? null, pods: podNames }
     });
-    const cause = f.cause !== undefined ? causeText(f.cause, 220) : undefined;
+    const cause = f.cause !== undefined ? (runtimeCause(f) ?? causeText(f.cause, 220)) : undefined;
     a.propose(frame, subject.label, {
       key: `job:${subject.label}:${f.container}:${f.cause ?? f.reason ?? ""}`,
       title: cause !== undefined ? `${what1} ${state}: ${what(f)}: ${cause}` : `${what1} ${state}: ${what(f)}; nothing read says why`,

@@ -96,6 +96,33 @@ describe("analyzeLogs: causes named by the signature catalog", () => {
     expect(r.hypotheses[0]?.title).toContain("/tmp");
   });
 
+  it("an RBAC refusal of the pod's service account is the cause, with the account the pod runs as (aws/amazon-vpc-cni-k8s#2796)", async () => {
+    const r = await investigate({
+      name: "aws-eks-nodeagent",
+      status: crashLooping(),
+      log: {
+        previous:
+          'W0215 09:17:02.372137       1 reflector.go:533] pkg/mod/k8s.io/client-go@v0.27.3/tools/cache/reflector.go:231: failed to list *v1alpha1.PolicyEndpoint: policyendpoints.networking.k8s.aws is forbidden: User "system:serviceaccount:kube-system:aws-node" cannot list resource "policyendpoints" in API group "networking.k8s.aws" at the cluster scope'
+      },
+      pod: (p) => ({ ...p, spec: { ...p.spec, serviceAccountName: "aws-node" } })
+    });
+    expect(r.hypotheses[0]?.title).toContain("the service account kube-system:aws-node may not list policyendpoints");
+    expect(r.hypotheses[0]?.title).toContain("RBAC");
+    expect(r.hypotheses[0]?.detail).toContain("service account aws-node");
+  });
+
+  it("a pod that names no service account is refused as its namespace's default one (vmware-archive/kubewatch#95)", async () => {
+    const r = await investigate({
+      name: "kubewatch",
+      status: crashLooping(),
+      log: {
+        previous:
+          'ERROR: logging before flag.Parse: E0418 04:56:17.489683       1 reflector.go:201] github.com/skippbox/kubewatch/pkg/controller/controller.go:147: Failed to list *v1.Pod: pods is forbidden: User "system:serviceaccount:default:default" cannot list pods at the cluster scope'
+      }
+    });
+    expect(r.hypotheses[0]?.title).toContain("the pod sets no serviceAccountName");
+  });
+
   it("exec format error names the node's CPU architecture", async () => {
     // canonical/microk8s#1942: an amd64-only image on a Raspberry Pi.
     const r = await investigate({

@@ -130,6 +130,15 @@ const specContext = (a: Analysis, m: LogSignature, pod: Pod, spec: Container | u
       const source = credentialSource(spec, m.id, m.captures["user"]);
       return source === undefined ? undefined : { title: source, detail: `${source[0]?.toUpperCase() ?? ""}${source.slice(1)}: check that it holds the user's current password (the data read holds no Secrets, so its value was not compared).` };
     }
+    case "rbac": {
+      // The identity the API refused is the pod's service account; a pod that names none runs as
+      // its namespace's `default`, which no chart binds a role to (vmware-archive/kubewatch#95).
+      const account = pod.spec?.serviceAccountName;
+      const denied = m.captures["account"];
+      if (account === undefined && denied?.endsWith(":default") === true)
+        return { title: "the pod sets no serviceAccountName, so it runs as its namespace's default service account", detail: "The pod spec names no service account: its API calls are made as the namespace's `default` service account, which the workload's Role/ClusterRole is not bound to." };
+      return account === undefined ? undefined : { detail: `The pod runs as service account ${account}; the Role/ClusterRole bound to it (kubectl get clusterrolebindings,rolebindings -A -o wide | grep ${account}) lacks the rule.` };
+    }
     case "incompatible": {
       const flag = m.captures["flag"];
       const passed = flag === undefined ? undefined : argPassing(spec, flag);

@@ -50,6 +50,38 @@ describe("NotReady nodes: the Ready condition's reason, not the symptom", () => 
     const h = topOf(investigateObjects({ nodes: [node], objects: {} }, { alertname: "KubeNodeNotReady", node: "k8s-2" }, Date.parse("2017-07-15T16:10:00Z")));
     expect(h.title).toBe("Node k8s-2 is NotReady: its CNI network plugin is not ready (cni config uninitialized): no CNI plugin is deployed or running on it");
   });
+
+  it("a CNI plugin that is deployed but failing on the node is the symptom's next step, never a confident cause (aws/amazon-vpc-cni-k8s#872)", () => {
+    // The aws-node pod on the new node crash-loops ("timed out waiting for IPAM daemon to start"):
+    // its lost IAM permissions are not in any object, so the node's answer stays medium.
+    const name = "ip-192-168-20-13.eu-west-1.compute.internal";
+    const node: Node = {
+      metadata: { name },
+      spec: {},
+      status: {
+        conditions: [
+          { type: "Ready", status: "False", reason: "KubeletNotReady", message: "runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized" }
+        ]
+      }
+    };
+    const cni: Pod = {
+      metadata: { name: "aws-node-c7h5p", namespace: "kube-system", ownerReferences: [{ kind: "DaemonSet", name: "aws-node", controller: true }] },
+      spec: {
+        nodeName: name,
+        hostNetwork: true,
+        containers: [{ name: "aws-node", image: "602401143452.dkr.ecr.eu-west-1.amazonaws.com/amazon-k8s-cni:v1.6.0" }],
+        volumes: [
+          { name: "cni-bin-dir", hostPath: { path: "/opt/cni/bin" } },
+          { name: "cni-net-dir", hostPath: { path: "/etc/cni/net.d" } }
+        ]
+      },
+      status: { phase: "Running", conditions: [{ type: "Ready", status: "False" }], containerStatuses: [{ name: "aws-node", ready: false, restartCount: 11, state: { waiting: { reason: "CrashLoopBackOff" } } }] }
+    };
+    const h = topOf(investigateObjects({ nodes: [node], objects: { pods: [cni] } }, { alertname: "KubeNodeNotReady", node: name }, Date.parse("2020-04-16T10:00:00Z")));
+    expect(h.title).toContain("its network plugin pod kube-system/aws-node-c7h5p is not ready (CrashLoopBackOff, 11 restarts)");
+    expect(h.title).not.toContain("no CNI plugin is deployed");
+    expect(h.confidence).toBe("medium");
+  });
 });
 
 describe("KubeletTooManyPods: pods on a node against its pod capacity", () => {
@@ -83,6 +115,25 @@ describe("evictions: why this pod was the one to go", () => {
     });
     expect(parseEviction("The node had condition: [MemoryPressure]. ")).toEqual({});
     fc.assert(fc.property(fc.string({ maxLength: 200 }), (m) => void parseEviction(m)));
+  });
+
+  it("reads an eviction for the pod's own ephemeral-storage limit, which is no node shortage", () => {
+    // dust-tt/dust#5415 and neuvector/docs#272 (the pod's total), cloud-ark/kubeplus#1389 (one container's).
+    expect(parseEviction("Pod ephemeral local storage usage exceeds the total limit of containers 4Gi.")).toEqual({ resource: "ephemeral-storage", ownLimit: { scope: "pod", limit: "4Gi" } });
+    expect(parseEviction("Pod ephemeral local storage usage exceeds the total limit of containers 2Gi. ").ownLimit).toEqual({ scope: "pod", limit: "2Gi" });
+    expect(parseEviction('Container consumerui exceeded its local ephemeral storage limit "20Mi".').ownLimit).toEqual({ scope: "container", name: "consumerui", limit: "20Mi" });
+    expect(parseEviction("The node was low on resource: ephemeral-storage. Container ebaogi-bff-app was using 34260Ki, which exceeds its request of 0. ").ownLimit).toBeUndefined();
+  });
+
+  it("pods evicted for their own limit are not blamed on the node (dust-tt/dust#7395: the Evicted event, 1Gi)", () => {
+    const pod: Pod = {
+      metadata: { name: "connectors-worker-notion-deployment-55bc557b49-f6gww", namespace: "default", ownerReferences: [{ kind: "ReplicaSet", name: "connectors-worker-notion-deployment-55bc557b49", controller: true }] },
+      spec: { nodeName: "gk3-dust-kube-pool-3-24ebe5e6-2vph", containers: [{ name: "web", image: "gcr.io/or1g1n-186209/connectors-image:c089bdb", resources: { limits: { "ephemeral-storage": "1Gi" } } }] },
+      status: { phase: "Failed", reason: "Evicted", message: "Pod ephemeral local storage usage exceeds the total limit of containers 1Gi. ", startTime: iso(T - 1_380_000) }
+    };
+    const h = topOf(investigateObjects({ objects: { pods: [pod] } }, { alertname: "KubePodNotReady", namespace: "default", pod: pod.metadata.name }, T));
+    expect(h.title).toContain("evicted for using more local ephemeral storage than the total ephemeral-storage limit of its containers (1Gi)");
+    expect(h.title).not.toContain("node low on");
   });
 
   it("a container without a request is evicted first, and the title says so (paritytech/Nomidot#306)", () => {

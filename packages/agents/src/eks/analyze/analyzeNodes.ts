@@ -4,7 +4,7 @@ import { podRequestText } from "../kube/placement.js";
 import { formatBytes, parseQuantity } from "../kube/quantity.js";
 import { eventCount, eventTime, formatDuration, formatTime, toMillis } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
-import { causeText, clipText, isPodReady, listNames, plural, podSource } from "./podFacts.js";
+import { causeText, clipText, isPodReady, kubectl, kubectlRef, listNames, plural, podSource } from "./podFacts.js";
 import type { Subject } from "./Subject.js";
 
 const PRESSURES: ReadonlyArray<readonly [string, string]> = [
@@ -22,7 +22,43 @@ export interface NotReadyCause {
   /** High only when the condition names a cause to fix; a node that stopped reporting says only that. */
   readonly confidence: Confidence;
   readonly action: string;
+  /** The runtime's network is not ready: the CNI plugin wrote no configuration on the node. */
+  readonly cni?: boolean;
 }
+
+/**
+ * The CNI plugin's pod on a node, not ready: the DaemonSet pod that mounts the host's CNI
+ * directories (/etc/cni/net.d, /opt/cni/bin), where it writes the configuration the kubelet waits
+ * for. With it deployed, the node's "cni config uninitialized" is that pod's failure
+ * (aws/amazon-vpc-cni-k8s#872: aws-node crash-looping without its IAM permissions;
+ * projectcalico/calico#6626 and kubernetes-sigs/kubespray#5104: calico-node failing on the
+ * NotReady nodes).
+ */
+const failingNetworkPod = (a: Analysis, node: string): Pod | undefined =>
+  [...a.view.namespaces.values()]
+    .flatMap((o) => o.pods)
+    .find(
+      (p) =>
+        p.spec?.nodeName === node &&
+        (p.metadata.ownerReferences ?? []).some((o) => o.kind === "DaemonSet") &&
+        (p.spec.volumes ?? []).some((v) => /^\/(?:etc|opt)\/cni(?:\/|$)/.test(v.hostPath?.path ?? "")) &&
+        !isPodReady(p) &&
+        p.status?.phase !== "Succeeded"
+    );
+
+/** The node waits for a failing CNI pod: the pod's failure is the next question, not a cause yet. */
+const networkPodCause = (said: NotReadyCause, pod: Pod): NotReadyCause => {
+  const statuses = pod.status?.containerStatuses ?? [];
+  const state = statuses.map((c) => c.state?.waiting?.reason ?? c.state?.terminated?.reason).find((r) => r !== undefined) ?? pod.status?.phase ?? "not ready";
+  const restarts = statuses.reduce((n, c) => n + (c.restartCount ?? 0), 0);
+  const label = `${pod.metadata.namespace ?? ""}/${pod.metadata.name}`;
+  return {
+    text: `${said.text.replace(/: no CNI plugin is deployed or running on it$/, "")}: its network plugin pod ${label} is not ready (${state}${restarts > 0 ? `, ${restarts} restarts` : ""}); why that pod fails is the cause`,
+    confidence: "medium",
+    action: `Read why ${label} fails: kubectl -n ${pod.metadata.namespace ?? ""} describe pod ${pod.metadata.name}; kubectl -n ${pod.metadata.namespace ?? ""} logs ${pod.metadata.name} --all-containers --previous`,
+    cni: true
+  };
+};
 
 /**
  * Reads the Ready condition's reason and message: the kubelet writes the runtime's network state
@@ -36,7 +72,8 @@ export const notReadyCause = (status: string, reason: string, message: string): 
     return {
       text: `its CNI network plugin is not ready${detail !== undefined ? ` (${detail})` : ""}: no CNI plugin is deployed or running on it`,
       confidence: "high",
-      action: "Deploy the cluster's CNI plugin (Calico, Cilium, Flannel, aws-node) or fix its DaemonSet pod on the node: kubectl -n kube-system get ds; ls /etc/cni/net.d on the node"
+      action: "Deploy the cluster's CNI plugin (Calico, Cilium, Flannel, aws-node) or fix its DaemonSet pod on the node: kubectl -n kube-system get ds; ls /etc/cni/net.d on the node",
+      cni: true
     };
   }
   if (/PLEG is not healthy/i.test(text))
@@ -78,7 +115,10 @@ export const nodeTrouble = (a: Analysis, node: Node): NodeTrouble => {
       content: `Node ${name} is ${ready.status === "Unknown" ? "unreachable (Ready=Unknown: the kubelet stopped posting status)" : "NotReady"}${since !== undefined ? ` since ${formatTime(since)}${since <= a.alertTime ? ` (${formatDuration(a.alertTime - since)} before the alert)` : ""}` : ""}: ${clipText(ready.message ?? ready.reason ?? "", 250)}${events.length > 0 ? ` (${events.length} node events)` : ""}`,
       metadata: { node: name, ready: ready.status ?? "", reason: ready.reason ?? "", message: clipText(ready.message ?? "", 400), since: since ?? null }
     });
-    notReady = { id, status: ready.status ?? "Unknown", message: ready.message ?? ready.reason ?? "", cause: notReadyCause(ready.status ?? "Unknown", ready.reason ?? "", ready.message ?? ""), ...(since !== undefined ? { since } : {}) };
+    const said = notReadyCause(ready.status ?? "Unknown", ready.reason ?? "", ready.message ?? "");
+    const network = said.cni === true ? failingNetworkPod(a, name) : undefined;
+    const cause = network === undefined ? said : networkPodCause(said, network);
+    notReady = { id, status: ready.status ?? "Unknown", message: ready.message ?? ready.reason ?? "", cause, ...(since !== undefined ? { since } : {}) };
   }
   const pressures: Array<NodeTrouble["pressures"][number]> = [];
   for (const [type, kind] of PRESSURES) {
@@ -104,7 +144,26 @@ export interface EvictionUsage {
   readonly container?: string;
   readonly used?: string;
   readonly request?: string;
+  /** The pod went past its own ephemeral-storage limit (no node shortage): whose limit, and how much. */
+  readonly ownLimit?: { readonly scope: "pod" | "container" | "emptyDir"; readonly name?: string; readonly limit: string };
 }
+
+/**
+ * The kubelet evicts a pod that uses more local ephemeral storage than its own limits allow,
+ * whatever the node has free: `Pod ephemeral local storage usage exceeds the total limit of
+ * containers 4Gi.` (dust-tt/dust#5415, dust-tt/dust#7395, neuvector/docs#272,
+ * substratusai/runbooks#246), `Container consumerui exceeded its local ephemeral storage limit
+ * "20Mi".` (cloud-ark/kubeplus#1389), and an emptyDir past its sizeLimit.
+ */
+const ownLimitOf = (message: string): EvictionUsage["ownLimit"] => {
+  const pod = /Pod ephemeral local storage usage exceeds the total limit of containers (\S+?)\.?(?:\s|$)/.exec(message);
+  if (pod !== null) return { scope: "pod", limit: pod[1] ?? "" };
+  const container = /Container (\S+) exceeded its local ephemeral storage limit "([^"]+)"/.exec(message);
+  if (container !== null) return { scope: "container", name: container[1] ?? "", limit: container[2] ?? "" };
+  const emptyDir = /Usage of EmptyDir volume "([^"]+)" exceeds the limit "([^"]+)"/.exec(message);
+  if (emptyDir !== null) return { scope: "emptyDir", name: emptyDir[1] ?? "", limit: emptyDir[2] ?? "" };
+  return undefined;
+};
 
 /**
  * The kubelet's eviction message: `The node was low on resource: memory. Container x was using
@@ -114,8 +173,10 @@ export interface EvictionUsage {
 export const parseEviction = (message: string): EvictionUsage => {
   const resource = /The node was low on resource: \[?([\w.\/-]+?)\]?\.(?:\s|$)/.exec(message)?.[1];
   const usage = /Container (\S+) was using (\S+?),? (?:which exceeds its request of|request is) ([^\s,.]+(?:\.\d+)?)/.exec(message);
+  const ownLimit = ownLimitOf(message);
   return {
-    ...(resource !== undefined ? { resource } : {}),
+    ...(resource !== undefined ? { resource } : ownLimit !== undefined ? { resource: "ephemeral-storage" } : {}),
+    ...(ownLimit !== undefined ? { ownLimit } : {}),
     ...(usage !== null ? { container: usage[1] ?? "", used: usage[2] ?? "", request: usage[3] ?? "" } : {})
   };
 };
@@ -283,23 +344,42 @@ export const analyzeNodes = (a: Analysis, frame: Frame, subject: Subject): numbe
           : declared === undefined && resource !== "a resource" && subject.pods.some((p) => Array.isArray(p.spec?.containers) && p.spec.containers.length > 0)
             ? `; its containers set no ${resource} request (request of 0), which puts them first in line`
             : "";
-      a.propose(frame, subject.label, {
-        key: `evicted:${subject.label}:${resource}`,
-        title: `${subject.label}'s pods were evicted: node low on ${resource}${victim}`,
-        detail: `The kubelet evicted pods to reclaim ${resource}${nodes.length > 0 ? ` on ${listNames(nodes)}` : ""}; it evicts first the pods whose usage exceeds their request by the most, so a pod without a request goes first. ${clipText(message, 250)}`,
-        confidence: "high",
-        depth: 2,
-        supporting: [id, ...pressureIds],
-        confirmBy: `kubectl -n ${subject.ref.namespace} get pods --field-selector=status.phase=Failed; kubectl describe node ${nodes[0] ?? "<node>"}`,
-        actions: [
-          resource.includes("memory")
-            ? "Set memory requests close to real usage so the scheduler does not overcommit the node"
-            : resource.includes("ephemeral-storage")
-              ? "Set ephemeral-storage requests/limits on the containers that write to local disk, or give the nodes larger disks"
-              : `Free ${resource} on the node (image garbage collection, log rotation, emptyDir usage)`,
-          `Clean up the evicted pods: kubectl -n ${subject.ref.namespace} delete pods --field-selector=status.phase=Failed`
-        ]
-      });
+      const ownMessage = messages.find((m) => parseEviction(m).ownLimit !== undefined);
+      const own = ownMessage === undefined ? undefined : parseEviction(ownMessage).ownLimit;
+      if (own !== undefined) {
+        const whose = own.scope === "pod" ? `the total ephemeral-storage limit of its containers (${own.limit})` : own.scope === "container" ? `container ${own.name ?? "?"}'s ephemeral-storage limit (${own.limit})` : `the sizeLimit of its emptyDir volume ${own.name ?? "?"} (${own.limit})`;
+        a.propose(frame, subject.label, {
+          key: `evicted:${subject.label}:own-limit`,
+          title: `${subject.label}'s pods were evicted for using more local ephemeral storage than ${whose}: the pod's own limit, not a node shortage`,
+          detail: `The kubelet evicts a pod whose writable layers, logs and emptyDir volumes exceed its own ephemeral-storage limits, however much disk the node has. ${clipText(ownMessage ?? message, 250)}`,
+          confidence: "high",
+          depth: 2,
+          supporting: [id],
+          confirmBy: `${kubectl(subject.ref.namespace, `get pods --field-selector=status.phase=Failed`)}; ${kubectl(subject.ref.namespace, `get ${kubectlRef(subject.ref.kind, subject.ref.name)} -o jsonpath='{..resources}'`)}`,
+          actions: [
+            own.scope === "emptyDir" ? `Raise the sizeLimit of emptyDir ${own.name ?? ""} or write less to it` : "Raise the ephemeral-storage limit to what the containers really write (logs, temp files, writable layer), or move that data to a volume",
+            `Clean up the evicted pods: kubectl -n ${subject.ref.namespace} delete pods --field-selector=status.phase=Failed`
+          ]
+        });
+      } else {
+        a.propose(frame, subject.label, {
+          key: `evicted:${subject.label}:${resource}`,
+          title: `${subject.label}'s pods were evicted: node low on ${resource}${victim}`,
+          detail: `The kubelet evicted pods to reclaim ${resource}${nodes.length > 0 ? ` on ${listNames(nodes)}` : ""}; it evicts first the pods whose usage exceeds their request by the most, so a pod without a request goes first. ${clipText(message, 250)}`,
+          confidence: "high",
+          depth: 2,
+          supporting: [id, ...pressureIds],
+          confirmBy: `kubectl -n ${subject.ref.namespace} get pods --field-selector=status.phase=Failed; kubectl describe node ${nodes[0] ?? "<node>"}`,
+          actions: [
+            resource.includes("memory")
+              ? "Set memory requests close to real usage so the scheduler does not overcommit the node"
+              : resource.includes("ephemeral-storage")
+                ? "Set ephemeral-storage requests/limits on the containers that write to local disk, or give the nodes larger disks"
+                : `Free ${resource} on the node (image garbage collection, log rotation, emptyDir usage)`,
+            `Clean up the evicted pods: kubectl -n ${subject.ref.namespace} delete pods --field-selector=status.phase=Failed`
+          ]
+        });
+      }
     }
   }
   return problems;

@@ -325,4 +325,21 @@ describe("pods the API server refuses: quotas and LimitRanges", () => {
     const h = topOf(investigateObjects({ objects: { statefulsets: [sts], events: [event("fpl", "StatefulSet", sts.metadata.name, "FailedCreate", message, 2, 39 * min)] } }, { alertname: "KubeStatefulSetReplicasMismatch", namespace: "fpl", statefulset: sts.metadata.name }, T));
     expect(h.title).toBe("ResourceQuota fpl-quota in fpl rejects fpl/fpl-case-service-pr-3308-es-master's pods: every container must specify requests.cpu, requests.memory, and container elasticsearch has no resource requests");
   });
+
+  it("without the FailedCreate event, a compute quota and a template without requests still name the quota, at medium (kubernetes/kubernetes#96634)", () => {
+    // rq-demo (pods 100, requests.cpu 2, requests.memory 500m), nginx template without resources, Deployment 0/3.
+    const rs = replicaSet("dep-6d4cf56db6", [{ name: "nginx", image: "nginx" }]);
+    const quota = { metadata: { name: "rq-demo", namespace: "ns" }, spec: { hard: { pods: "100", "requests.cpu": "2", "requests.memory": "500m" } }, status: { hard: { pods: "100", "requests.cpu": "2", "requests.memory": "500m" }, used: { pods: "6", "requests.cpu": "1130m", "requests.memory": "340m" } } };
+    const h = topOf(investigateObjects({ objects: { replicasets: [rs], deployments: [{ metadata: { name: "dep", namespace: "ns" }, spec: { replicas: 3 } }], resourcequotas: [quota] } }, { alertname: "KubeDeploymentReplicasMismatch", namespace: "ns", deployment: "dep" }, T));
+    expect(h.title).toBe("ResourceQuota rq-demo in ns makes every container specify requests.cpu, requests.memory, and ns/dep's container nginx has no resource requests: the API server rejects its pods (0 of 3 exist)");
+    expect(h.confidence).toBe("medium");
+  });
+
+  it("a quota the template satisfies, or one on object counts only, is not blamed", () => {
+    const rs = replicaSet("dep-6d4cf56db6", [{ name: "nginx", image: "nginx", resources: { requests: { cpu: "100m", memory: "64Mi" } } }]);
+    const quota = { metadata: { name: "rq-demo", namespace: "ns" }, spec: { hard: { pods: "100", "requests.cpu": "2", "requests.memory": "500m" } } };
+    const counts = { metadata: { name: "object-counts", namespace: "ns" }, spec: { hard: { pods: "10", "count/configmaps": "5" } } };
+    const r = investigateObjects({ objects: { replicasets: [rs], deployments: [{ metadata: { name: "dep", namespace: "ns" }, spec: { replicas: 3 } }], resourcequotas: [quota, counts] } }, { alertname: "KubeDeploymentReplicasMismatch", namespace: "ns", deployment: "dep" }, T);
+    expect(r.hypotheses.some((x) => x.title.includes("ResourceQuota"))).toBe(false);
+  });
 });

@@ -5,6 +5,7 @@ import { parseQuantity } from "../kube/quantity.js";
 import { eventCount, eventTime, formatTime } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
 import { analyzeClaim } from "./analyzeClaim.js";
+import { configMapElsewhere } from "./configMapElsewhere.js";
 import { describeMountFailure } from "./describeMountFailure.js";
 import { parseCreateFailure } from "./parseCreateFailure.js";
 import { bindingObstacle, INTENT_OBSTACLES, parseSchedulingMessage, type SchedulingFailure, type SchedulingReason } from "./parseSchedulingMessage.js";
@@ -345,6 +346,20 @@ export const analyzeMounts = (a: Analysis, frame: Frame, subject: Subject): void
     });
     return;
   }
+  const misplaced = configMapElsewhere(a, subject.ref.namespace, message);
+  if (misplaced !== undefined) {
+    a.propose(frame, subject.label, {
+      key: `mount:${subject.label}:${last.reason ?? ""}:${misplaced.name}`,
+      title: `${subject.label} cannot mount ConfigMap ${misplaced.name}: it does not exist in namespace ${subject.ref.namespace}, but a ConfigMap of that name exists in namespace ${listNames(misplaced.homes)} (created in the wrong namespace)`,
+      detail: `${clipText(message, 300)}. A pod can only use ConfigMaps of its own namespace; the one of that name was created in ${listNames(misplaced.homes)} (a chart or manifest that sets no namespace, or applied with another -n).`,
+      confidence: "high",
+      depth: 2,
+      supporting: [id],
+      confirmBy: `kubectl get configmap ${misplaced.name} -A`,
+      actions: [`Create ConfigMap ${misplaced.name} in ${subject.ref.namespace} (apply it with -n ${subject.ref.namespace}, or set metadata.namespace in its manifest)`]
+    });
+    return;
+  }
   const missing = MISSING_SOURCE.exec(message);
   if (missing !== null) {
     a.propose(frame, subject.label, {
@@ -410,14 +425,60 @@ const templateContainers = (subject: Subject) =>
   subject.pods[0]?.spec?.containers ??
   [];
 
+/** A compute resource a quota tracks: every new container must then declare it (`cpu` means `requests.cpu`). */
+const COMPUTE = /^(?:(requests|limits)\.)?(cpu|memory|ephemeral-storage)$/;
+
+/**
+ * A workload short of pods in a namespace whose ResourceQuota tracks compute resources its pod
+ * template does not declare: the API server rejects every pod it would create ("must specify"),
+ * even when the FailedCreate event is not at hand (kubernetes/kubernetes#96634: requests.cpu and
+ * requests.memory quota, an nginx template without resources, 0/3 and no event pasted; with the
+ * event: m3o/backend#378, hmcts/cnp-flux-config#13765, kserve/kserve#1242). A LimitRange default
+ * would fill the values in, and LimitRanges are not read: medium.
+ */
+const inferQuotaRejection = (a: Analysis, frame: Frame, subject: Subject): void => {
+  const desired = subject.deployment?.spec?.replicas ?? subject.statefulSet?.spec?.replicas;
+  const live = subject.pods.filter((p) => p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed").length;
+  if (desired === undefined || live >= desired) return;
+  const containers = templateContainers(subject);
+  if (containers.length === 0) return;
+  for (const quota of subject.objects.resourcequotas) {
+    const required = Object.keys(quota.spec?.hard ?? quota.status?.hard ?? {}).flatMap((k) => {
+      const m = COMPUTE.exec(k);
+      return m === null ? [] : [`${m[1] ?? "requests"}.${m[2] ?? ""}`];
+    });
+    const lacking = containers.filter((c) => required.some((r) => ((r.startsWith("limits.") ? c.resources?.limits : c.resources?.requests)?.[r.replace(/^\w+\./, "")]) === undefined));
+    if (required.length === 0 || lacking.length === 0) continue;
+    const id = a.evidence.add({
+      source: `kubernetes/resourcequota/${subject.ref.namespace}/${quota.metadata.name}`,
+      timestamp: a.alertTime,
+      severity: "high",
+      content: `ResourceQuota ${quota.metadata.name} in ${subject.ref.namespace} tracks ${required.join(", ")}; ${subject.label} has ${live} of ${desired} pods and its template's container${lacking.length === 1 ? "" : "s"} ${listNames(lacking.map((c) => c.name ?? "?"))} declare${lacking.length === 1 ? "s" : ""} none of them`,
+      metadata: { quota: quota.metadata.name, required, lacking: lacking.map((c) => c.name ?? "?"), desired, live }
+    });
+    a.propose(frame, subject.label, {
+      key: `quota-must-specify:${subject.ref.namespace}:${quota.metadata.name}:${subject.label}`,
+      title: `ResourceQuota ${quota.metadata.name} in ${subject.ref.namespace} makes every container specify ${required.join(", ")}, and ${subject.label}'s container${lacking.length === 1 ? "" : "s"} ${listNames(lacking.map((c) => c.name ?? "?"))} ${lacking.length === 1 ? "has" : "have"} no ${declared(required)}: the API server rejects its pods (${live} of ${desired} exist)`,
+      detail: `A quota on compute resources rejects every pod that does not declare them ("failed quota: ${quota.metadata.name}: must specify …"). No FailedCreate event was read to confirm it, and a LimitRange with defaults in ${subject.ref.namespace} (not read) would supply the values.`,
+      confidence: "medium",
+      depth: 2,
+      supporting: [id],
+      confirmBy: `${kubectl(subject.ref.namespace, `describe ${kubectlRef(subject.ref.kind, subject.ref.name)}`)} and its ReplicaSet's events (FailedCreate); ${kubectl(subject.ref.namespace, "get limitrange")}`,
+      actions: [`Set ${required.join(", ")} on ${subject.label}'s containers, or add a LimitRange with defaults to ${subject.ref.namespace}`]
+    });
+  }
+};
+
 /** Controllers refused new pods: ResourceQuota and LimitRange rejections (FailedCreate). */
 export const analyzeCreateFailures = (a: Analysis, frame: Frame, subject: Subject): void => {
   const events = a.events(subject.ref.namespace);
   const owners: Array<{ kind: string; name: string }> =
     subject.ref.kind === "Deployment" ? subject.replicaSets.slice(0, 2).map((rs) => ({ kind: "ReplicaSet", name: rs.metadata.name })) : [{ kind: subject.ref.kind, name: subject.ref.name }];
+  let refused = false;
   for (const owner of owners) {
     const failures = events(owner.kind, owner.name).filter((e) => e.reason === "FailedCreate" && a.recent(eventTime(e), 24 * 3_600_000));
     const last = latest(failures);
+    refused ||= last !== undefined;
     // A FailedCreate followed by a SuccessfulCreate, or one about a StatefulSet pod that runs, is over.
     if (last === undefined || supersededBy(last, events(owner.kind, owner.name), CREATED) !== undefined || failedForRunningPod(last, subject.pods)) continue;
     const message = last.message ?? "";
@@ -503,4 +564,5 @@ export const analyzeCreateFailures = (a: Analysis, frame: Frame, subject: Subjec
       });
     }
   }
+  if (!refused) inferQuotaRejection(a, frame, subject);
 };

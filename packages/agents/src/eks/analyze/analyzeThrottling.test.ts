@@ -26,7 +26,18 @@ describe("CPU throttling: the container's CPU limit is the cause to report", () 
     };
     const r = investigateObjects({ objects: { pods: [pod] } }, { alertname: "CPUThrottlingHigh", namespace: "pinniped-concierge", pod: pod.metadata.name, container: "sleeper" }, T);
     const h = topOf(r);
-    expect(h.title).toBe("pinniped-concierge/pinniped-concierge-kube-cert-agent: container sleeper is CPU-throttled by its 20m CPU limit (request 0)");
+    expect(h.title).toContain("pinniped-concierge/pinniped-concierge-kube-cert-agent: container sleeper is CPU-throttled by its 20m CPU limit (request 0)");
     expect(h.detail).toContain("20m (0.02 of a core)");
+  });
+
+  it("never claims throttling as a confident cause, and says so when the pods are healthy (ministryofjustice/cloud-platform#801: 0.02 cores used, request 180m, limit 500m)", () => {
+    const pod: Pod = {
+      metadata: { name: "api-6d4cf56db6-8x2kq", namespace: "money-to-prisoners-prod", labels: { "pod-template-hash": "6d4cf56db6" }, ownerReferences: [{ kind: "ReplicaSet", name: "api-6d4cf56db6", controller: true }] },
+      spec: { nodeName: "node-1", containers: [{ name: "app", image: "app", resources: { limits: { cpu: "500m" }, requests: { cpu: "180m" } } }] },
+      status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }], containerStatuses: [{ name: "app", ready: true, restartCount: 0, state: { running: { startedAt: "2019-04-08T09:00:00Z" } } }] }
+    };
+    const h = topOf(investigateObjects({ objects: { pods: [pod] } }, { alertname: "CPUThrottlingHigh", namespace: "money-to-prisoners-prod", pod: pod.metadata.name, container: "app" }, T));
+    expect(h.confidence).not.toBe("high");
+    expect(h.title).toContain("not shown to be a capacity problem");
   });
 });

@@ -59,6 +59,10 @@ export const analyzeThrottling = (a: Analysis, frame: Frame, subject: Subject, c
     });
     return;
   }
+  // Ready pods that do not restart show no harm the throttling does: the rule fires on short
+  // bursts while the average use is far below the limit (kubernetes-sigs/kubernetes-mixin#108,
+  // ministryofjustice/cloud-platform#801: 0.02 cores used under a 0.5 limit, sighupio/module-monitoring#36).
+  const healthy = subject.pods.length > 0 && subject.pods.every((p) => containersOf(p).every((c) => c.init || (c.status.ready === true && (c.status.restartCount ?? 0) === 0)));
   for (const c of limited) {
     const limit = c.spec?.resources?.limits?.["cpu"] ?? "";
     const request = c.spec?.resources?.requests?.["cpu"];
@@ -71,9 +75,13 @@ export const analyzeThrottling = (a: Analysis, frame: Frame, subject: Subject, c
     });
     a.propose(frame, subject.label, {
       key: `throttling:${subject.label}:${c.name}`,
-      title: `${subject.label}: container ${c.name} is CPU-throttled by its ${limit} CPU limit (request ${request ?? "none"})`,
-      detail: `The container may use ${cores(limit)} per scheduling period; any burst above that is throttled for the rest of the period, however idle the node is. Compare its usage with the limit: rate(container_cpu_usage_seconds_total{container="${c.name}"}[5m]) against ${limit}, and container_cpu_cfs_throttled_periods_total.${sure ? "" : " The alert speaks of throttling without saying CPU; CPU is the only resource a container is throttled on."}`,
-      confidence: sure ? "high" : "medium",
+      title: healthy
+        ? `${subject.label}: container ${c.name} is CPU-throttled by its ${limit} CPU limit (request ${request ?? "none"}); its pods are ready and do not restart, so the throttling is not shown to be a capacity problem (usage not read)`
+        : `${subject.label}: container ${c.name} is CPU-throttled by its ${limit} CPU limit (request ${request ?? "none"})`,
+      detail: `The container may use ${cores(limit)} per scheduling period; any burst above that is throttled for the rest of the period, however idle the node is. Compare its usage with the limit: rate(container_cpu_usage_seconds_total{container="${c.name}"}[5m]) against ${limit}, and container_cpu_cfs_throttled_periods_total.${healthy ? " CPUThrottlingHigh also fires for short bursts when the average use is far below the limit; with healthy pods it is often a false alarm." : ""}${sure ? "" : " The alert speaks of throttling without saying CPU; CPU is the only resource a container is throttled on."}`,
+      // Throttling is the limit at work, never by itself a confirmed cause of harm: the usage that
+      // would show it is in metrics, not in the objects read.
+      confidence: "medium",
       depth: 2,
       supporting: [id],
       confirmBy: `kubectl top pod -n ${subject.ref.namespace} --containers; ${kubectl(subject.ref.namespace, `get pod ${c.pod.metadata.name} -o jsonpath='{.spec.containers[?(@.name=="${c.name}")].resources}'`)}`,

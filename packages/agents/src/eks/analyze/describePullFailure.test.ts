@@ -104,6 +104,7 @@ const cases: ReadonlyArray<{ source: string; image: string; message: string; kin
     image: "octarinesec/guardrails-enforcer:20.7",
     message: 'Failed to pull image "octarinesec/guardrails-enforcer:20.7": rpc error: code = Unknown desc = Error response from daemon: unauthorized: authentication required',
     kind: "unauthorized",
+    certain: false,
     cause: /^registry docker\.io refused the pull \(unauthorized: authentication required\)/
   },
   {
@@ -112,6 +113,7 @@ const cases: ReadonlyArray<{ source: string; image: string; message: string; kin
     message:
       'Failed to pull image "smartsitealfaacr.azurecr.io/aem6.5-authbaseimage:v2": rpc error: code = Unknown desc = Error response from daemon: Head "https://smartsitealfaacr.azurecr.io/v2/aem6.5-authbaseimage/manifests/v2": unauthorized: authentication required, visit https://aka.ms/acr/authorization for more information.',
     kind: "unauthorized",
+    certain: false,
     cause: /^registry smartsitealfaacr\.azurecr\.io refused the pull \(unauthorized: authentication required\)/
   },
   {
@@ -120,6 +122,7 @@ const cases: ReadonlyArray<{ source: string; image: string; message: string; kin
     message:
       'Failed to pull image "registry.app.xxx.net/spm2fog/partsgo42:GitActionsNew-2e7e78f": rpc error: code = Unknown desc = failed to pull and unpack image "registry.app.xxx.net/spm2fog/partsgo42:GitActionsNew-2e7e78f": failed to resolve reference "registry.app.xxx.net/spm2fog/partsgo42:GitActionsNew-2e7e78f": pulling from host registry.app.xxx.net failed with status code [manifests GitActionsNew-2e7e78f]: 401 Unauthorized',
     kind: "unauthorized",
+    certain: false,
     cause: /^registry registry\.app\.xxx\.net refused the pull \(401 Unauthorized\)/
   }
 ];
@@ -132,6 +135,20 @@ describe("describePullFailure names the registry's reason", () => {
       expect(f.cause).toMatch(c.cause);
       expect(f.certain).toBe(c.certain ?? true);
     });
+
+  it("keeps a refusal of credentials a symptom, and names the node's cloud identity for a cloud registry without imagePullSecrets (kubeflow/kubeflow#1432, aws/amazon-vpc-cni-k8s#708)", () => {
+    const gcr = describePullFailure('Failed to pull image "gcr.io/ml-writers/sarahmaddox-kf-gcp-train:1535231259": rpc error: code = Unknown desc = unauthorized: authentication required', {
+      image: "gcr.io/ml-writers/sarahmaddox-kf-gcp-train:1535231259"
+    });
+    expect(gcr).toMatchObject({ kind: "unauthorized", certain: false });
+    expect(gcr.cause).toContain("OAuth access scopes");
+    const ecr = describePullFailure(
+      'Failed to pull image "602401143452.dkr.ecr.ap-southeast-1.amazonaws.com/amazon-k8s-cni:v1.5.3": rpc error: code = Unknown desc = Error response from daemon: Get https://602401143452.dkr.ecr.ap-southeast-1.amazonaws.com/v2/amazon-k8s-cni/manifests/v1.5.3: no basic auth credentials',
+      { image: "602401143452.dkr.ecr.ap-southeast-1.amazonaws.com/amazon-k8s-cni:v1.5.3" }
+    );
+    expect(ecr.cause).toContain("node's IAM role");
+    expect(describePullFailure(cases.find((c) => c.source === "helm/helm#12189")!.message, { image: "smartsitealfaacr.azurecr.io/aem6.5-authbaseimage:v2", pullSecrets: ["acr-secret"] }).cause).not.toContain("node's own credentials");
+  });
 
   it("names the pod's imagePullSecrets when the registry refuses them", () => {
     const f = describePullFailure(cases.find((c) => c.source === "helm/helm#12189")!.message, { image: "smartsitealfaacr.azurecr.io/aem6.5-authbaseimage:v2", pullSecrets: ["acr-secret"] });

@@ -79,6 +79,13 @@ const tail = (message: string, marker: RegExp, max = 120): string => {
   return causeText(from.replace(/,?\s*(?:visit )?https?:\/\/\S+.*$/, "").replace(/["\\]+$/, ""), max);
 };
 
+/** Cloud registries that accept the node's cloud identity, and what that identity is. */
+const CLOUD_REGISTRY: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/i, "the node's IAM role (ECR pull permissions, e.g. AmazonEC2ContainerRegistryReadOnly)"],
+  [/(?:^|\.)gcr\.io$|-docker\.pkg\.dev$/i, "the node VM's service account or its OAuth access scopes (devstorage.read_only for GCR)"],
+  [/\.azurecr\.io$/i, "the node pool's managed identity (AcrPull on the registry, az aks update --attach-acr)"]
+];
+
 const secretsText = (secrets: ReadonlyArray<string> | undefined) =>
   secrets === undefined || secrets.length === 0 ? "the pod has no imagePullSecrets" : `the pod uses imagePullSecrets ${secrets.join(", ")}`;
 
@@ -171,11 +178,22 @@ export const describePullFailure = (message: string, context: PullContext): Pull
       action: `Check that ${ref.repository}:${ref.tag ?? ref.digest ?? "latest"} exists in ${host} (list its tags, compare with the tags the other workloads use), then the pod's credentials for ${host}`
     };
   }
+  /*
+   * A refusal of credentials is the symptom: which credentials are wrong is not in the message. A
+   * cloud registry (ECR, GCR/Artifact Registry, ACR) authenticates a pod without imagePullSecrets
+   * by its node's cloud identity, whose permissions no Kubernetes object shows:
+   * kubeflow/kubeflow#1432 (GKE nodes without the devstorage.read_only scope), aws/amazon-vpc-cni-k8s#708
+   * (a node role without ECR pull rights), helm/helm#12189 (ACR).
+   */
   if (/unauthorized|authentication required|no basic auth credentials|\b401\b|\b403\b|forbidden|denied: requested access|access denied/i.test(m)) {
+    const cloud = CLOUD_REGISTRY.find(([pattern]) => pattern.test(host))?.[1];
+    const bySecret = (context.pullSecrets ?? []).length > 0;
     return {
       kind: "unauthorized",
-      cause: `registry ${host} refused the pull (${tail(m, /unauthorized|authentication required|no basic auth credentials|\b40[13]\b|forbidden|denied/i, 60)}); ${secretsText(context.pullSecrets)}`,
-      certain: true,
+      cause: `registry ${host} refused the pull (${tail(m, /unauthorized|authentication required|no basic auth credentials|\b40[13]\b|forbidden|denied/i, 60)}); ${secretsText(context.pullSecrets)}${
+        cloud !== undefined && !bySecret ? `, so the node's own credentials are used: ${cloud} may lack permission to pull from ${host} (a permission outside the cluster)` : ""
+      }`,
+      certain: false,
       registry: host,
       action: `Check the imagePullSecrets of the pod (their registry host must be ${host} and the credentials valid), or the node role's registry permissions`
     };

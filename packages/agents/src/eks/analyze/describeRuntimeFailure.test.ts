@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { configReferences, parseConfigError, referencesTo } from "./describeConfigFailure.js";
-import { describeRuntimeFailure } from "./describeRuntimeFailure.js";
+import { describeRuntimeFailure, missingCommandText } from "./describeRuntimeFailure.js";
 
 describe("describeRuntimeFailure reads the runtime's reason for not starting a process", () => {
   it("a command that does not exist (kubernetes/kubernetes#77644, moby/moby#38610)", () => {
@@ -39,6 +39,15 @@ describe("describeRuntimeFailure reads the runtime's reason for not starting a p
         'OCI runtime create failed: container_linux.go:296: starting container process caused "process_linux.go:398: container init caused \\"rootfs_linux.go:58: mounting \\\\\\"/root/Caddyfile\\\\\\" to rootfs \\\\\\"/var/lib/docker/overlay2/73d4fc495c82/merged\\\\\\" at \\\\\\"/var/lib/docker/overlay2/73d4fc495c82/merged/etc/Caddyfile\\\\\\" caused \\\\\\"not a directory\\\\\\"\\"": unknown: Are you trying to mount a directory onto a file (or vice-versa)? Check if the specified host path exists and is the expected type'
       )
     ).toMatchObject({ kind: "mount", source: "/root/Caddyfile", target: "/etc/Caddyfile", reason: "not a directory" });
+  });
+
+  it("a missing shell means an image without one (kubeflow/mpi-operator#254 and raffis/mongodb-query-exporter#25 on distroless)", () => {
+    const f = describeRuntimeFailure('OCI runtime create failed: container_linux.go:346: starting container process caused "exec: \\"/bin/sh\\": stat /bin/sh: no such file or directory": unknown');
+    expect(f).toMatchObject({ kind: "command-missing", command: "/bin/sh" });
+    expect(missingCommandText("the command the pod spec sets", "/bin/sh", "gcr.io/distroless/base-debian10")).toBe(
+      "image gcr.io/distroless/base-debian10 has no shell: the command the pod spec sets, /bin/sh, does not exist in it (a distroless or minimal image holds only its program)"
+    );
+    expect(missingCommandText("the command the pod spec sets", "/binbash", "ubuntu:latest")).toBe("the command the pod spec sets, /binbash, does not exist in image ubuntu:latest");
   });
 
   it("is silent on an application's own message (kubernetes/kubernetes#94216)", () => {

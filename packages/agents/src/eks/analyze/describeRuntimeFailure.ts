@@ -53,3 +53,23 @@ export const describeRuntimeFailure = (message: string): RuntimeFailure | undefi
   }
   return undefined;
 };
+
+const SHELL = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash|zsh)$/;
+
+/**
+ * The words for a command the image does not contain. A shell that is missing means the image
+ * ships none (distroless and scratch images hold only the program): GoogleContainerTools/distroless#891,
+ * kubeflow/mpi-operator#254 (`ENTRYPOINT ["/bin/sh", "-c"]` on distroless), raffis/mongodb-query-exporter#25
+ * and zebernst/homelab#1094 (`/bin/sh -ec` around registry.k8s.io/kubectl), all
+ * `exec: "/bin/sh": stat /bin/sh: no such file or directory`.
+ */
+export const missingCommandText = (what: string, command: string, image: string): string =>
+  SHELL.test(command)
+    ? `image ${image} has no shell: ${what}, ${command}, does not exist in it (a distroless or minimal image holds only its program)`
+    : `${what}, ${command}, does not exist in image ${image}`;
+
+/** What to do about a command the image does not contain. */
+export const missingCommandAction = (command: string, container: string): string =>
+  SHELL.test(command)
+    ? `Run the program of ${container} directly (its path as \`command\`, arguments as \`args\`) instead of through ${command}, or use an image variant that ships a shell (e.g. a :debug tag)`
+    : `Fix \`command\` of ${container} in the manifest (${command} is not in the image), or use an image that contains it`;

@@ -29,6 +29,11 @@ export interface ClusterView {
   readonly namespaces: ReadonlyMap<string, NamespaceObjects>;
   /** PersistentVolumes, read when a claim is not bound (undefined: not read, or the source has none). */
   readonly persistentVolumes?: ReadonlyArray<PersistentVolume>;
+  /**
+   * Where ConfigMaps that a pod's events say are missing do exist: name → the namespaces holding
+   * one of that name. Read only for names a "not found" message gives (undefined: none read).
+   */
+  readonly configMapHomes?: ReadonlyMap<string, ReadonlyArray<string>>;
   readonly logs: ReadonlyMap<string, ContainerLog>;
   readonly gaps: ReadonlyArray<Gap>;
 }
@@ -58,6 +63,7 @@ export class ClusterViewBuilder {
   private nodes: ReadonlyArray<Node> = [];
   private services: NamespaceObjects["services"] = [];
   private persistentVolumes: ReadonlyArray<PersistentVolume> | undefined;
+  private readonly configMapHomes = new Map<string, ReadonlyArray<string>>();
   private readonly namespaces = new Map<string, { [K in NamespacedKind]: Array<NamespacedKinds[K]> }>();
   private readonly seen = new Map<string, Set<string>>();
   private readonly logs = new Map<string, ContainerLog>();
@@ -76,6 +82,10 @@ export class ClusterViewBuilder {
 
   setPersistentVolumes(volumes: ReadonlyArray<PersistentVolume>): void {
     this.persistentVolumes = volumes;
+  }
+
+  setConfigMapHomes(name: string, namespaces: ReadonlyArray<string>): void {
+    this.configMapHomes.set(name, namespaces);
   }
 
   /** Adds objects, ignoring ones already present (the same object can arrive by several queries). */
@@ -135,6 +145,7 @@ export class ClusterViewBuilder {
       namespaces: new Map([...this.namespaces].map(([name, objects]) => [name, { ...objects }])),
       logs: new Map(this.logs),
       ...(this.persistentVolumes !== undefined ? { persistentVolumes: this.persistentVolumes } : {}),
+      ...(this.configMapHomes.size > 0 ? { configMapHomes: new Map(this.configMapHomes) } : {}),
       gaps
     };
   }

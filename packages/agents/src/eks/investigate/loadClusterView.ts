@@ -23,6 +23,9 @@ export interface LoadOptions {
   readonly since: number;
 }
 
+/** The kubelet's words for a ConfigMap a pod references and its namespace lacks (a volume or an env source). */
+const MISSING_CONFIGMAP = /configmaps? "([^"]+)" not found/i;
+
 /** Failures that mean the source itself is unusable, not one read of it. */
 const FATAL = new Set(["unreachable", "unauthorized", "invalid"]);
 
@@ -190,6 +193,26 @@ export const loadClusterView = (source: ClusterSource, alertScope: Scope, builde
       frontier = [...targets.values()]
         .flatMap((t) => (t.selector === undefined ? [] : subjectsBehindSelector(next, t.namespace, t.selector)))
         .filter((s) => !visited.has(s.label) && namespaceObjects(next, s.ref.namespace).pods.length > 0);
+    }
+    // A ConfigMap a pod cannot find may exist in another namespace: looked up by name, names only.
+    const find = source.findConfigMaps;
+    if (find !== undefined) {
+      const missing = new Set<string>();
+      for (const [namespace, o] of builder.build().namespaces) {
+        const said = [
+          ...o.events.filter((e) => e.involvedObject?.kind === "Pod" && e.involvedObject.namespace === namespace).map((e) => e.message ?? ""),
+          ...o.pods.flatMap((p) => containersOf(p).map((c) => c.status.state?.waiting?.message ?? ""))
+        ];
+        for (const message of said) {
+          const name = MISSING_CONFIGMAP.exec(message)?.[1];
+          if (name !== undefined && /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name)) missing.add(name);
+        }
+      }
+      yield* Effect.forEach(
+        [...missing].slice(0, 3),
+        (name) => step(`configmaps named ${name} in all namespaces`, find(name)).pipe(Effect.tap((homes) => Effect.sync(() => homes !== undefined && builder.setConfigMapHomes(name, homes)))),
+        { concurrency: 2, discard: true }
+      );
     }
     // What an unbound claim could bind to lives outside every namespace: read only when one waits.
     const unbound = [...builder.build().namespaces.values()].some((o) => o.persistentvolumeclaims.some((c) => c.status?.phase !== "Bound"));

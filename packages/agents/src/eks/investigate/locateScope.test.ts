@@ -48,6 +48,12 @@ describe("locateScope: the objects a loosely worded alert means, found in the cl
     expect(scope.choice?.how).toBe(how);
   });
 
+  it("a question about evictions finds the evicted pods' workload though the evictions are older than the window (libero/reviewer#977)", async () => {
+    const { alert, dump } = textCase("eviction-flux-helm-operator-ephemeral-storage-8gi-gh-libero-reviewer-977");
+    const scope = await locate(alert, dump);
+    expect(targetsOf(scope)).toEqual(["Deployment flux/flux-helm-operator"]);
+  });
+
   it("the container a question names is kept with its pod's workload (vmware/pinniped#2161)", async () => {
     const { alert, dump } = textCase("cpu-throttling-20m-limit-sleeper-gh-pinniped-2161");
     const scope = await locate(alert, dump);

@@ -198,7 +198,7 @@ const troubleNote = (t: Trouble | undefined) => (t === undefined ? "" : ` (${t.w
  */
 export const chooseScope = (view: ClusterView, scope: Scope, since: number): Scope => {
   const notes: Array<string> = [];
-  const troubles = triageCluster(view, since, readProse(scope.prose ?? "").kinds);
+  const troubles = triageCluster(view, since, readProse(scope.prose ?? "").kinds, /\bevict(?:ed|ion|ions|s)?\b/i.test(scope.prose ?? ""));
   const troubleByKey = new Map(troubles.map((t) => [`${t.target.kind}/${t.target.namespace}/${t.target.name}`, t]));
   const troubleOf = (t: Target) => troubleByKey.get(`${t.kind}/${t.namespace}/${t.name}`);
   const kept: { -readonly [K in keyof Scope]: Scope[K] } = { ...scope };

@@ -23,7 +23,7 @@ const WAITING: ReadonlyArray<[RegExp, number, string]> = [
   [/^(?:CreateContainerConfigError|CreateContainerError|RunContainerError|PreCreateHookError|PostStartHookError)$/, 5, "cannot create its container"]
 ];
 
-const podTrouble = (pod: Pod, since: number): { score: number; what: string } | undefined => {
+const podTrouble = (pod: Pod, since: number, evictionAsked = false): { score: number; what: string } | undefined => {
   let worst: { score: number; what: string } | undefined;
   const consider = (score: number, what: string) => {
     if (worst === undefined || score > worst.score) worst = { score, what };
@@ -31,7 +31,7 @@ const podTrouble = (pod: Pod, since: number): { score: number; what: string } | 
   const phase = pod.status?.phase;
   if (phase === "Succeeded") return undefined;
   if (pod.status?.reason === "Evicted") {
-    if ((toMillis(pod.status.startTime) ?? 0) >= since || (toMillis(pod.metadata.creationTimestamp) ?? 0) >= since) consider(3, "evicted");
+    if (evictionAsked || (toMillis(pod.status.startTime) ?? 0) >= since || (toMillis(pod.metadata.creationTimestamp) ?? 0) >= since) consider(3, "evicted");
     return worst;
   }
   for (const c of containersOf(pod)) {
@@ -52,14 +52,14 @@ const podTrouble = (pod: Pod, since: number): { score: number; what: string } | 
 const warningsFor = (events: ReadonlyArray<Event>, kind: string, name: string, since: number): ReadonlyArray<Event> =>
   events.filter((e) => e.type === "Warning" && e.involvedObject?.kind === kind && e.involvedObject.name === name && (eventTime(e) ?? 0) >= since);
 
-const subjectTrouble = (subject: Subject, since: number): Trouble | undefined => {
+const subjectTrouble = (subject: Subject, since: number, evictionAsked = false): Trouble | undefined => {
   let worst: { score: number; what: string } | undefined;
   let worstPod: Pod | undefined;
   let pods = 0;
   const nodes = new Set<string>();
   for (const pod of subject.pods) {
     if (!isPodDone(pod) && !isPodReady(pod) && pod.spec?.nodeName !== undefined) nodes.add(pod.spec.nodeName);
-    const t = podTrouble(pod, since);
+    const t = podTrouble(pod, since, evictionAsked);
     if (t === undefined) continue;
     pods++;
     if (pod.spec?.nodeName !== undefined) nodes.add(pod.spec.nodeName);
@@ -110,13 +110,15 @@ export const allSubjects = (view: ClusterView, namespace: string): ReadonlyArray
  * The unhealthy objects of a view, worst first: pods that cannot run, Jobs that failed, workloads
  * short of replicas, objects with Warning events in the window. `prefer` lifts the kinds the
  * alert's words talk about. Services come in when preferred: one whose selector matches no ready pod;
- * and claims: one that is Pending.
+ * and claims: one that is Pending. Evicted pods stay until deleted: when the words ask about
+ * evictions, those older than the window count too (libero/reviewer#977: "Pods keep getting
+ * evicted", asked hours after the last eviction).
  */
-export const triageCluster = (view: ClusterView, since: number, prefer: ReadonlySet<ObjectKind> = new Set()): ReadonlyArray<Trouble> => {
+export const triageCluster = (view: ClusterView, since: number, prefer: ReadonlySet<ObjectKind> = new Set(), evictionAsked = false): ReadonlyArray<Trouble> => {
   const out: Array<Trouble> = [];
   for (const namespace of [...view.namespaces.keys()].sort()) {
     for (const s of allSubjects(view, namespace)) {
-      const t = subjectTrouble(s, since);
+      const t = subjectTrouble(s, since, evictionAsked);
       if (t !== undefined) out.push(t);
     }
     if (prefer.has("Service")) {

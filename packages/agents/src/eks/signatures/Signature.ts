@@ -10,6 +10,7 @@ export const SignatureCategory = Schema.Literals([
   "missing-file",
   "missing-dependency",
   "permission",
+  "rbac",
   "read-only-fs",
   "disk-full",
   "exec-format",

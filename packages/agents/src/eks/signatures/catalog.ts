@@ -17,6 +17,7 @@ import nginx from "./families/nginx.json" with { type: "json" };
 import node from "./families/node.json" with { type: "json" };
 import postgresql from "./families/postgresql.json" with { type: "json" };
 import python from "./families/python.json" with { type: "json" };
+import rbac from "./families/rbac.json" with { type: "json" };
 import redis from "./families/redis.json" with { type: "json" };
 import shell from "./families/shell.json" with { type: "json" };
 import slow from "./families/slow.json" with { type: "json" };
@@ -27,7 +28,7 @@ import tls from "./families/tls.json" with { type: "json" };
  * the most specific), then the generic families (TLS, DNS, files, configuration, processes),
  * whose broad patterns only name a line no specific signature claimed.
  */
-export const FAMILIES: ReadonlyArray<unknown> = [postgresql, mysql, redis, elasticsearch, nginx, coredns, nats, helm, migrations, java, dotnet, python, node, go, exec, shell, curl, slow, tls, dns, filesystem, config];
+export const FAMILIES: ReadonlyArray<unknown> = [postgresql, mysql, redis, elasticsearch, nginx, coredns, nats, helm, migrations, java, dotnet, python, node, rbac, go, exec, shell, curl, slow, tls, dns, filesystem, config];
 
 /** The catalog every log scan uses. */
 export const CATALOG = compileCatalog(FAMILIES);

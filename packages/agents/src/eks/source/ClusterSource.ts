@@ -58,6 +58,11 @@ export interface ClusterSource {
     namespace: string | undefined,
     options?: ListOptions
   ) => Effect.Effect<ReadonlyArray<NamespacedKinds[K]>, ClusterSourceError>;
+  /**
+   * The namespaces that hold a ConfigMap called `name` (only the names are kept, never the data):
+   * whether one a pod cannot find exists elsewhere. Absent on sources that cannot tell.
+   */
+  readonly findConfigMaps?: (name: string) => Effect.Effect<ReadonlyArray<string>, ClusterSourceError>;
   /** A container's log, or undefined when there is none (never started, no previous instance, pod gone). */
   readonly podLogs: (request: PodLogRequest) => Effect.Effect<string | undefined, ClusterSourceError>;
 }

@@ -29,6 +29,12 @@ export const makeDumpClusterSource = (directory: string | ClusterDump): ClusterS
         for (const ns of namespaces) items.push(...(await dump.items(ns, kind)));
         return filterBySelectors(items, options);
       }),
+    findConfigMaps: (name) =>
+      run(`find configmap ${name} in all namespaces`, async () => {
+        const homes: Array<string> = [];
+        for (const ns of await dump.namespaces()) if ((await dump.configMaps(ns)).some((c) => c.metadata.name === name)) homes.push(ns);
+        return homes;
+      }),
     podLogs: (request) =>
       run(`${request.previous === true ? "previous " : ""}logs of ${request.namespace}/${request.pod} container ${request.container}`, async () => {
         const text = await dump.log(request.namespace, request.pod, request.container, request.previous === true);

@@ -56,6 +56,8 @@ export interface ClusterDump {
   /** `persistentvolumes.json` at the top, when someone added `kubectl get pv -o json` to the dump; else none. */
   readonly persistentVolumes: () => Promise<ReadonlyArray<PersistentVolume>>;
   readonly items: <K extends NamespacedKind>(namespace: string, kind: K) => Promise<ReadonlyArray<NamespacedKinds[K]>>;
+  /** `<namespace>/configmaps.json`, when someone added `kubectl get configmaps -o json` (cluster-info dump writes none); else none. */
+  readonly configMaps: (namespace: string) => Promise<ReadonlyArray<KubeObject>>;
   /** The whole log of a container, or undefined when the dump has none for it. */
   readonly log: (namespace: string, pod: string, container: string, previous: boolean) => Promise<string | undefined>;
 }
@@ -193,6 +195,11 @@ export const openClusterDump = (directory: string): ClusterDump => {
       checkName("namespace", namespace);
       await ensureDirectory();
       return list(join(directory, namespace, DUMP_FILES[kind]));
+    },
+    configMaps: async (namespace) => {
+      checkName("namespace", namespace);
+      await ensureDirectory();
+      return list(join(directory, namespace, "configmaps.json"));
     },
     log: async (namespace, pod, container, previous) => {
       checkName("namespace", namespace);
