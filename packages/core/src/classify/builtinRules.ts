@@ -81,8 +81,13 @@ const heartbeat: Tier1Rule = {
 
 /** Test notifications, named in their title: Grafana's "Test notification" and TestAlert, openstatus' "Test Notification", GoAlert's "This is a test message." */
 const TEST_TITLE = /\b(?:test notification|notification test|test message|testalert)\b/i;
-/** The contact-point test Grafana renders like an alert (grafana/alerting notify/receivers.go newTestAlert; zulip's Grafana v7 fixtures). */
-const TEST_BODY = /\bsummary\s?[=:]\s?Notification test\b|\bSomeone is testing the alert notification\b|\balertname\s?[=:]\s?TestAlert\b/;
+/**
+ * The contact-point test Grafana renders like an alert (grafana/alerting notify/receivers.go newTestAlert; zulip's Grafana
+ * v7 fixtures); a line that says it is a test: "This is a test from falcosidekick" (falcosidekick's Slack test),
+ * "test discord message" (Kapacitor's Discord handler test).
+ */
+const TEST_BODY =
+  /\bsummary\s?[=:]\s?Notification test\b|\bSomeone is testing the alert notification\b|\balertname\s?[=:]\s?TestAlert\b|^This is a test (?:from|of|message|notification)\b|^test(?: [a-z]+)? (?:message|notification)$/im;
 /** A failure named in the title itself ("Helm test failed") makes it a real notification about a test. */
 const TITLE_TROUBLE = /\b(?:fail|fails|failed|failing|failure|error|errors|down|critical|unhealthy|degraded)\b/i;
 
@@ -134,7 +139,13 @@ const notificationType: Tier1Rule = {
 // render them; matched on the normalised body with case kept.
 // ---------------------------------------------------------------------------------------------
 
-const ALERTMANAGER = /\[FIRING:\d+|\bstatus:?\s*\**firing\b/i;
+/**
+ * "[FIRING:2]" and "status: firing" (Alertmanager's templates); "HighCPU (FIRING)" and "Firing alert: test" (SigNoz's
+ * PagerDuty, Slack, Opsgenie and MS Teams notifiers, pkg/alertmanager/alertmanagernotify/*_test.go).
+ */
+const ALERTMANAGER = /\[FIRING:\d+|\bstatus:?\s*\**firing\b|\(FIRING\)|^\W{0,4}Firing alerts?:[ \t]*(?!0\b)\S/im;
+/** "Alert [name](…) has triggered!" (AppOptics via zulip), "An alert for *name* has been triggered" (Gatus). */
+const ALERT_TRIGGERED = /\b[Aa]lert\b[^\n]{0,200}? has (?:been )?triggered\b/;
 // "*Firing*: alert1" and "**Firing**" as section heads (grafana/alerting receivers/slack and discord tests)
 const GRAFANA = /^\W*\[(?:Alerting|No Data|NoData|Pending)\]|\bis firing\b|—\s*Alerting\b|Grafana OnCall: alert group\b|^[*_]{0,2}Firing[*_]{0,2}(?::|$)/im;
 /**
@@ -167,21 +178,23 @@ const KUBE_EVENT =
  * State fields, read for the current state only ("Old State: ALARM / Current State: OK" is OK): "Current State: `OK`"
  * (terraform-aws-notify-slack, assertible/lambda-cloudwatch-slack), "Status: OK" (blueimp/aws-lambda), "*Status*: :mag:
  * Acknowledged" (slackerduty), "Status: resolved" (Grafana OnCall), "Health Status: Healthy" (Botkube's Argo CD plugin),
- * "state is now OK" (the CloudWatch→Slack blueprint), "transitioned from Ok to Degraded" (Elastic Beanstalk via SNS).
+ * "state is now OK" (the CloudWatch→Slack blueprint), "transitioned from Ok to Degraded" (Elastic Beanstalk via SNS), "changed
+ * its IMAP status from DOWN to UP" (Pingdom), "State changed to **Available**" (Insping), "status changed to: Ignored" (Raygun).
  */
 const STATE_LINE =
   /^[ \t*_>•-]{0,6}(?:current state|new state|state|status|health status|health|alarm state)[*_]{0,2}[ \t]?[:=][ \t*_`]{0,6}(?::[a-z0-9_+-]{1,40}:[ \t]?)?([a-z_]+)/gim;
-const STATE_INLINE = /\b(?:state|status) is now:? \**([A-Za-z_]+)|\b(?:changed|transitioned|went|moved|flipped) from \W{0,3}[A-Za-z_]+\W{0,3} to \W{0,3}([A-Za-z_]+)/gi;
+const STATE_INLINE =
+  /\b(?:state|status) (?:is now|changed to):?[ \t]{0,2}\**([A-Za-z_]+)|\b(?:changed|transitioned|went|moved|flipped)(?: its [\w -]{1,30}?)? from \W{0,3}[A-Za-z_]+\W{0,3} to \W{0,3}([A-Za-z_]+)/gi;
 /** What may follow a state value on its line: markup, an emoji shortcode, a short parenthesis ("resolved :white_check_mark: (on the source)"). */
 const FIELD_END = /^[ \t*_`]{0,4}(?::[a-z0-9_+-]{1,40}:)?[ \t]{0,2}(?:\([^)\n]{0,40}\))?[ \t*_`.]{0,4}(?:\n|$)/;
 const TROUBLE_STATES = new Set(
-  "alarm alerting firing triggered critical crit down problem degraded warning error failed failing failure unhealthy insufficient_data unknown pending notready nodenotready missing escalated".split(" ")
+  "alarm alerting firing triggered critical crit down problem degraded warning error failed failing failure unhealthy insufficient_data unknown pending notready nodenotready missing escalated unavailable unreachable offline".split(" ")
 );
-const QUIET_STATES = new Set("ok resolved recovered recovery up acknowledged closed healthy normal succeeded success passed".split(" "));
+const QUIET_STATES = new Set("ok resolved recovered recovery up acknowledged closed healthy normal succeeded success passed available online ignored".split(" "));
 
 /** A line of a notification that is a `key: value` field (descriptions and labels repeat the alert's words). */
 const FIELD_LINE = /^[ \t*_>•-]{0,6}[\w .()/-]{1,40}[*_]{0,2}[ \t]?[:=]/;
-const SENTENCE_TROUBLE = /\b(?:down|failing|failed|broken|errors?|unreachable|timeouts?|timed out|critical|crash\w*|[45]\d\d)\b/i;
+const SENTENCE_TROUBLE = /\b(?:down|failing|failed|broken|errors?|unreachable|timeouts?|timed out|critical|crash\w*|[45]\d\d(?:s|ing)?)\b/i;
 /**
  * "Status: OK" followed by a sentence line that reports trouble ("service B is down") is not an all-clear. Lines before
  * the field are the alert's own title and description, which a recovery notice repeats.
@@ -218,7 +231,7 @@ const stateField: Tier1Rule = {
 };
 
 const RESOLVED_TOOL =
-  /^\W*(?:(?::white_check_mark:|✅)\W{0,3}OK:\s|\[(?:RESOLVED|Resolved|OK|Ok|Recovered)(?::\d+)?\]|\[Recovered on \{|(?:RESOLVED|Recovered|Resolved|OK):\s|Resolved #\d+)|changed from (?:ALARM|INSUFFICIENT_DATA) to \*?OK\b|\bState:\s*OK\b|"NewStateValue"\s*:\s*"OK"|\bMonitor is UP\b|\bis UP again\b|\bUP alert\b|\[UP\]|\[✅ Up\]|\b(?:Alert|Incident|Issue) #?[\w-]* ?(?:closed|resolved) by\b|\bIssue resolved\b|\bIncident resolved\b|\bauto-resolved\b/m;
+  /^\W*(?:(?::white_check_mark:|✅)\W{0,3}OK:\s|\[(?:RESOLVED|Resolved|OK|Ok|Recovered)(?::\d+)?\]|\[Recovered on \{|(?:RESOLVED|Recovered|Resolved|OK):\s|Resolved #\d+)|changed from (?:ALARM|INSUFFICIENT_DATA) to \*?OK\b|\bState:\s*OK\b|"NewStateValue"\s*:\s*"OK"|\bMonitor is UP\b|\bis UP again\b|\bis back UP\b|\bUP alert\b|\[UP\]|\[✅ Up\]|\b(?:Alert|Incident|Issue) #?[\w-]* ?(?:closed|resolved) by\b|\bIssue resolved\b|\bIncident resolved\b|\bauto-resolved\b/m;
 
 /**
  * A title that reports the check is up or resolved: "✅ *Prometheus resolved*" (Robusta), "✅ Your service api is up! ✅"
@@ -241,10 +254,10 @@ const HOUSEKEEPING =
  * created/deleted"), Botkube ("v1/configmaps created/updated/deleted", its Argo CD plugin), Kubewatch ("has been
  * `Created`"), Flux ("Reconciliation finished", "Health check passed", "Helm install succeeded"), the Jenkins Slack plugin
  * ("#46 Success after", "#43 Started by changes from Bob"), 8398a7/action-slack ("Succeeded GitHub Actions"), AWS
- * CodePipeline/CodeDeploy ("SUCCEEDED:") and AWS Backup ("completed successfully").
+ * CodePipeline/CodeDeploy ("SUCCEEDED:"), AWS Backup ("completed successfully") and actions-status-discord (a "Success" title line).
  */
 const CHANGE_NOTICE =
-  /^\W{0,8}(?:[\w.-]{1,60}\/)?v\d\w{0,10}\/[\w-]{1,60} (?:created|updated|deleted)\b|\bApplication `?[\w.-]{1,100}`? has been (?:created|deleted)\b|\bhas been `(?:Created|Updated|Deleted)`|\bsync operation of application `?[\w.-]{1,100}`? (?:has )?started\b|\bis now running new version\b|\bNew version of the application `?[\w.-]{1,100}`? is up and running\b|\bReconciliation finished\b|\bHealth check passed\b| - #\d+ (?:Success|Back to normal) after\b| - #\d+ Started by\b|\b(?:succeeded|successfully|SUCCEEDED|SUCCESS|Succeeded)\b/;
+  /^\W{0,8}(?:[\w.-]{1,60}\/)?v\d\w{0,10}\/[\w-]{1,60} (?:created|updated|deleted)\b|\bApplication `?[\w.-]{1,100}`? has been (?:created|deleted)\b|\bhas been `(?:Created|Updated|Deleted)`|\bsync operation of application `?[\w.-]{1,100}`? (?:has )?started\b|\bis now running new version\b|\bNew version of the application `?[\w.-]{1,100}`? is up and running\b|\bReconciliation finished\b|\bHealth check passed\b| - #\d+ (?:Success|Back to normal) after\b| - #\d+ Started by\b|\b(?:succeeded|successfully|SUCCEEDED|SUCCESS|Succeeded)\b|^\W{0,4}Success\W{0,4}$/m;
 
 // ---------------------------------------------------------------------------------------------
 // 200–299: conversation, only when the message carries no alert signal. Greetings, thanks, tests
@@ -460,11 +473,12 @@ const greeting: Tier1Rule = {
  * A message that is conversation by its structure, with no alert signal and nothing said to be ongoing ("currently",
  * "still", "since 10:00"): matched anywhere on `bare`.
  */
-const chatterPattern = (name: string, priority: number, what: string, pattern: RegExp, maxWords = Infinity): Tier1Rule => ({
+const chatterPattern = (name: string, priority: number, what: string, pattern: RegExp, maxWords = Infinity, hint?: string): Tier1Rule => ({
   name,
   priority,
   evaluate: (input) => {
-    if (input.words.length > maxWords || hasAlertSignal(input)) return undefined;
+    // `hint`: words every match contains, a cheap pre-check on `bare` before the pattern.
+    if (input.words.length > maxWords || (hint !== undefined && !input.bare.includes(hint)) || hasAlertSignal(input)) return undefined;
     const m = pattern.exec(input.bare);
     return m === null ? undefined : suppress(`${what} (${quote(m[0])}) with no alert signal`);
   }
@@ -473,10 +487,12 @@ const chatterPattern = (name: string, priority: number, what: string, pattern: R
 /**
  * Posted in the wrong place: "wrong channel/chan/window" (nine #ubuntu/#linux lines in the irc-disentanglement logs),
  * "wrong repo/repository" (chatwoot/chatwoot#14997, NotAShelf/nvf#843, moxiecode/moxie#103, messense/mupdf-rs#212,
- * Leseratte10/d2xl-cios#14), "post this issue to a different repo" (tomas/needle#434).
+ * Leseratte10/d2xl-cios#14), "post this issue to a different repo" (tomas/needle#434); posted by mistake: "This issue was
+ * submitted by mistake." (fasterthanlime/feedback#9), "I opened this by mistake" (xorbit/LiFePO4wered-Pi#22), "accidently posted
+ * this" (Avicus/Issues#791), "accidentally posted, please ignore" (FossifyOrg/General-Discussion#98).
  */
 const WRONG_PLACE =
-  /\bwrong (?:channel|chan|channe|chans|channels|window|windows|repo|repos|repository|room|thread|place|tab|buffer|chat|workspace|pr|forum|list)\b|\b(?:posted|post|put|created|opened|filed|sent) (?:this |it |that )?(?:issue |message |comment )?(?:in|to|on|into|at) (?:the wrong|a different|another)\b|\bnot the right (?:repo|repository|place|channel|room)\b/;
+  /\bwrong (?:channel|chan|channe|chans|channels|window|windows|repo|repos|repository|room|thread|place|tab|buffer|chat|workspace|pr|forum|list)\b|\b(?:posted|post|put|created|opened|filed|sent) (?:this |it |that )?(?:issue |message |comment )?(?:in|to|on|into|at) (?:the wrong|a different|another)\b|\bnot the right (?:repo|repository|place|channel|room)\b|\b(?:posted|opened|submitted|created|filed|sent|raised) (?:this |it |that )?(?:issue |message |ticket )?(?:by mistake|by accident|accidentally|accidently|in error)\b|\b(?:accidentally|accidently|mistakenly) (?:posted|opened|submitted|created|filed|sent|raised)\b/;
 
 /** Praise and jokes aimed at a bot, or a line that ends in laughter: "Yes you are a good bot!", "… because he's a good bot :)" (#ubuntu 2015-01-20), "Must be a docker issue. HA!" (docker/hub-feedback#1661). */
 const BANTER = /\b(?:good|bad|nice|clever|smart|silly|cute) bot\b|(?:^| )(?:ha|hah|haha\w*|hehe\w*|lol|lmao|rofl|xd)$/;
@@ -501,19 +517,22 @@ const MEETING =
  * Pointers to where trouble is handled and wishes for features: "Please file an issue with test-infra / prow upstream"
  * (GoogleCloudPlatform/oss-test-infra#159), "Need ability to mute servers doing maintenance"
  * (aws/amazon-managed-service-for-prometheus-roadmap#10), "It'll be nice have easy access function to pause calls"
- * (grafana/oncall#144).
+ * (grafana/oncall#144); duplicates: "Duplicate of #3075" (nodejs/nodejs.org#3076), "This is a dupe of #306."
+ * (sandstorm-io/sandstorm-website#308).
  */
 const PROCESS =
-  /\b(?:please )?(?:file|open|report|raise|create|submit) (?:an? |the |your )?(?:issue|ticket|bug|outages?|incidents?|problems?)(?: report)? (?:with|on|in|at|upstream|instead|there|here|via|through)\b|\b(?:it'd|itd|it would|it will|it'll|would) be (?:nice|great|good|cool|useful|helpful)\b|\bneed (?:the |an? )?ability to\b|\bfeature request\b|\bwould love (?:to|a|an|the)\b/;
+  /\b(?:please )?(?:file|open|report|raise|create|submit) (?:an? |the |your )?(?:issue|ticket|bug|outages?|incidents?|problems?)(?: report)? (?:with|on|in|at|upstream|instead|there|here|via|through)\b|\b(?:it'd|itd|it would|it will|it'll|would) be (?:nice|great|good|cool|useful|helpful)\b|\bneed (?:the |an? )?ability to\b|\bfeature request\b|\bwould love (?:to|a|an|the)\b|\b(?:duplicate|dupe) of\b/;
 
 /**
  * Someone has it in hand: "We're looking into it." (docker/hub-feedback#1360, noahc3/SDSetup#97), "Already in the works"
  * (Supamiu/Lostark-helper#160), "Rebooting it now." (waylaidwanderer/FicSave#218), "We're rolling back some recently
  * deployed code" (CrossRef/rest-api-doc#147), "I've pinged @cmr who maintains the server" (rust-lang/this-week-in-rust#679),
+ * "Working on it. Give it a few hours for the fix to propagate." (mtgjson/mtgjson3#98), "I'll be fixing it soon"
+ * (dhamaniasad/HeadlessBrowsers#17),
  * "FE folks on PW will write the PM this time" (va.gov-cms#16319). With a failure word it is a report, not a hand-off.
  */
 const HANDOFF =
-  /\b(?:(?:we're|we are|i'm|i am|they're|they are|team is|someone is|folks are|\w+ is) (?:\w+ )?(?:looking into|looking at|working on|investigating|on it|checking|handling|fixing|rolling back|reverting|rebooting|restarting|deploying a fix)|in the works|just wait|hang tight|bear with (?:us|me)|(?:i'll|i will|we'll|we will|they'll|they will|\w+ will) (?:take a look|have a look|look into|fix|handle|check|write|collab)|i've pinged|i have pinged|pinged (?:the |our )?(?:owner|owners|maintainer|maintainers|team|on-?call|them|him|her)|escalated to|handing (?:it )?over|taking over|handing off|(?:rebooting|restarting) it)\b/;
+  /\b(?:(?:we're|we are|i'm|i am|they're|they are|team is|someone is|folks are|\w+ is) (?:\w+ )?(?:looking into|looking at|working on|investigating|on it|checking|handling|fixing|rolling back|reverting|rebooting|restarting|deploying a fix)|in the works|just wait|hang tight|bear with (?:us|me)|(?:i'll|i will|we'll|we will|they'll|they will|\w+ will) (?:take a look|have a look|look into|fix|handle|check|write|collab)|^working on it|(?:i'll|i will|we'll|we will) be (?:fixing|looking into|working on)|i've pinged|i have pinged|pinged (?:the |our )?(?:owner|owners|maintainer|maintainers|team|on-?call|them|him|her)|escalated to|handing (?:it )?over|taking over|handing off|(?:rebooting|restarting) it)\b/;
 
 /**
  * Planned maintenance and how people use it: "Yas, down for maintenance" (Citymonstret/Kvantum#3), "I personally use the
@@ -527,6 +546,39 @@ const TRAILING_THANKS = /(?:^| )(?:thanks|thank you|thx|ty|cheers)(?: a lot| alo
 const REQUEST = /\b(?:(?:can|could|would|will) (?:you|someone|anyone|somebody|u) (?:please |pls )?(?:look|check|take a look|have a look|investigate|help|see|dig)|(?:please|pls) (?:look|check|help|investigate|take a look|have a look)|look into|take a look|have a look)\b/;
 
 const HANDOFF_MAX_WORDS = 30;
+
+/**
+ * Thanks for what someone said or did about a report: "Oic, thanks for the clarification" (jenkins-infra/helpdesk#2878), "OK,
+ * I see - thanks for the feedback." (openstreetmap/chef#218); thanks for the report itself: "Thanks for letting me know." (keathley/pointfree.io#4, ForbesLindesay/brcdn.org#7), "Hi, thanks for catching this!"
+ * (explorableexplanations/explorableexplanations.github.io#10).
+ */
+const THANKS_FOR =
+  /\b(?:thanks|thank you|thx|ty) (?:a lot |so much |again )?for (?:the |your |all the )?(?:quick |fast )?(?:clarification|feedback|info|information|explanation|heads up|update|updates|help|reply|response|answer|suggestion|tips?|pointers?|review|report|patience)\b|\b(?:thanks|thank you|thx|ty) (?:a lot |so much )?for (?:letting (?:me|us) know|reporting(?: this| it)?|catching (?:this|that)|flagging (?:this|that))\b/;
+
+/**
+ * Talk about who is on call, not a page: "Pager duty has a on call roster." (CDCgov/prime-reportstream#652), "Closing ticket due
+ * to the current schedule on call schedule." (CDCgov/prime-simplereport#2803).
+ */
+const ON_CALL_ROSTER = /\bon ?call (?:roster|rosters|schedule|schedules|rotation|rotations|person|people|shift|shifts|handoff|hand off)\b/;
+
+/**
+ * A short question that names no trouble and asks nobody to look: "Any updates on this?" (jquery/irc.jquery.org#23), "Need
+ * any help updating your site?", "do we have any specific observations on the gate this week?" (OpenStack TC log).
+ */
+const QUESTION_MAX_WORDS = 25;
+/**
+ * Questions that may be a report in disguise stay open: "why …?", "anyone else …?", "is it just me?", "is the VPN working?",
+ * and any question about a problem or an issue ("is there an issue with the API?").
+ */
+const QUESTION_TROUBLE =
+  /\b(?:why|what happened|what's happening|just me|(?:anyone|anybody|someone|somebody) else|for (?:anyone|anybody|everyone|everybody)|problem|problems|issue|issues|trouble|wrong|(?:is|are|isn't|aren't) (?:[a-z0-9'-]+ ){0,3}(?:working|up|reachable|responding|loading)(?! for you))\b/;
+
+/**
+ * A line that ends in a smile and carries no alert signal is light-hearted: "I'll start :)" and "also i got my RHCE on friday,
+ * yay me ;)" (oVirt meeting log 2012-07-03), "also germany is not playing well :P" (monax/bosmarmot#85), "That's why we
+ * need something like … instead of irc :)" (ipfs/community#80). "Same here :)" is a "me too" and is left to the thread.
+ */
+const SMILEY_END = /(?:^|\s)[:;]-?[)DPp]$/;
 
 /** A test that only names itself: "slack integration test" (noisebridge/infrastructure#100), "My Slack Alert (1) Testing" (Uptime Kuma's test button). */
 const TRAILING_TEST = /(?:^| )(?:test|testing)$/;
@@ -588,6 +640,66 @@ const housekeeping: Tier1Rule = {
   }
 };
 
+/**
+ * What an alert tool says happened to an alert, incident or error, in its title: "Incident [1](…) resolved by …" and
+ * "acknowledged by …" (PagerDuty via zulip), "[Incident](…) **closed** for condition" (New Relic via zulip), "[Error](…)
+ * status changed to: Ignored by …" (Raygun via zulip); or who did it: "Amy Loondon assigned [Error](…) to …", "Anita Peacock
+ * left a comment on [Error](…)" (Raygun). Opening, triggering and escalating are trouble and are left to the firing rules.
+ */
+const LIFECYCLE_OBJECT_FIRST =
+  /^\W{0,4}(?::[a-z0-9_+-]{1,40}:\W{0,3})?(?:Incident|Alert|Error|Issue)(?: #?[\w-]{1,24})?:?\s{1,3}(?:status changed to:?\s{0,2})?(?:resolved|closed|acknowledged|ignored|snoozed|silenced|muted)\b/i;
+const LIFECYCLE_ACTOR_FIRST = /^\W{0,4}\p{Lu}[\p{L}'.-]{0,30}(?: \p{Lu}[\p{L}'.-]{0,30}){0,3} (?:assigned|unassigned|left a comment on|commented on|added a note to|acknowledged|resolved|closed|ignored|snoozed) (?:Error|Incident|Alert|Issue)\b/u;
+/** Opsgenie's action types that someone took on an existing alert (zulip's Opsgenie integration fixtures): "Type: *Acknowledge*". */
+const OPSGENIE_QUIET_TYPE = /^Type:[ \t]{0,2}\*?(Acknowledge|UnAcknowledge|Close|AddNote|AssignOwnership|TakeOwnership|AddTags|RemoveTags|AddTeam|AddRecipient|Snooze|Delete)\*?[ \t]*$/m;
+/** A markdown link keeps its label; bold and italic markers go: "[Incident](url) **closed**" reads "Incident closed". */
+const plainTitle = (title: string): string => title.replace(/\[([^\]\n]{0,80})\]\([^)\s]{1,500}\)/g, "$1").replace(/[*_`]+/g, "");
+
+/** Every lifecycle pattern names one of these objects and contains one of these verbs: a message without both skips them. */
+const LIFECYCLE_OBJECTS = ["incident", "alert", "error", "issue"];
+const LIFECYCLE_HINTS = ["resolved", "closed", "acknowledged", "ignored", "snoozed", "silenced", "muted", "assigned", "comment", "note"];
+
+const toolLifecycle: Tier1Rule = {
+  name: "tool-lifecycle",
+  priority: 156,
+  evaluate: (input) => {
+    const type = input.body.includes("Type:") ? OPSGENIE_QUIET_TYPE.exec(input.body) : null;
+    if (type !== null) return suppress(`alert tool reports an action taken on an existing alert (${quote(type[1]!)}), not new trouble`);
+    const l = input.lower;
+    if (!LIFECYCLE_OBJECTS.some((h) => l.includes(h)) || !LIFECYCLE_HINTS.some((h) => l.includes(h))) return undefined;
+    const t = plainTitle(input.title);
+    const m = LIFECYCLE_OBJECT_FIRST.exec(t) ?? LIFECYCLE_ACTOR_FIRST.exec(t);
+    return m === null || matchOngoing(input.bare) !== null
+      ? undefined
+      : suppress(`alert tool reports that someone handled an existing alert (${quote(m[0])}), not new trouble`);
+  }
+};
+
+/**
+ * A one-line notification that names a check and its state: "kapacitor/cpu/serverA is OK" (Kapacitor's default message
+ * template), "Service is \`up\`." (updown via zulip), "Your service 'Statping Example' is currently online!" (Statping-ng).
+ * The state is a tool's word: upper case, marked as code or bold, or "currently online"; "latency is up" is not one.
+ */
+const STATE_SENTENCE = /^[^\n]{1,120}? is (?:now |back |currently )?(?:OK|UP|([`*]{1,2})(?:ok|up|online|healthy|available)\1|(?:now|currently) (?:online|healthy|available))[.!]{0,2}$/;
+
+/** How a STATE_SENTENCE title ends, before its "." or "!": checked before the pattern. */
+const STATE_ENDINGS = ["OK", "UP", "`", "*", "online", "healthy", "available"];
+
+const stateSentence: Tier1Rule = {
+  name: "state-sentence",
+  priority: 157,
+  evaluate: (input) => {
+    const t = input.title;
+    let end = t.length;
+    while (end > 0 && (t.charCodeAt(end - 1) === 46 || t.charCodeAt(end - 1) === 33)) end--;
+    const tail = t.slice(Math.max(0, end - 9), end);
+    if (t.length > 160 || !STATE_ENDINGS.some((e) => tail.endsWith(e)) || !t.includes(" is ")) return undefined;
+    const m = STATE_SENTENCE.exec(input.title);
+    return m === null || failureSignal(input) !== undefined
+      ? undefined
+      : suppress(`alert tool reports the check's state as healthy (${quote(m[0])})`);
+  }
+};
+
 const CHANGE_HINTS = ["created", "updated", "deleted", "sync operation", "new version", "finished", "passed", "succe", " - #"];
 
 /** A success or change notice with no failure in it ("succeeded" next to "2 failed tests" is a failure). */
@@ -635,11 +747,14 @@ export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
   firing("sentry-issue", 130, "Sentry issue or alert", SENTRY, undefined, ["issue", "regression", "alert", "crash-free"]),
   firing("uptime-down", 135, "uptime monitor reports down", UPTIME, undefined, ["down", "not responding", "failed"]),
   firing("alert-count", 101, "counts alerts firing", ALERT_COUNT, undefined, ["firing", "alerts", "incidents"]),
+  firing("alert-triggered", 126, "alert tool says an alert has triggered", ALERT_TRIGGERED, undefined, ["triggered"]),
   firing("elastalert-match", 137, "ElastAlert rule matched", ELASTALERT, undefined, ["events occurred", "threshold violation"]),
   firing("kubernetes-event", 140, "Kubernetes warning event", KUBE_EVENT, undefined, ["warning", "error", "kube-event"]),
   stateField,
   toolResolved,
   housekeeping,
+  toolLifecycle,
+  stateSentence,
   changeNotice,
   recovery,
   emojiOnly,
@@ -648,6 +763,14 @@ export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
   chatterPattern("wrong-place", 212, "an apology for posting in the wrong place", WRONG_PLACE),
   conversational("thanks", 220, "thanks or praise", THANKS),
   chatterPattern("banter", 222, "a joke or praise for a bot", BANTER),
+  {
+    name: "smiley",
+    priority: 223,
+    evaluate: (input) =>
+      !SMILEY_END.test(input.body.slice(-4)) || hasAlertSignal(input) || ME_TOO.test(input.bare) || REQUEST.test(input.bare)
+        ? undefined
+        : suppress("a light-hearted line that ends in a smile, with no alert signal")
+  },
   conversational("test-or-ping", 230, "a test or a ping", TEST),
   chatterPattern("test-message", 231, "a test message", TRAILING_TEST, 6),
   conversational("bot-usage", 240, "a question about the bot", USAGE),
@@ -674,6 +797,19 @@ export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
     priority: 270,
     evaluate: (input) =>
       hasAlertSignal(input) || REQUEST.test(input.bare) || !TRAILING_THANKS.test(input.bare) ? undefined : suppress("a message that ends in thanks, reports nothing and asks for nothing")
+  },
+  chatterPattern("thanks-for", 272, "thanks for an answer or a report", THANKS_FOR, Infinity, " for "),
+  chatterPattern("on-call-roster", 274, "talk about the on-call roster", ON_CALL_ROSTER, Infinity, "call"),
+  {
+    name: "question",
+    priority: 280,
+    evaluate: (input) => {
+      const body = input.body.trimEnd();
+      if (!body.endsWith("?") || input.words.length > QUESTION_MAX_WORDS || hasAlertSignal(input) || REQUEST.test(input.bare) || QUESTION_TROUBLE.test(input.bare)) {
+        return undefined;
+      }
+      return suppress("a short question that names no trouble and asks nobody to look");
+    }
   },
   firing("severity-word", 300, "names a severity", SEVERITY, (i) => i.bare, ["crit", "sev", "p", "urgent", "emergency", "major", "severity"]),
   firing("resource-failure-state", 310, "names a failing resource state", RESOURCE_STATE),

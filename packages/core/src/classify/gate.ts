@@ -151,7 +151,7 @@ export const makeGate = (options: Omit<GateOptions, "enabled" | "tier2" | "tier2
  * Replies that only call the bot into a thread: the thread's parent decides. Every other chatter verdict on the reply
  * (a recovery, thanks, a hand-off, an apology) is the operator's own answer and is kept.
  */
-const DEFERS_TO_THREAD = new Set(["empty-mention", "greeting", "bot-usage", "test-or-ping", "test-message", "emoji-only", "plus-one"]);
+const DEFERS_TO_THREAD = new Set(["empty-mention", "greeting", "bot-usage", "test-or-ping", "test-message", "emoji-only", "plus-one", "question"]);
 
 // Redacted before the cut: a model error may echo the message, and a cut secret is unrecognisable.
 const describeCause = (cause: unknown): string => {

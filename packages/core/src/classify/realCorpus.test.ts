@@ -40,10 +40,15 @@ const sets = {
   "held-out": texts.filter((t) => heldOut.has(sourceKey(t.source)))
 } as const;
 
-/** Measured on each set when the rules were last changed; raise them when the gate gets better, never lower them. */
+/**
+ * Measured on each set when the rules were last changed; raise them when the gate gets better, never lower them. The
+ * development floors were reset once, when the second held-out round (272 texts, measured once) joined the development set:
+ * a larger set with harder texts, not a worse gate (the 474 earlier development texts went from 257/304 suppressed and 29
+ * undecided to 262/304 and 24).
+ */
 const FLOORS = {
-  development: { size: 474, senders: 34, chatterSuppressed: 0.845, failOpenAtMost: 0.062 },
-  "held-out": { size: 183, senders: 22, chatterSuppressed: 0.55, failOpenAtMost: 0.268 }
+  development: { size: 746, senders: 73, chatterSuppressed: 0.83, failOpenAtMost: 0.08 },
+  "held-out": { size: 183, senders: 22, chatterSuppressed: 0.575, failOpenAtMost: 0.246 }
 } as const;
 
 type Outcome = "investigate" | "suppress" | "undecided";

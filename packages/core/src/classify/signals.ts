@@ -41,14 +41,19 @@ const FAILURE_PHRASE_SOURCE =
     "(?:cpu|memory|mem|ram|disk|load|heap|swap|connections) (?:at|is at|hit|hitting|above|over|near) \\d+",
     // "Database CPU is 99%" (michaelcpuckett/ap-groups#25), "CPU utilization is always reaching 100 percent" (concourse/concourse#5598)
     "(?:cpu|memory|mem|ram|disk|load|heap|swap|utili[sz]ation|usage) (?:is |was |always )?(?:at |pegged at |reaching |reached |hits |hitting )?(?:9\\d|100)(?: percent)?\\b",
-    "(?:isn't|aren't|won't|didn't|doesn't|don't|can't|cannot|can not|unable to|not able to|not|stopped|no longer|never) (?:work|works|working|load|loading|arrive|arriving|arrived|run|running|ran|start|starting|respond|responding|resolve|resolving|connect|connecting|log in|login|look right|reach|reachable|deploy|deploying|send|sending|sent|boot|booting|come up|coming up|scale|scaling|pull|pulling|mount|mounting|process|processing|complete|completing|sync|syncing|synchroni[sz]ing|serve|serving|accept|accepting|access|open|download|push|pushing|visit|fetch|fetching)",
+    "(?:isn't|aren't|won't|didn't|doesn't|don't|can't|cannot|can not|unable to|not able to|not|stopped|no longer|never) (?:work|works|working|load|loading|arrive|arriving|arrived|run|running|ran|start|starting|respond|responding|resolve|resolving|connect|connecting|log in|login|look right|reach|reachable|deploy|deploying|send|sending|sent|boot|booting|come up|coming up|scale|scaling|pull|pulling|mount|mounting|process|processing|complete|completing|sync|syncing|synchroni[sz]ing|serve|serving|accept|accepting|access|open|download|push|pushing|visit|fetch|fetching|appearing|showing up|show up|refresh|refreshing)",
     "(?:http|status|returning|returned|returns|got|code|throwing|serving) [45]\\d\\d|[45]\\d\\d (?:errors?|responses?|for|from)",
+    // "are not appearing on my timeline" (hachyderm/community#119), "it isn't showing up" (pypi/warehouse#6071), "unable to
+    // refresh my feed" (hachyderm/community#102), "DNS address could not be found" (ocharles/blog#46, jveres/D500px#1)
+    "(?:could not|couldn't) be (?:found|reached|resolved)",
     // Status lines as servers and proxies print them: "502 Bad Gateway" (Citymonstret/Kvantum#3), "503 Service Unavailable" (docker/cli#1143)
     "bad gateway|service unavailable|internal server error|gateway time ?out",
     // "nothing is working now" (#ubuntu 2005-02-27)
     "nothing (?:is |seems to be |seems |appears to be )?(?:working|works|loading|loads)",
     // "anyone else having trouble logging into ubuntu forums?" (#ubuntu 2010-08-05, 2006-08-23), "seems to have issues" (docker/cli#1143)
     "(?:having|experiencing|encountering|facing|running into|have|has) (?:some |many |major |serious |intermittent |the same )?(?:trouble|troubles|problems|issues|difficulties)",
+    // "we have been experiencing jenkins.io stability issues since this morning" (jenkins-infra/jenkins.io#3413)
+    "(?:experiencing|encountering) (?:[a-z0-9'-]+ ){1,3}(?:troubles?|problems|issues|difficulties|outages?|disruptions?|downtime|errors)",
     "(?:there is|there's|there are|seems to be|there seems to be) (?:a |an |some )?(?:problem|problems|issue|issues) with",
     // Stale monitoring: "don't show any recent updates", "don't have any up to date stats" (openstreetmap/operations#330)
     "(?:don't|doesn't|didn't|not|no longer) (?:show|showing|have|having|get|getting|receive|receiving) any (?:recent |new |up to date )?(?:updates|data|metrics|stats|logs|events)",
@@ -119,11 +124,30 @@ const discounted = (words: ReadonlyArray<string>, i: number): boolean => {
   return false;
 };
 
+/** An HTTP error status someone gets: "503" in "getting those 503", "has a 503", "leads to a 503", "Getting 500". */
+const STATUS_CODE = /^[45]\d\d$/;
+/**
+ * "I'm in Brazil getting those 503" (jenkins-infra/jenkins.io#3413), "has a 503" (jenkins-infra/helpdesk#2966), "leads to a
+ * 503" (pypa/packaging-problems#1117), "Getting 500" (nodejs/nodejs.org#3076). Not "has 500 users": a unit after it is a count.
+ */
+const STATUS_VERBS = new Set("getting get gets seeing see saw has have had leads led gives giving gave hit hitting throws".split(" "));
+const STATUS_DETERMINERS = new Set("a an those these some many more to".split(" "));
+const STATUS_UNITS = new Set("ms mb gb kb line lines user users people times words items percent days hours minutes seconds".split(" "));
+const gotStatus = (words: ReadonlyArray<string>, i: number): boolean => {
+  if (!STATUS_CODE.test(words[i]!)) return false;
+  const next = words[i + 1];
+  if (next !== undefined && STATUS_UNITS.has(next)) return false;
+  let j = i - 1;
+  // "leads to a 503": up to two small words between the verb and the code
+  for (let k = 0; k < 2 && j >= 0 && STATUS_DETERMINERS.has(words[j]!); k++) j--;
+  return j >= 0 && j < i && STATUS_VERBS.has(words[j]!);
+};
+
 /** The first failure word that counts, else the first failure phrase. */
 const firstFailure = (words: ReadonlyArray<string>, bare: string): string | undefined => {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    if ((FAILURE_WORDS.has(w) || FAILURE_STEM.test(w)) && !discounted(words, i)) return w;
+    if ((FAILURE_WORDS.has(w) || FAILURE_STEM.test(w) || gotStatus(words, i)) && !discounted(words, i)) return w;
   }
   return FAILURE_PHRASE.exec(bare)?.[0];
 };
@@ -134,7 +158,7 @@ const lastFailureEnd = (words: ReadonlyArray<string>, bare: string): number => {
   let offset = 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    if ((FAILURE_WORDS.has(w) || FAILURE_STEM.test(w)) && !discounted(words, i)) lastEnd = offset + w.length;
+    if ((FAILURE_WORDS.has(w) || FAILURE_STEM.test(w) || gotStatus(words, i)) && !discounted(words, i)) lastEnd = offset + w.length;
     offset += w.length + 1;
   }
   FAILURE_PHRASE_ALL.lastIndex = 0;
@@ -170,12 +194,23 @@ const RECOVERY_SOURCE =
     "all (?:good|green|fine|clear|ok|okay|healthy)|looks? (?:good|healthy|fine)|everything (?:is |looks )?(?:fine|healthy|good|ok)",
     "healthy now|stable|stabilised|stabilized|caught up|closed|closing the loop|let me close|going to close",
     // "Closing this ticket" (va.gov-team#102997), "It did. Closing." (StackStorm/st2contrib#321), "thus i am closing this issue"
-    "^closing$|closing (?:this|it)|closing (?:the|this) (?:issue|ticket|thread|incident|pr)|(?:i am|i'm|we're|we are) closing",
+    "^closing$|closing (?:this|it)|closing (?:the |this )?(?:issue|ticket|thread|incident|pr)|(?:i am|i'm|we're|we are) closing",
+    // "Aha! closing then." (sandstorm-io/sandstorm-website#308), "I'll close this for now" (hachyderm/community#42), "I guess
+    // I'll just close it" (xorbit/LiFePO4wered-Pi#22), "Will close this issue then" (nim-lang/Nim#18294)
+    "closing (?:then|now|for now)|(?:i'll|i will|we'll|we will|will|let's|lets|going to|gonna) (?:just |go ahead and )?close (?:this|it)",
+    // "Seems to be working at the moment." (hachyderm/community#129), "Seems to work again" (nim-lang/Nim#18294), "It seems to
+    // be working normally now" (jvde-github/AIS-catcher#431); "Seems significantly better as of late." (hachyderm/community#42).
+    // "A retry seems to work for now" (rust-lang/cargo#12035) is a workaround for ongoing trouble.
+    "(?:seems|seem|appears|appear) to (?:be )?(?:work|working|fine|ok|okay)(?! for now)|(?:seems|seem|looks|look) (?:\\w+ )?better(?! than)",
     // "gone" and "cleared" only for trouble that went: "the errors are gone", not "the data is gone"
     "(?:errors?|alerts?|alarms?|warnings?|spikes?|lag|latency|timeouts?|5xx|[45]\\d\\ds?|noise|problem|problems|issue|issues|backlog|queue|it)(?: \\w+)?(?: have| has| is| are| had)? (?:gone|went away|subsided|cleared|drained)",
     "false alarm|false positive|no action|nothing to do|sorry for the noise|ignore (?:this|that|it|me)|please ignore|never ?mind|nvm|disregard|was just|was only|was me|were just",
     "no more|not anymore|no longer (?:happen|happening|occur|occurring|an issue|a problem)|postmortem|post mortem|writeup|write up|retro|rca",
     "non issue|not an issue|not a problem|nothing wrong",
+    // an outage told with its length is over: "It was down for 44 minutes and 37 seconds." (UptimeRobot via zulip), "yeah, it
+    // was down for a few mins" (jenkins-infra/helpdesk), "(~5 minutes of down?)" (jenkins-infra/helpdesk#3116), "over an hour of
+    // service degradation" (hachyderm/community#283)
+    "(?:was|were|had been) (?:down|offline|unavailable|unreachable|broken) for (?:a few |a couple of |about |around |over |nearly |only |just )?(?:\\d+ )?(?:mins?|minutes|hours?|secs?|seconds|moments?)|(?:mins?|minutes|hours?|secs?|seconds) of (?:\\w+ )?(?:down|downtime|outage|degradation)",
     // an apology for trouble that is over: "We're sorry for the outage." (rust-lang/crates.io#3554), "sorry for the inconvenience" (3DS-RPC/3DS-RPC#15)
     "sorry for the (?:outage|inconvenience|downtime|disruption|trouble|interruption)",
     // "I thought it went really well" (OpenStack TC meeting log)
@@ -186,7 +221,7 @@ const RECOVERY_SOURCE =
     "^(?:it )?works(?: now| again| fine)?(?: thanks| thank you| thx)?$",
     "root cause of",
     // "X is up now", "works now", "working for me now!", "Should be fine now", "faster now": a healthy state, now or again
-    "(?:up|back|working|works|worked|fine|ok|okay|live|online|normal|normally|better|faster|good|reachable|accessible|loading|loads)(?: for (?:me|us|everyone|everybody))?(?: as well| too)? (?:now|again)",
+    "(?:up|back|working|works|worked|fine|ok|okay|live|online|normal|normally|better|faster|good|reachable|accessible|loading|loads)(?: for (?:me|us|you|everyone|everybody))?(?: as well| too)? (?:now|again)",
     "(?:it's|its|it is|is|are|site's|now it's|and it's) back(?! to )|^back$|^(?:yay |and )?(?:it's |its )?back(?: i think)?$",
     "(?:works|working|worked|fine|ok|okay|up|loads|loading) (?:fine |normally |again )?for me|(?:not|[a-z]+n't) (?:look |looks |seem |seems |appear |appears )?(?:down|broken|slow|dead) for me|(?:works|worked|working) (?:as usual|as expected|normally|fine)",
     "and it's done|it's done|this is live|is live now|went out today|(?:did|does|seems to|seem to) (?:solve|fix|resolve)|try (?:it |again )?now|should be working",
@@ -206,7 +241,7 @@ const RECOVERY_KEYS = new Set(
     "good green fine clear ok okay healthy looks look stable stabilised stabilized caught closed closing close gone away subsided cleared drained " +
     "false action nothing noise ignore mind nevermind nvm disregard just only me more anymore longer postmortem mortem writeup write retro rca " +
     "issue problem wrong sorry well smoothly increased raised bumped doubled tripled upgraded scaled freed cleaned restarted rebooted rotated " +
-    "replaced patched works root now usual expected normally done live today solve fix resolve stopped ceased working"
+    "replaced patched works root now usual expected normally done live today solve fix resolve stopped ceased working work better min mins minute minutes hour hours sec secs second seconds moment moments"
   ).split(" ")
 );
 
@@ -218,11 +253,12 @@ const RECOVERY_BLOCKED_BEFORE =
   /(?:^| )(?:not|no|never|nothing|none|nobody|without|cannot|[a-z]+n't|will|once|when|until|unless|if|hope|hopefully|yet to|wait for|waiting for|before|needs?|has to|have to|going to be|got to)(?: [a-z0-9']+){0,2} $/;
 /**
  * "Up", "back" and "closed" say nothing good about a metric, a fault or a connection: "error rate is up now", "the bug is
- * back", "connection closed". Such a recovery phrase counts only when none of the few words before it is one of these.
+ * back", "connection closed", "Problem coming back" (jenkins-infra/helpdesk), "session closed for user root" (a sudo log line
+ * in a Splunk alert). Such a recovery phrase counts only when none of the few words before it is one of these.
  */
-const AMBIGUOUS_RECOVERY = /^(?:up|back|closed|it's back|its back|it is back|is back|are back|stable)(?: (?!to |and running)|$)/;
+const AMBIGUOUS_RECOVERY = /^(?:up|back|closed|it's back|its back|it is back|is back|are back|stable|coming back)(?: (?!to |and running)|$)/;
 const NOT_A_SUBJECT = new Set(
-  "latency rate rates cpu memory mem load usage lag traffic cost costs queue backlog requests count temperature temp disk error errors 5xx 4xx p99 p95 p50 timeouts retries restarts pressure utilization utilisation spend bill bug bugs issue issues problem problems connection connections socket port stream circuit".split(
+  "latency rate rates cpu memory mem load usage lag traffic cost costs queue backlog requests count temperature temp disk error errors 5xx 4xx p99 p95 p50 timeouts retries restarts pressure utilization utilisation spend bill bug bugs issue issues problem problems connection connections socket port stream circuit session sessions".split(
     " "
   )
 );
@@ -235,8 +271,11 @@ const badSubject = (bare: string, at: number): boolean => {
   return false;
 };
 
-/** After a recovery phrase: "worked until 11pm last night" (nightscout/cgm-remote-monitor#968) is a report of trouble. */
-const RECOVERY_BLOCKED_AFTER = /^ (?:until|till|before)\b/;
+/**
+ * After a recovery phrase: "worked until 11pm last night" (nightscout/cgm-remote-monitor#968) is a report of trouble; "the
+ * last log is back on the 28th of last month" (jquery/irc.jquery.org) is a date long gone, not a service back up.
+ */
+const RECOVERY_BLOCKED_AFTER = /^ (?:until|till|before|on the \d)/;
 
 /** Thanks and praise: with a past-time marker, the message looks back on an event. Matched on `bare`. */
 const GRATITUDE =
@@ -317,7 +356,7 @@ export const matchRecovery = (input: ClassifierInput): string | undefined => {
     }
     const end = m.index + m[0].length;
     if (RECOVERY_BLOCKED_BEFORE.test(bare.slice(Math.max(0, m.index - 40), m.index))) continue;
-    if (RECOVERY_BLOCKED_AFTER.test(bare.slice(end, end + 8))) continue;
+    if (RECOVERY_BLOCKED_AFTER.test(bare.slice(end, end + 12))) continue;
     if (AMBIGUOUS_RECOVERY.test(m[0]) && badSubject(bare, m.index)) continue;
     // Only a failure after this phrase can undo it, and only a later recovery can redeem that.
     if (failureEnd(input) <= end) return m[0];
