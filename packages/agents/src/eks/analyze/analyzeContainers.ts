@@ -5,7 +5,9 @@ import { eventCount, eventTime, formatTime } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
 import { configReferences, type MissingConfig, parseConfigError, referencesTo } from "./describeConfigFailure.js";
 import { describePullFailure } from "./describePullFailure.js";
+import { logKey } from "../investigate/ClusterView.js";
 import { describeProbeFailure } from "./describeProbeFailure.js";
+import { probeAnswersInLog } from "./probeLog.js";
 import { envNamedBy, type PreviousEnv } from "./envNamedBy.js";
 import { configMapElsewhere } from "./configMapElsewhere.js";
 import { describeRuntimeFailure, missingCommandAction, missingCommandText, type RuntimeFailure } from "./describeRuntimeFailure.js";
@@ -772,6 +774,65 @@ const logExplainsExit = (a: Analysis, pod: Pod, container: string): boolean =>
   });
 
 /**
+ * A readiness check that waits for Elasticsearch's cluster health to be green (`wait_for_status=green`,
+ * the elastic chart's probe) on a cluster that cannot get there: one node cannot hold the replica
+ * shards its indices ask for, so health stays yellow and the pod never becomes ready
+ * (elastic/helm-charts#551: "replicas = 1 … the cluster will never become green", fixed with
+ * `wait_for_status=yellow`; elastic/helm-charts#783 with `replicas: 1`; camunda/camunda-platform-helm#6876:
+ * `Cluster health status changed from [RED] to [YELLOW]` on a single-node cluster after a reschedule).
+ */
+const waitsForUnreachableGreen = (a: Analysis, subject: Subject, pods: ReadonlyArray<Pod>, container: string, sample: string): string | undefined => {
+  if (!/wait_for_status=green/.test(sample)) return undefined;
+  const replicas = subject.statefulSet?.spec?.replicas;
+  const yellow = pods.some((pod) => {
+    const log = a.view.logs.get(logKey(pod.metadata.namespace ?? subject.ref.namespace, pod.metadata.name, container));
+    return [log?.previous, log?.current].some((t) => t !== undefined && /health status changed from \[\w+\] to \[YELLOW\]|"status"\s*:\s*"yellow"/i.test(t.slice(-20_000)));
+  });
+  if (replicas !== 1 && !yellow) return undefined;
+  return `it waits for cluster health green (wait_for_status=green)${yellow ? ", while the cluster reports YELLOW (replica shards not assigned)" : ""}${
+    replicas === 1 ? "; a single-node cluster (replicas: 1) can never assign replica shards, so green is out of reach until the indices' number_of_replicas is 0 or the check accepts yellow" : ": replica shards lack a node to go to"
+  }`;
+};
+
+/**
+ * HTTP probe failures the server logged itself (see probeLog.ts), as the kubelet's Unhealthy event
+ * would say them, for containers no Unhealthy event is about: the probe on that path whose failure
+ * explains the most (liveness or startup when the container restarts, else readiness).
+ */
+const probeFailuresInLogs = (a: Analysis, subject: Subject, reported: ReadonlyArray<Event>): ReadonlyArray<Event> => {
+  const out: Array<Event> = [];
+  for (const pod of subject.pods) {
+    const namespace = pod.metadata.namespace ?? subject.ref.namespace;
+    for (const c of Array.isArray(pod.spec?.containers) ? pod.spec.containers : []) {
+      if (reported.some((e) => e.involvedObject?.name === pod.metadata.name && (/\{([^}]+)\}/.exec(e.involvedObject.fieldPath ?? "")?.[1] ?? c.name) === c.name)) continue;
+      const kinds = (["Startup", "Liveness", "Readiness"] as const).filter((k) => typeof c[PROBE_FIELD[k]]?.httpGet?.path === "string");
+      if (kinds.length === 0) continue;
+      const log = a.view.logs.get(logKey(namespace, pod.metadata.name, c.name));
+      const text = [log?.previous, log?.current].filter((t): t is string => t !== undefined).join("\n");
+      if (text === "") continue;
+      const answers = probeAnswersInLog(text, kinds.map((k) => c[PROBE_FIELD[k]]?.httpGet?.path ?? "/"));
+      const restarts = (pod.status?.containerStatuses ?? []).some((s) => s.name === c.name && ((s.restartCount ?? 0) > 0 || s.state?.waiting?.reason === "CrashLoopBackOff"));
+      for (const answer of answers) {
+        if (answer.status < 400 || answer.failed < 2) continue;
+        const onPath = kinds.filter((k) => c[PROBE_FIELD[k]]?.httpGet?.path === answer.path);
+        const kind = (restarts ? onPath.find((k) => k !== "Readiness") : onPath.find((k) => k === "Readiness")) ?? onPath[0];
+        if (kind === undefined) continue;
+        out.push({
+          metadata: { name: `${pod.metadata.name}.log-probe.${kind}`, namespace },
+          involvedObject: { kind: "Pod", name: pod.metadata.name, namespace, fieldPath: `spec.containers{${c.name}}` },
+          reason: "Unhealthy",
+          type: "Warning",
+          message: `${kind} probe failed: HTTP probe failed with statuscode: ${answer.status} (the server's own log: GET ${answer.path} answered ${answer.status} to ${answer.failed} of ${answer.total} requests)`,
+          count: answer.failed,
+          lastTimestamp: new Date(a.alertTime).toISOString()
+        });
+      }
+    }
+  }
+  return out;
+};
+
+/**
  * Probe failures from the kubelet's Unhealthy events, read for their cause (the status the
  * endpoint answered, a refused or timed-out connection) with the probe's target from the spec.
  * A liveness or startup probe that keeps failing is why a container restarts when the kubelet
@@ -781,7 +842,8 @@ const logExplainsExit = (a: Analysis, pod: Pod, container: string): boolean =>
  */
 const probes = (a: Analysis, frame: Frame, subject: Subject): number => {
   const events = podEvents(a, subject, subject.pods);
-  const failures = events.filter((e) => e.reason === "Unhealthy" && PROBE.test(e.message ?? ""));
+  const reported = events.filter((e) => e.reason === "Unhealthy" && PROBE.test(e.message ?? ""));
+  const failures = [...reported, ...probeFailuresInLogs(a, subject, reported)];
   const kills = events.filter((e) => e.reason === "Killing" && /failed (liveness|startup) probe/i.test(e.message ?? ""));
   let found = 0;
   for (const [, group] of groupBy(failures, (e) => `${PROBE.exec(e.message ?? "")?.[1] ?? ""}\n${/\{([^}]+)\}/.exec(e.involvedObject?.fieldPath ?? "")?.[1] ?? ""}`)) {
@@ -808,7 +870,9 @@ const probes = (a: Analysis, frame: Frame, subject: Subject): number => {
     if (!a.recent(last) && notReady === 0 && restartsByProbe === 0) continue;
     found++;
     const probe = container?.[PROBE_FIELD[kind]];
-    const failure = describeProbeFailure(sample, probe, container);
+    const described = describeProbeFailure(sample, probe, container);
+    const green = kind === "Readiness" ? waitsForUnreachableGreen(a, subject, podsOfGroup, containerName, sample) : undefined;
+    const failure = green === undefined ? described : { ...described, cause: green };
     // The container's other probes on the same port with another path: what the application may serve instead.
     const otherPaths = (Object.keys(PROBE_FIELD) as Array<keyof typeof PROBE_FIELD>)
       .filter((k) => k !== kind && !failures.some((e) => PROBE.exec(e.message ?? "")?.[1] === k))

@@ -166,7 +166,10 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
           chain: [`${serviceLabel} has ${endpointText}`]
         });
       } else {
-        if (d.kinds.has("timeout") || d.kinds.has("unreachable")) connectionBlockedByPolicy(a, frame, subject, service, backends, d.port ?? service.spec?.ports?.[0]?.port ?? 0, `${subject.label} cannot reach ${target(d)} (${kinds})`, [id]);
+        // A policy's drop times out; kube-router (k3s's policy controller) rejects instead, so the
+        // client sees "connection refused" with endpoints ready (sympozium-ai/sympozium#28, k3s-io/k3s#6546,
+        // fosrl/helm-charts#22): a refusal is checked against the policies too.
+        if (d.kinds.has("timeout") || d.kinds.has("unreachable") || d.kinds.has("refused")) connectionBlockedByPolicy(a, frame, subject, service, backends, d.port ?? service.spec?.ports?.[0]?.port ?? 0, `${subject.label} cannot reach ${target(d)} (${kinds})`, [id]);
         a.propose(frame, subject.label, {
           key: `dependency-flaky:${serviceLabel}:${d.port ?? ""}`,
           title: `${subject.label} cannot reach ${serviceLabel} although it has ${ready} ready endpoints (${kinds})`,

@@ -3,6 +3,7 @@ import type { Container, Pod } from "../kube/KubeObjects.js";
 import { formatTime } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
 import { credentialSource } from "./credentialSource.js";
+import { analyzeForbiddenPods } from "./forbiddenPods.js";
 import { clipText, type ContainerOfPod, containerSpec, containersOf, isPodReady, kubectl, lastTerminated, listNames, plural, podSource, terminationTime } from "./podFacts.js";
 import type { LogSignals, LogSignature } from "./scanLog.js";
 import type { Subject } from "./Subject.js";
@@ -259,7 +260,7 @@ const logCauses = (a: Analysis, frame: Frame, subject: Subject, logs: ReadonlyAr
  */
 export const analyzeLogs = (a: Analysis, frame: Frame, subject: Subject): number => {
   const logs = subjectLogs(a, subject);
-  let problems = logCauses(a, frame, subject, logs);
+  let problems = logCauses(a, frame, subject, logs) + analyzeForbiddenPods(a, frame, subject);
   const full = logs.filter((l) => l.signals.diskFull !== undefined && (l.signals.diskFull.time === undefined || a.recent(l.signals.diskFull.time, 24 * 3_600_000)));
   if (full.length > 0) {
     problems++;

@@ -207,6 +207,30 @@ describe("egress to the Kubernetes API server: the endpoints' port, not the Serv
     expect(hs[0]?.title).toContain("but not TCP 8443, the API server's port");
   });
 
+  it("kube-router (k3s) rejects what a policy denies: a refused connection with endpoints ready is checked too (fosrl/helm-charts#22, sympozium-ai/sympozium#28)", () => {
+    // fosrl/helm-charts#22: the controller's egress allows DNS and its server only; its pasted error line is verbatim.
+    // sympozium-ai/sympozium#28: "The connection to the server 10.43.0.1:443 was refused" under an egress policy on k3s.
+    const { service, endpoints } = apiServer(6443, "10.43.0.1");
+    const labels = { "app.kubernetes.io/name": "pangolin", "app.kubernetes.io/instance": "pangolin", "app.kubernetes.io/component": "controller" };
+    const policy: NetworkPolicy = {
+      metadata: { name: "pangolin-controller-egress", namespace: "pangolin" },
+      spec: {
+        podSelector: { matchLabels: labels },
+        policyTypes: ["Egress"],
+        egress: [
+          { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+          { to: [{ podSelector: { matchLabels: { ...labels, "app.kubernetes.io/component": "server" } } }], ports: [{ protocol: "TCP", port: 3001 }] }
+        ]
+      }
+    };
+    const controller = runningPod("pangolin", "pangolin-kube-controller-6d5f7c8b9-w4xzt", labels, [{ containerPort: 8080 }], { owner: "pangolin-kube-controller-6d5f7c8b9", ip: "10.42.0.15", container: "controller" });
+    const hs = investigate({ networkpolicies: [policy], services: [service], endpoints: [endpoints], pods: [controller] }, { alertname: "Errors", namespace: "pangolin", pod: controller.metadata.name }, "2025-06-01T12:00:00Z", [
+      { namespace: "pangolin", pod: controller.metadata.name, container: "controller", current: 'level=error msg="application error: CRD validation failed: required CRD \\"middlewares.traefik.io\\" not found: Get \\"https://10.43.0.1:443/apis/apiextensions.k8s.io/v1/customresourcedefinitions/middlewares.traefik.io\\": dial tcp 10.43.0.1:443: connect: connection refused"' }
+    ]);
+    expect(hs[0]?.title).toBe("NetworkPolicy pangolin/pangolin-controller-egress blocks pangolin/pangolin-kube-controller-6d5f7c8b9 → the Kubernetes API server (default/kubernetes) (TCP 6443, the client's egress)");
+    expect(hs[0]?.confidence).toBe("high");
+  });
+
   it("a policy that allows the endpoints' address and port is not blamed (kubermatic/kubermatic#12874: the drop was Cilium's, not the rule's)", () => {
     const { service, endpoints } = apiServer(6443, "10.96.0.1");
     const policy = egressOn("cluster-x", "seed-apiserver-allow", { app: "apiserver" }, [443, 6443], "10.0.0.10/32");

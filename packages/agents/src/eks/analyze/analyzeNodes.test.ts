@@ -149,4 +149,29 @@ describe("evictions: why this pod was the one to go", () => {
     const h = topOf(investigateObjects({ objects: { pods } }, { alertname: "KubePodNotReady", namespace: "nodewatcher-staging", pod: "nomidotwatcher-last-50k-8tqzk" }, T));
     expect(h.title).toBe("nodewatcher-staging/nomidotwatcher-last-50k's pods were evicted: node low on memory; container nomidotwatcher used 1703264Ki (1.6Gi) with no memory request (request of 0), so it was evicted first");
   });
+
+  it("an eviction without a message takes the shortage from its node (bsycorp/kind#15: EvictionThresholdMet and NodeHasDiskPressure; kubernetes/minikube#4084)", () => {
+    // bsycorp/kind#15: `kubectl get pods` showed Evicted, `kubectl describe node minikube` the two events below
+    // (verbatim); `docker system prune` inside the node freed the disk.
+    const pod: Pod = {
+      metadata: { name: "web-5d8f7b9c4-abcde", namespace: "default", ownerReferences: [{ kind: "ReplicaSet", name: "web-5d8f7b9c4", controller: true }] },
+      spec: { nodeName: "minikube", containers: [{ name: "web", image: "nginx" }] },
+      status: { phase: "Failed", reason: "Evicted", startTime: iso(T - 600_000) }
+    };
+    const nodeEvent = (name: string, reason: string, message: string) => ({
+      metadata: { name, namespace: "default" },
+      involvedObject: { kind: "Node", name: "minikube" },
+      reason,
+      type: reason === "EvictionThresholdMet" ? "Warning" : "Normal",
+      message,
+      lastTimestamp: iso(T - 300_000)
+    });
+    const events = [nodeEvent("e1", "EvictionThresholdMet", "Attempting to reclaim ephemeral-storage"), nodeEvent("e2", "NodeHasDiskPressure", "Node minikube status is now: NodeHasDiskPressure")];
+    const h = topOf(investigateObjects({ objects: { pods: [pod], events } }, { alertname: "KubePodNotReady", namespace: "default", pod: pod.metadata.name }, T));
+    expect(h.title).toContain("'s pods were evicted: node low on ephemeral-storage (node minikube reports DiskPressure and its eviction manager was reclaiming ephemeral-storage)");
+    // The pressure condition alone (kubernetes/kubernetes#35017: DiskPressure True, KubeletHasDiskPressure) says it too.
+    const node: Node = { metadata: { name: "minikube" }, spec: {}, status: { conditions: [{ type: "DiskPressure", status: "True", reason: "KubeletHasDiskPressure", message: "kubelet has disk pressure", lastTransitionTime: iso(T - 400_000) }] } };
+    const byCondition = investigateObjects({ nodes: [node], objects: { pods: [pod] } }, { alertname: "KubePodNotReady", namespace: "default", pod: pod.metadata.name }, T);
+    expect(byCondition.hypotheses.map((x) => x.title).join("\n")).toContain("node low on ephemeral-storage (node minikube reports DiskPressure)");
+  });
 });

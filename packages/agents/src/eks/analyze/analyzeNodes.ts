@@ -139,6 +139,37 @@ export const nodeTrouble = (a: Analysis, node: Node): NodeTrouble => {
 
 const EVICTED = /The node (?:was low on resource|had condition): \[?([\w-]+)\]?/;
 
+const RECLAIM = /Attempting to reclaim ([\w-]+)/i;
+const PRESSURE_EVENT: ReadonlyArray<readonly [RegExp, string, string]> = [
+  [/^NodeHasDiskPressure$/, "ephemeral-storage", "DiskPressure"],
+  [/^NodeHasInsufficientMemory$|^NodeHasMemoryPressure$/, "memory", "MemoryPressure"],
+  [/^NodeHasInsufficientPID$|^NodeHasPIDPressure$/, "pids", "PIDPressure"]
+];
+const PRESSURE_RESOURCE: Readonly<Record<string, readonly [string, string]>> = { disk: ["ephemeral-storage", "DiskPressure"], memory: ["memory", "MemoryPressure"], PID: ["pids", "PIDPressure"] };
+
+/**
+ * What the evicting kubelet was short of when the pod's status keeps no message: its node says it,
+ * in the eviction manager's event (`EvictionThresholdMet: Attempting to reclaim ephemeral-storage`),
+ * the pressure event (`NodeHasDiskPressure`) or the pressure condition still set (bsycorp/kind#15:
+ * a kind node full of images, `docker system prune` freed it; kubernetes/minikube#4084: "must evict
+ * pod(s) to reclaim ephemeral-storage"; longhorn/longhorn#6023: DiskPressure evictions).
+ */
+const nodesPressure = (a: Analysis, nodes: ReadonlyArray<string>): { readonly resource: string; readonly note: string } | undefined => {
+  for (const name of nodes) {
+    const events = a.eventsOfNode(name);
+    const reclaim = events.map((e) => (e.reason === "EvictionThresholdMet" ? RECLAIM.exec(e.message ?? "")?.[1] : undefined)).find((r) => r !== undefined);
+    const pressure = events.map((e) => PRESSURE_EVENT.find(([re]) => re.test(e.reason ?? ""))).find((r) => r !== undefined);
+    const node = a.node(name);
+    const kind = node === undefined ? undefined : nodeTrouble(a, node).pressures[0]?.kind;
+    const condition = pressure !== undefined ? ([pressure[1], pressure[2]] as const) : kind !== undefined ? PRESSURE_RESOURCE[kind] : undefined;
+    const resource = reclaim ?? condition?.[0];
+    if (resource === undefined) continue;
+    const said = [condition !== undefined && condition[0] === resource ? `reports ${condition[1]}` : undefined, reclaim !== undefined ? `its eviction manager was reclaiming ${reclaim}` : undefined].filter((x) => x !== undefined);
+    return { resource, note: ` (node ${name} ${said.join(" and ")})` };
+  }
+  return undefined;
+};
+
 export interface EvictionUsage {
   readonly resource?: string;
   readonly container?: string;
@@ -318,8 +349,10 @@ export const analyzeNodes = (a: Analysis, frame: Frame, subject: Subject): numbe
     // The message that names the victim's usage against its request says why this pod went first.
     const usage = messages.map(parseEviction).find((u) => u.container !== undefined) ?? messages.map(parseEviction).find((u) => u.resource !== undefined);
     const message = messages.find((m) => parseEviction(m).container !== undefined) ?? messages[0] ?? "";
-    const resource = usage?.resource ?? messages.map((m) => EVICTED.exec(m)?.[1]).find((r) => r !== undefined) ?? "a resource";
     const nodes = [...new Set(evicted.map((p) => p.spec?.nodeName ?? "").filter((n) => n !== ""))];
+    const stated = usage?.resource ?? messages.map((m) => EVICTED.exec(m)?.[1]).find((r) => r !== undefined);
+    const fromNode = stated === undefined ? nodesPressure(a, nodes) : undefined;
+    const resource = stated ?? fromNode?.resource ?? "a resource";
     const when = evictionEvents.map(eventTime).filter((t): t is number => t !== undefined);
     if (when.length === 0 || when.some((t) => a.recent(t)) || evicted.length > 0) {
       problems++;
@@ -364,7 +397,7 @@ export const analyzeNodes = (a: Analysis, frame: Frame, subject: Subject): numbe
       } else {
         a.propose(frame, subject.label, {
           key: `evicted:${subject.label}:${resource}`,
-          title: `${subject.label}'s pods were evicted: node low on ${resource}${victim}`,
+          title: `${subject.label}'s pods were evicted: node low on ${resource}${fromNode?.note ?? ""}${victim}`,
           detail: `The kubelet evicted pods to reclaim ${resource}${nodes.length > 0 ? ` on ${listNames(nodes)}` : ""}; it evicts first the pods whose usage exceeds their request by the most, so a pod without a request goes first. ${clipText(message, 250)}`,
           confidence: "high",
           depth: 2,

@@ -66,6 +66,17 @@ describe("scheduling: the obstacle that blocks, with its value", () => {
     expect(topOf(named).title).toContain("carries taint node-role.kubernetes.io/master:NoSchedule on ip-10-0-0-1 that the pod does not tolerate");
   });
 
+  it("reads the scheduler's verdict, not Karpenter's event filed at the same time (knowledgesystems/knowledgesystems-k8s-deployment#453)", () => {
+    const verdict = "0/30 nodes are available: 1 Insufficient memory, ... 3 node(s) didn't match Pod's node affinity/selector ...";
+    const karpenter = 'Failed to schedule pod, incompatible requirements, label "workload" does not have known values (typo of "workload-class"?)';
+    const pod = pendingPod("librechat", "beta-librechat-5f7c8d9b6c-q7n4d", { nodeSelector: { workload: "cbioagent" }, containers: [{ name: "librechat", image: "ghcr.io/danny-avila/librechat:latest", resources: { requests: { memory: "2Gi", cpu: "250m" } } }] }, verdict);
+    const fromScheduler = { ...event("librechat", "Pod", pod.metadata.name, "FailedScheduling", verdict, 4, 10 * min), source: { component: "default-scheduler" } };
+    const fromKarpenter = { ...event("librechat", "Pod", pod.metadata.name, "FailedScheduling", karpenter, 4, 10 * min), metadata: { name: "k", namespace: "librechat" }, source: { component: "karpenter" } };
+    const nodes = [node("ip-10-0-1-1", { labels: { workload: "cbioagent" } }), node("ip-10-0-1-2"), node("ip-10-0-1-3")];
+    const h = topOf(investigateObjects({ nodes, objects: { pods: [pod], events: [fromScheduler, fromKarpenter] } }, notReady("librechat", pod.metadata.name), T));
+    expect(h.title).toBe("librechat/beta-librechat-5f7c8d9b6c-q7n4d cannot be scheduled: the node its nodeSelector workload=cbioagent allows lacks enough free memory for the pod's request of memory 2Gi (cpu 250m)");
+  });
+
   it("a taint beside a selector that pins no hostname is not settled without the nodes (SSU-DCN/podmigration-operator#9, kubernetes/kubernetes#112759)", () => {
     const message = "0/2 nodes are available: 1 node(s) didn't match node selector, 1 node(s) had taint {key1: value1}, that the pod didn't tolerate.";
     const pod = pendingPod("default", "app-0", { nodeSelector: { "node-type": "worker" } }, message);

@@ -5,6 +5,7 @@ import { parseQuantity } from "../kube/quantity.js";
 import { eventCount, eventTime, formatTime } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
 import { analyzeClaim } from "./analyzeClaim.js";
+import { certManagerServices, issuedByCertManager } from "./certManagerSecret.js";
 import { configMapElsewhere } from "./configMapElsewhere.js";
 import { describeMountFailure } from "./describeMountFailure.js";
 import { parseCreateFailure } from "./parseCreateFailure.js";
@@ -15,6 +16,24 @@ import { CREATED, failedForRunningPod, supersededBy } from "./selectEvents.js";
 import type { Subject } from "./Subject.js";
 
 const latest = (events: ReadonlyArray<Event>): Event | undefined => events[events.length - 1];
+
+/** The scheduler's own verdict names every node's obstacle: `0/30 nodes are available: 1 Insufficient memory, …`. */
+const SCHEDULER_VERDICT = /\d+\/\d+ nodes are available/i;
+
+/**
+ * A pod's FailedScheduling events come from the scheduler and from autoscalers that could not add a
+ * node for it (Karpenter files its own FailedScheduling: `Failed to schedule pod, incompatible
+ * requirements, …`). The scheduler's verdict says why no existing node fits; the autoscaler's why no
+ * new one comes (knowledgesystems/knowledgesystems-k8s-deployment#453: `1 Insufficient memory` on the
+ * only node the selector allows, and Karpenter's NodePool without that label; aws/karpenter-provider-aws#5406
+ * and kubernetes-sigs/karpenter#932: Karpenter's events about the pod interleaved with the scheduler's
+ * `0/N nodes are available: … Insufficient memory`). The verdict is read; the autoscaler's word is kept beside it.
+ */
+const schedulingEvents = (events: ReadonlyArray<Event>): { readonly verdict?: Event; readonly autoscaler?: Event } => {
+  const verdict = latest(events.filter((e) => SCHEDULER_VERDICT.test(e.message ?? ""))) ?? latest(events);
+  const autoscaler = latest(events.filter((e) => e !== verdict && !SCHEDULER_VERDICT.test(e.message ?? "") && /karpenter|autoscaler/i.test(`${e.source?.component ?? ""} ${e.reportingComponent ?? ""}`)));
+  return { ...(verdict !== undefined ? { verdict } : {}), ...(autoscaler !== undefined ? { autoscaler } : {}) };
+};
 
 const claimsOf = (pod: Pod): ReadonlyArray<string> =>
   (Array.isArray(pod.spec?.volumes) ? pod.spec.volumes : []).map((v) => v.persistentVolumeClaim?.claimName).filter((c): c is string => typeof c === "string" && c !== "");
@@ -187,10 +206,12 @@ export const analyzeScheduling = (a: Analysis, frame: Frame, subject: Subject): 
   const events = a.events(subject.ref.namespace);
   const byMessage = new Map<string, Array<Pod>>();
   const eventsByPod = new Map<string, Event | undefined>();
+  const autoscalerByPod = new Map<string, Event>();
   const silent: Array<Pod> = [];
   for (const pod of pending) {
-    const failed = latest(events("Pod", pod.metadata.name).filter((e) => e.reason === "FailedScheduling"));
+    const { verdict: failed, autoscaler } = schedulingEvents(events("Pod", pod.metadata.name).filter((e) => e.reason === "FailedScheduling"));
     eventsByPod.set(pod.metadata.name, failed);
+    if (autoscaler !== undefined) autoscalerByPod.set(pod.metadata.name, autoscaler);
     const condition = Array.isArray(pod.status?.conditions) ? pod.status.conditions.find((c) => c.type === "PodScheduled" && c.status === "False") : undefined;
     const message = failed?.message ?? condition?.message ?? "";
     if (message === "") {
@@ -242,11 +263,13 @@ export const analyzeScheduling = (a: Analysis, frame: Frame, subject: Subject): 
       }
     }
     const reading = readObstacle(a, main, pod, parsed);
+    const autoscaler = autoscalerByPod.get(pod.metadata.name);
+    const autoscalerText = autoscaler === undefined ? "" : ` ${autoscaler.source?.component ?? autoscaler.reportingComponent ?? "The autoscaler"} could not add a node for it either: ${clipText(autoscaler.message ?? "", 200)}.`;
     const reasonsText = parsed.reasons.map((r) => `${r.nodes !== undefined ? `${r.nodes} node(s): ` : ""}${clipText(r.text, 120)}${INTENT_OBSTACLES.has(r.obstacle) && r !== main ? " (the pod's own placement rules, by design)" : ""}`).join("; ");
     a.propose(frame, subject.label, {
       key: `scheduling:${subject.label}:${main.obstacle}:${main.detail ?? ""}`,
       title: `${subject.label} cannot be scheduled: ${reading.text}`,
-      detail: `${plural(pods.length, "pod")} ${pods.length === 1 ? "stays" : "stay"} Pending. ${parsed.availableNodes !== undefined ? `${parsed.availableNodes} of ${parsed.totalNodes ?? "?"} nodes are available; ` : ""}${reasonsText}.${reading.facts.length > 0 ? ` ${reading.facts.join("; ")}.` : ""}`,
+      detail: `${plural(pods.length, "pod")} ${pods.length === 1 ? "stays" : "stay"} Pending. ${parsed.availableNodes !== undefined ? `${parsed.availableNodes} of ${parsed.totalNodes ?? "?"} nodes are available; ` : ""}${reasonsText}.${reading.facts.length > 0 ? ` ${reading.facts.join("; ")}.` : ""}${autoscalerText}`,
       confidence: reading.confidence,
       depth: 2,
       supporting: [id, ...claimIds],
@@ -361,6 +384,26 @@ export const analyzeMounts = (a: Analysis, frame: Frame, subject: Subject): void
     return;
   }
   const missing = MISSING_SOURCE.exec(message);
+  const issued = missing !== null && /^secret$/i.test(missing[1] ?? "") ? issuedByCertManager(pod, missing[2] ?? "") : undefined;
+  if (missing !== null && issued !== undefined) {
+    const running = certManagerServices(a.view.services);
+    const otherNamespaces = new Set(a.view.services.map((s) => s.metadata.namespace).filter((n) => n !== subject.ref.namespace)).size > 0;
+    a.propose(frame, subject.label, {
+      key: `mount:${subject.label}:${last.reason ?? ""}:${issued.secret}`,
+      title:
+        running.length === 0
+          ? `${subject.label} cannot mount secret ${issued.secret}: it does not exist because cert-manager, which issues it, is not installed (no cert-manager Service in any namespace read)`
+          : `${subject.label} cannot mount secret ${issued.secret}: it does not exist: cert-manager (${listNames(running.map((s) => `${s.metadata.namespace ?? ""}/${s.metadata.name}`))}) has not issued it; check its Certificate and Issuer`,
+      detail: `${clipText(message, 300)}. No one creates this Secret by hand: ${issued.why}.`,
+      // Absence is only as good as what was read: high when Services of other namespaces were read too.
+      confidence: running.length === 0 && otherNamespaces ? "high" : "medium",
+      depth: 3,
+      supporting: [id],
+      confirmBy: `kubectl get pods -A -l app.kubernetes.io/instance=cert-manager; ${kubectl(subject.ref.namespace, "get certificate,certificaterequest")}`,
+      actions: [running.length === 0 ? "Install cert-manager (kubectl apply -f https://github.com/cert-manager/cert-manager/releases/latest/download/cert-manager.yaml), then re-apply the manifests so their Certificate is created" : `Read why the Certificate for ${issued.secret} is not ready: ${kubectl(subject.ref.namespace, "describe certificate")} (its Issuer must exist and be ready)`]
+    });
+    return;
+  }
   if (missing !== null) {
     a.propose(frame, subject.label, {
       key: `mount:${subject.label}:${last.reason ?? ""}:${missing[2] ?? ""}`,

@@ -48,6 +48,25 @@ describe("a Service with no endpoints: its selector matches no pod", () => {
     expect(hs[0]?.confidence).toBe("high");
   });
 
+  it("a selector key no pod carries, the rest matching (OT-CONTAINER-KIT/redis-operator#98 and #79)", () => {
+    // #98: the pasted Service selector and pod labels; #79: "removing the pod selector `redis=monitor` from redis-master fixed the issue".
+    const service: Service = {
+      metadata: { name: "redis3", namespace: "default", labels: { app: "redis3-standalone", redis: "monitor", role: "standalone" } },
+      spec: { selector: { app: "redis3-standalone", redis: "monitor", role: "standalone" }, ports: [{ name: "redis-client", port: 6379, targetPort: 6379, protocol: "TCP" }] }
+    };
+    const endpoints: Endpoints = { metadata: { name: "redis3", namespace: "default" }, subsets: [] };
+    const pod = runningPod("default", "redis3-standalone-0", { app: "redis3-standalone", role: "standalone", "statefulset.kubernetes.io/pod-name": "redis3-standalone-0" }, [{ containerPort: 6379 }], { kind: "StatefulSet", name: "redis3-standalone" });
+    const hs = investigate({ services: [service], endpoints: [endpoints], pods: [pod] }, { alertname: "ServiceNoEndpoints", namespace: "default", service: "redis3" }, "2021-06-24T09:00:00Z");
+    expect(hs[0]?.title).toBe(
+      "Service default/redis3 has no endpoints: its selector app=redis3-standalone,redis=monitor,role=standalone requires redis=monitor, a label no pod in default carries; the pods of default/redis3-standalone match the rest (app=redis3-standalone,role=standalone)"
+    );
+    expect(hs[0]?.confidence).toBe("high");
+    // Pods that carry the key with another value belong to another workload: no slip is claimed.
+    const worker = runningPod("default", "redis3-worker-0", { app: "redis3-standalone", role: "standalone", redis: "worker" }, [{ containerPort: 6379 }], { kind: "StatefulSet", name: "redis3-worker" });
+    const other = investigate({ services: [service], endpoints: [endpoints], pods: [pod, worker] }, { alertname: "ServiceNoEndpoints", namespace: "default", service: "redis3" }, "2021-06-24T09:00:00Z");
+    expect(other[0]?.title ?? "").not.toContain("a label no pod");
+  });
+
   it("without pods that resemble the selector it stays at low confidence in a namespace triage", () => {
     const service: Service = { metadata: { name: "orphan", namespace: "default" }, spec: { selector: { app: "orphan" }, ports: [{ port: 80 }] } };
     const hs = investigate({ services: [service], pods: [runningPod("default", "web-1", { app: "web" }, [{ containerPort: 8080 }])] }, { alertname: "Something", namespace: "default" }, "2024-01-01T00:10:00Z");

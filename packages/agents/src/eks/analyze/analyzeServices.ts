@@ -32,6 +32,8 @@ export interface NearMiss {
   readonly pods: ReadonlyArray<string>;
   /** The pods' labels that resemble the selector: same value under another key, or same key with another value. */
   readonly labels: StringMap;
+  /** Selector entries whose key the pods do not carry at all, when the rest of the selector matches them. */
+  readonly missing?: StringMap;
 }
 
 /**
@@ -44,7 +46,7 @@ export const nearMisses = (view: ClusterView, service: Service): ReadonlyArray<N
   const entries = Object.entries(selector);
   if (entries.length === 0) return [];
   const objects = namespaceObjects(view, service.metadata.namespace ?? "");
-  const groups = new Map<string, { workload: string; pods: Array<string>; labels: Record<string, string>; score: number }>();
+  const groups = new Map<string, { workload: string; pods: Array<string>; labels: Record<string, string>; score: number; missing?: Record<string, string> }>();
   for (const pod of objects.pods) {
     if (isPodDone(pod)) continue;
     const labels = pod.metadata.labels ?? {};
@@ -64,14 +66,28 @@ export const nearMisses = (view: ClusterView, service: Service): ReadonlyArray<N
         }
       }
     }
-    if (score === 0 || Object.keys(related).every((k) => selector[k] === related[k])) continue;
+    /*
+     * The rest of the selector matches and the pods lack its other keys altogether: the selector
+     * carries a label the pod template never had (OT-CONTAINER-KIT/redis-operator#98 and #79: an
+     * operator release added `redis: monitor` to its Services' selectors, not to the pods, and users
+     * fixed it by removing that key). A key the pods carry with another value is a different
+     * workload's, not a slip.
+     */
+    const exact = score > 0 && Object.keys(related).every((k) => selector[k] === related[k]);
+    const missing = exact ? Object.fromEntries(entries.filter(([k]) => !(k in labels))) : {};
+    if (score === 0 || (exact && (Object.keys(missing).length === 0 || Object.keys(missing).length + Object.keys(related).length < entries.length))) continue;
     const ref = workloadOf(pod, objects);
     const key = `${ref.namespace}/${ref.name}`;
     const g = groups.get(key);
-    if (g === undefined) groups.set(key, { workload: key, pods: [pod.metadata.name], labels: related, score });
+    if (g === undefined) groups.set(key, { workload: key, pods: [pod.metadata.name], labels: related, score, ...(exact ? { missing } : {}) });
     else g.pods.push(pod.metadata.name);
   }
-  return [...groups.values()].sort((x, y) => y.score - x.score || x.workload.localeCompare(y.workload)).map(({ workload, pods, labels }) => ({ workload, pods, labels }));
+  // A key no pod of the namespace carries at all is the slip; one some pods carry belongs to them.
+  const carried = new Set(objects.pods.filter((p) => !isPodDone(p)).flatMap((p) => Object.keys(p.metadata.labels ?? {})));
+  return [...groups.values()]
+    .filter((g) => g.missing === undefined || Object.keys(g.missing).every((k) => !carried.has(k)))
+    .sort((x, y) => y.score - x.score || x.workload.localeCompare(y.workload))
+    .map(({ workload, pods, labels, missing }) => ({ workload, pods, labels, ...(missing !== undefined ? { missing } : {}) }));
 };
 
 /** Controllers whose pod template the Service selects, with their desired replicas. */
@@ -206,19 +222,31 @@ export const checkService = (a: Analysis, frame: Frame, service: Service, option
     a.propose(frame, label, {
       key: `service-selector:${label}`,
       title:
-        miss !== undefined
-          ? `Service ${label} has no endpoints: its selector ${selectorText(selector)} matches no pod; the pods of ${miss.workload} are labelled ${selectorText(miss.labels)}`
-          : `Service ${label} has no endpoints: its selector ${selectorText(selector)} matches no pod in ${ns}`,
+        miss?.missing !== undefined
+          ? `Service ${label} has no endpoints: its selector ${selectorText(selector)} requires ${selectorText(miss.missing)}, a label no pod in ${ns} carries; the pods of ${miss.workload} match the rest (${selectorText(miss.labels)})`
+          : miss !== undefined
+            ? `Service ${label} has no endpoints: its selector ${selectorText(selector)} matches no pod; the pods of ${miss.workload} are labelled ${selectorText(miss.labels)}`
+            : `Service ${label} has no endpoints: its selector ${selectorText(selector)} matches no pod in ${ns}`,
       detail:
-        miss !== undefined
+        miss?.missing !== undefined
+          ? `The endpoints controller adds only pods whose labels include every key=value of the selector. ${plural(miss.pods.length, "pod")} of ${miss.workload} (${listNames(miss.pods)}) match ${selectorText(miss.labels)} but carry no ${Object.keys(miss.missing).join(", ")} label at all, so the Service has nothing to send traffic to.`
+          : miss !== undefined
           ? `The endpoints controller adds only pods whose labels include every key=value of the selector (${selectorText(selector)}). ${plural(miss.pods.length, "pod")} of ${miss.workload} (${listNames(miss.pods)}) carry ${selectorText(miss.labels)} instead, so the Service has nothing to send traffic to.`
           : `No pod in ${ns} carries ${selectorText(selector)}: either the backend is not deployed (or scaled to zero) or the selector is wrong.`,
       // A selector one label away from running pods is a typo; no pods at all may just be a backend not deployed.
-      confidence: miss !== undefined ? (options.named ? "high" : "medium") : options.named ? "medium" : "low",
+      // A missing key is a slip when the pods match most of the selector; one shared label alone may be another workload's.
+      confidence:
+        miss !== undefined
+          ? options.named && (miss.missing === undefined || Object.keys(miss.labels).length > Object.keys(miss.missing).length)
+            ? "high"
+            : "medium"
+          : options.named
+            ? "medium"
+            : "low",
       depth: options.depth ?? 2,
       supporting: [...supporting, id],
       confirmBy: `${kubectl(ns, `get endpoints ${service.metadata.name}`)}; ${kubectl(ns, `get pods -l ${selectorText(selector)}`)}${miss !== undefined ? `; ${kubectl(ns, `get pods --show-labels | grep ${miss.pods[0] ?? ""}`)}` : ""}`,
-      actions: [miss !== undefined ? `Make the selector match the pods' labels (${selectorText(miss.labels)}), or label the pods ${selectorText(selector)}` : `Deploy the backend of ${label} or fix its selector`],
+      actions: [miss?.missing !== undefined ? `Remove ${selectorText(miss.missing)} from the Service's selector, or add it to the pod template of ${miss.workload}` : miss !== undefined ? `Make the selector match the pods' labels (${selectorText(miss.labels)}), or label the pods ${selectorText(selector)}` : `Deploy the backend of ${label} or fix its selector`],
       ...(options.downstream !== undefined ? { chain: [`Service ${label} has no endpoints (selector ${selectorText(selector)} matches no pod)`, ...options.downstream] } : {})
     });
     return problems;

@@ -150,6 +150,35 @@ describe("describePullFailure names the registry's reason", () => {
     expect(describePullFailure(cases.find((c) => c.source === "helm/helm#12189")!.message, { image: "smartsitealfaacr.azurecr.io/aem6.5-authbaseimage:v2", pullSecrets: ["acr-secret"] }).cause).not.toContain("node's own credentials");
   });
 
+  it("names the missing imagePullSecret when the runtime sent no credentials to a private registry (kubernetes/kubernetes#54850, docker/for-mac#3381, distr-sh/distr#1868)", () => {
+    // kubernetes/kubernetes#54850: a registry on a private address, the pod without imagePullSecrets; fixed by creating one.
+    const k8s = describePullFailure(
+      'rpc error: code = 2 desc = Error response _from_ daemon: {"message":"Get http://192.168.31.150:5000/v2/nginx-web/manifests/v3: no basic auth credentials"}',
+      { image: "192.168.31.150:5000/nginx-web:v3", pullSecrets: [] }
+    );
+    expect(k8s).toMatchObject({ kind: "unauthorized", certain: true, registry: "192.168.31.150:5000" });
+    expect(k8s.cause).toMatch(/^the pod has no imagePullSecrets, so no credentials were sent to private registry 192\.168\.31\.150:5000 \(no basic auth credentials/);
+    // docker/for-mac#3381: a Nexus registry, the Deployment's template without imagePullSecrets.
+    const nexus = describePullFailure(
+      'Failed to pull image "nexus3.abcde.org:10004/abcde-qwerty-fe:2.2.22": rpc error: code = Unknown desc = Error response from daemon: Get https://nexus3.abcde.org:10004/v2/abcde-qwerty-fe/manifests/2.2.22: no basic auth credentials',
+      { image: "nexus3.abcde.org:10004/abcde-qwerty-fe:2.2.22" }
+    );
+    expect(nexus).toMatchObject({ certain: true, registry: "nexus3.abcde.org:10004" });
+    // distr-sh/distr#1868 (containerd's wording): the CronJob's template lacks the imagePullSecrets its Deployment has.
+    const distr = describePullFailure(
+      'Failed to pull image "registry.distr.sh/enterprise/distr-ee:2.11.2": pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials',
+      { image: "registry.distr.sh/enterprise/distr-ee:2.11.2", pullSecrets: [] }
+    );
+    expect(distr).toMatchObject({ kind: "unauthorized", certain: true });
+    expect(distr.cause).toContain("no imagePullSecrets");
+    // kubernetes/kubernetes#95231: the pod has a pull secret and still sends none: which is wrong is not known.
+    const withSecret = describePullFailure(
+      'Failed  to pull image "ip:port/repository/ydocker-repo/apps:tag": rpc error: code = Unknown desc = Error response from daemon: Get http://ip:port/v2/repository/docker/app/manifests/1.0: no basic auth credentials',
+      { image: "ip:port/repository/ydocker-repo/apps:tag", pullSecrets: ["myregistrykey"] }
+    );
+    expect(withSecret.certain).toBe(false);
+  });
+
   it("names the pod's imagePullSecrets when the registry refuses them", () => {
     const f = describePullFailure(cases.find((c) => c.source === "helm/helm#12189")!.message, { image: "smartsitealfaacr.azurecr.io/aem6.5-authbaseimage:v2", pullSecrets: ["acr-secret"] });
     expect(f.cause).toContain("the pod uses imagePullSecrets acr-secret");

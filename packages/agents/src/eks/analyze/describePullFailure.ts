@@ -188,6 +188,23 @@ export const describePullFailure = (message: string, context: PullContext): Pull
   if (/unauthorized|authentication required|no basic auth credentials|\b401\b|\b403\b|forbidden|denied: requested access|access denied/i.test(m)) {
     const cloud = CLOUD_REGISTRY.find(([pattern]) => pattern.test(host))?.[1];
     const bySecret = (context.pullSecrets ?? []).length > 0;
+    /*
+     * "no basic auth credentials" (and the old kubelet's "there are no credentials on this request")
+     * says the runtime sent none: a registry that asks for them was pulled from by a pod without
+     * imagePullSecrets. That is the cause, not an either/or (kubernetes/kubernetes#54850: solved by
+     * creating the pull secret; docker/for-mac#3381 and kubernetes/minikube#9161: Nexus registries,
+     * pods without imagePullSecrets; distr-sh/distr#1868: a CronJob template without them). With
+     * secrets on the pod (kubernetes/kubernetes#95231) the secret does not match the host: still unsure.
+     */
+    if (!bySecret && cloud === undefined && /no basic auth credentials|no credentials on this request/i.test(m)) {
+      return {
+        kind: "unauthorized",
+        cause: `the pod has no imagePullSecrets, so no credentials were sent to private registry ${host} (${tail(m, /no basic auth credentials|no credentials on this request/i, 60)})`,
+        certain: true,
+        registry: host,
+        action: `Give the pod an imagePullSecret for ${host} (in its template, or on its ServiceAccount): kubectl create secret docker-registry <name> --docker-server=${host} …`
+      };
+    }
     return {
       kind: "unauthorized",
       cause: `registry ${host} refused the pull (${tail(m, /unauthorized|authentication required|no basic auth credentials|\b40[13]\b|forbidden|denied/i, 60)}); ${secretsText(context.pullSecrets)}${

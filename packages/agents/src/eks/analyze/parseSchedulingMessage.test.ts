@@ -37,6 +37,15 @@ describe("parseSchedulingMessage", () => {
     expect(parseSchedulingMessage('running PreBind plugin "VolumeBinding": binding volumes: timed out waiting for the condition').reasons[0]?.obstacle).toBe("volume-binding");
   });
 
+  it("reads a pasted message with parts left out (knowledgesystems/knowledgesystems-k8s-deployment#453)", () => {
+    const r = parseSchedulingMessage("0/30 nodes are available: 1 Insufficient memory, ... 3 node(s) didn't match Pod's node affinity/selector ...");
+    expect(r.reasons.map((x) => [x.nodes, x.obstacle, x.detail])).toEqual([
+      [1, "insufficient-resources", "memory"],
+      [3, "node-selector", undefined]
+    ]);
+    expect(main("0/30 nodes are available: 1 Insufficient memory, ... 3 node(s) didn't match Pod's node affinity/selector ...")).toEqual({ obstacle: "insufficient-resources", nodes: 1, detail: "memory" });
+  });
+
   it("names the obstacle that blocks, not the largest count", () => {
     // danisla/kubefunc#10: pinned by a nodeSelector to the one node whose taint it does not tolerate.
     expect(main("0/23 nodes are available: 1 node(s) had taints that the pod didn't tolerate, 22 node(s) didn't match node selector.")?.obstacle).toBe("taint");

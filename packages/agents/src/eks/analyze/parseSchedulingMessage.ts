@@ -60,7 +60,7 @@ const PLUGINS: ReadonlyArray<readonly [RegExp, SchedulingObstacle]> = [
 
 const classify = (raw: string): Pick<SchedulingReason, "obstacle" | "detail"> => {
   const text = raw.replace(/[’‘]/g, "'");
-  const insufficient = /^Insufficient (\S+)/.exec(text);
+  const insufficient = /^Insufficient ([\w./-]+)/.exec(text);
   if (insufficient !== null) return { obstacle: "insufficient-resources", detail: insufficient[1] ?? "" };
   if (/Too many pods/i.test(text)) return { obstacle: "insufficient-resources", detail: "pods" };
   const taint = /taint \{([^}]*)\}/.exec(text);
@@ -118,7 +118,10 @@ export const parseSchedulingMessage = (message: string): SchedulingFailure => {
   const listed = m[3] ?? "";
   const unbalanced = (listed.match(/\(/g)?.length ?? 0) > (listed.match(/\)/g)?.length ?? 0);
   const parts: Array<string> = [];
-  for (const raw of (unbalanced ? `${listed})` : listed).replace(/\.$/, "").split(", ")) {
+  for (const piece of (unbalanced ? `${listed})` : listed).replace(/\.$/, "").split(", ")) {
+    // A pasted message with parts left out (`1 Insufficient memory, ... 3 node(s) didn't match …`): the elision is no reason.
+    const raw = piece.replace(/^(?:\.{3}|…)\s*/, "").replace(/\s+(?:\.{1,3}|…)\s*$|(?:\.{3}|…)\s*$/, "");
+    if (raw === "") continue;
     // Older schedulers write "had taint {k: v}, that the pod didn't tolerate": a continuation, not a reason.
     if (parts.length > 0 && !/^\d+ |^pod has /.test(raw)) parts[parts.length - 1] += `, ${raw}`;
     else parts.push(raw);

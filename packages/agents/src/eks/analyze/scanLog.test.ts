@@ -160,6 +160,16 @@ describe("scanLog: nginx upstreams that do not resolve", () => {
   });
 });
 
+describe("scanLog: nslookup's failures, as init containers waiting for a Service print them", () => {
+  it.each([
+    ["nslookup: can't resolve 'firmament-service.kube-system'", "kubernetes-retired/poseidon#125", "firmament-service.kube-system", "dns-nxdomain"],
+    ["nslookup: can't resolve 'kubernetes.default'", "kubernetes/kubernetes#44314", "kubernetes.default", "dns-nxdomain"],
+    ["** server can't find kubernetes.default.svc.cluster.local: NXDOMAIN", "sandervanvugt/cka#2", "kubernetes.default.svc.cluster.local", "dns-nxdomain"]
+  ])("%s (%s)", (line, _source, host, kind) => {
+    expect(scanLog(line).dependencies[0]).toMatchObject({ host, kind });
+  });
+});
+
 describe("trailingUsage: the help a flag parser prints after its error", () => {
   it("finds Go's `Usage of …:` block after the error (opensandbox-group/OpenSandbox#855, pasted with its `...`)", () => {
     const lines = ["flag provided but not defined: -kube-client-qps", "Usage of /workspace/server:", "  -enable-file-log", "        Enable log output to file", "  -enable-http2", "        If set, HTTP/2 will be enabled for the metrics and webhook servers", "  ..."];

@@ -211,6 +211,13 @@ const DEPENDENCY_PATTERNS: ReadonlyArray<(line: string, next: ReadonlyArray<stri
     return m === null ? undefined : { host: host(m[1] ?? ""), ...port(m[2]), kind: "dns-nxdomain" };
   },
   (line) => {
+    // busybox's and bind's nslookup, as init containers that wait for a Service print them:
+    // `nslookup: can't resolve 'firmament-service.kube-system'` (kubernetes-retired/poseidon#125,
+    // kubernetes/kubernetes#44314), `** server can't find kubernetes.default.svc.cluster.local: NXDOMAIN` (sandervanvugt/cka#2).
+    const m = /nslookup: can't resolve '([\w.-]+?)\.?'/.exec(line) ?? /\*\* server can't find ([\w.-]+?)\.?: (NXDOMAIN|SERVFAIL|REFUSED)/.exec(line);
+    return m === null ? undefined : { host: host(m[1] ?? ""), kind: m[2] === undefined || m[2] === "NXDOMAIN" ? "dns-nxdomain" : "dns-error" };
+  },
+  (line) => {
     const m = /Error -?\d+ connecting to ([\w.-]+):(\d+)\. (.+)$/.exec(line);
     if (m === null) return undefined;
     const tail = m[3] ?? "";
