@@ -87,7 +87,7 @@ const TEST_TITLE = /\b(?:test notification|notification test|test message|testal
  * "test discord message" (Kapacitor's Discord handler test).
  */
 const TEST_BODY =
-  /\bsummary\s?[=:]\s?Notification test\b|\bSomeone is testing the alert notification\b|\balertname\s?[=:]\s?TestAlert\b|^This is a test (?:from|of|message|notification)\b|^test(?: [a-z]+)? (?:message|notification)$/im;
+  /\bsummary\s?[=:]\s?Notification test\b|\bSomeone is testing the alert notification\b|\balertname\s?[=:]\s?TestAlert\b|^This is a test (?:from|of|message|notification)\b|^test(?: [a-z]+)? (?:message|notification)$|^This is a dummy incident\.?$|^Congrats! The newly saved webhook works\b/im;
 /** A failure named in the title itself ("Helm test failed") makes it a real notification about a test. */
 const TITLE_TROUBLE = /\b(?:fail|fails|failed|failing|failure|error|errors|down|critical|unhealthy|degraded)\b/i;
 
@@ -95,7 +95,7 @@ const testNotification: Tier1Rule = {
   name: "test-notification",
   priority: 100,
   evaluate: (input) => {
-    if (!input.lower.includes("test")) return undefined;
+    if (!input.lower.includes("test") && !input.lower.includes("dummy incident") && !input.lower.includes("newly saved webhook")) return undefined;
     const m = TEST_TITLE.exec(input.title) ?? TEST_BODY.exec(input.body);
     if (m === null || TITLE_TROUBLE.test(input.title)) return undefined;
     return suppress(`a test notification (${quote(m[0])}) sent to check the integration, not an alert`);
@@ -182,15 +182,23 @@ const KUBE_EVENT =
  * its IMAP status from DOWN to UP" (Pingdom), "State changed to **Available**" (Insping), "status changed to: Ignored" (Raygun).
  */
 const STATE_LINE =
-  /^[ \t*_>•-]{0,6}(?:current state|new state|state|status|health status|health|alarm state)[*_]{0,2}[ \t]?[:=][ \t*_`]{0,6}(?::[a-z0-9_+-]{1,40}:[ \t]?)?([a-z_]+)/gim;
+  /^[ \t*_>•-]{0,6}(?:current state|new state|state|status|health status|health|alarm state|build status)[*_]{0,2}[ \t]?[:=][ \t*_`]{0,6}(?::[a-z0-9_+-]{1,40}:[ \t]?)?([a-z_]+)/gim;
 const STATE_INLINE =
-  /\b(?:state|status) (?:is now|changed to):?[ \t]{0,2}\**([A-Za-z_]+)|\b(?:changed|transitioned|went|moved|flipped)(?: its [\w -]{1,30}?)? from \W{0,3}[A-Za-z_]+\W{0,3} to \W{0,3}([A-Za-z_]+)/gi;
+  /\b(?:state|status) (?:is now|changed to):?[ \t]{0,2}\**([A-Za-z_]+)|\(result: ([a-z]+)\)|\b(?:changed|transitioned|went|moved|flipped)(?: (?:its |the )?[\w -]{1,30}?)? from \W{0,3}[A-Za-z_]+\W{0,3} to \W{0,3}([A-Za-z_]+)/gi;
 /** What may follow a state value on its line: markup, an emoji shortcode, a short parenthesis ("resolved :white_check_mark: (on the source)"). */
 const FIELD_END = /^[ \t*_`]{0,4}(?::[a-z0-9_+-]{1,40}:)?[ \t]{0,2}(?:\([^)\n]{0,40}\))?[ \t*_`.]{0,4}(?:\n|$)/;
 const TROUBLE_STATES = new Set(
   "alarm alerting firing triggered critical crit down problem degraded warning error failed failing failure unhealthy insufficient_data unknown pending notready nodenotready missing escalated unavailable unreachable offline".split(" ")
 );
-const QUIET_STATES = new Set("ok resolved recovered recovery up acknowledged closed healthy normal succeeded success passed available online ignored".split(" "));
+/**
+ * "(result: success)" and "(result: cancelled)" (Buildbot via zulip), "Build status: Passed" (GoCD via zulip): a CI run that
+ * went through or was called off; "changed status from operational to under_maintenance" (Statuspage via zulip): planned work.
+ */
+const QUIET_STATES = new Set(
+  "ok resolved recovered recovery up acknowledged closed healthy normal succeeded success passed available online ignored cancelled canceled skipped operational under_maintenance maintenance".split(
+    " "
+  )
+);
 
 /** A line of a notification that is a `key: value` field (descriptions and labels repeat the alert's words). */
 const FIELD_LINE = /^[ \t*_>•-]{0,6}[\w .()/-]{1,40}[*_]{0,2}[ \t]?[:=]/;
@@ -209,14 +217,14 @@ const stateField: Tier1Rule = {
   priority: 145,
   evaluate: (input) => {
     const lower = input.lower;
-    if (!lower.includes("stat") && !lower.includes("health") && !lower.includes(" from ")) return undefined;
+    if (!lower.includes("stat") && !lower.includes("health") && !lower.includes(" from ") && !lower.includes("result:")) return undefined;
     let quiet: string | undefined;
     let quietEnd = 0;
     for (const re of [STATE_LINE, STATE_INLINE]) {
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = re.exec(input.body)) !== null) {
-        const value = (m[1] ?? m[2] ?? "").toLowerCase();
+        const value = (m[1] ?? m[2] ?? m[3] ?? "").toLowerCase();
         if (TROUBLE_STATES.has(value)) return investigate(`the alert's current state is ${quote(value)}`);
         // A quiet state field ends its line ("Status: OK but users see errors" is a sentence, not a field).
         if (QUIET_STATES.has(value) && quiet === undefined && (re === STATE_INLINE || FIELD_END.test(input.body.slice(re.lastIndex, re.lastIndex + 60)))) {
@@ -254,10 +262,12 @@ const HOUSEKEEPING =
  * created/deleted"), Botkube ("v1/configmaps created/updated/deleted", its Argo CD plugin), Kubewatch ("has been
  * `Created`"), Flux ("Reconciliation finished", "Health check passed", "Helm install succeeded"), the Jenkins Slack plugin
  * ("#46 Success after", "#43 Started by changes from Bob"), 8398a7/action-slack ("Succeeded GitHub Actions"), AWS
- * CodePipeline/CodeDeploy ("SUCCEEDED:"), AWS Backup ("completed successfully") and actions-status-discord (a "Success" title line).
+ * CodePipeline/CodeDeploy ("SUCCEEDED:"), AWS Backup ("completed successfully") and actions-status-discord (a "Success" title line);
+ * a job or build that started, is ready or was deployed: "… execution #12 for myproject has started." (Rundeck via zulip), "The
+ * build … on branch master is now ready." / "… is now locked." (Netlify via zulip), "`1242` deployed by **Zulip Test**" (New Relic via zulip).
  */
 const CHANGE_NOTICE =
-  /^\W{0,8}(?:[\w.-]{1,60}\/)?v\d\w{0,10}\/[\w-]{1,60} (?:created|updated|deleted)\b|\bApplication `?[\w.-]{1,100}`? has been (?:created|deleted)\b|\bhas been `(?:Created|Updated|Deleted)`|\bsync operation of application `?[\w.-]{1,100}`? (?:has )?started\b|\bis now running new version\b|\bNew version of the application `?[\w.-]{1,100}`? is up and running\b|\bReconciliation finished\b|\bHealth check passed\b| - #\d+ (?:Success|Back to normal) after\b| - #\d+ Started by\b|\b(?:succeeded|successfully|SUCCEEDED|SUCCESS|Succeeded)\b|^\W{0,4}Success\W{0,4}$/m;
+  /^\W{0,8}(?:[\w.-]{1,60}\/)?v\d\w{0,10}\/[\w-]{1,60} (?:created|updated|deleted)\b|\bApplication `?[\w.-]{1,100}`? has been (?:created|deleted)\b|\bhas been `(?:Created|Updated|Deleted)`|\bsync operation of application `?[\w.-]{1,100}`? (?:has )?started\b|\bis now running new version\b|\bNew version of the application `?[\w.-]{1,100}`? is up and running\b|\bReconciliation finished\b|\bHealth check passed\b| - #\d+ (?:Success|Back to normal) after\b| - #\d+ Started by\b|\b(?:succeeded|successfully|SUCCEEDED|SUCCESS|Succeeded)\b|^\W{0,4}Success\W{0,4}$|^[^\n]{0,200}?\bexecution \S{1,200} for [\w.-]{1,60} has started\b|^The (?:build|deploy) [^\n]{1,200}? is now (?:ready|locked|unlocked|published|live)\.?$|^`?[\w.-]{1,60}`? deployed by\b/m;
 
 // ---------------------------------------------------------------------------------------------
 // 200–299: conversation, only when the message carries no alert signal. Greetings, thanks, tests
@@ -411,11 +421,12 @@ const TEST = anchored([
   "echo"
 ]);
 
-const conversational = (name: string, priority: number, what: string, pattern: RegExp, maxWords = Infinity): Tier1Rule => ({
+const conversational = (name: string, priority: number, what: string, pattern: RegExp, maxWords = Infinity, unlessRequest = false): Tier1Rule => ({
   name,
   priority,
   evaluate: (input) => {
-    if (input.words.length > maxWords || hasAlertSignal(input)) return undefined;
+    // "anyone around? can you look at the payments API?": small talk that opens a request to look is the request.
+    if (input.words.length > maxWords || hasAlertSignal(input) || (unlessRequest && REQUEST.test(input.bare))) return undefined;
     const m = pattern.exec(input.bare);
     return m === null ? undefined : suppress(`${what} (${quote(m[0])}) with no alert signal`);
   }
@@ -463,7 +474,7 @@ const greeting: Tier1Rule = {
   priority: 210,
   evaluate: (input) => {
     // "Hello world" greets nobody: it is a program's output or a test event (getsentry/sentry test_issue_alert.py).
-    if (input.words.length > GREETING_MAX_WORDS || hasAlertSignal(input) || input.bare.startsWith("hello world")) return undefined;
+    if (input.words.length > GREETING_MAX_WORDS || hasAlertSignal(input) || input.bare.startsWith("hello world") || REQUEST.test(input.bare)) return undefined;
     const m = GREETING.exec(input.bare);
     return m === null ? undefined : suppress(`a greeting (${quote(m[0])}) with no alert signal`);
   }
@@ -518,10 +529,11 @@ const MEETING =
  * (GoogleCloudPlatform/oss-test-infra#159), "Need ability to mute servers doing maintenance"
  * (aws/amazon-managed-service-for-prometheus-roadmap#10), "It'll be nice have easy access function to pause calls"
  * (grafana/oncall#144); duplicates: "Duplicate of #3075" (nodejs/nodejs.org#3076), "This is a dupe of #306."
- * (sandstorm-io/sandstorm-website#308).
+ * (sandstorm-io/sandstorm-website#308); elsewhere: "I think this would be better reported at https://github.com/npm/registry."
+ * (npm/npm#20904), "so the issue doesn't belong to this repo" (nodejs/nodejs.org#3078).
  */
 const PROCESS =
-  /\b(?:please )?(?:file|open|report|raise|create|submit) (?:an? |the |your )?(?:issue|ticket|bug|outages?|incidents?|problems?)(?: report)? (?:with|on|in|at|upstream|instead|there|here|via|through)\b|\b(?:it'd|itd|it would|it will|it'll|would) be (?:nice|great|good|cool|useful|helpful)\b|\bneed (?:the |an? )?ability to\b|\bfeature request\b|\bwould love (?:to|a|an|the)\b|\b(?:duplicate|dupe) of\b/;
+  /\b(?:please )?(?:file|open|report|raise|create|submit) (?:an? |the |your )?(?:issue|ticket|bug|outages?|incidents?|problems?)(?: report)? (?:with|on|in|at|upstream|instead|there|here|via|through)\b|\b(?:it'd|itd|it would|it will|it'll|would) be (?:nice|great|good|cool|useful|helpful)\b|\bneed (?:the |an? )?ability to\b|\bfeature request\b|\bbetter reported (?:at|in|on|to|upstream)\b|\b(?:doesn't|does not|don't|do not) belong (?:to|in) (?:this|the|our) (?:repo|repository|channel|project|tracker)\b|\bwould love (?:to|a|an|the)\b|\b(?:duplicate|dupe) of\b/;
 
 /**
  * Someone has it in hand: "We're looking into it." (docker/hub-feedback#1360, noahc3/SDSetup#97), "Already in the works"
@@ -529,10 +541,14 @@ const PROCESS =
  * deployed code" (CrossRef/rest-api-doc#147), "I've pinged @cmr who maintains the server" (rust-lang/this-week-in-rust#679),
  * "Working on it. Give it a few hours for the fix to propagate." (mtgjson/mtgjson3#98), "I'll be fixing it soon"
  * (dhamaniasad/HeadlessBrowsers#17),
- * "FE folks on PW will write the PM this time" (va.gov-cms#16319). With a failure word it is a report, not a hand-off.
+ * "FE folks on PW will write the PM this time" (va.gov-cms#16319). Taken to another party: "Following up with Marist on the
+ * issue." (nodejs/build#1784), "Created LF ticket: …" (jenkins-infra/helpdesk#5076), "Ticket SI-17771 logged for SI"
+ * (reapit/foundations#7252), "we are trying to reach out to the Slack team" (keephq/keep#478); "Checking ..."
+ * (chrisdone-archive/ircbrowse#29), "We're working to implement permanent fixes now" (forwardemail/status.forwardemail.net#2490).
+ * With a failure word it is a report, not a hand-off.
  */
 const HANDOFF =
-  /\b(?:(?:we're|we are|i'm|i am|they're|they are|team is|someone is|folks are|\w+ is) (?:\w+ )?(?:looking into|looking at|working on|investigating|on it|checking|handling|fixing|rolling back|reverting|rebooting|restarting|deploying a fix)|in the works|just wait|hang tight|bear with (?:us|me)|(?:i'll|i will|we'll|we will|they'll|they will|\w+ will) (?:take a look|have a look|look into|fix|handle|check|write|collab)|^working on it|(?:i'll|i will|we'll|we will) be (?:fixing|looking into|working on)|i've pinged|i have pinged|pinged (?:the |our )?(?:owner|owners|maintainer|maintainers|team|on-?call|them|him|her)|escalated to|handing (?:it )?over|taking over|handing off|(?:rebooting|restarting) it)\b/;
+  /\b(?:(?:we're|we are|i'm|i am|they're|they are|team is|someone is|folks are|\w+ is) (?:\w+ )?(?:looking into|looking at|working on|investigating|on it|checking|handling|fixing|rolling back|reverting|rebooting|restarting|deploying a fix)|in the works|just wait|hang tight|bear with (?:us|me)|(?:i'll|i will|we'll|we will|they'll|they will|\w+ will) (?:take a look|have a look|look into|fix|handle|check|write|collab)|^working on it|(?:i'll|i will|we'll|we will) be (?:fixing|looking into|working on)|i've pinged|i have pinged|pinged (?:the |our )?(?:owner|owners|maintainer|maintainers|team|on-?call|them|him|her)|escalated to|following up (?:with|on)|(?:trying to |going to |will )?(?:reach|reaching|reached) out to|(?:created|opened|filed|logged|raised) (?:a |an |the )?(?:[\w-]+ )?ticket|ticket (?:[a-z0-9]+ ){1,3}(?:logged|created|opened|filed|raised)|^checking$|working to (?:implement|fix|restore|resolve|mitigate)|handing (?:it )?over|taking over|handing off|(?:rebooting|restarting) it)\b/;
 
 /**
  * Planned maintenance and how people use it: "Yas, down for maintenance" (Citymonstret/Kvantum#3), "I personally use the
@@ -618,13 +634,41 @@ const alarmEmoji: Tier1Rule = {
   }
 };
 
+/**
+ * A resolved or closed notice whose words say the trouble goes on: "Incident resolved by alice: checkout is still down".
+ * Descriptions a recovery repeats ("50% of the targets are down") say what was wrong, not that it still is.
+ */
+const STILL_TROUBLE =
+  /\bstill (?:[a-z']+ )?(?:down|failing|failed|broken|erroring|crashing|unavailable|unreachable|happening|occurring|seeing|see|sees|getting|gets|returning|timing out|slow|offline|not working)\b|\b(?:down|failing|broken|erroring|crashing) again\b/;
+
+/**
+ * Someone acted on an existing issue, in the tool's own title: "Issue **X** has now been assigned to **team** by **Y**.",
+ * "Issue **X** was ignored by **Y**." (Sentry via zulip); "foo marked E#2 as fixed", "foo commented on E#2" (Opbeat via zulip).
+ */
+const ACTED_BY =
+  /^(?:Issue|Error|Incident|Alert)\b[^\n]{1,200}? (?:has (?:now )?been|was|were) (?:assigned to [^\n]{1,80}?|unassigned|ignored|resolved|archived|acknowledged|snoozed|muted) by \S|^\S{1,40} (?:marked \S{1,40} as (?:fixed|resolved|ignored)|commented on \S{1,40}$)/;
+
+/** Planned work announced by a status tool or its operator: "The following scheduled maintenance has been opened: …" (Freshstatus via zulip), "[Maintenance Notice] Infrastructure changes and update" (pivpn/pivpn#1046). */
+const MAINTENANCE_TITLE = /\b(?:scheduled|planned) maintenance (?:has been|is|was) (?:opened|scheduled|started|created|updated|announced)\b|^\W{0,4}Maintenance (?:Notice|Announcement)\b/i;
+
+/**
+ * Grafana's default notification template puts the group's state on a line of its own: "**Resolved**" with no "**Firing**"
+ * section is a recovery, whatever the title (grafana/alerting's oncall and v8 fixtures; "Grafana alert: [RESOLVED] …" via ntfy).
+ */
+const GRAFANA_RESOLVED_LINE = /^\*\*Resolved\*\*[ \t]*$/m;
+
 const toolResolved: Tier1Rule = {
   name: "tool-resolved",
   priority: 150,
   evaluate: (input) => {
     const t = input.title;
     const titled = /^\W{0,4}(?:✅|:white_check_mark:|🟢|:large_green_circle:|:green_circle:)/.test(t) || t.includes(" is UP") || t.endsWith(" is recovered") || t.endsWith(" is resolved");
-    const m = RESOLVED_TOOL.exec(input.body) ?? (!titled || TITLE_TROUBLE.test(t) ? null : RESOLVED_TITLE.exec(t));
+    const m =
+      RESOLVED_TOOL.exec(input.body) ??
+      (input.body.includes("**Resolved**") && !input.body.includes("**Firing**") ? GRAFANA_RESOLVED_LINE.exec(input.body) : null) ??
+      (!titled || TITLE_TROUBLE.test(t) ? null : RESOLVED_TITLE.exec(t));
+    // "Incident resolved by alice: checkout is still down": the notice closes an alert whose own words say the trouble goes on.
+    if (m !== null && STILL_TROUBLE.test(input.bare)) return undefined;
     return m === null ? undefined : suppress(`alert tool reports recovery (${quote(m[0])}); resolved alerts are posted in their investigation's thread`);
   }
 };
@@ -662,6 +706,10 @@ const toolLifecycle: Tier1Rule = {
   name: "tool-lifecycle",
   priority: 156,
   evaluate: (input) => {
+    const acted = input.title.includes(" by ") || input.title.includes(" marked ") || input.title.includes(" commented on ") ? ACTED_BY.exec(plainTitle(input.title)) : null;
+    if (acted !== null && !STILL_TROUBLE.test(input.bare)) return suppress(`alert tool reports that someone handled an existing issue (${quote(acted[0])}), not new trouble`);
+    const planned = input.lower.includes("maintenance") ? MAINTENANCE_TITLE.exec(plainTitle(input.title)) : null;
+    if (planned !== null && matchOngoing(input.bare) === null) return suppress(`announces planned maintenance (${quote(planned[0])}), not trouble`);
     const type = input.body.includes("Type:") ? OPSGENIE_QUIET_TYPE.exec(input.body) : null;
     if (type !== null) return suppress(`alert tool reports an action taken on an existing alert (${quote(type[1]!)}), not new trouble`);
     const l = input.lower;
@@ -700,7 +748,7 @@ const stateSentence: Tier1Rule = {
   }
 };
 
-const CHANGE_HINTS = ["created", "updated", "deleted", "sync operation", "new version", "finished", "passed", "succe", " - #"];
+const CHANGE_HINTS = ["created", "updated", "deleted", "sync operation", "new version", "finished", "passed", "succe", " - #", "has started", "is now", "deployed by"];
 
 /** A success or change notice with no failure in it ("succeeded" next to "2 failed tests" is a failure). */
 const changeNotice: Tier1Rule = {
@@ -718,11 +766,12 @@ const changeNotice: Tier1Rule = {
 
 /**
  * "Me too" replies that say what happens to them: "I can confirm this, it is happening on my computers also"
- * (NixOS/nixpkgs#8643), "Just noticed I was getting this too" (chubin/wttr.in#124). A bare "same here" names no trouble:
+ * (NixOS/nixpkgs#8643), "Just noticed I was getting this too" (chubin/wttr.in#124), "We're also hitting the same issue."
+ * (npm/registry-issue-archive#349), "I have the same problem" (StorjOld/storj.io#69). A bare "same here" names no trouble:
  * in a thread it follows the thread's parent; on its own tier 1 leaves it open.
  */
-const ME_TOO = /\b(?:same here|me too|same for me|same (?:issue|problem|error|result|thing) here|(?:i|we) can confirm|can confirm|(?:getting|seeing|having) (?:this|it|that|the same) (?:too|as well)|happening (?:to|for|on) (?:me|us|my|our))\b/;
-const ME_TOO_TROUBLE = /\b(?:happening|getting|seeing|experiencing|having|affected|hitting)\b/;
+const ME_TOO = /\b(?:same here|me too|same for me|same (?:issue|problem|error|result|thing) here|(?:have|having|hitting|seeing|getting|experiencing|facing) the same (?:issue|problem|error|thing)|(?:i|we) can confirm|can confirm|(?:getting|seeing|having) (?:this|it|that|the same) (?:too|as well)|happening (?:to|for|on) (?:me|us|my|our))\b/;
+const ME_TOO_TROUBLE = /\b(?:happening|getting|seeing|experiencing|having|have|facing|affected|hitting)\b/;
 
 const meToo: Tier1Rule = {
   name: "me-too",
@@ -774,7 +823,7 @@ export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
   conversational("test-or-ping", 230, "a test or a ping", TEST),
   chatterPattern("test-message", 231, "a test message", TRAILING_TEST, 6),
   conversational("bot-usage", 240, "a question about the bot", USAGE),
-  conversational("small-talk", 250, "small talk", SMALL_TALK),
+  conversational("small-talk", 250, "small talk", SMALL_TALK, Infinity, true),
   chatterPattern("holiday", 252, "season's wishes", HOLIDAY),
   chatterPattern("meeting", 255, "meeting or sprint chatter", MEETING),
   chatterPattern("process", 257, "a pointer to a process or a feature wish", PROCESS),

@@ -44,11 +44,12 @@ const sets = {
  * Measured on each set when the rules were last changed; raise them when the gate gets better, never lower them. The
  * development floors were reset once, when the second held-out round (272 texts, measured once) joined the development set:
  * a larger set with harder texts, not a worse gate (the 474 earlier development texts went from 257/304 suppressed and 29
- * undecided to 262/304 and 24).
+ * undecided to 262/304 and 24). Round 3's 199 held-out texts (measured once) then joined it: 945 texts, 483/579 chatter
+ * suppressed and 73 undecided after round 3's rules (449/579 and 99 before them).
  */
 const FLOORS = {
-  development: { size: 746, senders: 73, chatterSuppressed: 0.83, failOpenAtMost: 0.08 },
-  "held-out": { size: 183, senders: 22, chatterSuppressed: 0.575, failOpenAtMost: 0.246 }
+  development: { size: 945, senders: 100, chatterSuppressed: 0.834, failOpenAtMost: 0.078 },
+  "held-out": { size: 183, senders: 22, chatterSuppressed: 0.593, failOpenAtMost: 0.235 }
 } as const;
 
 type Outcome = "investigate" | "suppress" | "undecided";

@@ -13,7 +13,7 @@ import type { ClassifierInput } from "./ClassifierInput.js";
 const FAILURE_WORDS = new Set(
   (
     "down outage outages broken broke breaking fail fails failing failed failure failures error errors erroring errored " +
-    "exception exceptions timeout timeouts slow slowly slowness sluggish latency lag lagging laggy p95 p99 p50 stuck hung hanging " +
+    "exception exceptions timeout timeouts slow slowly slowness sluggish latency lag lagging laggy p95 p99 p50 stuck stalled hung hanging " +
     "frozen deadlock deadlocked degraded degradation unavailable unreachable unresponsive crash crashes crashing crashed " +
     "crashloopbackoff oom oomkilled leak leaking spike spikes spiking surge expired expiring expires dropping dropped flapping " +
     "flaky refused rejected rejecting denied accessdenied forbidden unauthorized backlog pending notready evicted " +
@@ -61,7 +61,15 @@ const FAILURE_PHRASE_SOURCE =
     "will expire|expire (?:in|soon|today|tomorrow)|about to expire",
     // Something that "has stopped" is the fault ("Replication task has stopped", terraform-aws-notify-slack DMS event;
     // "the RC IRC feeds have stopped?", Wikimedia 2019-02-20); "errors have stopped" is read as a recovery first.
-    "(?:has|have|had) stopped(?! (?:failing|crashing|erroring|flapping|firing|alerting|spiking|timing out|happening|restarting))"
+    "(?:has|have|had) stopped(?! (?:failing|crashing|erroring|flapping|firing|alerting|spiking|timing out|happening|restarting))",
+    // Work that never starts: "Our builds are not getting started, and showing "waiting" status." (Shippable/support#1735),
+    // "Builds waiting for too long" (same thread), "jobs are not being picked up"
+    "(?:not|never|no longer|isn't|aren't|wasn't|weren't) (?:getting|being) (?:started|picked up|scheduled|processed|built|run|triggered|executed)|(?:waiting|queued|pending|stuck) (?:for )?(?:too|very|so|really) long",
+    // Trouble with its reach: "a connection/network issue affecting all services" (forwardemail/status.forwardemail.net#2490), "issues impacting
+    // some customers"
+    "(?:issue|issues|problem|problems|outage|outages|disruption|disruptions|degradation|errors) (?:that is |that are |currently )?(?:affecting|impacting)",
+    // A recurrence: "Reopening as it's showing up again" (nodejs/build#4247), "the errors are popping up again"
+    "(?:showing|popping|cropping) up again|^(?:reopening|reopened|re opening)(?: this| it)? (?:as|because|since)"
   ].join("|") +
   ")\\b";
 const FAILURE_PHRASE = new RegExp(FAILURE_PHRASE_SOURCE);
@@ -81,7 +89,7 @@ const PLACES = new Set("channel chan channe chans channels window windows repo r
 const TOPIC_NOUNS = new Set("outage outages incident incidents alarm alarms alerting crash".split(" "));
 /** "incident action items", "outage report": the noun qualifies a process. */
 const PROCESS_NOUNS = new Set(
-  "action actions review reviews report reports retro retros retrospective postmortem postmortems process response management commander channel template templates policy drill drills runbook runbooks docs notes ticket timeline items tooling rotation".split(
+  "action actions review reviews report reports retro retros retrospective postmortem postmortems process response management commander channel channels template templates policy drill drills runbook runbooks docs notes ticket timeline items tooling rotation".split(
     " "
   )
 );
@@ -94,6 +102,14 @@ const TOPIC_PREPOSITIONS = new Set("for of about during after".split(" "));
 /** "increased the timeout" (NixOS/infra#57): a setting someone changed, not a failure. */
 const REMEDIATIONS = new Set("increased raised bumped doubled tripled lowered reduced tuned adjusted changed set configured".split(" "));
 const DETERMINERS = new Set("the an a this that".split(" "));
+/**
+ * Managing alerts makes them the topic: "Reduce alarms that are "false positive"" (Altinn/altinn-storage#860), "pause calls or
+ * autoaknowledge incidents" (grafana-cold-storage/oncall#144), "Silence dev datahub RDS alerts"
+ * (ministryofjustice/cloud-platform-environments#26634), "some of my stuff has been needlessly alerting" (openstreetmap/operations#865).
+ */
+const ALERT_MANAGEMENT = new Set(
+  "reduce reducing silence silencing mute muting snooze snoozing acknowledge acknowledging aknowledge autoaknowledge autoacknowledge needlessly".split(" ")
+);
 
 /** True when the failure word at `i` is negated, names a place or a topic, or is "down for maintenance". */
 const discounted = (words: ReadonlyArray<string>, i: number): boolean => {
@@ -118,6 +134,7 @@ const discounted = (words: ReadonlyArray<string>, i: number): boolean => {
     // "sorry for the outage" (rust-lang/crates.io#3554), "during outage today" (dmwm/deployment#928)
     if (next !== undefined && PROCESS_NOUNS.has(next)) return true;
     if (prev !== undefined && PAST_QUALIFIERS.has(prev)) return true;
+    if (prev !== undefined && (ALERT_MANAGEMENT.has(prev) || (prev2 !== undefined && DETERMINERS.has(prev) && ALERT_MANAGEMENT.has(prev2)))) return true;
     if (prev2 !== undefined && (prev2 === "recent" || prev2 === "previous" || prev2 === "last")) return true;
     if (prev !== undefined && prev2 !== undefined && DETERMINERS.has(prev) && TOPIC_PREPOSITIONS.has(prev2)) return true;
   }
@@ -191,8 +208,12 @@ const RECOVERY_SOURCE =
   [
     "fixed|resolved|solved|recovered|recovering|mitigated|remediated|rolled back|reverted|restored|redeployed|renewed|taken care of",
     "back to (?:normal|baseline|green|healthy)|back up|back online|coming back|running again|working again|works again|up again|healthy again|fine again|up and running",
-    "all (?:good|green|fine|clear|ok|okay|healthy)|looks? (?:good|healthy|fine)|everything (?:is |looks )?(?:fine|healthy|good|ok)",
+    "all (?:good|green|fine|clear|ok|okay|healthy)|looks? (?:good|healthy|fine)|everything(?: is|'s| looks)? (?:fine|healthy|good|ok)",
     "healthy now|stable|stabilised|stabilized|caught up|closed|closing the loop|let me close|going to close",
+    // "Slack is now up!" (hackclub/hackclub#1610), "The server is now up and running." (3DS-RPC/3DS-RPC#15); "Back to usual"
+    // (nodejs/build#1471); a message that ends in "Closing": "It did. Closing." (StackStorm/st2contrib#321), "This seems related
+    // to a deploy rollout. Closing.." (EBWiki/EBWiki#816)
+    "(?:is|are|it's|everything is|everything's) now (?:up|back|online|working|fine|live|reachable)|back to (?:usual|normal operation)|closing$",
     // "Closing this ticket" (va.gov-team#102997), "It did. Closing." (StackStorm/st2contrib#321), "thus i am closing this issue"
     "^closing$|closing (?:this|it)|closing (?:the |this )?(?:issue|ticket|thread|incident|pr)|(?:i am|i'm|we're|we are) closing",
     // "Aha! closing then." (sandstorm-io/sandstorm-website#308), "I'll close this for now" (hachyderm/community#42), "I guess
@@ -204,7 +225,7 @@ const RECOVERY_SOURCE =
     "(?:seems|seem|appears|appear) to (?:be )?(?:work|working|fine|ok|okay)(?! for now)|(?:seems|seem|looks|look) (?:\\w+ )?better(?! than)",
     // "gone" and "cleared" only for trouble that went: "the errors are gone", not "the data is gone"
     "(?:errors?|alerts?|alarms?|warnings?|spikes?|lag|latency|timeouts?|5xx|[45]\\d\\ds?|noise|problem|problems|issue|issues|backlog|queue|it)(?: \\w+)?(?: have| has| is| are| had)? (?:gone|went away|subsided|cleared|drained)",
-    "false alarm|false positive|no action|nothing to do|sorry for the noise|ignore (?:this|that|it|me)|please ignore|never ?mind|nvm|disregard|was just|was only|was me|were just",
+    "false alarms?|false positives?|no action|nothing to do|sorry for the noise|ignore (?:this|that|it|me)|please ignore|never ?mind|nvm|disregard|was just|was only|was me|were just",
     "no more|not anymore|no longer (?:happen|happening|occur|occurring|an issue|a problem)|postmortem|post mortem|writeup|write up|retro|rca",
     "non issue|not an issue|not a problem|nothing wrong",
     // an outage told with its length is over: "It was down for 44 minutes and 37 seconds." (UptimeRobot via zulip), "yeah, it
@@ -220,6 +241,9 @@ const RECOVERY_SOURCE =
     "(?:i've|we've|i have|we have|i|we) (?:gone ahead and |just |now )?(?:increased|raised|bumped|doubled|tripled|upgraded|scaled up|freed|cleaned|cleaned up|restarted|rebooted|rotated|replaced|patched)",
     "^(?:it )?works(?: now| again| fine)?(?: thanks| thank you| thx)?$",
     "root cause of",
+    // thanks for the remedy: "thanks for fixing it!" (bvaughn/react-virtualized#919), "thanks for fixing." (Shippable/support#3043),
+    // "Thanks for restarting." (cgeo/cgeo#8160)
+    "(?:thanks|thank you|thx|ty) (?:a lot |so much |again )?for (?:fixing|restarting|rebooting|resolving|the fix|the quick fix)",
     // "X is up now", "works now", "working for me now!", "Should be fine now", "faster now": a healthy state, now or again
     "(?:up|back|working|works|worked|fine|ok|okay|live|online|normal|normally|better|faster|good|reachable|accessible|loading|loads)(?: for (?:me|us|you|everyone|everybody))?(?: as well| too)? (?:now|again)",
     "(?:it's|its|it is|is|are|site's|now it's|and it's) back(?! to )|^back$|^(?:yay |and )?(?:it's |its )?back(?: i think)?$",
@@ -241,7 +265,7 @@ const RECOVERY_KEYS = new Set(
     "good green fine clear ok okay healthy looks look stable stabilised stabilized caught closed closing close gone away subsided cleared drained " +
     "false action nothing noise ignore mind nevermind nvm disregard just only me more anymore longer postmortem mortem writeup write retro rca " +
     "issue problem wrong sorry well smoothly increased raised bumped doubled tripled upgraded scaled freed cleaned restarted rebooted rotated " +
-    "replaced patched works root now usual expected normally done live today solve fix resolve stopped ceased working work better min mins minute minutes hour hours sec secs second seconds moment moments"
+    "replaced patched fixing restarting rebooting resolving works root now usual expected normally done live today solve fix resolve stopped ceased working work better min mins minute minutes hour hours sec secs second seconds moment moments"
   ).split(" ")
 );
 
@@ -256,7 +280,7 @@ const RECOVERY_BLOCKED_BEFORE =
  * back", "connection closed", "Problem coming back" (jenkins-infra/helpdesk), "session closed for user root" (a sudo log line
  * in a Splunk alert). Such a recovery phrase counts only when none of the few words before it is one of these.
  */
-const AMBIGUOUS_RECOVERY = /^(?:up|back|closed|it's back|its back|it is back|is back|are back|stable|coming back)(?: (?!to |and running)|$)/;
+const AMBIGUOUS_RECOVERY = /^(?:up|back|closed|closing$|(?:is|are|it's|everything is|everything's) now (?:up|back)|it's back|its back|it is back|is back|are back|stable|coming back)(?: (?!to |and running)|$)/;
 const NOT_A_SUBJECT = new Set(
   "latency rate rates cpu memory mem load usage lag traffic cost costs queue backlog requests count temperature temp disk error errors 5xx 4xx p99 p95 p50 timeouts retries restarts pressure utilization utilisation spend bill bug bugs issue issues problem problems connection connections socket port stream circuit session sessions".split(
     " "
@@ -289,7 +313,16 @@ const PAST_TIME =
  * ("down again", not "running again"), "now" + broken, ongoing timing.
  */
 const ONGOING =
-  /\b(?:still|keeps?|keep on|right now|currently|ongoing|started (?:at|around|about)|since (?:~|about |around )?\d|(?:down|failing|broken|erroring|crashing|oom|lagging|slow|502ing|500ing|503ing|timing out|flapping|back|happening|firing|alerting|spiking) again|again (?:down|failing|broken|erroring)|(?:is|are|it's|that's|they're|we're) (?:down|failing|broken|erroring|crashing)|but (?:the |it |now )?(?:\w+ )?(?:is|are|keeps|still|isn't|aren't|it's|doesn't|don't|not)\b)/;
+  /\b(?:still|keeps?|keep on|right now|currently|ongoing|started (?:at|around|about)|since (?:~|about |around )?\d|(?:down|failing|broken|erroring|crashing|oom|lagging|slow|502ing|500ing|503ing|timing out|flapping|back|happening|firing|alerting|spiking|showing up|popping up|cropping up) again|again (?:down|failing|broken|erroring)|(?:is|are|it's|that's|they're|we're) (?:down|failing|broken|erroring|crashing)|but (?:the |it |now )?(?:\w+ )?(?:is|are|keeps|still|isn't|aren't|it's|doesn't|don't|not)\b)/;
+
+const ONGOING_ALL = new RegExp(ONGOING.source, "g");
+/** The words before a sign of trouble that make it a condition: "if you're", "if there's", "if the issue" right before it. */
+const CONDITION_BEFORE = /(?:^| )(?:if|unless|in case|whether) (?:you're|you are|there's|there is|it's|it is|it|you|they|we|this|that|the [a-z]+)(?: (?:are|is|do|does))? $/;
+/**
+ * "still" or "keep" about the speaker's own work, not the trouble: "will still keep this open" (pivpn/pivpn#1046), "I will now
+ * keep you up to date!" (metalmatze/alertmanager-bot's Telegram welcome).
+ */
+const OWN_WORK_AFTER = /^ (?:be )?(?:working on|keep|keeping|monitor|monitoring|leave|leaving|(?:this|it|the [a-z]+) open|an eye|you (?:up to date|posted|updated|informed))\b/;
 
 const UNSET = Symbol("unset");
 interface SignalCache {
@@ -364,4 +397,24 @@ export const matchRecovery = (input: ClassifierInput): string | undefined => {
   return undefined;
 };
 export const matchRetrospective = (bare: string): boolean => GRATITUDE.test(bare) && PAST_TIME.test(bare);
-export const matchOngoing = (bare: string): RegExpExecArray | null => ONGOING.exec(bare);
+/**
+ * A sign of ongoing trouble that counts: not inside a condition ("let us know if you're still seeing problems",
+ * Shippable/support#3159; "Re-open … if there's still an issue", nodejs/nodejs.org#336; "let us know if the issue still
+ * persist", microsoft/cordova-plugin-code-push#323), and not "still" about the speaker's own follow-up work ("will still keep this
+ * open while i do some final adjustments", pivpn/pivpn#1046; "still working on restoring the logs",
+ * clojureverse/clojurians-log-app#51).
+ */
+export const matchOngoing = (bare: string): RegExpExecArray | null => {
+  ONGOING_ALL.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = ONGOING_ALL.exec(bare)) !== null) {
+    if (m[0].length === 0) {
+      ONGOING_ALL.lastIndex++;
+      continue;
+    }
+    if (CONDITION_BEFORE.test(bare.slice(Math.max(0, m.index - 48), m.index))) continue;
+    if ((m[0] === "still" || m[0] === "keep") && OWN_WORK_AFTER.test(bare.slice(m.index + m[0].length, m.index + m[0].length + 30))) continue;
+    return m;
+  }
+  return null;
+};
