@@ -480,7 +480,8 @@ describe("controllers that cannot create pods", () => {
       ])
     );
     expect(h.title).toMatch(/^ServiceAccount kube-system\/kube-stresscheck does not exist/);
-    expect(h.confidence).toBe("high");
+    // Calibration (round 6): which manifest was to create it stays open, so medium (see calibration.test.ts).
+    expect(h.confidence).toBe("medium");
   });
 
   it("drops a FailedCreate the controller got past with a later SuccessfulCreate (kubernetes/kubernetes#47002)", () => {

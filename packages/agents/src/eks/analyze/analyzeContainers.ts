@@ -220,7 +220,9 @@ const configError = (a: Analysis, frame: Frame, subject: Subject, issues: Readon
       key: `config:${subject.label}:${first.name}:${message}`,
       title,
       detail: `The kubelet cannot build ${containerLabel(first)}'s environment or volumes${message !== "" ? `: ${causeText(message, 300)}` : ""}.${matched.length > 0 ? ` The pod spec takes it through ${listNames(matched.map((r) => r.via))}.` : ""} Every new pod of ${subject.label} fails the same way until the reference or the object is fixed.`,
-      confidence: missing !== undefined || subPath !== undefined ? "high" : "medium",
+      // A whole Secret/ConfigMap that does not exist leaves open who was to create it (a chart step, an operator, cert-manager):
+      // high only for a missing key, a ConfigMap found in another namespace, or a subPath.
+      confidence: subPath !== undefined || elsewhere !== undefined || (missing !== undefined && missing.key !== undefined) ? "high" : "medium",
       depth: 2,
       supporting: [id],
       confirmBy: `${kubectl(subject.ref.namespace, get)} and compare with the env/envFrom/volumes of ${workloadCommand(subject)}`,

@@ -3,6 +3,7 @@ import type { Analysis, Frame, SubjectDiagnosis } from "./Analysis.js";
 import { subjectLogs } from "./analyzeLogs.js";
 import { connectionBlockedByPolicy, dnsBlockedByPolicy, externalBlockedByPolicy } from "./analyzeNetworkPolicies.js";
 import { backendsOf, checkService, controllersBehind, readyEndpoints, selectorText } from "./analyzeServices.js";
+import { isClusterName, nodeResolverOf } from "./nodeResolver.js";
 import { clipText, kubectl, listNames, plural, podSource } from "./podFacts.js";
 import { type HostResolution, resolveService } from "./resolveService.js";
 import { type DependencyFailure, isDnsFailure } from "./scanLog.js";
@@ -106,6 +107,29 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
     const symptom = `${subject.label} cannot reach ${target(d)} (${kinds})`;
     const downstream = [symptom, ...frame.downstream];
 
+    // How the pod resolves names comes before what the name points at: a pod on the node's resolver never sees cluster DNS.
+    const resolver = d.dns && isClusterName(d.host, new Set(a.view.namespaces.keys())) ? nodeResolverOf(subject.pods.filter((p) => d.pods.has(p.metadata.name))) : undefined;
+    if (resolver !== undefined) {
+      const id = a.evidence.add({
+        source: podSource(firstPod),
+        timestamp: d.lastTime ?? a.alertTime,
+        severity: "high",
+        content: `${subject.label} logged ${d.count}× ${kinds} for ${d.host}; its pod ${firstPod.metadata.name} runs with ${resolver.why}, so it uses the node's /etc/resolv.conf, not cluster DNS. Example: ${d.sample}`,
+        metadata: { host: d.host, kinds: [...d.kinds], count: d.count, hostNetwork: firstPod.spec?.hostNetwork === true, dnsPolicy: firstPod.spec?.dnsPolicy ?? null }
+      });
+      a.propose(frame, subject.label, {
+        key: `node-resolver:${subject.label}:${d.host}`,
+        title: `${subject.label} cannot resolve ${d.host} (${kinds}): its pods run with ${resolver.why}, so they use the node's resolver, which does not know cluster Service names`,
+        detail: `A pod with hostNetwork: true gets cluster DNS only with dnsPolicy ClusterFirstWithHostNet; under ClusterFirst it falls back to the node's /etc/resolv.conf (as does dnsPolicy Default), where ${d.host} does not exist. ${d.count}× in the log, e.g. ${clipText(d.sample, 200)}.`,
+        confidence: "high",
+        depth: 2,
+        supporting: [id],
+        confirmBy: `${kubectl(subject.ref.namespace, `get pod ${firstPod.metadata.name} -o jsonpath='{.spec.hostNetwork} {.spec.dnsPolicy}'`)}; ${kubectl(subject.ref.namespace, `exec ${firstPod.metadata.name} -- cat /etc/resolv.conf`)}`,
+        actions: [`Set dnsPolicy: ClusterFirstWithHostNet in ${subject.label}'s pod template (or drop hostNetwork if it is not needed)`]
+      });
+      continue;
+    }
+
     if (resolution.kind === "service") {
       const service = resolution.service;
       const ns = resolution.namespace;
@@ -205,7 +229,8 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
             ? `${subject.label} ${verb}: the name has the Service and the namespace swapped — Service ${swapped.metadata.name} exists in namespace ${swapped.metadata.namespace ?? ""}`
             : `${subject.label} ${verb}, but no Service ${resolution.name} exists in ${resolution.namespace}${resolution.namespaceKnown ? "" : " (no such namespace)"}`,
         detail: `Cluster DNS names a Service <service>.<namespace>.svc.cluster.local; ${missingText(resolution)}.${correct !== undefined ? ` The name that resolves is ${correct}.` : ""}${env.length > 0 ? ` The name comes from the configuration: ${env.join("; ")}.` : ""}`,
-        confidence: servicesIncomplete ? "medium" : "high",
+        // "No such Service" leaves open whether the name or the deployment is wrong; a swapped name or a Service of that name elsewhere answers it.
+        confidence: !servicesIncomplete && (swapped !== undefined || resolution.elsewhere.length > 0) ? "high" : "medium",
         depth: 2,
         supporting: [id],
         confirmBy: `kubectl get svc -A | grep -e ${resolution.name} -e ${swapped?.metadata.name ?? resolution.namespace}; check the host configured in ${subject.label}'s env/ConfigMap`,

@@ -12,8 +12,10 @@ import { parseCreateFailure } from "./parseCreateFailure.js";
 import { bindingObstacle, INTENT_OBSTACLES, parseSchedulingMessage, type SchedulingFailure, type SchedulingReason } from "./parseSchedulingMessage.js";
 import { causeText, clipText, kubectl, kubectlRef, listNames, plural, podSource } from "./podFacts.js";
 import { proposeMissingServiceAccount } from "./proposeMissingServiceAccount.js";
+import { rollingUpdateHolds } from "./rollingAttach.js";
 import { CREATED, failedForRunningPod, supersededBy } from "./selectEvents.js";
 import type { Subject } from "./Subject.js";
+import { readUnboundClaims } from "./unboundClaims.js";
 
 const latest = (events: ReadonlyArray<Event>): Event | undefined => events[events.length - 1];
 
@@ -152,7 +154,12 @@ const readObstacle = (a: Analysis, r: SchedulingReason, pod: Pod, failure: Sched
       return { text: `${rules} every node it may use${reserved > 0 ? ` (${reserved} more ${reserved === 1 ? "node is" : "nodes are"} tainted for other workloads)` : ""}`, confidence: "high", facts: [] };
     }
     case "unbound-pvc":
-      return { text: `its PersistentVolumeClaim${claimsOf(pod).length === 1 ? "" : "s"} ${listNames(claimsOf(pod))} ${claimsOf(pod).length === 1 ? "is" : "are"} not bound`, confidence: "high", facts: [] };
+    {
+      // "Not bound" is the symptom; why is the cause. The claim's own class is the next fact (see unboundClaims.ts).
+      const reading = readUnboundClaims(claimsOf(pod), a.view.namespaces.get(pod.metadata.namespace ?? "")?.persistentvolumeclaims ?? []);
+      if (reading !== undefined) return { text: reading.text, confidence: "medium", facts: [] };
+      return { text: `its PersistentVolumeClaim${claimsOf(pod).length === 1 ? "" : "s"} ${listNames(claimsOf(pod))} ${claimsOf(pod).length === 1 ? "is" : "are"} not bound (the claim was not read, so why is not known)`, confidence: "medium", facts: [] };
+    }
     case "volume-binding":
       return { text: `its volumes cannot be bound (${causeText(r.text, 100)})`, confidence: "medium", facts: [] };
     case "volume-zone": {
@@ -354,11 +361,13 @@ export const analyzeMounts = (a: Analysis, frame: Frame, subject: Subject): void
           ? `the node of pod(s) ${listNames(users)}`
           : "another node (its previous pod's)";
     const modes = claim?.spec?.accessModes;
+    const rolling = gone.length === 0 ? rollingUpdateHolds(subject.deployment, claim, holders, pod.spec?.nodeName) : undefined;
     a.propose(frame, subject.label, {
       key: `multiattach:${subject.label}:${volume}`,
-      title: `${subject.label} cannot start: volume ${volume}${claim !== undefined ? ` (claim ${claim.metadata.name}${Array.isArray(modes) && modes.length > 0 ? `, ${modes.join("/")}` : ""})` : ""} is still attached to ${where} — Multi-Attach`,
+      title: `${subject.label} cannot start: volume ${volume}${claim !== undefined ? ` (claim ${claim.metadata.name}${Array.isArray(modes) && modes.length > 0 ? `, ${modes.join("/")}` : ""})` : ""} is still attached to ${where} — Multi-Attach${rolling !== undefined ? `: ${rolling.text}` : ""}`,
       detail: `${clipText(message, 300)}. A ReadWriteOnce volume attaches to one node at a time; the attach/detach controller attaches it to ${pod.spec?.nodeName ?? "the new node"} only after it is detached from the old one (it force-detaches about 6 minutes after the old pod is gone).`,
-      confidence: "high",
+      // Which pod or node holds the volume, or the strategy that made two pods hold it, is the cause; without one of them only the symptom is known.
+      confidence: rolling !== undefined || holders.length > 0 || gone.length > 0 ? "high" : "medium",
       depth: 2,
       supporting: [id],
       confirmBy: `${kubectl(subject.ref.namespace, `describe pod ${pod.metadata.name}`)}; kubectl get volumeattachment | grep ${volume}`,
@@ -407,9 +416,10 @@ export const analyzeMounts = (a: Analysis, frame: Frame, subject: Subject): void
   if (missing !== null) {
     a.propose(frame, subject.label, {
       key: `mount:${subject.label}:${last.reason ?? ""}:${missing[2] ?? ""}`,
-      title: `${subject.label} cannot mount ${missing[1]} ${missing[2]}: it does not exist`,
-      detail: clipText(message, 400),
-      confidence: "high",
+      title: `${subject.label} cannot mount ${missing[1]} ${missing[2]}: it does not exist (who was to create it is not shown by the data read)`,
+      detail: `${clipText(message, 400)}. The event names the missing object, not why it is missing: a manifest or chart step not applied, another controller (cert-manager, an operator, external-secrets) that has not created it, or a name that differs from the one created.`,
+      // True but shallow: who should have created it stays open (jaconi-io/helm-charts#50: cert-manager was to issue it).
+      confidence: "medium",
       depth: 2,
       supporting: [id],
       confirmBy: kubectl(subject.ref.namespace, `describe pod ${pod.metadata.name}`),

@@ -32,7 +32,8 @@ export const proposeMissingServiceAccount = (
     key: `serviceaccount:${account.namespace}/${account.name}`,
     title: `ServiceAccount ${account.namespace}/${account.name} does not exist (serviceaccount "${account.name}" not found): ${owner.kind} ${owner.name} cannot create pods`,
     detail: `The API server refuses every pod of ${subject.label} because its serviceAccountName names a ServiceAccount that is not in namespace ${account.namespace}: ${causeText(message, 300)}. Often the ServiceAccount was created in another namespace, or its manifest was not applied.`,
-    confidence: "high",
+    // Which manifest or chart value was to create it is not in the message: the missing object is known, why it is missing is not.
+    confidence: "medium",
     depth: 2,
     supporting: [evidenceId],
     confirmBy: `${kubectl(account.namespace, `get serviceaccount ${account.name}`)}; ${kubectl(subject.ref.namespace, `describe ${owner.kind.toLowerCase()} ${owner.name}`)}`,

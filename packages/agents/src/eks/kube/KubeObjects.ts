@@ -134,6 +134,8 @@ export interface PodSpec {
   readonly restartPolicy?: string;
   /** Pods on the node's network are outside NetworkPolicy. */
   readonly hostNetwork?: boolean;
+  /** `ClusterFirst` (the default), `ClusterFirstWithHostNet`, `Default` (the node's resolver) or `None`. */
+  readonly dnsPolicy?: string;
   readonly containers?: ReadonlyArray<Container>;
   readonly initContainers?: ReadonlyArray<Container>;
   readonly volumes?: ReadonlyArray<Volume>;
