@@ -134,6 +134,25 @@ const notificationType: Tier1Rule = {
   }
 };
 
+/**
+ * Commands to a PagerDuty chat bot: "pager ack ABC123", "pager resolve mine", "pager incidents all", "pager oncall abc"
+ * (esigler/lita-pagerduty specs), "pager sup", "pager schedules", "pager override ops …" (hubot-scripts/hubot-pager-me).
+ * Acknowledging, resolving and looking up incidents or schedules is someone handling the pager; "pager trigger <who> <what>"
+ * pages a person and is an alert.
+ */
+const PAGER_COMMAND = /^pager (?:(trigger|page)|ack|acknowledge|resolve|oncall|on call|me|identify|forget|sup|schedules?|overrides?|incidents?|notes?|who|mine|maintenances?)(?: |$)/;
+
+const pagerCommand: Tier1Rule = {
+  name: "pager-command",
+  priority: 102,
+  evaluate: (input) => {
+    if (!input.bare.startsWith("pager ")) return undefined;
+    const m = PAGER_COMMAND.exec(input.bare);
+    if (m === null) return undefined;
+    return m[1] !== undefined ? investigate(`a ChatOps command that pages someone (${quote(m[0])})`) : suppress(`a ChatOps command to the pager bot (${quote(m[0])}): someone handling or looking up incidents`);
+  }
+};
+
 // ---------------------------------------------------------------------------------------------
 // 100–149: alert-tool notifications that fire. Formats as the tools' Slack/Discord templates
 // render them; matched on the normalised body with case kept.
@@ -188,7 +207,7 @@ const STATE_INLINE =
 /** What may follow a state value on its line: markup, an emoji shortcode, a short parenthesis ("resolved :white_check_mark: (on the source)"). */
 const FIELD_END = /^[ \t*_`]{0,4}(?::[a-z0-9_+-]{1,40}:)?[ \t]{0,2}(?:\([^)\n]{0,40}\))?[ \t*_`.]{0,4}(?:\n|$)/;
 const TROUBLE_STATES = new Set(
-  "alarm alerting firing triggered critical crit down problem degraded warning error failed failing failure unhealthy insufficient_data unknown pending notready nodenotready missing escalated unavailable unreachable offline".split(" ")
+  "alarm alerting firing triggered critical crit down problem degraded warning warn error exception nodata no_data failed failing failure unhealthy insufficient_data unknown pending notready nodenotready missing escalated unavailable unreachable offline".split(" ")
 );
 /**
  * "(result: success)" and "(result: cancelled)" (Buildbot via zulip), "Build status: Passed" (GoCD via zulip): a CI run that
@@ -212,11 +231,32 @@ const troubleAfterField = (body: string, from: number): boolean => {
   return false;
 };
 
+/**
+ * A state transition in parentheses after a metric, as Moira prints each event in every sender (moira-alert/moira
+ * senders/*_test.go): "Metric = 123 (OK to NODATA)", "(WARN to OK)". The state it moved to decides; NODATA (the metric
+ * stopped reporting) is trouble.
+ */
+const PAREN_TRANSITION = /\(([A-Z][A-Z_]{1,19}) to ([A-Z][A-Z_]{1,19})\)/g;
+
+const parenTransition = (body: string): RuleOutcome | undefined => {
+  PAREN_TRANSITION.lastIndex = 0;
+  let quiet: string | undefined;
+  let m: RegExpExecArray | null;
+  while ((m = PAREN_TRANSITION.exec(body)) !== null) {
+    const to = m[2]!.toLowerCase();
+    if (TROUBLE_STATES.has(to)) return investigate(`the alert moved to a trouble state (${quote(m[0])})`);
+    if (QUIET_STATES.has(to)) quiet ??= m[0];
+  }
+  return quiet === undefined ? undefined : suppress(`the alert tool reports a move back to a healthy state (${quote(quiet)}), not trouble`);
+};
+
 const stateField: Tier1Rule = {
   name: "state-field",
   priority: 145,
   evaluate: (input) => {
     const lower = input.lower;
+    const transition = input.body.includes(" to ") && input.body.includes(")") ? parenTransition(input.body) : undefined;
+    if (transition !== undefined) return transition;
     if (!lower.includes("stat") && !lower.includes("health") && !lower.includes(" from ") && !lower.includes("result:")) return undefined;
     let quiet: string | undefined;
     let quietEnd = 0;
@@ -238,6 +278,70 @@ const stateField: Tier1Rule = {
   }
 };
 
+/**
+ * Status-page incident updates lead with the incident's state as a title: "*Investigating* - We are investigating the
+ * issue.", "*Mitigating -* …", "*Resolved **\\-*** …", "**Update:** …", "*Emergency Maintenance Underway* - …" (cState and
+ * Jekyll status pages and Statuspage-hosted pages, in fixtures/real/conversation.jsonl). The state decides, not the words after
+ * it: an incident still being worked on is trouble even when its update says "we continue to work to resolve" or "we will
+ * update you once service is restored"; a resolved incident, a post-mortem or planned maintenance is not, even when it
+ * retells the outage. "Update" and "Monitoring" say nothing by themselves: the update is chatter only when it reports the
+ * recovery and nothing goes on. Monitoring is read the same way, on purpose: Statuspage's default "A fix has been implemented
+ * and we are monitoring the results" reports no recovery, so it is investigated — an incident its provider has not closed is
+ * never dropped; "Monitoring - all services have been restored" is chatter.
+ */
+const STATUS_TITLE = /^[ \t]*([A-Za-z]{2,20}(?:[ -][A-Za-z]{2,20}){0,3})[ \t]*[-–—:](?:[ \t]|$)/;
+const STATUS_TROUBLE = new Set([
+  "investigating",
+  "identified",
+  "mitigating",
+  "emergency maintenance",
+  "emergency maintenance underway",
+  "emergency maintenance update",
+  "emergency maintenance in progress"
+]);
+const STATUS_QUIET = new Set([
+  "resolved",
+  "recovery",
+  "recovered",
+  "mitigated",
+  "completed",
+  "complete",
+  "postmortem",
+  "post mortem",
+  "post-mortem",
+  "scheduled",
+  "planned",
+  "in progress",
+  "verifying",
+  "maintenance completed",
+  "scheduled maintenance"
+]);
+const STATUS_UPDATE = new Set(["update", "monitoring"]);
+/** Work that goes on in an update ("We continue to work to resolve remaining issues"): not an all-clear. */
+const WORK_GOES_ON = /\b(?:continu\w*|working (?:on|to|towards)|work to|remaining|investigat\w*|isolated|identified|mitigating)\b/;
+
+const statusPageUpdate: Tier1Rule = {
+  name: "status-page-update",
+  priority: 146,
+  evaluate: (input) => {
+    const t = input.title;
+    if (t.length < 5 || (!t.includes("-") && !t.includes(":") && !t.includes("–") && !t.includes("—"))) return undefined;
+    const m = STATUS_TITLE.exec(t.slice(0, 90).replace(/[*_\\]/g, ""));
+    if (m === null) return undefined;
+    const state = m[1]!.toLowerCase();
+    if (STATUS_TROUBLE.has(state)) return investigate(`a status-page update of an incident still being worked on ("${state}")`);
+    if (STATUS_QUIET.has(state)) {
+      return STILL_TROUBLE.test(input.bare) ? undefined : suppress(`a status-page update whose state is "${state}": the incident is over or the work is planned`);
+    }
+    if (!STATUS_UPDATE.has(state)) return undefined;
+    const recovered = matchRecovery(input);
+    if (recovered !== undefined && matchOngoing(input.bare) === null && !WORK_GOES_ON.test(input.bare) && !STILL_TROUBLE.test(input.bare)) {
+      return suppress(`a status-page "${state}" that reports the recovery (${quote(recovered)}) and nothing still going on`);
+    }
+    return investigate(`a status-page "${state}" of an incident that is not reported over`);
+  }
+};
+
 const RESOLVED_TOOL =
   /^\W*(?:(?::white_check_mark:|✅)\W{0,3}OK:\s|\[(?:RESOLVED|Resolved|OK|Ok|Recovered)(?::\d+)?\]|\[Recovered on \{|(?:RESOLVED|Recovered|Resolved|OK):\s|Resolved #\d+)|changed from (?:ALARM|INSUFFICIENT_DATA) to \*?OK\b|\bState:\s*OK\b|"NewStateValue"\s*:\s*"OK"|\bMonitor is UP\b|\bis UP again\b|\bis back UP\b|\bUP alert\b|\[UP\]|\[✅ Up\]|\b(?:Alert|Incident|Issue) #?[\w-]* ?(?:closed|resolved) by\b|\bIssue resolved\b|\bIncident resolved\b|\bauto-resolved\b/m;
 
@@ -248,6 +352,14 @@ const RESOLVED_TOOL =
  */
 const RESOLVED_TITLE =
   /^\W{0,4}(?:✅|:white_check_mark:|🟢|:large_green_circle:|:green_circle:)\W{0,4}(?:[\w“”"'. -]{0,60}?\b)?(?:resolved|recovered|is up|OK)\b|\bis UP(?:[.!*]|$)|\bis (?:recovered|resolved)$/;
+
+/**
+ * A title that opens with a green mark is the tool's all-clear, whatever it repeats after it: HyperDX marks a resolved alert
+ * "✅ Alert for "My Search" - 10 lines found" where it fired with "🚨" (hyperdxio/hyperdx checkAlerts tests), alertmanager-bot
+ * (metalmatze) titles a resolved alert "✅ <b>name</b> ✅", drone-telegram a passed build "✅ Build #101 of … success." A red
+ * word in the title itself ("✅ … failed") still counts as trouble.
+ */
+const GREEN_MARK_TITLE = /^\W{0,4}(?:✅|:white_check_mark:|🟢|:large_green_circle:|:green_circle:)/;
 
 /**
  * Someone handles the alert, or the tool pauses it: "Acknowledged by alice", "Closed by alice", "Closed due to inactivity",
@@ -263,11 +375,14 @@ const HOUSEKEEPING =
  * `Created`"), Flux ("Reconciliation finished", "Health check passed", "Helm install succeeded"), the Jenkins Slack plugin
  * ("#46 Success after", "#43 Started by changes from Bob"), 8398a7/action-slack ("Succeeded GitHub Actions"), AWS
  * CodePipeline/CodeDeploy ("SUCCEEDED:"), AWS Backup ("completed successfully") and actions-status-discord (a "Success" title line);
- * a job or build that started, is ready or was deployed: "… execution #12 for myproject has started." (Rundeck via zulip), "The
+ * Keel ("Successfully updated deployment …", keel-hq/keel provider/kubernetes and provider/helm3 tests), Travis CI ("The build passed.", "the
+ * build has passed", "build #2 has passed!", "Build #2 (…) of … by Sven Fuchs passed in 1 min 0 sec", travis-ci/travis-tasks' IRC, Campfire, HipChat, Pushover and Flowdock tests) and
+ * Drone ("*success* <repo#sha> (master) by octocat", drone-plugins/drone-slack; "Build #101 of `repo` success.",
+ * appleboy/drone-telegram); a job or build that started, is ready or was deployed: "… execution #12 for myproject has started." (Rundeck via zulip), "The
  * build … on branch master is now ready." / "… is now locked." (Netlify via zulip), "`1242` deployed by **Zulip Test**" (New Relic via zulip).
  */
 const CHANGE_NOTICE =
-  /^\W{0,8}(?:[\w.-]{1,60}\/)?v\d\w{0,10}\/[\w-]{1,60} (?:created|updated|deleted)\b|\bApplication `?[\w.-]{1,100}`? has been (?:created|deleted)\b|\bhas been `(?:Created|Updated|Deleted)`|\bsync operation of application `?[\w.-]{1,100}`? (?:has )?started\b|\bis now running new version\b|\bNew version of the application `?[\w.-]{1,100}`? is up and running\b|\bReconciliation finished\b|\bHealth check passed\b| - #\d+ (?:Success|Back to normal) after\b| - #\d+ Started by\b|\b(?:succeeded|successfully|SUCCEEDED|SUCCESS|Succeeded)\b|^\W{0,4}Success\W{0,4}$|^[^\n]{0,200}?\bexecution \S{1,200} for [\w.-]{1,60} has started\b|^The (?:build|deploy) [^\n]{1,200}? is now (?:ready|locked|unlocked|published|live)\.?$|^`?[\w.-]{1,60}`? deployed by\b/m;
+  /^\W{0,8}(?:[\w.-]{1,60}\/)?v\d\w{0,10}\/[\w-]{1,60} (?:created|updated|deleted)\b|\bApplication `?[\w.-]{1,100}`? has been (?:created|deleted)\b|\bhas been `(?:Created|Updated|Deleted)`|\bsync operation of application `?[\w.-]{1,100}`? (?:has )?started\b|\bis now running new version\b|\bNew version of the application `?[\w.-]{1,100}`? is up and running\b|\bReconciliation finished\b|\bHealth check passed\b| - #\d+ (?:Success|Back to normal) after\b| - #\d+ Started by\b|\b(?:succeeded|successfully|SUCCEEDED|SUCCESS|Succeeded)\b|^\W{0,4}Success\W{0,4}$|^[^\n]{0,200}?\bexecution \S{1,200} for [\w.-]{1,60} has started\b|^The (?:build|deploy) [^\n]{1,200}? is now (?:ready|locked|unlocked|published|live)\.?$|^`?[\w.-]{1,60}`? deployed by\b|^Successfully (?:updated|deployed|rolled out|released|synced|upgraded) (?:deployment|release|daemonset|statefulset|application|app|service|chart|helm release)\b|\b(?:[Tt]he )?build (?:#\d+ )?(?:has )?passed\b|^\W{0,4}\*?success\*? \S|^Build [^\n]{1,300}? passed in \d|\S \*?success\*?\.?$/m;
 
 // ---------------------------------------------------------------------------------------------
 // 200–299: conversation, only when the message carries no alert signal. Greetings, thanks, tests
@@ -556,6 +671,32 @@ const HANDOFF =
  */
 const MAINTENANCE = /\b(?:(?:down|offline|unavailable) for (?:planned |scheduled )?maintenance|(?:planned|scheduled) maintenance|maintenance (?:feature|mode|window|page))\b/;
 
+/**
+ * Downtime announced ahead, with its window: "Launchpad may be unavailable for up to 30 minutes from 11.00 UTC on Wednesday
+ * the 20th January, for planned hardware maintenance." and "Launchpad code hosting will be offline Friday between 8.00 and 9.30
+ * UTC" (Launchpad blog), "There will be an interruption to mailing list services on Wednesday, January 2, 2013" (a university
+ * IT notice), "at some point in the next week the following services will be unavailable for a period of up to an hour"
+ * (a mailing-list notice), "next week we'll have a major outage impacting several services" (CentOS blog), "We will shut down
+ * our network at midnight UTC on Feb 24." (a cState page). Future tense and a window make it planned work; a prediction with
+ * no window ("the disk will be full in 2 hours", "the certificate will expire") is an alert and is not read here.
+ */
+const ANNOUNCED_DOWNTIME =
+  /\b(?:(?:will|may|might|we'll|is going to|are going to)(?: also| likely| probably| briefly)? (?:be (?:unavailable|offline|down|inaccessible|unreachable|interrupted|read only)|(?:have|see) (?:an? |some )?(?:\w+ )?(?:outage|interruption|downtime)|result in (?:\w+ )?(?:downtime|an outage|interruptions?)|(?:shut|take|bring) (?:\w+ ){0,3}down)|there will be (?:an? |some )?(?:\w+ )?(?:outage|interruption|downtime))\b/;
+const ANNOUNCED_WINDOW =
+  /\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|next (?:week|month|weekend)|this (?:weekend|evening)|between \d|from \d|starting at|at midnight|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|may|june|july|august|september|october|november|december) \d)/;
+
+const announcedDowntime: Tier1Rule = {
+  name: "announced-downtime",
+  priority: 268,
+  evaluate: (input) => {
+    const bare = input.bare;
+    if (!bare.includes("will") && !bare.includes("'ll") && !bare.includes("may") && !bare.includes("might") && !bare.includes("going to")) return undefined;
+    const m = ANNOUNCED_DOWNTIME.exec(bare);
+    if (m === null || !ANNOUNCED_WINDOW.test(bare) || matchOngoing(bare) !== null || STILL_TROUBLE.test(bare) || alarmEmojiSignal(input) !== undefined) return undefined;
+    return suppress(`announces downtime ahead, with its window (${quote(m[0])}): planned work, not trouble`);
+  }
+};
+
 /** Thanks at the end of a message that reports nothing: "I got the file uploaded while space was available. Thanks." (ArctosDB/arctos#2449), "… stays in alerta ⏎ thanks" (alerta/alerta#278). */
 const TRAILING_THANKS = /(?:^| )(?:thanks|thank you|thx|ty|cheers)(?: a lot| alot| so much| again| all| everyone| in advance)?$/;
 /** A request to look at something is not a closing remark, thanks or not: "can someone check the payments queue? thanks". */
@@ -573,9 +714,10 @@ const THANKS_FOR =
 
 /**
  * Talk about who is on call, not a page: "Pager duty has a on call roster." (CDCgov/prime-reportstream#652), "Closing ticket due
- * to the current schedule on call schedule." (CDCgov/prime-simplereport#2803).
+ * to the current schedule on call schedule." (CDCgov/prime-simplereport#2803); who is on call: "… is on-call for <schedule>"
+ * (GoAlert's on-call notifications), "foo (foo@pagerduty.com) is currently on call for abc" (esigler/lita-pagerduty).
  */
-const ON_CALL_ROSTER = /\bon ?call (?:roster|rosters|schedule|schedules|rotation|rotations|person|people|shift|shifts|handoff|hand off)\b/;
+const ON_CALL_ROSTER = /\b(?:is|are) (?:currently |now )?on ?call (?:for|until)\b|\bon ?call (?:roster|rosters|schedule|schedules|rotation|rotations|person|people|shift|shifts|handoff|hand off)\b/;
 
 /**
  * A short question that names no trouble and asks nobody to look: "Any updates on this?" (jquery/irc.jquery.org#23), "Need
@@ -666,7 +808,7 @@ const toolResolved: Tier1Rule = {
     const m =
       RESOLVED_TOOL.exec(input.body) ??
       (input.body.includes("**Resolved**") && !input.body.includes("**Firing**") ? GRAFANA_RESOLVED_LINE.exec(input.body) : null) ??
-      (!titled || TITLE_TROUBLE.test(t) ? null : RESOLVED_TITLE.exec(t));
+      (!titled || TITLE_TROUBLE.test(t) ? null : (RESOLVED_TITLE.exec(t) ?? GREEN_MARK_TITLE.exec(t)));
     // "Incident resolved by alice: checkout is still down": the notice closes an alert whose own words say the trouble goes on.
     if (m !== null && STILL_TROUBLE.test(input.bare)) return undefined;
     return m === null ? undefined : suppress(`alert tool reports recovery (${quote(m[0])}); resolved alerts are posted in their investigation's thread`);
@@ -787,6 +929,7 @@ export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
   heartbeat,
   testNotification,
   notificationType,
+  pagerCommand,
   firing("alertmanager-firing", 100, "Alertmanager notification, firing", ALERTMANAGER, undefined, ["firing"]),
   firing("grafana-alerting", 105, "Grafana alert notification", GRAFANA, undefined, ["[", "firing", "alerting", "grafana"]),
   firing("datadog-triggered", 110, "Datadog monitor notification", DATADOG, undefined, ["triggered", "[", "monitor alert", "warn:"]),
@@ -800,6 +943,7 @@ export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
   firing("elastalert-match", 137, "ElastAlert rule matched", ELASTALERT, undefined, ["events occurred", "threshold violation"]),
   firing("kubernetes-event", 140, "Kubernetes warning event", KUBE_EVENT, undefined, ["warning", "error", "kube-event"]),
   stateField,
+  statusPageUpdate,
   toolResolved,
   housekeeping,
   toolLifecycle,
@@ -841,6 +985,7 @@ export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
     }
   },
   chatterPattern("maintenance", 267, "talk about planned maintenance", MAINTENANCE),
+  announcedDowntime,
   {
     name: "closing-thanks",
     priority: 270,

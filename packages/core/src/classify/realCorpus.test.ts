@@ -45,11 +45,14 @@ const sets = {
  * development floors were reset once, when the second held-out round (272 texts, measured once) joined the development set:
  * a larger set with harder texts, not a worse gate (the 474 earlier development texts went from 257/304 suppressed and 29
  * undecided to 262/304 and 24). Round 3's 199 held-out texts (measured once) then joined it: 945 texts, 483/579 chatter
- * suppressed and 73 undecided after round 3's rules (449/579 and 99 before them).
+ * suppressed and 73 undecided after round 3's rules (449/579 and 99 before them). Round 4's 184 held-out texts (measured
+ * once: 70/77 alerts, 35/107 chatter suppressed, 63 undecided) joined it next: 1129 texts, recall 443/443, 566/686 chatter
+ * suppressed and 91 undecided after round 4's rules (436/443, 518/686 and 136 before them); the 945 earlier texts went from
+ * 483/579 and 73 undecided to 489/579 and 67.
  */
 const FLOORS = {
-  development: { size: 945, senders: 100, chatterSuppressed: 0.834, failOpenAtMost: 0.078 },
-  "held-out": { size: 183, senders: 22, chatterSuppressed: 0.593, failOpenAtMost: 0.235 }
+  development: { size: 1129, senders: 136, chatterSuppressed: 0.825, failOpenAtMost: 0.081 },
+  "held-out": { size: 183, senders: 22, chatterSuppressed: 0.61, failOpenAtMost: 0.225 }
 } as const;
 
 type Outcome = "investigate" | "suppress" | "undecided";

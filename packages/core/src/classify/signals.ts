@@ -68,6 +68,9 @@ const FAILURE_PHRASE_SOURCE =
     // Trouble with its reach: "a connection/network issue affecting all services" (forwardemail/status.forwardemail.net#2490), "issues impacting
     // some customers"
     "(?:issue|issues|problem|problems|outage|outages|disruption|disruptions|degradation|errors) (?:that is |that are |currently )?(?:affecting|impacting)",
+    // ... and told in the passive, in the present: "Multiple DE accounts are affected." (a Jekyll status page), "It seems that
+    // uploads are affected by this as well" (fedora-copr/logdetective-website#269). "Customers were affected" looks back.
+    "(?:accounts|users|customers|uploads|downloads|services|sites|websites|domains|requests|clients|regions|servers|instances|hosts|builds|deployments) (?:are|is) (?:also |currently |being |still ){0,2}(?:affected|impacted)",
     // A recurrence: "Reopening as it's showing up again" (nodejs/build#4247), "the errors are popping up again"
     "(?:showing|popping|cropping) up again|^(?:reopening|reopened|re opening)(?: this| it)? (?:as|because|since)"
   ].join("|") +
@@ -206,7 +209,7 @@ const CONSOLE_LINK =
 const RECOVERY_SOURCE =
   "\\b(?:" +
   [
-    "fixed|resolved|solved|recovered|recovering|mitigated|remediated|rolled back|reverted|restored|redeployed|renewed|taken care of",
+    "fixed|resolved|solved|recovered|recovering|mitigated|remediated|rolled back|reverted|restored|repaired|redeployed|renewed|taken care of",
     "back to (?:normal|baseline|green|healthy)|back up|back online|coming back|running again|working again|works again|up again|healthy again|fine again|up and running",
     "all (?:good|green|fine|clear|ok|okay|healthy)|looks? (?:good|healthy|fine)|everything(?: is|'s| looks)? (?:fine|healthy|good|ok)",
     "healthy now|stable|stabilised|stabilized|caught up|closed|closing the loop|let me close|going to close",
@@ -233,7 +236,15 @@ const RECOVERY_SOURCE =
     // service degradation" (hachyderm/community#283)
     "(?:was|were|had been) (?:down|offline|unavailable|unreachable|broken) for (?:a few |a couple of |about |around |over |nearly |only |just )?(?:\\d+ )?(?:mins?|minutes|hours?|secs?|seconds|moments?)|(?:mins?|minutes|hours?|secs?|seconds) of (?:\\w+ )?(?:down|downtime|outage|degradation)",
     // an apology for trouble that is over: "We're sorry for the outage." (rust-lang/crates.io#3554), "sorry for the inconvenience" (3DS-RPC/3DS-RPC#15)
-    "sorry for the (?:outage|inconvenience|downtime|disruption|trouble|interruption)",
+    "sorry (?:for|about) (?:the|this|that) (?:outage|inconvenience|downtime|disruption|trouble|interruption)",
+    // an outage told in the past with its length, its cause or its kind: "the outage lasted from 16:05-16:30 CEST." (a Jekyll
+    // status page), "we had a pretty severe outage this morning that lasted just about an hour" (a sysadmin blog), "This outage
+    // was a result of a fault in our monitoring system" (a hosted status page), "we had an outage in the validation pipeline this
+    // morning" (a GitHub issue), "there was some downtime this afternoon" (a sysadmin blog), "was a network blip" and "This was a
+    // temporary failure due to scaling the conveyor deploy down …" (GitHub issues; in the latter the "down" after it still
+    // reads as a failure, so it stays investigated)
+    "(?:outage|downtime|disruption|incident|interruption|degradation)(?: that| which)? lasted|(?:outage|incident|failure|downtime|disruption|interruption) was (?:a result of|the result of|caused by|due to)",
+    "(?:we had|there was|there were) (?:a |an |some )?(?:[a-z]+ ){0,2}(?:outage|outages|downtime|disruption|incident)|was a (?:temporary|brief|short|transient|momentary|network) (?:[a-z]+ )?(?:failure|issue|problem|outage|glitch|blip|hiccup)",
     // "I thought it went really well" (OpenStack TC meeting log)
     "went (?:really |very |pretty |quite )?(?:well|smoothly)",
     // first-person remediation in the past: "I've gone ahead and increased the timeout" (NixOS/infra#57),
@@ -249,6 +260,9 @@ const RECOVERY_SOURCE =
     "(?:it's|its|it is|is|are|site's|now it's|and it's) back(?! to )|^back$|^(?:yay |and )?(?:it's |its )?back(?: i think)?$",
     "(?:works|working|worked|fine|ok|okay|up|loads|loading) (?:fine |normally |again )?for me|(?:not|[a-z]+n't) (?:look |looks |seem |seems |appear |appears )?(?:down|broken|slow|dead) for me|(?:works|worked|working) (?:as usual|as expected|normally|fine)",
     "and it's done|it's done|this is live|is live now|went out today|(?:did|does|seems to|seem to) (?:solve|fix|resolve)|try (?:it |again )?now|should be working",
+    // "Update - All sites should be online. Please reach out to us if this is not the case." (a cState page), "Should be OK
+    // now." (scipy/scipy.org#103)
+    "should (?:all )?(?:now )?be (?:online|up|back up|back online|fine|ok|okay|reachable|accessible)(?: now| again)?",
     // errors, alerts and crashes that stopped are over; a task or feed that stopped is not
     "(?:errors?|alerts?|alarms?|crash(?:es)?|crashing|restarts?|timeouts?|spikes?|flapping|noise|spam|pages|paging|warnings?|failures?|5xx|[45]\\d\\ds?) (?:have |has |had )?(?:stopped|ceased)",
     "stopped (?:failing|crashing|erroring|flapping|firing|alerting|spiking|paging|timing out|happening|restarting)"
@@ -265,16 +279,19 @@ const RECOVERY_KEYS = new Set(
     "good green fine clear ok okay healthy looks look stable stabilised stabilized caught closed closing close gone away subsided cleared drained " +
     "false action nothing noise ignore mind nevermind nvm disregard just only me more anymore longer postmortem mortem writeup write retro rca " +
     "issue problem wrong sorry well smoothly increased raised bumped doubled tripled upgraded scaled freed cleaned restarted rebooted rotated " +
-    "replaced patched fixing restarting rebooting resolving works root now usual expected normally done live today solve fix resolve stopped ceased working work better min mins minute minutes hour hours sec secs second seconds moment moments"
+    "replaced patched repaired should lasted result caused due had there temporary transient momentary brief blip glitch hiccup fixing restarting rebooting resolving works root now usual expected normally done live today solve fix resolve stopped ceased working work better min mins minute minutes hour hours sec secs second seconds moment moments"
   ).split(" ")
 );
 
 /**
  * Before a recovery phrase: negation ("not fixed", "isn't back"), the future or a condition ("will update once it's
- * resolved", "when will it be solved?"). At most two words between, so the check reads a bounded tail.
+ * resolved", "when will it be solved?"), work towards it ("we're working on getting things back to normal", Slack's status
+ * tweet; "We shouuld have the server up and running in the next 2-3 hours", a cState page). At most two words between, so
+ * the check reads a bounded tail; a circumstance that opens with a gerund may be longer ("When connecting via different
+ * ISP, all works fine", a Jekyll status page; "if using …").
  */
 const RECOVERY_BLOCKED_BEFORE =
-  /(?:^| )(?:not|no|never|nothing|none|nobody|without|cannot|[a-z]+n't|will|once|when|until|unless|if|hope|hopefully|yet to|wait for|waiting for|before|needs?|has to|have to|going to be|got to)(?: [a-z0-9']+){0,2} $/;
+  /(?:^| )(?:not|no|never|nothing|none|nobody|without|cannot|[a-z]+n't|will|once|when|until|unless|if|hope|hopefully|yet to|wait for|waiting for|before|needs?|has to|have to|going to be|got to|working on|working to|working towards|work to|trying to|should have|expect to)(?: [a-z0-9']+){0,2} $|(?:^| )(?:when|if|unless) [a-z]+ing(?: [a-z0-9']+){0,4} $/;
 /**
  * "Up", "back" and "closed" say nothing good about a metric, a fault or a connection: "error rate is up now", "the bug is
  * back", "connection closed", "Problem coming back" (jenkins-infra/helpdesk), "session closed for user root" (a sudo log line
