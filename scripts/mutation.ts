@@ -49,7 +49,12 @@ const MODULES: Readonly<Record<string, Module>> = {
   intake: {
     description: "intake: claims, retries, commands",
     mutate: ["packages/core/src/intake/processIntake.ts"],
-    tests: ["packages/core/src/intake/processIntake.test.ts", "packages/core/src/intake/processIntake.mutation.test.ts", "test/intake-concurrency.test.ts"]
+    tests: [
+      "packages/core/src/intake/processIntake.test.ts",
+      "packages/core/src/intake/processIntake.mutation.test.ts",
+      "packages/core/src/intake/processIntake.survivors.test.ts",
+      "test/intake-concurrency.test.ts"
+    ]
   },
   redaction: {
     description: "secret redaction and the redacting ports",

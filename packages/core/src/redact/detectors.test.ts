@@ -1,8 +1,9 @@
 /**
  * Every builtin detector on its own, and the edges of the redaction helpers: each pattern is
- * named, and redacts its own example with no help from the others (a detector switched off is
- * caught here even when a broader pattern would mask it elsewhere); the AWS secret-key rule's
- * boundaries; non-strings, cycles and depth in `redactDeep`; `makeRedactor`'s refusals; and a
+ * named, and redacts its own example, every occurrence of it, with no help from the others (a
+ * detector switched off is caught here even when a broader pattern would mask it elsewhere); the
+ * AWS secret-key rule's boundaries; a URL whose user name is a credential word; non-strings,
+ * cycles and depth in `redactDeep`; `makeRedactor`'s refusals; and a
  * model behind `redactingModel` that never sees a secret in any part of a request.
  */
 import { Effect, Result } from "effect";
@@ -62,6 +63,10 @@ describe("each builtin detector", () => {
     expect(out).toContain("[REDACTED]");
     expect(redactSecrets(text)).not.toContain(core);
   });
+
+  it.each(Object.entries(EXAMPLES))("%s redacts every occurrence in a text, not only the first", (name, { text, core }) => {
+    expect(only(name, `${text}\n${text}`)).not.toContain(core);
+  });
 });
 
 describe("the AWS secret access key rule", () => {
@@ -89,6 +94,15 @@ describe("redactSecrets and redactDeep at their edges", () => {
     expect(redactSecrets(undefined as unknown as string)).toBeUndefined();
     expect(redactSecrets(42 as unknown as string)).toBe(42);
     expect(redactSecrets("")).toBe("");
+    // Even for an extra pattern that would match it (makeRedactor refuses those; redactSecrets may be handed one).
+    expect(redactSecrets("", { extra: [/x*/] })).toBe("");
+  });
+
+  it("keeps a clone URL's host and path when its user name is itself a credential word", () => {
+    // GitLab CI's CI_REPOSITORY_URL has this shape (https://gitlab-ci-token:[MASKED]@example.com/gitlab-org/gitlab.git
+    // in GitLab's predefined-variables docs): the password goes, and the key=value rule must not then take the marker and the host.
+    const url = "https://gitlab-ci-token:64_bYjsgT2RnKs4LGcpZ8xz@gitlab.example.com/gitlab-org/gitlab.git";
+    expect(redactSecrets(`Fetching ${url}`)).toBe(`Fetching https://gitlab-ci-token:${REDACTED}@gitlab.example.com/gitlab-org/gitlab.git`);
   });
 
   it("applies an extra pattern without the g flag to every match", () => {
@@ -102,6 +116,9 @@ describe("redactSecrets and redactDeep at their edges", () => {
     cyclic["self"] = cyclic;
     const out = redactDeep(cyclic);
     expect(out["note"]).toBe("PGPASSWORD=[REDACTED]");
+    const cyclicList: Array<unknown> = [secret];
+    cyclicList.push(cyclicList);
+    expect(redactDeep(cyclicList)[0]).toBe("PGPASSWORD=[REDACTED]");
     const nest = (levels: number): unknown => {
       let v: unknown = secret;
       for (let i = 0; i < levels; i++) v = { v };
@@ -205,5 +222,6 @@ describe("redactingModel", () => {
     const { model, converse } = recording();
     await Effect.runPromise(redactingModel(model).converse({ callSite: "classifier", messages: [{ role: "user", content: [{ type: "text", text: SECRET }] }] }));
     expect(converse).toEqual([{ callSite: "classifier", messages: [{ role: "user", content: [{ type: "text", text: "PGPASSWORD=[REDACTED]" }] }] }]);
+    expect(Object.keys(converse[0] ?? {})).not.toContain("system");
   });
 });

@@ -37,6 +37,16 @@ describe("makeRedactor", () => {
     expect(r.redactDeep({ a: ["EMP-000001"], n: 3 })).toEqual({ a: [REDACTED], n: 3 });
   });
 
+  it("keeps a RegExp's own flags (case-insensitive stays so, with or without `g`), compiles every pattern global, and accepts broad patterns", () => {
+    for (const pattern of [/emp-[0-9]{6}/i, /emp-[0-9]{6}/gi]) {
+      expect(redactorOf([pattern]).redact("EMP-123456 and EMP-654321"), String(pattern)).toBe(`${REDACTED} and ${REDACTED}`);
+    }
+    // Compiled global, whatever they were given as: a caller may `replace` with them directly.
+    expect(redactorOf(["EMP-[0-9]{6}", /emp-[0-9]{6}/i, /emp-[0-9]{6}/gi]).extra.map((re) => re.flags)).toEqual(["g", "gi", "gi"]);
+    // Any pattern that cannot match the empty string is the operator's to choose, however broad.
+    expect(redactorOf(["[A-Za-z]{3,}"]).redact("disk was full!")).toBe(`${REDACTED} ${REDACTED} ${REDACTED}!`);
+  });
+
   it.each([
     ["(unclosed", "not a valid regular expression"],
     ["", "empty"],

@@ -69,6 +69,9 @@ describe("rankHypotheses", () => {
     expect(mixed).toMatchObject({ actions: ["restart"], chain: ["root", "symptom"] });
     const [first] = rankHypotheses([h("a", { title: "t", chain: ["kept"] }), h("b", { title: "t" })]);
     expect(first?.chain).toEqual(["kept"]);
+    // Only the first has actions, one of them twice: the merge still lists it once.
+    const [repeated] = rankHypotheses([h("a", { title: "t", actions: ["restart", "page dba", "restart"] }), h("b", { title: "t" })]);
+    expect(repeated?.actions).toEqual(["restart", "page dba"]);
   });
 
   it("properties: a permutation of distinct titles ranks the same, and merging never loses support", () => {

@@ -38,8 +38,12 @@ describe("verifyDiscordRequest", () => {
     expect(kind(verify({ body, headers: { "X-Signature-Ed25519": sign(TS, body), "X-Signature-Timestamp": TS } }))).toBe("ok");
   });
 
-  it("rejects a signature made with another key", () => {
-    expect(kind(verify({ headers: { "x-signature-ed25519": sign(TS, BODY, otherKeys.secretKey), "x-signature-timestamp": TS } }))).toBe("bad-signature");
+  it("rejects a signature made with another key, with a tagged error that says why", () => {
+    const r = verify({ headers: { "x-signature-ed25519": sign(TS, BODY, otherKeys.secretKey), "x-signature-timestamp": TS } });
+    expect(kind(r)).toBe("bad-signature");
+    // Callers tell it from other failures by its tag (`Effect.catchTag`), and log the reason.
+    expect(Result.isFailure(r) && r.failure._tag).toBe("DiscordVerificationError");
+    expect(Result.isFailure(r) && r.failure.message).toBe("Discord request rejected: the signature does not match the body and timestamp");
   });
 
   it("rejects a tampered body and a swapped timestamp", () => {

@@ -2,11 +2,15 @@
  * The claim logic of the DynamoDB dedup store, request by request: an expired item counts as
  * absent (for the condition, for the value the failed condition returns, and for reads), a
  * claim that keeps changing under concurrent writers gives up after three attempts, and each
- * operation names itself in its error. The SDK client is real; its requests never leave the process.
+ * operation names itself in its error; a failure other than the condition is the claim's answer,
+ * and an interrupted operation aborts its request. The SDK client is real; its requests never
+ * leave the process, or go to a loopback server that never answers.
  */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { Effect } from "effect";
-import { describe, expect, it } from "vitest";
+import { Effect, Fiber } from "effect";
+import { describe, expect, it, vi } from "vitest";
 import { makeDynamoDedupStore } from "./DynamoDedupStore.js";
 
 interface Call {
@@ -85,6 +89,49 @@ describe("DynamoDedupStore claims", () => {
     }
     const { client } = stubbedClient(() => ({}));
     expect(await Effect.runPromise(makeDynamoDedupStore({ client, tableName: "t", now: () => NOW }).get("missing"))).toBeUndefined();
+  });
+
+  it("fails a claim with what DynamoDB said when the put fails for another reason than the condition, without reading", async () => {
+    const { client, calls } = stubbedClient((call) => {
+      if (call.command === "PutItemCommand") {
+        throw Object.assign(new Error("Rate of requests exceeds the allowed throughput."), { name: "ProvisionedThroughputExceededException", $metadata: { httpStatusCode: 400 } });
+      }
+      return { Item: item("someone-else", NOW / 1000 + 60) };
+    });
+    const error = await Effect.runPromise(Effect.flip(makeDynamoDedupStore({ client, tableName: "t", now: () => NOW }).putIfAbsent("k", "v", 60)));
+    expect([error.operation, error.reason]).toEqual(["putIfAbsent", "throttled (retryable): ProvisionedThroughputExceededException: Rate of requests exceeds the allowed throughput."]);
+    expect(calls.map((c) => c.command)).toEqual(["PutItemCommand"]);
+  });
+
+  it("an interrupted claim, read or put aborts its request instead of leaving it open", async () => {
+    // A DynamoDB endpoint that takes each request and never answers.
+    let received = 0;
+    let closed = 0;
+    const server: Server = createServer((req) => {
+      received++;
+      req.socket.on("close", () => closed++);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const client = new DynamoDBClient({
+      region: "us-east-1",
+      credentials: { accessKeyId: "x", secretAccessKey: "y" },
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      maxAttempts: 1
+    });
+    try {
+      const store = makeDynamoDedupStore({ client, tableName: "t", now: () => NOW });
+      const operations = [store.putIfAbsent("k", "v", 60), store.get("k"), store.put("k", "v", 60)];
+      for (const [i, operation] of operations.entries()) {
+        const fiber = Effect.runFork(operation);
+        await vi.waitFor(() => expect(received).toBe(i + 1), { timeout: 5_000 });
+        await Effect.runPromise(Fiber.interrupt(fiber));
+        await vi.waitFor(() => expect(closed).toBe(i + 1), { timeout: 5_000 });
+      }
+    } finally {
+      client.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("puts unconditionally, with the same item schema, and names the operation that failed", async () => {

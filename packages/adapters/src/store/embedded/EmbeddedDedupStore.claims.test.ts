@@ -1,6 +1,7 @@
 /**
  * The embedded dedup store's claim options, observed from outside: the table its claims live in,
- * TTLs in seconds, refused TTLs, and what answering before the fsync changes when the disk fails.
+ * TTLs in seconds, refused TTLs, and what answering before the fsync changes when the disk fails
+ * (including when nobody listens for the failed write).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -61,6 +62,38 @@ describe("EmbeddedDedupStore claim options", () => {
     expect([error.operation, error.reason]).toEqual(["putIfAbsent", expect.stringContaining("ttlMs must be a finite number >= 0, got -1000")]);
     expect(await run(dedup.putIfAbsent("k", "v", 0))).toEqual({ claimed: true });
     expect(await run(dedup.get("k"))).toBeUndefined();
+    // The eager claim and the unconditional put refuse it too, each naming itself.
+    const eagerError = await run(Effect.flip(makeEmbeddedDedupStore(store, { answerBeforeDurable: true }).putIfAbsent("e", "v", -1)));
+    expect([eagerError.operation, eagerError.reason]).toEqual(["putIfAbsent", expect.stringContaining("ttlMs must be a finite number >= 0, got -1000")]);
+    const putError = await run(Effect.flip(dedup.put("p", "v", -2)));
+    expect([putError.operation, putError.reason]).toEqual(["put", expect.stringContaining("ttlMs must be a finite number >= 0, got -2000")]);
+  });
+
+  it("by default a claim waits for its write: the first claim to meet a failing fsync fails", async () => {
+    const fs = makeFaultyFileSystem();
+    const store = await open({ fs });
+    fs.fault = "EIO";
+    const error = await run(Effect.flip(makeEmbeddedDedupStore(store).putIfAbsent("durable", "v", 60)));
+    expect([error.operation, error.reason]).toEqual(["putIfAbsent", expect.stringMatching(/EIO|i\/o error/)]);
+  });
+
+  it("an eager claim whose write fails with nobody listening still answers, and leaves no unhandled rejection", async () => {
+    const fs = makeFaultyFileSystem();
+    const store = await open({ fs });
+    const unhandled: Array<unknown> = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      fs.fault = "EIO";
+      expect(await run(makeEmbeddedDedupStore(store, { answerBeforeDurable: true }).putIfAbsent("eager", "v", 60))).toEqual({ claimed: true });
+      // A durable claim after it fails once the store has met the failed write, so by then the eager write has settled.
+      const error = await run(Effect.flip(makeEmbeddedDedupStore(store).putIfAbsent("durable", "v", 60)));
+      expect(error.reason).toMatch(/EIO|refuses further operations/);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
   });
 
   it("when fsync fails: a durable claim fails, an eager one answers and reports the failed write", async () => {
