@@ -89,6 +89,18 @@ const MODULES: Readonly<Record<string, Module>> = {
     mutate: ["packages/core/src/report/rankHypotheses.ts"],
     tests: ["packages/core/src/report/rankHypotheses.test.ts", "packages/core/src/report/buildReport.test.ts"]
   },
+  gate: {
+    description: "the gate: tier 1 rules and signals, tier 2 fail-open, pattern rules from config",
+    mutate: [
+      "packages/core/src/classify/gate.ts",
+      "packages/core/src/classify/builtinRules.ts",
+      "packages/core/src/classify/signals.ts",
+      "packages/core/src/classify/patternRules.ts",
+      "packages/core/src/classify/tier2Model.ts"
+    ],
+    // The real-corpus test is the strongest check of the rules; the properties guard their edges.
+    tests: ["packages/core/src/classify/*.test.ts"]
+  },
   "store-claims": {
     description: "dedup claims in the embedded store and DynamoDB",
     mutate: [
