@@ -1,26 +1,13 @@
-import type { Hypothesis } from "@sre-on-call/core";
 import { describe, expect, it } from "vitest";
-import { analyzeClusterView } from "../investigate/analyzeClusterView.js";
-import { ClusterViewBuilder } from "../investigate/ClusterView.js";
-import { scopeFromAlert } from "../investigate/scopeFromAlert.js";
-import type { Endpoints, NamespacedKind, NamespacedKinds, Pod, Service } from "../kube/KubeObjects.js";
-import { makeAlert } from "../testing/makeAlert.js";
+import type { Endpoints, Pod, Service } from "../kube/KubeObjects.js";
+import { hypothesesFor } from "../testing/investigateObjects.js";
 
 /*
  * A name that does not resolve, followed to the Service it names and what is behind it. Pasted
  * lines verbatim (source above each case); objects the thread describes but did not paste are neutral.
  */
 
-type Objects = { readonly [K in NamespacedKind]?: ReadonlyArray<NamespacedKinds[K]> };
-
-const investigate = (objects: Objects, labels: Readonly<Record<string, string>>, at: string, logs: ReadonlyArray<{ namespace: string; pod: string; container: string; current?: string; previous?: string }>): ReadonlyArray<Hypothesis> => {
-  const builder = new ClusterViewBuilder("test");
-  for (const [kind, items] of Object.entries(objects) as Array<[NamespacedKind, ReadonlyArray<NamespacedKinds[NamespacedKind]>]>) builder.add(kind, items);
-  builder.setServices(objects.services ?? []);
-  for (const l of logs) builder.setLog(l);
-  const alert = makeAlert({ labels, at: Date.parse(at) });
-  return analyzeClusterView(builder.build(), alert, scopeFromAlert(alert)).hypotheses;
-};
+const investigate = hypothesesFor;
 
 describe("a headless Service whose pods are not ready has no DNS record (pulp/pulp-operator#603)", () => {
   // The PR author: pulp-web "keep crashing until pulp-api/pulp-content pods get into a READY state … failing to resolve the Service hostnames"; fixed with PublishNotReadyAddresses.

@@ -1,11 +1,8 @@
-import { entitiesFromLabels, type Hypothesis } from "@sre-on-call/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { analyzeClusterView } from "../investigate/analyzeClusterView.js";
-import { ClusterViewBuilder } from "../investigate/ClusterView.js";
-import { scopeFromAlert } from "../investigate/scopeFromAlert.js";
-import type { CronJob, Event, Job, NamespacedKind, NamespacedKinds, Pod } from "../kube/KubeObjects.js";
-import { makeAlert } from "../testing/makeAlert.js";
+import type { CronJob, Event, Job, Pod } from "../kube/KubeObjects.js";
+import { type ContainerLog } from "../investigate/ClusterView.js";
+import { hypothesesFor, type Objects } from "../testing/investigateObjects.js";
 import { lastWords } from "./analyzeJobs.js";
 
 /*
@@ -13,24 +10,9 @@ import { lastWords } from "./analyzeJobs.js";
  * verbatim; what was not pasted (uids, node, times) is neutral.
  */
 
-type Objects = { readonly [K in NamespacedKind]?: ReadonlyArray<NamespacedKinds[K]> };
-interface Log {
-  readonly namespace: string;
-  readonly pod: string;
-  readonly container: string;
-  readonly current?: string;
-}
-
-const investigate = (objects: Objects, labels: Readonly<Record<string, string>>, at: string, logs: ReadonlyArray<Log> = []): ReadonlyArray<Hypothesis> => {
-  const builder = new ClusterViewBuilder("test");
-  for (const [kind, items] of Object.entries(objects) as Array<[NamespacedKind, ReadonlyArray<NamespacedKinds[NamespacedKind]>]>) builder.add(kind, items);
-  builder.setServices(objects.services ?? []);
-  for (const l of logs) builder.setLog(l);
+const investigate = (objects: Objects, labels: Readonly<Record<string, string>>, at: string, logs: ReadonlyArray<ContainerLog> = []) =>
   // Entities as intake derives them from the labels (job_name, cronjob…).
-  const made = makeAlert({ labels, at: Date.parse(at) });
-  const alert = { ...made, entities: { ...made.entities, ...entitiesFromLabels(labels) } };
-  return analyzeClusterView(builder.build(), alert, scopeFromAlert(alert)).hypotheses;
-};
+  hypothesesFor(objects, labels, at, logs, { entitiesFromLabels: true });
 
 const jobOwned = (job: string) => [{ apiVersion: "batch/v1", kind: "Job", name: job, uid: `uid-${job}`, controller: true }];
 

@@ -1,11 +1,7 @@
-import type { Hypothesis } from "@sre-on-call/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { analyzeClusterView } from "../investigate/analyzeClusterView.js";
-import { ClusterViewBuilder } from "../investigate/ClusterView.js";
-import { scopeFromAlert } from "../investigate/scopeFromAlert.js";
-import type { Endpoints, NamespacedKind, NamespacedKinds, NetworkPolicy, Pod, Service } from "../kube/KubeObjects.js";
-import { makeAlert } from "../testing/makeAlert.js";
+import type { Endpoints, NetworkPolicy, Pod, Service } from "../kube/KubeObjects.js";
+import { hypothesesFor, viewOfObjects } from "../testing/investigateObjects.js";
 import { egressVerdict, type Endpoint, inCidr, ingressVerdict } from "./analyzeNetworkPolicies.js";
 
 /*
@@ -13,26 +9,8 @@ import { egressVerdict, type Endpoint, inCidr, ingressVerdict } from "./analyzeN
  * the pods, IPs and nodes around them neutral.
  */
 
-type Objects = { readonly [K in NamespacedKind]?: ReadonlyArray<NamespacedKinds[K]> };
-interface Log {
-  readonly namespace: string;
-  readonly pod: string;
-  readonly container: string;
-  readonly current?: string;
-}
-
-const viewOf = (objects: Objects, logs: ReadonlyArray<Log> = []) => {
-  const builder = new ClusterViewBuilder("test");
-  for (const [kind, items] of Object.entries(objects) as Array<[NamespacedKind, ReadonlyArray<NamespacedKinds[NamespacedKind]>]>) builder.add(kind, items);
-  builder.setServices(objects.services ?? []);
-  for (const l of logs) builder.setLog(l);
-  return builder.build();
-};
-
-const investigate = (objects: Objects, labels: Readonly<Record<string, string>>, at: string, logs: ReadonlyArray<Log> = []): ReadonlyArray<Hypothesis> => {
-  const alert = makeAlert({ labels, at: Date.parse(at) });
-  return analyzeClusterView(viewOf(objects, logs), alert, scopeFromAlert(alert)).hypotheses;
-};
+const investigate = hypothesesFor;
+const viewOf = viewOfObjects;
 
 const runningPod = (ns: string, name: string, labels: Record<string, string>, ports: Array<{ name?: string; containerPort: number; protocol?: string }>, o: { owner?: string; ip?: string; container?: string } = {}): Pod => ({
   metadata: { name, namespace: ns, labels, ...(o.owner !== undefined ? { ownerReferences: [{ kind: "ReplicaSet", name: o.owner, controller: true }] } : {}) },

@@ -1,10 +1,6 @@
-import type { Hypothesis } from "@sre-on-call/core";
 import { describe, expect, it } from "vitest";
-import { analyzeClusterView } from "../investigate/analyzeClusterView.js";
-import { ClusterViewBuilder } from "../investigate/ClusterView.js";
-import { scopeFromAlert } from "../investigate/scopeFromAlert.js";
-import type { Deployment, Endpoints, NamespacedKind, NamespacedKinds, Pod, Service } from "../kube/KubeObjects.js";
-import { makeAlert } from "../testing/makeAlert.js";
+import type { Deployment, Endpoints, Pod, Service } from "../kube/KubeObjects.js";
+import { hypothesesFor } from "../testing/investigateObjects.js";
 import { resolveService } from "./resolveService.js";
 
 /*
@@ -12,22 +8,7 @@ import { resolveService } from "./resolveService.js";
  * (uids, IPs, nodes) neutral.
  */
 
-type Objects = { readonly [K in NamespacedKind]?: ReadonlyArray<NamespacedKinds[K]> };
-interface Log {
-  readonly namespace: string;
-  readonly pod: string;
-  readonly container: string;
-  readonly current?: string;
-}
-
-const investigate = (objects: Objects, labels: Readonly<Record<string, string>>, at: string, logs: ReadonlyArray<Log> = []): ReadonlyArray<Hypothesis> => {
-  const builder = new ClusterViewBuilder("test");
-  for (const [kind, items] of Object.entries(objects) as Array<[NamespacedKind, ReadonlyArray<NamespacedKinds[NamespacedKind]>]>) builder.add(kind, items);
-  builder.setServices(objects.services ?? []);
-  for (const l of logs) builder.setLog(l);
-  const alert = makeAlert({ labels, at: Date.parse(at) });
-  return analyzeClusterView(builder.build(), alert, scopeFromAlert(alert)).hypotheses;
-};
+const investigate = hypothesesFor;
 
 const ready = [{ type: "Ready", status: "True" }];
 const runningPod = (ns: string, name: string, labels: Record<string, string>, ports: Array<{ name?: string; containerPort: number }>, owner?: { kind: string; name: string }, ip?: string): Pod => ({
