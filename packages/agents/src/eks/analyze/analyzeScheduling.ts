@@ -156,8 +156,8 @@ const readObstacle = (a: Analysis, r: SchedulingReason, pod: Pod, failure: Sched
     case "unbound-pvc":
     {
       // "Not bound" is the symptom; why is the cause. The claim's own class is the next fact (see unboundClaims.ts).
-      const reading = readUnboundClaims(claimsOf(pod), a.view.namespaces.get(pod.metadata.namespace ?? "")?.persistentvolumeclaims ?? []);
-      if (reading !== undefined) return { text: reading.text, confidence: "medium", facts: [] };
+      const reading = readUnboundClaims(claimsOf(pod), a.view.namespaces.get(pod.metadata.namespace ?? "")?.persistentvolumeclaims ?? [], a.view.storageClasses);
+      if (reading !== undefined) return { text: reading.text, confidence: reading.confidence, facts: [] };
       return { text: `its PersistentVolumeClaim${claimsOf(pod).length === 1 ? "" : "s"} ${listNames(claimsOf(pod))} ${claimsOf(pod).length === 1 ? "is" : "are"} not bound (the claim was not read, so why is not known)`, confidence: "medium", facts: [] };
     }
     case "volume-binding":

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { analyzeClusterView } from "../investigate/analyzeClusterView.js";
 import { ClusterViewBuilder } from "../investigate/ClusterView.js";
 import { scopeFromAlert } from "../investigate/scopeFromAlert.js";
-import type { Deployment, Event, PersistentVolumeClaim, Pod, ReplicaSet } from "../kube/KubeObjects.js";
+import type { Deployment, Event, PersistentVolumeClaim, Pod, ReplicaSet, StorageClass } from "../kube/KubeObjects.js";
 import { investigateObjects, topOf } from "../testing/investigateObjects.js";
 import { makeAlert } from "../testing/makeAlert.js";
 import { isClusterName, usesNodeResolver } from "./nodeResolver.js";
@@ -68,6 +68,59 @@ describe("an unbound claim: the class it asks for is the next fact", () => {
     const h = topOf(r);
     expect(h.title).toContain("prometheus-server names no storage class (storageClassName not set)");
     expect(h.confidence).toBe("medium");
+  });
+});
+
+describe("an unbound claim with the cluster's StorageClasses read: a missing class or no default class is the cause", () => {
+  const UNBOUND = "0/3 nodes are available: 3 pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
+  const pending = (namespace: string, name: string, claimName: string): Pod => ({
+    metadata: { name, namespace, creationTimestamp: iso(T - 20 * min) },
+    spec: { containers: [{ name: "app", image: "app:1" }], volumes: [{ name: "data", persistentVolumeClaim: { claimName } }] },
+    status: { phase: "Pending" }
+  });
+  const storageClass = (name: string, provisioner: string, isDefault = false): StorageClass => ({
+    metadata: { name, ...(isDefault ? { annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } : {}) },
+    provisioner,
+    volumeBindingMode: "WaitForFirstConsumer"
+  });
+  const run = (claimClass: string | undefined, classes: ReadonlyArray<StorageClass>) => {
+    const pod = pending("1password-scim", "op-scim-bridge-7bd959c5b4-bfksc", "op-scim-bridge-pvc");
+    return investigateObjects(
+      { objects: { pods: [pod], persistentvolumeclaims: [claim("1password-scim", "op-scim-bridge-pvc", claimClass)], events: [event("1password-scim", "Pod", pod.metadata.name, "FailedScheduling", UNBOUND, 5)] }, storageClasses: classes },
+      notReady("1password-scim", pod.metadata.name),
+      T
+    );
+  };
+
+  it("names the class that does not exist, and the classes there are, at high (1Password/op-scim-helm#15 on EKS)", () => {
+    const h = topOf(run("do-block-storage", [storageClass("gp2", "kubernetes.io/aws-ebs", true), storageClass("gp3", "ebs.csi.aws.com")]));
+    expect(h.title).toContain("op-scim-bridge-pvc asks for storage class do-block-storage, which does not exist in this cluster (it has gp2 (default), gp3)");
+    expect(h.confidence).toBe("high");
+  });
+
+  it("says there is no default class when the claim names none and no class is marked default (prometheus-community/helm-charts#4946)", () => {
+    const h = topOf(run(undefined, [storageClass("local-path", "rancher.io/local-path")]));
+    expect(h.title).toContain("names no storage class and this cluster has no default StorageClass (it has local-path)");
+    expect(h.confidence).toBe("high");
+    expect(topOf(run(undefined, [])).title).toContain("no default StorageClass (it has none)");
+  });
+
+  it("the beta default annotation counts as a default", () => {
+    const beta: StorageClass = { metadata: { name: "standard", annotations: { "storageclass.beta.kubernetes.io/is-default-class": "true" } }, provisioner: "kubernetes.io/gce-pd" };
+    const r = run(undefined, [beta]);
+    expect(topOf(r).title).toContain("the cluster's default is now standard");
+    expect(r.hypotheses.some((x) => x.confidence === "high")).toBe(false);
+  });
+
+  it("stays at medium when the class exists: the provisioner's own logs say why (provisioner named)", () => {
+    const r = run("gp3", [storageClass("gp2", "kubernetes.io/aws-ebs", true), storageClass("gp3", "ebs.csi.aws.com")]);
+    expect(topOf(r).title).toContain("asks for storage class gp3, which exists (provisioner ebs.csi.aws.com, WaitForFirstConsumer)");
+    expect(r.hypotheses.some((x) => x.confidence === "high")).toBe(false);
+  });
+
+  it("a default class that is not annotated \"true\" is no default", () => {
+    const off: StorageClass = { metadata: { name: "gp2", annotations: { "storageclass.kubernetes.io/is-default-class": "false" } }, provisioner: "kubernetes.io/aws-ebs" };
+    expect(topOf(run(undefined, [off])).title).toContain("this cluster has no default StorageClass (it has gp2)");
   });
 });
 

@@ -1,4 +1,4 @@
-import type { KubeObject, NamespacedKind, NamespacedKinds, Node, PersistentVolume } from "../kube/KubeObjects.js";
+import type { KubeObject, NamespacedKind, NamespacedKinds, Node, PersistentVolume, StorageClass } from "../kube/KubeObjects.js";
 
 export type NamespaceObjects = { readonly [K in NamespacedKind]: ReadonlyArray<NamespacedKinds[K]> };
 
@@ -29,6 +29,8 @@ export interface ClusterView {
   readonly namespaces: ReadonlyMap<string, NamespaceObjects>;
   /** PersistentVolumes, read when a claim is not bound (undefined: not read, or the source has none). */
   readonly persistentVolumes?: ReadonlyArray<PersistentVolume>;
+  /** StorageClasses, read when a claim is not bound (undefined: not read, or the source does not hold them). */
+  readonly storageClasses?: ReadonlyArray<StorageClass>;
   /**
    * Where ConfigMaps that a pod's events say are missing do exist: name → the namespaces holding
    * one of that name. Read only for names a "not found" message gives (undefined: none read).
@@ -63,6 +65,7 @@ export class ClusterViewBuilder {
   private nodes: ReadonlyArray<Node> = [];
   private services: NamespaceObjects["services"] = [];
   private persistentVolumes: ReadonlyArray<PersistentVolume> | undefined;
+  private storageClasses: ReadonlyArray<StorageClass> | undefined;
   private readonly configMapHomes = new Map<string, ReadonlyArray<string>>();
   private readonly namespaces = new Map<string, { [K in NamespacedKind]: Array<NamespacedKinds[K]> }>();
   private readonly seen = new Map<string, Set<string>>();
@@ -82,6 +85,10 @@ export class ClusterViewBuilder {
 
   setPersistentVolumes(volumes: ReadonlyArray<PersistentVolume>): void {
     this.persistentVolumes = volumes;
+  }
+
+  setStorageClasses(classes: ReadonlyArray<StorageClass>): void {
+    this.storageClasses = classes;
   }
 
   setConfigMapHomes(name: string, namespaces: ReadonlyArray<string>): void {
@@ -145,6 +152,7 @@ export class ClusterViewBuilder {
       namespaces: new Map([...this.namespaces].map(([name, objects]) => [name, { ...objects }])),
       logs: new Map(this.logs),
       ...(this.persistentVolumes !== undefined ? { persistentVolumes: this.persistentVolumes } : {}),
+      ...(this.storageClasses !== undefined ? { storageClasses: this.storageClasses } : {}),
       ...(this.configMapHomes.size > 0 ? { configMapHomes: new Map(this.configMapHomes) } : {}),
       gaps
     };

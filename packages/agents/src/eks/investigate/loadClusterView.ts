@@ -217,7 +217,8 @@ export const loadClusterView = (source: ClusterSource, alertScope: Scope, builde
     // What an unbound claim could bind to lives outside every namespace: read only when one waits.
     const unbound = [...builder.build().namespaces.values()].some((o) => o.persistentvolumeclaims.some((c) => c.status?.phase !== "Bound"));
     if (unbound) {
-      const volumes = yield* step("persistentvolumes", source.listPersistentVolumes());
+      const [volumes, classes] = yield* Effect.all([step("persistentvolumes", source.listPersistentVolumes()), step("storageclasses", source.listStorageClasses())], { concurrency: 2 });
       if (volumes !== undefined) builder.setPersistentVolumes(volumes);
+      if (classes !== undefined) builder.setStorageClasses(classes);
     }
   });

@@ -342,6 +342,17 @@ export interface PersistentVolume extends KubeObject {
   readonly status?: { readonly phase?: string; readonly reason?: string; readonly message?: string };
 }
 
+/**
+ * Cluster-scoped: `kubectl get storageclass -o json`; `kubectl cluster-info dump` does not write them.
+ * The default class carries `storageclass.kubernetes.io/is-default-class: "true"` (or the beta annotation).
+ */
+export interface StorageClass extends KubeObject {
+  readonly provisioner?: string;
+  readonly volumeBindingMode?: string;
+  readonly reclaimPolicy?: string;
+  readonly parameters?: StringMap;
+}
+
 export interface ResourceQuota extends KubeObject {
   readonly spec?: { readonly hard?: StringMap };
   readonly status?: { readonly hard?: StringMap; readonly used?: StringMap };

@@ -1,6 +1,6 @@
 import type { Effect } from "effect";
 import { Schema } from "effect";
-import type { NamespacedKind, NamespacedKinds, Node, PersistentVolume } from "../kube/KubeObjects.js";
+import type { NamespacedKind, NamespacedKinds, Node, PersistentVolume, StorageClass } from "../kube/KubeObjects.js";
 
 /**
  * Why a read failed:
@@ -52,6 +52,11 @@ export interface ClusterSource {
   readonly listNodes: (options?: ListOptions) => Effect.Effect<ReadonlyArray<Node>, ClusterSourceError>;
   /** PersistentVolumes (cluster-scoped): what an unbound claim could bind to. A dump without them reads none. */
   readonly listPersistentVolumes: () => Effect.Effect<ReadonlyArray<PersistentVolume>, ClusterSourceError>;
+  /**
+   * StorageClasses (cluster-scoped): which class an unbound claim names that does not exist, and whether there is a
+   * default. Undefined when the source does not hold them (a dump without `storageclasses.json`): absent is not "none".
+   */
+  readonly listStorageClasses: () => Effect.Effect<ReadonlyArray<StorageClass> | undefined, ClusterSourceError>;
   /** Objects of a namespaced kind in one namespace, or in every namespace when `namespace` is undefined. */
   readonly list: <K extends NamespacedKind>(
     kind: K,

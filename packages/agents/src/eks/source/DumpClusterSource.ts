@@ -22,6 +22,7 @@ export const makeDumpClusterSource = (directory: string | ClusterDump): ClusterS
     description: `cluster dump ${dump.directory}`,
     listNodes: (options) => run("list nodes", async () => filterBySelectors(await dump.nodes(), options)),
     listPersistentVolumes: () => run("list persistentvolumes", () => dump.persistentVolumes()),
+    listStorageClasses: () => run("list storageclasses", () => dump.storageClasses()),
     list: <K extends NamespacedKind>(kind: K, namespace: string | undefined, options?: ListOptions) =>
       run(`list ${kind}${namespace === undefined ? " in all namespaces" : ` in ${namespace}`}`, async () => {
         const namespaces = namespace === undefined ? await dump.namespaces() : [namespace];

@@ -6,7 +6,10 @@ import { Effect, Exit } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { makeEksSpecialist } from "../EksSpecialist.js";
+import type { Event, PersistentVolumeClaim, Pod } from "../kube/KubeObjects.js";
+import { ClusterFixture } from "../testing/ClusterFixture.js";
 import { type FakeKubeApi, startFakeKubeApi } from "../testing/FakeKubeApi.js";
+import { makeNode } from "../testing/kubeBuilders.js";
 import { makeAlert } from "../testing/makeAlert.js";
 import { PAYMENTS_ALERT_TIME, paymentsOutageAlert, paymentsOutageFixture } from "../testing/paymentsOutage.js";
 import { withClusterDump } from "../testing/withClusterDump.js";
@@ -73,7 +76,7 @@ describe("live source against the fake API server", () => {
       await Effect.runPromise(specialist.investigate(makeAlert({ labels: { alertname: "KubeNodeNotReady", node: "ip-10-0-3-77.eu-west-1.compute.internal" }, at: PAYMENTS_ALERT_TIME }), { deadline: Date.now() + 30_000 }));
       await Effect.runPromise(specialist.snapshot({ deadline: Date.now() + 30_000 }));
       const rules = await documentedRules();
-      expect(rules.length).toBe(5);
+      expect(rules.length).toBe(6);
       expect(fresh.requests.length).toBeGreaterThan(20);
       for (const r of fresh.requests) {
         expect(r.method, `${r.method} ${r.path}`).toBe("GET");
@@ -91,6 +94,57 @@ describe("live source against the fake API server", () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it("an unbound claim: reads the cluster's PersistentVolumes and StorageClasses (granted by RBAC.md) and names the class that does not exist, as the dump with storageclasses.json does", async () => {
+    const T = Date.parse("2024-05-01T12:00:00Z");
+    const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const pod: Pod = {
+      metadata: { name: "op-scim-bridge-7bd959c5b4-bfksc", namespace: "op-scim", uid: "uid-pod", creationTimestamp: at(T - 20 * 60_000) },
+      spec: { containers: [{ name: "app", image: "1password/scim:v2.9" }], volumes: [{ name: "data", persistentVolumeClaim: { claimName: "op-scim-bridge-pvc" } }] },
+      status: { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable" }] }
+    };
+    const claim: PersistentVolumeClaim = {
+      metadata: { name: "op-scim-bridge-pvc", namespace: "op-scim", uid: "uid-pvc", creationTimestamp: at(T - 20 * 60_000) },
+      spec: { storageClassName: "do-block-storage", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+      status: { phase: "Pending" }
+    };
+    const scheduling: Event = {
+      metadata: { name: "op-scim-bridge.1", namespace: "op-scim", uid: "uid-ev" },
+      involvedObject: { kind: "Pod", name: pod.metadata.name, namespace: "op-scim" },
+      reason: "FailedScheduling",
+      message: "0/1 nodes are available: 1 pod has unbound immediate PersistentVolumeClaims.",
+      type: "Warning",
+      count: 5,
+      firstTimestamp: at(T - 19 * 60_000),
+      lastTimestamp: at(T - 60_000)
+    };
+    const fixture = (withClasses: boolean) => {
+      const f = new ClusterFixture().addNodes(makeNode("node-1", T - 86_400_000)).add("pods", pod).add("persistentvolumeclaims", claim).add("events", scheduling);
+      return withClasses ? f.addStorageClasses({ metadata: { name: "gp2", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } }, provisioner: "kubernetes.io/aws-ebs" }) : f;
+    };
+    const scimAlert = makeAlert({ labels: { alertname: "KubePodNotReady", namespace: "op-scim", pod: pod.metadata.name }, at: T });
+    const server = await startFakeKubeApi(fixture(true));
+    try {
+      const live = await Effect.runPromise(liveSpecialist(server).investigate(scimAlert, { deadline: Date.now() + 30_000 }));
+      const dump = await withClusterDump(fixture(true), (dir) => Effect.runPromise(makeEksSpecialist(makeDumpClusterSource(dir)).investigate(scimAlert, { deadline: Date.now() + 30_000 })));
+      expect(live.hypotheses[0]?.title).toContain("op-scim-bridge-pvc asks for storage class do-block-storage, which does not exist in this cluster (it has gp2 (default))");
+      expect(live.hypotheses[0]?.confidence).toBe("high");
+      expect(live.hypotheses).toEqual(dump.hypotheses);
+      expect(server.requests.some((r) => r.path === "/api/v1/persistentvolumes")).toBe(true);
+      expect(server.requests.some((r) => r.path === "/apis/storage.k8s.io/v1/storageclasses")).toBe(true);
+      const rules = await documentedRules();
+      for (const r of server.requests) {
+        const auth = authorizationOf(r.method, r.path);
+        expect(auth !== undefined && rules.some((rule) => rule.apiGroups.includes(auth.group) && rule.resources.includes(auth.resource) && rule.verbs.includes(auth.verb)), `${r.path} is granted by RBAC.md`).toBe(true);
+      }
+    } finally {
+      await server.close();
+    }
+    // A dump without storageclasses.json has not read them: the class is a fact to check, not a cause.
+    const unread = await withClusterDump(fixture(false), (dir) => Effect.runPromise(makeEksSpecialist(makeDumpClusterSource(dir)).investigate(scimAlert, { deadline: Date.now() + 30_000 })));
+    expect(unread.hypotheses[0]?.title).toContain("StorageClasses were not read");
+    expect(unread.hypotheses.some((h) => h.confidence === "high")).toBe(false);
   });
 
   it("never sends a name that is not a Kubernetes name to the API server: `..` would climb the URL path", async () => {

@@ -1,6 +1,6 @@
-import { ApiException, AppsV1Api, BatchV1Api, CoreV1Api, type KubeConfig, NetworkingV1Api, Observable, type ConfigurationOptions, type RequestContext } from "@kubernetes/client-node";
+import { ApiException, AppsV1Api, BatchV1Api, CoreV1Api, type KubeConfig, NetworkingV1Api, StorageV1Api, Observable, type ConfigurationOptions, type RequestContext } from "@kubernetes/client-node";
 import { Effect } from "effect";
-import { asKubeObjects, type KubeObject, type NamespacedKind, type NamespacedKinds, type Node, type PersistentVolume } from "../kube/KubeObjects.js";
+import { asKubeObjects, type KubeObject, type NamespacedKind, type NamespacedKinds, type Node, type PersistentVolume, type StorageClass } from "../kube/KubeObjects.js";
 import { type KubeNameKind, kubeNameProblem } from "../kube/names.js";
 import { type ClusterSource, ClusterSourceError, type ClusterSourceFailure, type ListOptions } from "./ClusterSource.js";
 
@@ -73,6 +73,7 @@ export const makeLiveClusterSource = (options: LiveClusterSourceOptions): Cluste
   const apps = options.kubeConfig.makeApiClient(AppsV1Api);
   const batch = options.kubeConfig.makeApiClient(BatchV1Api);
   const networking = options.kubeConfig.makeApiClient(NetworkingV1Api);
+  const storage = options.kubeConfig.makeApiClient(StorageV1Api);
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const server = options.kubeConfig.getCurrentCluster()?.server ?? "(no current cluster)";
 
@@ -120,6 +121,7 @@ export const makeLiveClusterSource = (options: LiveClusterSourceOptions): Cluste
     description: `cluster ${server}`,
     listNodes: (options) => call("list nodes", (o) => core.listNode(selectors(options), o)).pipe(Effect.map((l) => items<Node>(l))),
     listPersistentVolumes: () => call("list persistentvolumes", (o) => core.listPersistentVolume({}, o)).pipe(Effect.map((l) => items<PersistentVolume>(l))),
+    listStorageClasses: () => call("list storageclasses", (o) => storage.listStorageClass({}, o)).pipe(Effect.map((l) => items<StorageClass>(l))),
     list: <K extends NamespacedKind>(kind: K, namespace: string | undefined, options?: ListOptions) => {
       const operation = `list ${kind}${namespace === undefined ? " in all namespaces" : ` in ${namespace}`}`;
       return checkNames(operation, namespace === undefined ? [] : [["namespace", namespace]]).pipe(

@@ -1,7 +1,7 @@
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { asKubeObjects, type KubeObject, type NamespacedKind, type NamespacedKinds, type Node, type PersistentVolume } from "../kube/KubeObjects.js";
+import { asKubeObjects, type KubeObject, type NamespacedKind, type NamespacedKinds, type Node, type PersistentVolume, type StorageClass } from "../kube/KubeObjects.js";
 import { isKubeName, type KubeNameKind, kubeNameProblem } from "../kube/names.js";
 
 /**
@@ -55,6 +55,8 @@ export interface ClusterDump {
   readonly nodes: () => Promise<ReadonlyArray<Node>>;
   /** `persistentvolumes.json` at the top, when someone added `kubectl get pv -o json` to the dump; else none. */
   readonly persistentVolumes: () => Promise<ReadonlyArray<PersistentVolume>>;
+  /** `storageclasses.json` at the top, when someone added `kubectl get storageclass -o json`; undefined when it is not there. */
+  readonly storageClasses: () => Promise<ReadonlyArray<StorageClass> | undefined>;
   readonly items: <K extends NamespacedKind>(namespace: string, kind: K) => Promise<ReadonlyArray<NamespacedKinds[K]>>;
   /** `<namespace>/configmaps.json`, when someone added `kubectl get configmaps -o json` (cluster-info dump writes none); else none. */
   readonly configMaps: (namespace: string) => Promise<ReadonlyArray<KubeObject>>;
@@ -190,6 +192,12 @@ export const openClusterDump = (directory: string): ClusterDump => {
     persistentVolumes: async () => {
       await ensureDirectory();
       return list<PersistentVolume>(join(directory, "persistentvolumes.json"));
+    },
+    storageClasses: async () => {
+      await ensureDirectory();
+      const path = join(directory, "storageclasses.json");
+      const text = (await readOptional(path)) ?? (await readOptional(path.replace(/\.json$/, ".yaml")));
+      return text === undefined ? undefined : list<StorageClass>(path);
     },
     items: async (namespace, kind) => {
       checkName("namespace", namespace);

@@ -1,4 +1,4 @@
-import type { NamespacedKind, NamespacedKinds, Node } from "../kube/KubeObjects.js";
+import type { NamespacedKind, NamespacedKinds, Node, PersistentVolume, StorageClass } from "../kube/KubeObjects.js";
 
 export interface FixtureLog {
   readonly namespace: string;
@@ -35,9 +35,22 @@ export class ClusterFixture {
   readonly nodes: Array<Node> = [];
   readonly namespaces = new Map<string, Namespaced>();
   readonly logs: Array<FixtureLog> = [];
+  readonly persistentVolumes: Array<PersistentVolume> = [];
+  /** Undefined: the dump has no `storageclasses.json` (the fake API server still answers, with none). */
+  storageClasses: Array<StorageClass> | undefined;
 
   addNodes(...nodes: ReadonlyArray<Node>): this {
     this.nodes.push(...nodes);
+    return this;
+  }
+
+  addPersistentVolumes(...volumes: ReadonlyArray<PersistentVolume>): this {
+    this.persistentVolumes.push(...volumes);
+    return this;
+  }
+
+  addStorageClasses(...classes: ReadonlyArray<StorageClass>): this {
+    this.storageClasses = [...(this.storageClasses ?? []), ...classes];
     return this;
   }
 

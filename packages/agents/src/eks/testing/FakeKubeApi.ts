@@ -49,7 +49,9 @@ const KINDS: Readonly<Record<string, string>> = {
   daemonsets: "DaemonSet",
   jobs: "Job",
   cronjobs: "CronJob",
-  networkpolicies: "NetworkPolicy"
+  networkpolicies: "NetworkPolicy",
+  persistentvolumes: "PersistentVolume",
+  storageclasses: "StorageClass"
 };
 
 /** A list's `continue` token: where the next page starts, and the query it belongs to. Opaque to clients, as the server's are. */
@@ -70,7 +72,8 @@ const status = (res: ServerResponse, code: number, reason: string, message: stri
 
 /**
  * A Kubernetes API server for tests: plain HTTP on 127.0.0.1 and a random port, serving the
- * fixture's objects at the real REST paths (core, apps, batch and networking lists, per namespace and cluster-wide,
+ * fixture's objects at the real REST paths (core, apps, batch and networking lists, per namespace and cluster-wide;
+ * the cluster-scoped PersistentVolumes and StorageClasses;
  * label and field selectors read by its own parser with only the fields each kind supports, `limit`
  * and `continue` paging, pod logs with `container`, `previous` and `tailLines`). It answers
  * only GET (405 otherwise, like a server that would refuse the verb) and records every request,
@@ -147,13 +150,21 @@ export const startFakeKubeApi = async (fixture: ClusterFixture, options: FakeKub
     if (req.method !== "GET") return status(res, 405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
     if (req.headers.authorization !== `Bearer ${token}`) return status(res, 401, "Unauthorized", "Unauthorized");
     if (options.forbidden?.(path) === true) {
-      const resource = path.split("/").filter((p) => p !== "").find((p) => CORE.has(p) || Object.values(GROUPS).some((g) => g.has(p)) || p === "nodes") ?? "resource";
+      const resource =
+        path
+          .split("/")
+          .filter((p) => p !== "")
+          .find((p) => CORE.has(p) || Object.values(GROUPS).some((g) => g.has(p)) || p === "nodes" || p === "persistentvolumes" || p === "storageclasses") ?? "resource";
       return status(res, 403, "Forbidden", `${resource} is forbidden: User "system:serviceaccount:sre:sre-on-call" cannot list resource "${resource}" in API group "" at the cluster scope`);
     }
     const parts = path.split("/").filter((p) => p !== "");
     const q = url.searchParams;
     // /api/v1/nodes
     if (parts.length === 3 && parts[0] === "api" && parts[1] === "v1" && parts[2] === "nodes") return list(res, "nodes", "v1", fixture.nodes, q);
+    // Cluster-scoped: /api/v1/persistentvolumes, /apis/storage.k8s.io/v1/storageclasses
+    if (parts.length === 3 && parts[0] === "api" && parts[1] === "v1" && parts[2] === "persistentvolumes") return list(res, "persistentvolumes", "v1", fixture.persistentVolumes, q);
+    if (parts.length === 4 && parts[0] === "apis" && parts[1] === "storage.k8s.io" && parts[2] === "v1" && parts[3] === "storageclasses")
+      return list(res, "storageclasses", "storage.k8s.io/v1", fixture.storageClasses ?? [], q);
     const core = parts[0] === "api" && parts[1] === "v1";
     const group = parts[0] === "apis" && parts[2] === "v1" ? parts[1] : undefined;
     const rest = core ? parts.slice(2) : group !== undefined && GROUPS[group] !== undefined ? parts.slice(3) : undefined;

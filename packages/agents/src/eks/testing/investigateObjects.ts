@@ -2,7 +2,7 @@ import { entitiesFromLabels, type Hypothesis } from "@sre-on-call/core";
 import { analyzeClusterView, type ClusterAnalysis } from "../investigate/analyzeClusterView.js";
 import { type ClusterView, ClusterViewBuilder, type ContainerLog } from "../investigate/ClusterView.js";
 import { scopeFromAlert } from "../investigate/scopeFromAlert.js";
-import type { NamespacedKind, NamespacedKinds, Node } from "../kube/KubeObjects.js";
+import type { NamespacedKind, NamespacedKinds, Node, StorageClass } from "../kube/KubeObjects.js";
 import { makeAlert } from "./makeAlert.js";
 
 export type Objects = { readonly [K in NamespacedKind]?: ReadonlyArray<NamespacedKinds[K]> };
@@ -12,7 +12,7 @@ export type Objects = { readonly [K in NamespacedKind]?: ReadonlyArray<Namespace
  * a real thread, say) without writing a dump: the alert's labels choose the scope as intake would.
  */
 export const investigateObjects = (
-  o: { readonly nodes?: ReadonlyArray<Node>; readonly objects: Objects },
+  o: { readonly nodes?: ReadonlyArray<Node>; readonly objects: Objects; readonly storageClasses?: ReadonlyArray<StorageClass> },
   labels: Readonly<Record<string, string>>,
   at: number,
   annotations?: Readonly<Record<string, string>>
@@ -21,6 +21,7 @@ export const investigateObjects = (
   builder.setNodes(o.nodes ?? []);
   for (const [kind, items] of Object.entries(o.objects) as Array<[NamespacedKind, ReadonlyArray<NamespacedKinds[NamespacedKind]>]>) builder.add(kind, items);
   builder.setServices(o.objects.services ?? []);
+  if (o.storageClasses !== undefined) builder.setStorageClasses(o.storageClasses);
   const alert = makeAlert({ labels, at, ...(annotations !== undefined ? { annotations } : {}) });
   return analyzeClusterView(builder.build(), alert, scopeFromAlert(alert));
 };

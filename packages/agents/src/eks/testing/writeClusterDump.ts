@@ -39,6 +39,10 @@ const list = (kind: keyof typeof LIST_KINDS, items: ReadonlyArray<unknown>) =>
 export const writeClusterDump = async (fixture: ClusterFixture, directory: string): Promise<void> => {
   await mkdir(directory, { recursive: true });
   await writeFile(join(directory, "nodes.json"), list("nodes", fixture.nodes));
+  // Not written by kubectl cluster-info dump: the extras a person adds with kubectl get pv / storageclass -o json.
+  if (fixture.persistentVolumes.length > 0) await writeFile(join(directory, "persistentvolumes.json"), `${JSON.stringify({ kind: "PersistentVolumeList", apiVersion: "v1", metadata: {}, items: fixture.persistentVolumes }, null, 4)}\n`);
+  if (fixture.storageClasses !== undefined)
+    await writeFile(join(directory, "storageclasses.json"), `${JSON.stringify({ kind: "StorageClassList", apiVersion: "storage.k8s.io/v1", metadata: {}, items: fixture.storageClasses }, null, 4)}\n`);
   for (const [namespace, lists] of fixture.namespaces) {
     const dir = join(directory, namespace);
     await mkdir(dir, { recursive: true });
