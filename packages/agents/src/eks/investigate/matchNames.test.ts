@@ -35,6 +35,18 @@ describe("matchName: loose references to objects in real questions", () => {
     expect(match("Example of the error observed on `bookstore` pod (which connects to bookwarehouse):", "bookstore-v1")).toMatchObject({ kind: "Pod", quoted: true });
   });
 
+  it("a word names the object that adds a number to it: Redis for `redis3` (OT-CONTAINER-KIT/redis-operator#98), and only a specific word", () => {
+    expect(match("since yesterday we are seeing issues. Redis cant be reached", "redis3")).toMatchObject({ matched: "redis", exact: false });
+    expect(match("since yesterday we are seeing issues. Redis cant be reached", "redis3")?.coverage).toBeCloseTo(5 / 6);
+    expect(match("the Postgres primary keeps restarting", "postgres15-primary")).toMatchObject({ matched: "postgres primary" });
+    // Shared or common words, and stems of three letters, are not names: "test" for `test2`, "api" for `api3`, "app" for `app12`.
+    expect(match("the test failed on the api", "test2")).toBeUndefined();
+    expect(match("the api is down", "api3")).toBeUndefined();
+    expect(match("my app is down", "app12")).toBeUndefined();
+    // A longer word is not the stem: "redistribution" does not name `redis3`.
+    expect(match("the redistribution job failed", "redis3")).toBeUndefined();
+  });
+
   it("a pod name written whole is exact", () => {
     expect(match("the bundled Kafka pod (jitsu-kafka-controller-0) is in a constant crash loop", "jitsu-kafka-controller-0")).toMatchObject({ exact: true, coverage: 1 });
   });

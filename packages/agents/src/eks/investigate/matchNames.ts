@@ -140,6 +140,18 @@ const weightOf = (part: string): number => (KIND_WORDS.has(part) || isGenerated(
 const isSpecific = (part: string): boolean => weightOf(part) === part.length && part.length >= 3 && !COMMON.has(part);
 
 /**
+ * A word with a number run on (`redis3`, `mysql8`, `postgres15`): people say "Redis" for the object
+ * `redis3`. The stem stands for the part when it is itself specific (four letters or more, not common).
+ */
+const stemOf = (part: string): string | undefined => {
+  const stem = /^([a-z]{4,})\d{1,3}$/.exec(part)?.[1];
+  return stem !== undefined && isSpecific(stem) ? stem : undefined;
+};
+
+/** The text's word equals the name's part, or the part's stem. */
+const sameWord = (word: string | undefined, part: string | undefined): boolean => word !== undefined && part !== undefined && (word === part || word === stemOf(part));
+
+/**
  * Whether and how `prose` mentions an object called `name`: the whole name as a token, or the
  * longest run of its parts written in order ("Allocation Manager" for `allocation-manager`,
  * `webgrid-api` for `example-webgrid-api`, "zookeeper" for `eventstreams-zookeeper`). A run counts
@@ -159,13 +171,16 @@ export const matchName = (prose: Prose, name: string): NameMatch | undefined => 
   if (total === 0 || !parts.some(isSpecific)) return undefined;
   let best: { start: number; length: number; weight: number; at: number; words?: number } | undefined;
   for (let start = 0; start < parts.length; start++) {
-    for (const at of prose.positions.get(parts[start] ?? "") ?? []) {
+    const part = parts[start] ?? "";
+    const stem = stemOf(part);
+    for (const at of [...(prose.positions.get(part) ?? []), ...(stem !== undefined ? (prose.positions.get(stem) ?? []) : [])]) {
       let length = 0;
-      while (start + length < parts.length && at + length < prose.words.length && prose.words[at + length] === parts[start + length]) length++;
+      while (start + length < parts.length && at + length < prose.words.length && sameWord(prose.words[at + length], parts[start + length])) length++;
       if (length === 0) continue;
       const run = parts.slice(start, start + length);
       if (!run.some(isSpecific)) continue;
-      const weight = run.reduce((s, p) => s + weightOf(p), 0);
+      // A stem counts for what was written: "redis" (5) of `redis3` (6).
+      const weight = run.reduce((s, p, i) => s + (prose.words[at + i] === p ? weightOf(p) : weightOf(stemOf(p) ?? p)), 0);
       if (best === undefined || weight > best.weight) best = { start, length, weight, at };
     }
   }
