@@ -52,3 +52,34 @@ describe("a headless Service whose pods are not ready has no DNS record (pulp/pu
     expect(run(service("None", true)).some((h) => h.title.includes("does not set publishNotReadyAddresses"))).toBe(false);
   });
 });
+
+describe("a host name without the release prefix the Service was created with (open-telemetry/opentelemetry-helm-charts#335)", () => {
+  // `helm install mydemo ./opentelemetry-demo`: the chart named the Service mydemo-ffs-postgres, the feature flag service's DATABASE_URL said ffs-postgres.
+  const line = "16:07:22.958 [error] Postgrex.Protocol (#PID<0.1854.0>) failed to connect: ** (DBConnection.ConnectionError) tcp connect (ffs-postgres:5432): non-existing domain - :nxdomain";
+  const ffs: Pod = {
+    metadata: { name: "mydemo-featureflagservice-7b9d6c8f5d-h8p2x", namespace: "default", labels: { app: "featureflagservice" } },
+    spec: { containers: [{ name: "featureflagservice", image: "otel/demo:v0.3.4-alpha-featureflagservice" }] },
+    status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }], containerStatuses: [{ name: "featureflagservice", ready: true, restartCount: 0, state: { running: { startedAt: "2022-08-22T16:05:00Z" } } }] }
+  };
+  const svc = (name: string): Service => ({ metadata: { name, namespace: "default" }, spec: { clusterIP: "10.96.12.7", selector: { app: name }, ports: [{ port: 5432 }] } });
+  const run = (services: ReadonlyArray<Service>) =>
+    investigate({ services, pods: [ffs] }, { alertname: "Errors", namespace: "default", pod: ffs.metadata.name }, "2022-08-22T16:10:00Z", [{ namespace: "default", pod: ffs.metadata.name, container: "featureflagservice", current: line }]);
+
+  it("names the Service that carries the prefix, and the fix, at high", () => {
+    const h = run([svc("mydemo-ffs-postgres"), svc("mydemo-frontend")])[0];
+    expect(h?.title).toContain("cannot resolve ffs-postgres (DNS: no such host): no Service ffs-postgres exists in default, but Service mydemo-ffs-postgres does");
+    expect(h?.confidence).toBe("high");
+    expect(h?.actions[0]).toContain("mydemo-ffs-postgres");
+  });
+
+  it("two Services that end the same way leave it open (medium, no guess)", () => {
+    const hs = run([svc("mydemo-ffs-postgres"), svc("other-ffs-postgres")]);
+    expect(hs[0]?.title).toContain("but no Service ffs-postgres exists in default");
+    expect(hs.some((h) => h.confidence === "high")).toBe(false);
+  });
+
+  it("a Service whose name only contains the host elsewhere is no match", () => {
+    const hs = run([svc("ffs-postgres-metrics")]);
+    expect(hs.some((h) => h.title.includes("ffs-postgres-metrics"))).toBe(false);
+  });
+});

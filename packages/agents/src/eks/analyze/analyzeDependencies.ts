@@ -63,7 +63,7 @@ const podByIp = (a: Analysis, ip: string): Pod | undefined => {
 const missingText = (r: Extract<HostResolution, { kind: "missing-service" }>): string =>
   r.swapped !== undefined
     ? `no Service ${r.name} exists in namespace ${r.namespace}${r.namespaceKnown ? "" : " (no such namespace either)"}, but Service ${r.swapped.metadata.name} exists in namespace ${r.swapped.metadata.namespace ?? ""}: the name has the Service and the namespace swapped`
-    : `no Service ${r.name} in namespace ${r.namespace}${r.namespaceKnown ? "" : " (no Service lives in a namespace of that name: it probably does not exist)"}${r.elsewhere.length > 0 ? ` (one exists in ${r.elsewhere.join(", ")})` : ""}`;
+    : `no Service ${r.name} in namespace ${r.namespace}${r.namespaceKnown ? "" : " (no Service lives in a namespace of that name: it probably does not exist)"}${r.elsewhere.length > 0 ? ` (one exists in ${r.elsewhere.join(", ")})` : ""}${r.prefixed !== undefined ? `, but Service ${r.prefixed.metadata.name} does: the same name with a prefix (a Helm release name)` : ""}`;
 
 /**
  * Follows the connection and DNS failures in the subject's logs to what they point at: the
@@ -218,7 +218,15 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
     if (resolution.kind === "missing-service") {
       const swapped = resolution.swapped;
       const env = envNaming(subject, [d.host, ...(swapped !== undefined ? [swapped.metadata.namespace ?? ""] : [])]);
-      const correct = swapped !== undefined ? `${swapped.metadata.name}.${swapped.metadata.namespace ?? ""}.svc.cluster.local` : resolution.elsewhere.length > 0 ? `${resolution.name}.${resolution.elsewhere[0] ?? ""}.svc.cluster.local` : undefined;
+      const prefixed = resolution.prefixed;
+      const correct =
+        swapped !== undefined
+          ? `${swapped.metadata.name}.${swapped.metadata.namespace ?? ""}.svc.cluster.local`
+          : resolution.elsewhere.length > 0
+            ? `${resolution.name}.${resolution.elsewhere[0] ?? ""}.svc.cluster.local`
+            : prefixed !== undefined
+              ? prefixed.metadata.name
+              : undefined;
       const verb = d.dns ? `cannot resolve ${d.host} (${kinds})` : `connects to ${d.host}`;
       // Without every namespace's Services, "no such Service" is only what the part read shows.
       const servicesIncomplete = a.view.gaps.some((g) => g.what.startsWith("services"));
@@ -227,10 +235,12 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
         title:
           swapped !== undefined
             ? `${subject.label} ${verb}: the name has the Service and the namespace swapped — Service ${swapped.metadata.name} exists in namespace ${swapped.metadata.namespace ?? ""}`
-            : `${subject.label} ${verb}, but no Service ${resolution.name} exists in ${resolution.namespace}${resolution.namespaceKnown ? "" : " (no such namespace)"}`,
+            : prefixed !== undefined
+              ? `${subject.label} ${verb}: no Service ${resolution.name} exists in ${resolution.namespace}, but Service ${prefixed.metadata.name} does — the host name lacks the prefix (release name) the Service was created with`
+              : `${subject.label} ${verb}, but no Service ${resolution.name} exists in ${resolution.namespace}${resolution.namespaceKnown ? "" : " (no such namespace)"}`,
         detail: `Cluster DNS names a Service <service>.<namespace>.svc.cluster.local; ${missingText(resolution)}.${correct !== undefined ? ` The name that resolves is ${correct}.` : ""}${env.length > 0 ? ` The name comes from the configuration: ${env.join("; ")}.` : ""}`,
-        // "No such Service" leaves open whether the name or the deployment is wrong; a swapped name or a Service of that name elsewhere answers it.
-        confidence: !servicesIncomplete && (swapped !== undefined || resolution.elsewhere.length > 0) ? "high" : "medium",
+        // "No such Service" leaves open whether the name or the deployment is wrong; a swapped name, a Service of that name elsewhere or one with a prefix answers it.
+        confidence: !servicesIncomplete && (swapped !== undefined || resolution.elsewhere.length > 0 || prefixed !== undefined) ? "high" : "medium",
         depth: 2,
         supporting: [id],
         confirmBy: `kubectl get svc -A | grep -e ${resolution.name} -e ${swapped?.metadata.name ?? resolution.namespace}; check the host configured in ${subject.label}'s env/ConfigMap`,

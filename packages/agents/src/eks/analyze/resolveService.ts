@@ -19,6 +19,11 @@ export type HostResolution =
       readonly swapped?: Service;
       /** Whether any Service lives in the namespace the name points at (none: the namespace probably does not exist). */
       readonly namespaceKnown: boolean;
+      /**
+       * The one Service of that namespace named `<prefix>-<name>`: the name without the release prefix a Helm chart puts on
+       * its Services (open-telemetry/opentelemetry-helm-charts#335: `ffs-postgres` for `mydemo-ffs-postgres`).
+       */
+      readonly prefixed?: Service;
     }
   | { readonly kind: "external" };
 
@@ -58,12 +63,14 @@ export const resolveService = (host: string, fromNamespace: string, services: Re
   const namespaceKnown = parts.length === 1 || namespace === fromNamespace || services.some((s) => s.metadata.namespace === namespace);
   // `name.other` with two labels can also be an external short name; only call it missing when the namespace part is plausible.
   if (parts.length === 2 && !namespaceKnown && swapped === undefined) return { kind: "external" };
+  const prefixed = swapped === undefined && name.length >= 3 ? services.filter((s) => (s.metadata.namespace ?? "") === namespace && s.metadata.name.endsWith(`-${name}`)) : [];
   return {
     kind: "missing-service",
     name,
     namespace,
     elsewhere: services.filter((s) => s.metadata.name === name).map((s) => s.metadata.namespace ?? ""),
     namespaceKnown,
-    ...(swapped !== undefined ? { swapped } : {})
+    ...(swapped !== undefined ? { swapped } : {}),
+    ...(prefixed.length === 1 && prefixed[0] !== undefined ? { prefixed: prefixed[0] } : {})
   };
 };

@@ -160,6 +160,20 @@ describe("scanLog: nginx upstreams that do not resolve", () => {
   });
 });
 
+describe("scanLog: Erlang/Elixir database clients (DBConnection)", () => {
+  it.each([
+    ["16:07:22.958 [error] Postgrex.Protocol (#PID<0.1854.0>) failed to connect: ** (DBConnection.ConnectionError) tcp connect (ffs-postgres:5432): non-existing domain - :nxdomain", "open-telemetry/opentelemetry-helm-charts#335", "ffs-postgres", 5432, "dns-nxdomain"],
+    ["web_1  | [error] Postgrex.Protocol (#PID<0.367.0>) failed to connect: ** (DBConnection.ConnectionError) tcp connect (localhost:5432): connection refused - :econnrefused", "a Phoenix on docker-compose tutorial", "localhost", 5432, "refused"],
+    ["  Warning  Failed Add  24s   kompost  tcp connect (postgres.svc:5432): connection refused - :econnrefused", "kompost's docs (an event)", "postgres.svc", 5432, "refused"]
+  ])("%s (%s)", (line, _source, host, port, kind) => {
+    expect(scanLog(line).dependencies[0]).toMatchObject({ host, port, kind });
+  });
+
+  it("an atom it does not know is no dependency failure", () => {
+    expect(scanLog("tcp connect (db:5432): something - :closed").dependencies).toEqual([]);
+  });
+});
+
 describe("scanLog: nslookup's failures, as init containers waiting for a Service print them", () => {
   it.each([
     ["nslookup: can't resolve 'firmament-service.kube-system'", "kubernetes-retired/poseidon#125", "firmament-service.kube-system", "dns-nxdomain"],

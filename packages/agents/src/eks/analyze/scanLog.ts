@@ -218,6 +218,15 @@ const DEPENDENCY_PATTERNS: ReadonlyArray<(line: string, next: ReadonlyArray<stri
     return m === null ? undefined : { host: host(m[1] ?? ""), kind: m[2] === undefined || m[2] === "NXDOMAIN" ? "dns-nxdomain" : "dns-error" };
   },
   (line) => {
+    // Erlang/Elixir (Postgrex, MyXQL, Redix through DBConnection): `tcp connect (ffs-postgres:5432): non-existing domain - :nxdomain`
+    // (open-telemetry/opentelemetry-helm-charts#335), `tcp connect (localhost:5432): connection refused - :econnrefused`.
+    const m = /\btcp (?:connect|recv) \(([\w.-]+):(\d+)\): [^:]*? - :(\w+)/.exec(line);
+    const atom = m?.[3] ?? "";
+    const kind: DependencyFailureKind | undefined =
+      atom === "nxdomain" ? "dns-nxdomain" : atom === "econnrefused" ? "refused" : atom === "timeout" || atom === "etimedout" ? "timeout" : atom === "ehostunreach" || atom === "enetunreach" ? "unreachable" : atom === "econnreset" ? "reset" : undefined;
+    return m === null || kind === undefined ? undefined : { host: host(m[1] ?? ""), ...port(m[2]), kind };
+  },
+  (line) => {
     const m = /Error -?\d+ connecting to ([\w.-]+):(\d+)\. (.+)$/.exec(line);
     if (m === null) return undefined;
     const tail = m[3] ?? "";
