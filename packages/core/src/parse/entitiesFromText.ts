@@ -76,9 +76,25 @@ const STOPWORDS: ReadonlySet<string> = new Set(
     // selectors", "service account", "node DNS"): concepts, never the object's name.
     "port ports account accounts mesh discovery type types selectors affinity anti role roles taint taints " +
     "capacity condition conditions monitor endpoint endpoints environment environments env dns network networking " +
-    "security disruption budget priority class classes policy policies resources resource limit limits request requests"
+    "security disruption budget priority class classes policy policies resources resource limit limits request requests " +
+    // Phases, states and reasons Kubernetes reports, as prose puts them after a kind word ("one
+    // container terminated with reason oomkilled", "the node running out of memory", "Pod container waiting").
+    "running terminated terminating pending waiting evicted killed oomkilled scheduled unschedulable schedulable " +
+    "starting started stopped stopping completed succeeded unknown notready created creating deleted deleting " +
+    "drained draining cordoned uncordoned " +
+    // Monitoring nouns after a kind word: a Grafana folder `Node alerts`, "Node Exporter", "pod rules".
+    "alert alerts alerting alarm alarms rule rules exporter exporters dashboard dashboards"
   ).split(" ")
 );
+
+/** What templates print for a label that is not there (prom2teams' `In host: unknown`): no name. */
+const PLACEHOLDERS: ReadonlySet<string> = new Set(["unknown", "none", "null", "nil", "undefined", "n/a"]);
+
+/**
+ * Labels whose values look like `namespace/name` but name no entity of ours: kube-prometheus'
+ * external label `prometheus="monitoring/k8s"` is the Prometheus object that evaluated the rule.
+ */
+const FOREIGN_LABELS: ReadonlySet<string> = new Set(["prometheus", "prometheus_replica"]);
 
 const SEVERITY_WORDS = /^(?:critical|crit|warning|warn|error|high|medium|low|info|none|page|fatal|emergency|major|minor|p[0-5]|sev-?[0-5])$/i;
 
@@ -129,6 +145,8 @@ const CLAIMED_BY = /(?<![\p{L}\p{N}_-])persistentvolume\s+claimed\s+by\s+([a-z0-
  */
 const HELM_RELEASE =
   /(?<![\p{L}\p{N}_-])(?:release\s+([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\/[a-z0-9][a-z0-9.-]{0,252}\s+with\s+chart\s|helmrelease\s+([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\/[a-z0-9])/giu;
+/** `release <namespace>/<name>`: a Helm release (Keel's `Successfully updated release default/release-1`), never a pod. */
+const RELEASE_REF = /(?<![\p{L}\p{N}_-])release\s+([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\/[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)(?![\p{L}\p{N}_/-])/giu;
 /** Prometheus' own wording for a scrape target: `Instance localhost:9100 down`, `instance 10.0.0.5:8080`. */
 const INSTANCE_PHRASE = /(?<![\p{L}\p{N}_-])instance\s+["'“‘]?([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:\d{1,5})(?![\p{L}\p{N}_.:-])/giu;
 /** `localhost:9100 of job node has been down` (the Prometheus docs' InstanceDown description): the scrape job. */
@@ -182,7 +200,7 @@ export const entitiesFromText = (input: string): Entities => {
   const set = (key: EntityKey, raw: string | undefined): boolean => {
     if (raw === undefined || out[key] !== undefined) return false;
     const v = trimValue(raw);
-    if (v === "" || !VALID[key](v)) return false;
+    if (v === "" || !VALID[key](v) || (key !== "severity" && PLACEHOLDERS.has(v.toLowerCase()))) return false;
     out[key] = key === "severity" ? v.toLowerCase() : v;
     return true;
   };
@@ -194,13 +212,16 @@ export const entitiesFromText = (input: string): Entities => {
     if ((key === "service" || key === "node" || key === "severity") && MORE_WORDS.test(rest)) return;
     if (set(key, raw) || key !== "node" || (name !== "host" && name !== "hostname")) return;
     const v = trimValue(raw);
-    if (out.node === undefined && v.length <= 253 && HOSTNAME.test(v) && /[A-Za-z]/.test(v)) out.node = v;
+    if (out.node === undefined && v.length <= 253 && HOSTNAME.test(v) && /[A-Za-z]/.test(v) && !PLACEHOLDERS.has(v.toLowerCase())) out.node = v;
   };
+  /** Values of labels that name something else (`prometheus = monitoring/k8s`): no shape read may take them. */
+  const foreign = new Set<string>();
 
   for (const m of text.matchAll(BULLET_LINE)) {
     const name = (m[1] ?? "").toLowerCase();
     const key = TEXT_ALIASES.get(name);
     const value = trimValue(m[2] ?? "");
+    if (key === undefined && FOREIGN_LABELS.has(name)) foreign.add(value.split(/\s/, 1)[0] ?? "");
     if (key === undefined || value === "") continue;
     // Grafana rule names contain spaces; every other entity is one token.
     if (key === "alertname") {
@@ -216,6 +237,7 @@ export const entitiesFromText = (input: string): Entities => {
     if (op.startsWith("!")) continue;
     const name = (m[1] ?? "").toLowerCase();
     const key = TEXT_ALIASES.get(name);
+    if (key === undefined && FOREIGN_LABELS.has(name)) foreign.add(trimValue(m[3] ?? ""));
     if (key === undefined) continue;
     const value = m[3];
     if (value === undefined) continue;
@@ -257,7 +279,8 @@ export const entitiesFromText = (input: string): Entities => {
   }
 
   // Names a kind word already placed, so the shape scan below does not take them for something else.
-  const claimed = new Set<string>();
+  const claimed = new Set<string>(foreign);
+  for (const m of text.matchAll(RELEASE_REF)) claimed.add(m[1] ?? "");
   for (const m of text.matchAll(KIND_PATH)) {
     const kind = (m[1] ?? m[4] ?? "").toLowerCase();
     const key = K8S_KINDS.get(kind);
@@ -316,12 +339,20 @@ export const entitiesFromText = (input: string): Entities => {
 
   // "payments/api pods crash looping": a bare namespace/workload pair, trusted only when the
   // text talks about Kubernetes workloads (so "and/or" or "read/write" are not taken for one).
-  if (out.namespace === undefined && KUBE_TALK.test(text)) {
-    const pair = NS_WORKLOAD.exec(text);
-    if (pair !== null && !NOT_A_PAIR.has(pair[1]!) && isNamePart(pair[1]!) && isNamePart(pair[2]!) && VALID.namespace(pair[1]!) && VALID.deployment(pair[2]!)) {
-      set("namespace", pair[1]);
-      set("deployment", pair[2]);
-    }
+  // The pair itself does not count as such talk (`monitoring/k8s`).
+  const pair = out.namespace === undefined ? NS_WORKLOAD.exec(text) : null;
+  if (
+    pair !== null &&
+    !claimed.has(pair[0]) &&
+    !NOT_A_PAIR.has(pair[1]!) &&
+    isNamePart(pair[1]!) &&
+    isNamePart(pair[2]!) &&
+    VALID.namespace(pair[1]!) &&
+    VALID.deployment(pair[2]!) &&
+    KUBE_TALK.test(`${text.slice(0, pair.index)} ${text.slice(pair.index + pair[0].length)}`)
+  ) {
+    set("namespace", pair[1]);
+    set("deployment", pair[2]);
   }
 
   if (out.severity === undefined) set("severity", HEADER_SEVERITY.exec(firstLine(scanned))?.[1]);
@@ -334,15 +365,18 @@ export const entitiesFromText = (input: string): Entities => {
 
 /**
  * Whether `raw`, right after a kind word, is an object's name rather than the next word of a
- * sentence. Rejected: contractions ("the pod didn’t tolerate"), plain words of a field label
- * at the start of a line ("Service environment: Staging", "node dns:20.128.8.8"), Kubernetes nouns ("service
- * port", "node selectors"), numbers ("node 3"), a quoted name after `job` (Prometheus' scrape
- * job, read by QUOTED_JOB), and plain words after kind words that are also English words.
+ * sentence. Rejected: contractions ("the pod didn’t tolerate"), another kind word ("Pod container"),
+ * plain words of a field label at the start of a line ("Service environment: Staging", "node
+ * dns:20.128.8.8"), Kubernetes nouns ("service port", "node selectors"), states ("node running"),
+ * numbers ("node 3"), a quoted name after `job` (Prometheus' scrape job, read by QUOTED_JOB), and
+ * plain words after kind words that are also English words.
  */
 const namesAnObject = (word: string, separator: string, quote: string, raw: string, next: string, lineStart: boolean): boolean => {
   const lower = raw.toLowerCase();
   if (STOPWORDS.has(lower) || SEVERITY_WORDS.test(raw) || !/[a-z]/i.test(raw)) return false;
   if (separator === "/") return true;
+  // Another kind word makes a compound noun ("Pod container waiting", "node pod"), not a name.
+  if (K8S_KINDS.has(lower) || OTHER_NAMESPACED_KINDS.has(lower)) return false;
   if (next === "'" || next === "’") return false;
   if (word === "job" && quote !== "") return false;
   const nameShaped = /[-\d.]/.test(raw);
