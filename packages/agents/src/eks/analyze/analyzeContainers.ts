@@ -9,6 +9,7 @@ import { logKey } from "../investigate/ClusterView.js";
 import { describeProbeFailure } from "./describeProbeFailure.js";
 import { probeAnswersInLog } from "./probeLog.js";
 import { envNamedBy, type PreviousEnv } from "./envNamedBy.js";
+import { serviceLinkHint } from "./serviceLinks.js";
 import { configMapElsewhere } from "./configMapElsewhere.js";
 import { describeRuntimeFailure, missingCommandAction, missingCommandText, type RuntimeFailure } from "./describeRuntimeFailure.js";
 import {
@@ -574,7 +575,8 @@ const lastErrors = (
 ) => {
   const first = group[0]!;
   for (const r of found) {
-    const hint = envHint(subject, group.find((c) => c.pod.metadata.name === r.pods[0]) ?? first, r.text);
+    const failed = group.find((c) => c.pod.metadata.name === r.pods[0]) ?? first;
+    const hint = envHint(subject, failed, r.text) ?? serviceLinkHint(a, failed);
     const logId = a.evidence.add({
       source: podSource(group.find((c) => c.pod.metadata.name === r.pods[0])?.pod ?? first.pod),
       timestamp: r.time ?? a.alertTime,
@@ -736,16 +738,20 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
         content: `${first.name} of ${subject.label} dies with: ${crash.headline}${crash.rootCause !== undefined && crash.rootCause !== crash.headline ? ` — first cause: ${crash.rootCause}` : ""} (${plural(crash.pods.length, "pod")}: ${listNames(crash.pods)})`,
         metadata: { headline: crash.headline, rootCause: crash.rootCause ?? null, pods: crash.pods, container: first.name }
       });
-      const hint = envHint(subject, group.find((c) => c.pod.metadata.name === crash.pods[0]) ?? first, `${crash.headline}\n${cause}`);
+      const crashed = group.find((c) => c.pod.metadata.name === crash.pods[0]) ?? first;
+      const hint = envHint(subject, crashed, `${crash.headline}\n${cause}`) ?? serviceLinkHint(a, crashed);
       const title = `${subject.label} crashes on start: ${causeText(cause, 180)}${hint !== undefined ? ` — ${hint}` : ""}`;
       rememberCause(a, subject, { title, pods: crash.pods, codeDefect: isCodeDefect(`${crash.headline}\n${cause}`), images: [] });
       // A crash on a connection or name-resolution failure is the dependency's symptom (followed by
       // analyzeDependencies); one that only announces the exit names no cause of its own.
-      const symptom = dependencyFailureIn(cause) !== undefined || (crash.rootCause === undefined && GENERIC_EXIT.test(crash.headline));
+      // A setting the program found empty ("Value cannot be null. (Parameter 'connectionString')") leaves open why it
+      // is empty, unless the pod's env answers it (radixdlt/olympia-gateway#35: the runtime ignored the env prefix).
+      const emptySetting = hint === undefined && NULL_SETTING.test(`${crash.headline}\n${cause}`);
+      const symptom = dependencyFailureIn(cause) !== undefined || (crash.rootCause === undefined && GENERIC_EXIT.test(crash.headline)) || emptySetting;
       a.propose(frame, subject.label, {
         key: `crash:${subject.label}:${first.name}:${cause}`,
         title,
-        detail: `${first.name} exits with code ${exitCode ?? "unknown"} (${term?.reason ?? "unknown"}) and the kubelet restarts it (CrashLoopBackOff). The log of the failed instance ends with: ${clipText(crash.headline, 200)}${crash.rootCause !== undefined ? `; the first cause in the stack trace is: ${clipText(crash.rootCause, 200)}` : ""}.${hint !== undefined ? ` The pod's env: ${hint}.` : ""}${symptom ? " The line reports a failure to reach or resolve another service: the cause is on that side." : ""}`,
+        detail: `${first.name} exits with code ${exitCode ?? "unknown"} (${term?.reason ?? "unknown"}) and the kubelet restarts it (CrashLoopBackOff). The log of the failed instance ends with: ${clipText(crash.headline, 200)}${crash.rootCause !== undefined ? `; the first cause in the stack trace is: ${clipText(crash.rootCause, 200)}` : ""}.${hint !== undefined ? ` The pod's env: ${hint}.` : ""}${emptySetting ? " A setting the program needs is empty: which source (env, configuration file, secret) should have set it, and why it did not, is not in the evidence read." : symptom ? " The line reports a failure to reach or resolve another service: the cause is on that side." : ""}`,
         confidence: symptom ? "medium" : "high",
         depth: 1,
         supporting: [crashId, logId],
@@ -758,6 +764,8 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
     }
   }
 };
+/** .NET's words for a required value that is null: `System.ArgumentNullException: Value cannot be null. (Parameter 'connectionString')`. */
+const NULL_SETTING = /\bArgumentNullException\b|\bValue cannot be null\b/;
 const PROBE = /^(Liveness|Readiness|Startup) probe (?:failed|errored): ?(.*)$/s;
 const PROBE_FIELD = { Liveness: "livenessProbe", Readiness: "readinessProbe", Startup: "startupProbe" } as const;
 

@@ -69,7 +69,7 @@ describe("a host name without the release prefix the Service was created with (o
     const h = run([svc("mydemo-ffs-postgres"), svc("mydemo-frontend")])[0];
     expect(h?.title).toContain("cannot resolve ffs-postgres (DNS: no such host): no Service ffs-postgres exists in default, but Service mydemo-ffs-postgres does");
     expect(h?.confidence).toBe("high");
-    expect(h?.actions[0]).toContain("mydemo-ffs-postgres");
+    expect(h?.actions?.[0]).toContain("mydemo-ffs-postgres");
   });
 
   it("two Services that end the same way leave it open (medium, no guess)", () => {

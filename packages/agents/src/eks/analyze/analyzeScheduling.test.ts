@@ -354,3 +354,50 @@ describe("pods the API server refuses: quotas and LimitRanges", () => {
     expect(r.hypotheses.some((x) => x.title.includes("ResourceQuota"))).toBe(false);
   });
 });
+
+describe("host ports: the pod that already holds the port is the cause", () => {
+  // k3d-io/k3d#104: Istio's LoadBalancer Service makes k3s's servicelb run svclb-istio-ingressgateway, which asks for
+  // host ports 80 and 443 that the bundled Traefik's svclb pod already holds on the only node.
+  const MESSAGE = "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.";
+  const port = (p: number) => ({ name: `p${p}`, containerPort: p, hostPort: p, protocol: "TCP" });
+  const svclb = (namespace: string, name: string, ports: ReadonlyArray<number>, node?: string): Pod => ({
+    metadata: { name, namespace, uid: `uid-${name}`, creationTimestamp: iso(T - 60 * min) },
+    spec: { ...(node !== undefined ? { nodeName: node } : {}), containers: ports.map((p) => ({ name: `lb-port-${p}`, image: "rancher/klipper-lb:v0.1.2", ports: [port(p)] })) },
+    status: node !== undefined ? { phase: "Running" } : { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: MESSAGE }] }
+  });
+  const pending = svclb("istio-system", "svclb-istio-ingressgateway-6kq7x", [15020, 80, 443, 31400]);
+  const run = (others: ReadonlyArray<Pod>) =>
+    investigateObjects(
+      { objects: { pods: [pending, ...others], events: [event("istio-system", "Pod", pending.metadata.name, "FailedScheduling", MESSAGE, 4, 10 * min)] } },
+      { alertname: "KubePodNotReady", namespace: "istio-system", pod: pending.metadata.name },
+      T
+    );
+
+  it("names the holder, its ports and its node, at high", () => {
+    const h = topOf(run([svclb("kube-system", "svclb-traefik-9xv2m", [80, 443], "k3d-k3s-default-server")]));
+    expect(h.title).toContain("host ports 80, 443 it asks for are already held by kube-system/svclb-traefik-9xv2m on k3d-k3s-default-server");
+    expect(h.confidence).toBe("high");
+  });
+
+  it("a hostNetwork pod holds its container ports (a second node-exporter against the platform's own on 9100)", () => {
+    const exporter: Pod = {
+      metadata: { name: "node-exporter-x2x9z", namespace: "openshift-monitoring", uid: "uid-ne" },
+      spec: { nodeName: "worker-1", hostNetwork: true, containers: [{ name: "node-exporter", image: "quay.io/prometheus/node-exporter:v1.6.1", ports: [{ containerPort: 9100, name: "metrics" }] }] },
+      status: { phase: "Running" }
+    };
+    const mine = svclb("monitoring", "prometheus-node-exporter-abcde", [9100]);
+    const r = investigateObjects(
+      { objects: { pods: [mine, exporter], events: [event("monitoring", "Pod", mine.metadata.name, "FailedScheduling", MESSAGE, 3, 5 * min)] } },
+      { alertname: "KubePodNotReady", namespace: "monitoring", pod: mine.metadata.name },
+      T
+    );
+    expect(topOf(r).title).toContain("host port 9100 it asks for is already held by openshift-monitoring/node-exporter-x2x9z on worker-1");
+  });
+
+  it("with no holder among the pods read it says so, at medium; finished pods and other ports hold nothing", () => {
+    const done: Pod = { ...svclb("kube-system", "svclb-old-abcde", [80], "k3d-k3s-default-server"), status: { phase: "Succeeded" } };
+    const r = run([done, svclb("kube-system", "svclb-other-fghij", [8080], "k3d-k3s-default-server")]);
+    expect(topOf(r).title).toContain("the host ports it asks for (15020, 80, 443, 31400) are taken on every node it may use; the pod holding them was not among the pods read");
+    expect(r.hypotheses.some((x) => x.confidence === "high")).toBe(false);
+  });
+});

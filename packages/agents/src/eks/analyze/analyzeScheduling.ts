@@ -15,6 +15,7 @@ import { proposeMissingServiceAccount } from "./proposeMissingServiceAccount.js"
 import { rollingUpdateHolds } from "./rollingAttach.js";
 import { CREATED, failedForRunningPod, supersededBy } from "./selectEvents.js";
 import type { Subject } from "./Subject.js";
+import { hostPortHolders, hostPortsOf } from "./hostPorts.js";
 import { readUnboundClaims } from "./unboundClaims.js";
 
 const latest = (events: ReadonlyArray<Event>): Event | undefined => events[events.length - 1];
@@ -177,8 +178,20 @@ const readObstacle = (a: Analysis, r: SchedulingReason, pod: Pod, failure: Sched
       const cordoned = (intent ? intended : a.view.nodes).filter(isCordoned);
       return { text: `${where}${nodeNames(cordoned)} ${cordoned.length > 0 ? (cordoned.length === 1 ? "is" : "are") : be} cordoned (unschedulable)`, confidence: !intent || intended.length > 0 ? "high" : "medium", facts: [] };
     }
-    case "host-ports":
-      return { text: "the requested host port is taken on every node", confidence: "high", facts: [] };
+    case "host-ports": {
+      // Which pod holds the port is the cause; "taken" alone is the scheduler's symptom.
+      const holders = hostPortHolders(a.view, pod);
+      const asked = hostPortsOf(pod).map((p) => p.replace(/\/TCP$/, ""));
+      const held = [...new Set(holders.flatMap((h) => h.ports))].map((p) => p.replace(/\/TCP$/, ""));
+      if (holders.length === 0)
+        return { text: `the host port${asked.length === 1 ? "" : "s"} it asks for${asked.length > 0 ? ` (${listNames(asked, 6)})` : ""} ${asked.length === 1 ? "is" : "are"} taken on every node it may use; the pod holding ${asked.length === 1 ? "it" : "them"} was not among the pods read`, confidence: "medium", facts: [] };
+      const who = listNames(holders.map((h) => `${h.pod.metadata.namespace ?? ""}/${h.pod.metadata.name}${h.pod.spec?.nodeName !== undefined ? ` on ${h.pod.spec.nodeName}` : ""}`), 3);
+      return {
+        text: `host port${held.length === 1 ? "" : "s"} ${listNames(held, 6)} it asks for ${held.length === 1 ? "is" : "are"} already held by ${who}`,
+        confidence: "high",
+        facts: holders.slice(0, 3).map((h) => `${h.pod.metadata.namespace ?? ""}/${h.pod.metadata.name} binds ${h.ports.join(", ")}${h.pod.spec?.hostNetwork === true ? " (hostNetwork)" : ""}`)
+      };
+    }
     case "other":
       return { text: causeText(r.text, 120), confidence: "medium", facts: [] };
   }

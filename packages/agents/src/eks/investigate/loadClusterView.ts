@@ -2,6 +2,7 @@ import { Effect } from "effect";
 import { NAMESPACED_KINDS, type NamespacedKind, type Pod } from "../kube/KubeObjects.js";
 import { containersOf, isPodReady } from "../analyze/podFacts.js";
 import { resolveService } from "../analyze/resolveService.js";
+import { HOST_PORT_CONFLICT, hostPortsOf } from "../analyze/hostPorts.js";
 import { scanLog } from "../analyze/scanLog.js";
 import { namespaceObjects, type Subject, subjectsBehindSelector } from "../analyze/Subject.js";
 import type { ClusterSource, ClusterSourceError } from "../source/ClusterSource.js";
@@ -116,6 +117,14 @@ export const loadClusterView = (source: ClusterSource, alertScope: Scope, builde
     if (namespace !== undefined) yield* loadNamespace(namespace);
     // Objects chosen across namespaces (a loose name, triage) bring their own namespaces.
     yield* Effect.forEach([...new Set((scope.targets ?? []).map((t) => t.namespace))], loadNamespace, { concurrency: 2, discard: true });
+
+    // A host port that is taken: the holder may live in any namespace (a DaemonSet of the platform), so read the pods
+    // that bind host ports across the cluster, once, and keep only those.
+    const portConflict = [...builder.build().namespaces.values()].some((o) => o.events.some((e) => e.reason === "FailedScheduling" && HOST_PORT_CONFLICT.test(e.message ?? "")));
+    if (portConflict) {
+      const all = yield* step("pods in all namespaces (host ports)", source.list("pods", undefined));
+      if (all !== undefined) builder.add("pods", all.filter((p) => hostPortsOf(p).length > 0));
+    }
 
     const logsOf = (pods: ReadonlyArray<Pod>) =>
       Effect.forEach(

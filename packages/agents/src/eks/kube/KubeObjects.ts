@@ -72,7 +72,7 @@ export interface Container {
   readonly image?: string;
   readonly env?: ReadonlyArray<EnvVar>;
   readonly envFrom?: ReadonlyArray<{ readonly secretRef?: { readonly name?: string }; readonly configMapRef?: { readonly name?: string } }>;
-  readonly ports?: ReadonlyArray<{ readonly name?: string; readonly containerPort?: number; readonly protocol?: string }>;
+  readonly ports?: ReadonlyArray<{ readonly name?: string; readonly containerPort?: number; readonly hostPort?: number; readonly protocol?: string }>;
   readonly resources?: ResourceRequirements;
   readonly livenessProbe?: Probe;
   readonly readinessProbe?: Probe;
@@ -136,6 +136,8 @@ export interface PodSpec {
   readonly hostNetwork?: boolean;
   /** `ClusterFirst` (the default), `ClusterFirstWithHostNet`, `Default` (the node's resolver) or `None`. */
   readonly dnsPolicy?: string;
+  /** `false` stops the kubelet injecting `<SERVICE>_PORT=tcp://…` and friends for every Service of the namespace (default true). */
+  readonly enableServiceLinks?: boolean;
   readonly containers?: ReadonlyArray<Container>;
   readonly initContainers?: ReadonlyArray<Container>;
   readonly volumes?: ReadonlyArray<Volume>;
