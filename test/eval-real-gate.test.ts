@@ -31,9 +31,11 @@ import { describe, expect, it } from "vitest";
  *   once (32/39, 0 wrong) joined: 300 cases, 285 hits, 0 high-confidence wrong.
  * - 2026-12-08, rounds 7 and 8: 42 held-out cases measured once (round 7, 22 GitHub threads: 15/22,
  *   3 wrong; round 8, 20 post-incident reviews: 14/20, 0 wrong) joined; after StorageClasses, service
- *   links, host-port holders, Elixir clients and release prefixes: 342 cases, 319 hits, 0 wrong.
+ * *   links, host-port holders, Elixir clients and release prefixes: 342 cases, 319 hits, 0 wrong; then a
+ *   liveness probe that kills a process before it has started, exit 137 under a memory limit, and a chown
+ *   refused by the security context: 323 hits.
  */
-const MIN_HITS = 319;
+const MIN_HITS = 323;
 const MAX_HIGH_CONFIDENCE_WRONG = 0;
 const MIN_CASES = 342;
 

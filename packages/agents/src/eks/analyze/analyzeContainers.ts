@@ -10,6 +10,7 @@ import { describeProbeFailure } from "./describeProbeFailure.js";
 import { probeAnswersInLog } from "./probeLog.js";
 import { envNamedBy, type PreviousEnv } from "./envNamedBy.js";
 import { serviceLinkHint } from "./serviceLinks.js";
+import { type OwnershipRefusal, ownershipRefused } from "./ownershipRefused.js";
 import { configMapElsewhere } from "./configMapElsewhere.js";
 import { describeRuntimeFailure, missingCommandAction, missingCommandText, type RuntimeFailure } from "./describeRuntimeFailure.js";
 import {
@@ -708,6 +709,31 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
         });
       else seen.pods.push(c.pod.metadata.name);
     }
+    // A chown the kernel refused: the security context says why (runAsUser, dropped capabilities).
+    const refusal = crashes.size === 0 && exitCode !== 0 ? ownershipRefusalIn(a, group) : undefined;
+    if (refusal !== undefined) {
+      const logId = a.evidence.add({
+        source: podSource(refusal.c.pod),
+        timestamp: last > 0 ? last : a.alertTime,
+        severity,
+        content: `${first.name} of ${subject.label} logs: ${refusal.command}: ${refusal.path}: Operation not permitted${refusal.why !== undefined ? `; ${refusal.why}` : ""}`,
+        metadata: { command: refusal.command, path: refusal.path, container: first.name }
+      });
+      a.propose(frame, subject.label, {
+        key: `crash:${subject.label}:${first.name}:ownership`,
+        title: `${subject.label} crash-loops: ${first.name} cannot ${refusal.command} ${refusal.path} (Operation not permitted)${refusal.why !== undefined ? `: ${refusal.why}` : ""}`,
+        detail: `${first.name} exits with code ${exitCode ?? "unknown"}: the kernel refused to change the owner of ${refusal.path}.${refusal.why !== undefined ? ` ${refusal.why}.` : " The security context read does not say why (a runtime default, a policy applied at admission, or a volume whose file system does not allow it, such as NFS with root squash)."}`,
+        confidence: refusal.why !== undefined ? "high" : "medium",
+        depth: 1,
+        supporting: [crashId, logId],
+        confirmBy: `${kubectl(subject.ref.namespace, `get pod ${refusal.c.pod.metadata.name} -o jsonpath='{.spec.securityContext} {.spec.initContainers[*].securityContext} {.spec.containers[*].securityContext}'`)}`,
+        actions: [
+          "Let the volume's group do it instead: set fsGroup in the pod's securityContext and drop the chown step",
+          "Or run that step as root with CAP_CHOWN (capabilities.add: [CHOWN]) where the policy allows it"
+        ]
+      });
+      continue;
+    }
     if (crashes.size === 0 && reasons.size > 0 && exitCode !== 0 && !signed(a, group)) {
       lastErrors(a, frame, subject, group, [...reasons.values()], crashId, { exitCode, reason: term?.reason, logsCmd });
       continue;
@@ -717,9 +743,16 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
         completedRestarts(a, frame, subject, group, crashId);
         continue;
       }
+      // SIGKILL with no reason, no probe that killed it, and a memory limit: the OOM killer is the likely hand (google/osv.dev#5056:
+      // kube-state-metrics exit 137 under a 250Mi limit, fixed by raising it), but the kubelet did not say so.
+      const memoryLimit = first.spec?.resources?.limits?.["memory"];
+      const probeKilled = podEvents(a, subject, pods).some((e) => e.reason === "Killing" && /probe/i.test(e.message ?? ""));
+      const likelyOom = exitCode === 137 && (term?.reason === undefined || term.reason === "Error") && memoryLimit !== undefined && !probeKilled;
       a.propose(frame, subject.label, {
         key: `crash:${subject.label}:${first.name}:${exitCode ?? ""}`,
-        title: `${subject.label} crash-loops: ${first.name} exits with code ${exitCode ?? "unknown"} (${term?.reason ?? "unknown reason"})`,
+        title: likelyOom
+          ? `${subject.label} crash-loops: ${first.name} is killed (exit code 137, SIGKILL) with no reason given and no probe that killed it — most likely out of memory at its memory limit ${memoryLimit}`
+          : `${subject.label} crash-loops: ${first.name} exits with code ${exitCode ?? "unknown"} (${term?.reason ?? "unknown reason"})`,
         detail: `${plural(pods.length, "pod")} keep restarting${meaning !== undefined ? `; exit code ${exitCode ?? ""} means ${meaning}` : ""}. ${logsSeen ? "Their logs show no fatal error line." : "No logs were available to say why."} This is the symptom; the cause is not in the evidence read.`,
         confidence: "medium",
         depth: 1,
@@ -764,6 +797,18 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
     }
   }
 };
+/** The first refused chown in the logs of a group's containers, with the container it came from. */
+const ownershipRefusalIn = (a: Analysis, group: ReadonlyArray<ContainerOfPod>): (OwnershipRefusal & { readonly c: ContainerOfPod }) | undefined => {
+  for (const c of group) {
+    const log = a.view.logs.get(logKey(c.pod.metadata.namespace ?? "", c.pod.metadata.name, c.name));
+    for (const text of [log?.previous, log?.current]) {
+      const r = text === undefined ? undefined : ownershipRefused(c, text.slice(-20_000));
+      if (r !== undefined) return { ...r, c };
+    }
+  }
+  return undefined;
+};
+
 /** .NET's words for a required value that is null: `System.ArgumentNullException: Value cannot be null. (Parameter 'connectionString')`. */
 const NULL_SETTING = /\bArgumentNullException\b|\bValue cannot be null\b/;
 const PROBE = /^(Liveness|Readiness|Startup) probe (?:failed|errored): ?(.*)$/s;
@@ -929,7 +974,57 @@ const probes = (a: Analysis, frame: Frame, subject: Subject): number => {
       ]
     });
   }
+  found += killedBeforeStarted(a, frame, subject, kills, failures);
   return found;
+};
+
+/**
+ * The kubelet killed a container for its liveness probe (Killing: "failed liveness probe, will be restarted") and the
+ * probe's own failures were not read: when the run it killed lasted no longer than the probe's grace (initialDelaySeconds,
+ * then failureThreshold failures periodSeconds apart) and there is no startupProbe, the probe killed a process that had
+ * not finished starting (aws-samples/eks-blueprints-for-terraform-workshop#24: a Spring Boot service that needs about 50 s
+ * to start, killed 51 s after start by a probe that begins at 45 s and gives up after 3 × 3 s).
+ */
+const killedBeforeStarted = (a: Analysis, frame: Frame, subject: Subject, kills: ReadonlyArray<Event>, failures: ReadonlyArray<Event>): number => {
+  if (kills.length === 0 || failures.some((e) => PROBE.exec(e.message ?? "")?.[1] === "Liveness")) return 0;
+  const liveness = kills.filter((k) => /failed liveness probe/i.test(k.message ?? ""));
+  const killed = liveness[liveness.length - 1];
+  if (killed === undefined) return 0;
+  const pod = subject.pods.find((p) => p.metadata.name === killed.involvedObject?.name) ?? subject.pods[0];
+  const container = containerOfEvent(pod, killed);
+  const status = pod === undefined ? undefined : containersOf(pod).find((c) => c.name === container?.name && !c.init)?.status;
+  const probe = container?.livenessProbe;
+  const last = status === undefined ? undefined : lastTerminated(status);
+  const started = Date.parse(last?.startedAt ?? "");
+  const finished = Date.parse(last?.finishedAt ?? "");
+  if (probe === undefined || container?.startupProbe !== undefined || !Number.isFinite(started) || !Number.isFinite(finished) || finished < started) return 0;
+  const ran = Math.round((finished - started) / 1000);
+  const delay = probe.initialDelaySeconds ?? 0;
+  const period = probe.periodSeconds ?? 10;
+  const threshold = probe.failureThreshold ?? 3;
+  const grace = delay + threshold * period;
+  // Killed within the first round of failures after the initial delay (with a period of slack for the kubelet's timing).
+  if (ran > grace + period + (probe.timeoutSeconds ?? 1)) return 0;
+  const count = liveness.reduce((n, e) => n + eventCount(e), 0);
+  const target = describeProbeFailure("", probe, container).target;
+  const id = a.evidence.add({
+    source: `kubernetes/pod/${subject.ref.namespace}/${pod?.metadata.name ?? ""}`,
+    timestamp: eventTime(killed) ?? a.alertTime,
+    severity: "critical",
+    content: `The kubelet killed ${container?.name ?? "the container"} of ${subject.label} for its failing liveness probe ${count} time${count === 1 ? "" : "s"} (${killed.message ?? ""}); the run it killed lasted ${ran} s (exit code ${last?.exitCode ?? "unknown"}); the probe (${target}) starts after initialDelaySeconds ${delay} and gives up after ${threshold} failures ${period} s apart (${grace} s), and there is no startupProbe`,
+    metadata: { ran, initialDelaySeconds: delay, periodSeconds: period, failureThreshold: threshold, kills: count, container: container?.name ?? null }
+  });
+  a.propose(frame, subject.label, {
+    key: `probe:${subject.label}:Liveness:${container?.name ?? ""}:start`,
+    title: `${subject.label} is killed by its liveness probe before it has started: the run lasted ${ran} s, within the probe's grace (initialDelaySeconds ${delay} + ${threshold} × ${period} s) and with no startupProbe`,
+    detail: `The kubelet killed ${container?.name ?? "the container"} for failing its liveness probe (${target}) ${ran} s after it started; the probe's own failure messages were not read. A process that needs longer than ${grace} s to start (a JVM or Spring Boot service, a cache warm-up, a migration on start) is killed before it can answer, again on every restart.`,
+    confidence: "medium",
+    depth: 2,
+    supporting: [id],
+    confirmBy: `${kubectl(subject.ref.namespace, `describe pod ${pod?.metadata.name ?? ""}`)} (Events: Unhealthy, Killing); time how long the process takes to log that it is ready`,
+    actions: [`Add a startupProbe (failureThreshold × periodSeconds longer than the start), or raise the liveness probe's initialDelaySeconds above the start time`]
+  });
+  return 1;
 };
 
 /**

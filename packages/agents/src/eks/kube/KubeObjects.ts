@@ -90,6 +90,10 @@ export interface SecurityContext {
   readonly readOnlyRootFilesystem?: boolean;
   /** Pod level only: the group that owns the pod's volumes. */
   readonly fsGroup?: number;
+  /** Container level only: Linux capabilities added to or dropped from the runtime's default set. */
+  readonly capabilities?: { readonly add?: ReadonlyArray<string>; readonly drop?: ReadonlyArray<string> };
+  readonly allowPrivilegeEscalation?: boolean;
+  readonly privileged?: boolean;
 }
 
 export interface Volume {
