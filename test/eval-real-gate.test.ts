@@ -33,9 +33,10 @@ import { describe, expect, it } from "vitest";
  *   3 wrong; round 8, 20 post-incident reviews: 14/20, 0 wrong) joined; after StorageClasses, service
  * *   links, host-port holders, Elixir clients and release prefixes: 342 cases, 319 hits, 0 wrong; then a
  *   liveness probe that kills a process before it has started, exit 137 under a memory limit, and a chown
- *   refused by the security context: 323 hits.
+ *   refused by the security context: 323 hits; a CSI external-attacher that may not patch
+ *   volumeattachments/status: 324.
  */
-const MIN_HITS = 323;
+const MIN_HITS = 324;
 const MAX_HIGH_CONFIDENCE_WRONG = 0;
 const MIN_CASES = 342;
 

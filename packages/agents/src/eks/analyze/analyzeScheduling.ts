@@ -16,6 +16,7 @@ import { rollingUpdateHolds } from "./rollingAttach.js";
 import { CREATED, failedForRunningPod, supersededBy } from "./selectEvents.js";
 import type { Subject } from "./Subject.js";
 import { hostPortHolders, hostPortsOf } from "./hostPorts.js";
+import { ATTACHER_TIMEOUT, readAttacher } from "./csiAttacher.js";
 import { readUnboundClaims } from "./unboundClaims.js";
 
 const latest = (events: ReadonlyArray<Event>): Event | undefined => events[events.length - 1];
@@ -437,6 +438,34 @@ export const analyzeMounts = (a: Analysis, frame: Frame, subject: Subject): void
       supporting: [id],
       confirmBy: kubectl(subject.ref.namespace, `describe pod ${pod.metadata.name}`),
       actions: ["Fix the volume source named in the event"]
+    });
+    return;
+  }
+  // The kubelet waited for the CSI driver's external-attacher: its own log says why it never reported the attachment.
+  const attacherDriver = ATTACHER_TIMEOUT.exec(message)?.[1];
+  const attacher = attacherDriver !== undefined ? readAttacher(a.view) : undefined;
+  if (attacher !== undefined) {
+    const where = `${attacher.pod.metadata.namespace ?? ""}/${attacher.pod.metadata.name}`;
+    const f = attacher.forbidden;
+    const logId = a.evidence.add({
+      source: podSource(attacher.pod),
+      timestamp: a.alertTime,
+      severity: "critical",
+      content: `${attacher.container} of ${where} (the ${attacherDriver ?? ""} CSI driver's external-attacher) logs: ${clipText(attacher.line, 400)}`,
+      metadata: { pod: where, container: attacher.container, ...(f !== undefined ? { user: f.user, verb: f.verb, resource: f.resource } : {}) }
+    });
+    a.propose(frame, subject.label, {
+      key: `mount:${subject.label}:attacher:${where}`,
+      title:
+        f !== undefined
+          ? `${subject.label} cannot attach its volume: the ${attacherDriver ?? ""} CSI driver's external-attacher (${where}) is forbidden to ${f.verb} ${f.resource}${f.group !== "" ? ` in ${f.group}` : ""} — the ClusterRole of ${f.user} lacks that permission (RBAC)`
+          : `${subject.label} cannot attach its volume: the ${attacherDriver ?? ""} CSI driver's external-attacher (${where}) fails: ${clipText(attacher.line, 160)}`,
+      detail: `${clipText(message, 300)}. The kubelet waits for the external-attacher to mark the VolumeAttachment attached; the attacher's log says: ${clipText(attacher.line, 400)}.${f !== undefined ? " Newer Kubernetes versions require the attacher to patch volumeattachments/status; a driver release whose RBAC predates that cannot." : ""}`,
+      confidence: f !== undefined ? "high" : "medium",
+      depth: 3,
+      supporting: [id, logId],
+      confirmBy: `kubectl -n ${attacher.pod.metadata.namespace ?? ""} logs ${attacher.pod.metadata.name} -c ${attacher.container} --tail=50${f !== undefined ? `; kubectl auth can-i ${f.verb} ${f.resource.split("/")[0] ?? ""} --subresource=${f.resource.split("/")[1] ?? ""} --as=${f.user}` : ""}`,
+      actions: [f !== undefined ? `Grant ${f.verb} on ${f.resource} (API group ${f.group}) to ${f.user}'s ClusterRole, or upgrade the CSI driver to a release whose RBAC has it` : "Fix the error the external-attacher reports"]
     });
     return;
   }

@@ -3,6 +3,7 @@ import { NAMESPACED_KINDS, type NamespacedKind, type Pod } from "../kube/KubeObj
 import { containersOf, isPodReady } from "../analyze/podFacts.js";
 import { resolveService } from "../analyze/resolveService.js";
 import { HOST_PORT_CONFLICT, hostPortsOf } from "../analyze/hostPorts.js";
+import { ATTACHER_TIMEOUT, attacherContainers } from "../analyze/csiAttacher.js";
 import { scanLog } from "../analyze/scanLog.js";
 import { namespaceObjects, type Subject, subjectsBehindSelector } from "../analyze/Subject.js";
 import type { ClusterSource, ClusterSourceError } from "../source/ClusterSource.js";
@@ -160,6 +161,15 @@ export const loadClusterView = (source: ClusterSource, alertScope: Scope, builde
         (effect) => effect,
         { concurrency, discard: true }
       );
+
+    // A volume the kubelet waited on for the CSI driver's external-attacher: read the attacher's pods (any namespace) and their logs.
+    const attachTimeout = [...builder.build().namespaces.values()].some((o) => o.events.some((e) => e.reason === "FailedAttachVolume" && ATTACHER_TIMEOUT.test(e.message ?? "")));
+    if (attachTimeout) {
+      const all = yield* step("pods in all namespaces (CSI attachers)", source.list("pods", undefined));
+      const attachers = (all ?? []).filter((p) => attacherContainers(p).length > 0).slice(0, 3);
+      builder.add("pods", attachers);
+      yield* logsOf(attachers);
+    }
 
     const interesting = (subjects: ReadonlyArray<Subject>) =>
       subjects.flatMap((s) => {
