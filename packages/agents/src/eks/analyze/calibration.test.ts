@@ -239,8 +239,8 @@ describe("a name that does not resolve: how the pod resolves names", () => {
     expect(isClusterName("api.github.com", namespaces)).toBe(false);
     expect(isClusterName("10.0.0.1", namespaces)).toBe(false);
     // docker/for-mac#2646: a hostNetwork DaemonSet under the default policy; dnsPolicy Default always uses the node.
-    expect(usesNodeResolver({ metadata: { name: "dns-test" }, spec: { hostNetwork: true } })).toBeDefined();
-    expect(usesNodeResolver({ metadata: { name: "p" }, spec: { dnsPolicy: "Default" } })).toBeDefined();
+    expect(usesNodeResolver({ metadata: { name: "dns-test" }, spec: { hostNetwork: true } })).toBe("hostNetwork: true with dnsPolicy ClusterFirst (the default, not set)");
+    expect(usesNodeResolver({ metadata: { name: "p" }, spec: { dnsPolicy: "Default" } })).toBe("dnsPolicy Default (the node's resolver)");
     expect(usesNodeResolver({ metadata: { name: "p" }, spec: { hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet" } })).toBeUndefined();
   });
 });

@@ -66,7 +66,7 @@ describe("a missing Secret that cert-manager issues", () => {
   it("recognises a DNS01 solver's -webhook-tls Secret but not cert-manager's own webhook (kelvie/cert-manager-webhook-namecheap#4, cert-manager/cert-manager#2484)", () => {
     // kelvie/cert-manager-webhook-namecheap#4: secret "namecheap-webhook-cert-manager-webhook-namecheap-webhook-tls" not found, volume "certs".
     const solver: Pod = { metadata: { name: "p", namespace: "cert-manager" }, spec: { volumes: [{ name: "certs", secret: { secretName: "namecheap-webhook-cert-manager-webhook-namecheap-webhook-tls" } }], containers: [{ name: "c", image: "kelvie/cert-manager-webhook-namecheap:latest", volumeMounts: [{ name: "certs", mountPath: "/tls" }] }] } };
-    expect(issuedByCertManager(solver, "namecheap-webhook-cert-manager-webhook-namecheap-webhook-tls")).toBeDefined();
+    expect(issuedByCertManager(solver, "namecheap-webhook-cert-manager-webhook-namecheap-webhook-tls")?.secret).toBe("namecheap-webhook-cert-manager-webhook-namecheap-webhook-tls");
     // cert-manager/cert-manager#2484: cert-manager's own webhook waits for "cert-manager-webhook-webhook-tls", which it makes itself.
     const own: Pod = { metadata: { name: "p", namespace: "cert-manager" }, spec: { volumes: [{ name: "certs", secret: { secretName: "cert-manager-webhook-webhook-tls" } }], containers: [{ name: "c", image: "quay.io/jetstack/cert-manager-webhook:v0.12.0" }] } };
     expect(issuedByCertManager(own, "cert-manager-webhook-webhook-tls")).toBeUndefined();
