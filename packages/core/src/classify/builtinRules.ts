@@ -1,4 +1,4 @@
-import type { ClassifierInput } from "./ClassifierInput.js";
+import { type ClassifierInput, makeClassifierInput } from "./ClassifierInput.js";
 import { alarmEmojiSignal, consoleLinkSignal, failureSignal, hasAlertSignal, matchOngoing, matchRecovery, matchRetrospective } from "./signals.js";
 import type { RuleOutcome, Tier1Rule } from "./Tier1Rule.js";
 
@@ -84,10 +84,12 @@ const TEST_TITLE = /\b(?:test notification|notification test|test message|testal
 /**
  * The contact-point test Grafana renders like an alert (grafana/alerting notify/receivers.go newTestAlert; zulip's Grafana
  * v7 fixtures); a line that says it is a test: "This is a test from falcosidekick" (falcosidekick's Slack test),
- * "test discord message" (Kapacitor's Discord handler test).
+ * "test discord message" (Kapacitor's Discord handler test); the event AWS Auto Scaling sends when a notification is set up,
+ * "Event: autoscaling:TEST_NOTIFICATION" (arabold/aws-to-slack parsers/autoscaling.js); Datadog's "Test notification triggered
+ * by …" line under a "[Triggered] [TEST] …" title (relay-integrations/datadog triggers/event-fired/README.md).
  */
 const TEST_BODY =
-  /\bsummary\s?[=:]\s?Notification test\b|\bSomeone is testing the alert notification\b|\balertname\s?[=:]\s?TestAlert\b|^This is a test (?:from|of|message|notification)\b|^test(?: [a-z]+)? (?:message|notification)$|^This is a dummy incident\.?$|^Congrats! The newly saved webhook works\b/im;
+  /\bsummary\s?[=:]\s?Notification test\b|\bSomeone is testing the alert notification\b|\balertname\s?[=:]\s?TestAlert\b|^This is a test (?:from|of|message|notification)\b|^test(?: [a-z]+)? (?:message|notification)$|^This is a dummy incident\.?$|^Congrats! The newly saved webhook works\b|\bautoscaling:TEST_NOTIFICATION$|^Test notification triggered by\b/im;
 /** A failure named in the title itself ("Helm test failed") makes it a real notification about a test. */
 const TITLE_TROUBLE = /\b(?:fail|fails|failed|failing|failure|error|errors|down|critical|unhealthy|degraded)\b/i;
 
@@ -108,6 +110,12 @@ const testNotification: Tier1Rule = {
  * an acknowledgement of a CRITICAL service is someone handling it.
  */
 const NAGIOS_TYPE = /^\*\* ?([A-Z]+) (?:Service|Host) Alert:|^\[([A-Z]+)\] \S.{0,300} is [A-Z]+!?$/;
+/**
+ * The one-line form Icinga's Slack scripts and Wikimedia's icinga-wm IRC bot print: "ACKNOWLEDGEMENT - db-01 - disk /var is
+ * CRITICAL", "DOWNTIMESTART - lb-02 is DOWN" (laincloud/centos-lain-icinga2 scripts/slack-*-notification.sh), "PROBLEM - MediaWiki
+ * exceptions … is CRITICAL: CRITICAL: 20.00% …" (phabricator.wikimedia.org/T141520). The type leads; the state it repeats does not decide.
+ */
+const ICINGA_ONELINE_TYPE = /^([A-Z]{6,20}) - \S[^\n]{0,300}? is [A-Z]+\b/;
 const NOTIFICATION_TYPE_LINE = /^Notification Type:[ \t]*([A-Z]+)/m;
 const QUIET_TYPES: Readonly<Record<string, string>> = {
   RECOVERY: "a recovery notification",
@@ -126,7 +134,8 @@ const notificationType: Tier1Rule = {
   priority: 100,
   evaluate: (input) => {
     const t = input.title.startsWith("*") || input.title.startsWith("[") ? NAGIOS_TYPE.exec(input.title) : null;
-    const type = t?.[1] ?? t?.[2] ?? (input.body.includes("Notification Type:") ? NOTIFICATION_TYPE_LINE.exec(input.body)?.[1] : undefined);
+    const oneLine = t === null && input.title.includes(" - ") ? ICINGA_ONELINE_TYPE.exec(input.title) : null;
+    const type = t?.[1] ?? t?.[2] ?? oneLine?.[1] ?? (input.body.includes("Notification Type:") ? NOTIFICATION_TYPE_LINE.exec(input.body)?.[1] : undefined);
     if (type === undefined) return undefined;
     if (type === "PROBLEM" || type === "FLAPPINGSTART") return investigate(`Nagios/Icinga ${type} notification`);
     const quiet = QUIET_TYPES[type];
@@ -198,12 +207,13 @@ const KUBE_EVENT =
  * (terraform-aws-notify-slack, assertible/lambda-cloudwatch-slack), "Status: OK" (blueimp/aws-lambda), "*Status*: :mag:
  * Acknowledged" (slackerduty), "Status: resolved" (Grafana OnCall), "Health Status: Healthy" (Botkube's Argo CD plugin),
  * "state is now OK" (the CloudWatch→Slack blueprint), "transitioned from Ok to Degraded" (Elastic Beanstalk via SNS), "changed
- * its IMAP status from DOWN to UP" (Pingdom), "State changed to **Available**" (Insping), "status changed to: Ignored" (Raygun).
+ * its IMAP status from DOWN to UP" (Pingdom), "State changed to **Available**" (Insping), "status changed to: Ignored" (Raygun),
+ * "State Change: ALARM → OK" (CloudWatch via arabold/aws-to-slack parsers/cloudwatch).
  */
 const STATE_LINE =
   /^[ \t*_>•-]{0,6}(?:current state|new state|state|status|health status|health|alarm state|build status)[*_]{0,2}[ \t]?[:=][ \t*_`]{0,6}(?::[a-z0-9_+-]{1,40}:[ \t]?)?([a-z_]+)/gim;
 const STATE_INLINE =
-  /\b(?:state|status) (?:is now|changed to):?[ \t]{0,2}\**([A-Za-z_]+)|\(result: ([a-z]+)\)|\b(?:changed|transitioned|went|moved|flipped)(?: (?:its |the )?[\w -]{1,30}?)? from \W{0,3}[A-Za-z_]+\W{0,3} to \W{0,3}([A-Za-z_]+)/gi;
+  /\b(?:state|status) (?:is now|changed to):?[ \t]{0,2}\**([A-Za-z_]+)|\(result: ([a-z]+)\)|\b(?:changed|transitioned|went|moved|flipped)(?: (?:its |the )?[\w -]{1,30}?)? from \W{0,3}[A-Za-z_]+\W{0,3} to \W{0,3}([A-Za-z_]+)|\bState Change:[ \t]{0,2}[A-Z_]{2,20}[ \t]{0,2}(?:→|->)[ \t]{0,2}([A-Z_]{2,20})\b/gi;
 /** What may follow a state value on its line: markup, an emoji shortcode, a short parenthesis ("resolved :white_check_mark: (on the source)"). */
 const FIELD_END = /^[ \t*_`]{0,4}(?::[a-z0-9_+-]{1,40}:)?[ \t]{0,2}(?:\([^)\n]{0,40}\))?[ \t*_`.]{0,4}(?:\n|$)/;
 const TROUBLE_STATES = new Set(
@@ -218,6 +228,17 @@ const QUIET_STATES = new Set(
     " "
   )
 );
+
+/**
+ * The compound states AWS CloudFormation and CodeBuild report ("Status: UPDATE_COMPLETE", "CREATE_IN_PROGRESS",
+ * "UPDATE_ROLLBACK_FAILED", "Status: IN_PROGRESS": arabold/aws-to-slack parsers/cloudformation.js and codebuild.js): a step that
+ * completed or is under way is quiet; one that failed, or any rollback (a rollback follows a failed change), is trouble.
+ */
+const STACK_STATE = /^(?:[a-z]{2,12}_){0,3}(?:complete|in_progress|failed)$/;
+const stackState = (value: string): "quiet" | "trouble" | undefined => {
+  if (!value.includes("_") || !STACK_STATE.test(value)) return undefined;
+  return value.endsWith("_failed") || value.includes("rollback") ? "trouble" : "quiet";
+};
 
 /** A line of a notification that is a `key: value` field (descriptions and labels repeat the alert's words). */
 const FIELD_LINE = /^[ \t*_>•-]{0,6}[\w .()/-]{1,40}[*_]{0,2}[ \t]?[:=]/;
@@ -264,10 +285,10 @@ const stateField: Tier1Rule = {
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = re.exec(input.body)) !== null) {
-        const value = (m[1] ?? m[2] ?? m[3] ?? "").toLowerCase();
-        if (TROUBLE_STATES.has(value)) return investigate(`the alert's current state is ${quote(value)}`);
+        const value = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? "").toLowerCase();
+        if (TROUBLE_STATES.has(value) || stackState(value) === "trouble") return investigate(`the alert's current state is ${quote(value)}`);
         // A quiet state field ends its line ("Status: OK but users see errors" is a sentence, not a field).
-        if (QUIET_STATES.has(value) && quiet === undefined && (re === STATE_INLINE || FIELD_END.test(input.body.slice(re.lastIndex, re.lastIndex + 60)))) {
+        if ((QUIET_STATES.has(value) || stackState(value) === "quiet") && quiet === undefined && (re === STATE_INLINE || FIELD_END.test(input.body.slice(re.lastIndex, re.lastIndex + 60)))) {
           quiet = value;
           quietEnd = re.lastIndex;
         }
@@ -314,7 +335,9 @@ const STATUS_QUIET = new Set([
   "in progress",
   "verifying",
   "maintenance completed",
-  "scheduled maintenance"
+  "scheduled maintenance",
+  // "Acknowledged - #2126" (a-harrison/slackduty PagerDutyWebhookParser.js, beside its "Resolved - #2126"): someone owns the incident
+  "acknowledged"
 ]);
 const STATUS_UPDATE = new Set(["update", "monitoring"]);
 /** Work that goes on in an update ("We continue to work to resolve remaining issues"): not an all-clear. */
@@ -331,7 +354,9 @@ const statusPageUpdate: Tier1Rule = {
     const state = m[1]!.toLowerCase();
     if (STATUS_TROUBLE.has(state)) return investigate(`a status-page update of an incident still being worked on ("${state}")`);
     if (STATUS_QUIET.has(state)) {
-      return STILL_TROUBLE.test(input.bare) ? undefined : suppress(`a status-page update whose state is "${state}": the incident is over or the work is planned`);
+      // "Scheduled maintenance: … servers are down unexpectedly" is no longer the planned work
+      const planned = state === "scheduled" || state === "planned" || state === "scheduled maintenance";
+      return STILL_TROUBLE.test(input.bare) || (planned && MAINTENANCE_GONE_WRONG.test(input.bare)) ? undefined : suppress(`a status-page update whose state is "${state}": the incident is over or the work is planned`);
     }
     if (!STATUS_UPDATE.has(state)) return undefined;
     const recovered = matchRecovery(input);
@@ -342,8 +367,9 @@ const statusPageUpdate: Tier1Rule = {
   }
 };
 
+/** "Monitor is up" on a line of its own: UptimeRobot through hubot (ashikawa's hubot-uptimerobot gist), beside its "Monitor is down". */
 const RESOLVED_TOOL =
-  /^\W*(?:(?::white_check_mark:|✅)\W{0,3}OK:\s|\[(?:RESOLVED|Resolved|OK|Ok|Recovered)(?::\d+)?\]|\[Recovered on \{|(?:RESOLVED|Recovered|Resolved|OK):\s|Resolved #\d+)|changed from (?:ALARM|INSUFFICIENT_DATA) to \*?OK\b|\bState:\s*OK\b|"NewStateValue"\s*:\s*"OK"|\bMonitor is UP\b|\bis UP again\b|\bis back UP\b|\bUP alert\b|\[UP\]|\[✅ Up\]|\b(?:Alert|Incident|Issue) #?[\w-]* ?(?:closed|resolved) by\b|\bIssue resolved\b|\bIncident resolved\b|\bauto-resolved\b/m;
+  /^\W*(?:(?::white_check_mark:|✅)\W{0,3}OK:\s|\[(?:RESOLVED|Resolved|OK|Ok|Recovered)(?::\d+)?\]|\[Recovered on \{|(?:RESOLVED|Recovered|Resolved|OK):\s|Resolved #\d+)|changed from (?:ALARM|INSUFFICIENT_DATA) to \*?OK\b|\bState:\s*OK\b|"NewStateValue"\s*:\s*"OK"|\bMonitor is UP\b|^Monitor is up$|\bis UP again\b|\bis back UP\b|\bUP alert\b|\[UP\]|\[✅ Up\]|\b(?:Alert|Incident|Issue) #?[\w-]* ?(?:closed|resolved) by\b|\bIssue resolved\b|\bIncident resolved\b|\bauto-resolved\b/m;
 
 /**
  * A title that reports the check is up or resolved: "✅ *Prometheus resolved*" (Robusta), "✅ Your service api is up! ✅"
@@ -363,10 +389,13 @@ const GREEN_MARK_TITLE = /^\W{0,4}(?:✅|:white_check_mark:|🟢|:large_green_ci
 
 /**
  * Someone handles the alert, or the tool pauses it: "Acknowledged by alice", "Closed by alice", "Closed due to inactivity",
- * "Closed via Grafana integration" (GoAlert's Slack channel notifier), Grafana's legacy "[Paused]" state (zulip fixtures).
+ * "Closed via Grafana integration" (GoAlert's Slack channel notifier), Grafana's legacy "[Paused]" state (zulip fixtures),
+ * UptimeRobot's "Monitor is paused" (ashikawa's hubot-uptimerobot gist), Zabbix's default update operation "Zabbix Administrator
+ * acknowledged problem at 2024.03.12 14:09:47. … Current problem status is PROBLEM, acknowledged: Yes." (support.zabbix.com
+ * attachment 95328): the problem is open, and someone owns it.
  */
 const HOUSEKEEPING =
-  /^[ \t]{0,4}(?:Acknowledged by|Closed by|Closed due to|Closed via|Snoozed by|Silenced by|Unacknowledged by)\b|^\W{0,4}\[Paused\]|\b[Nn]otifications from cluster '[^'\n]{1,100}' are (?:enabled|disabled)\b|\bI won't send you notifications\b/m;
+  /^[ \t]{0,4}(?:Acknowledged by|Closed by|Closed due to|Closed via|Snoozed by|Silenced by|Unacknowledged by)\b|^\W{0,4}\[Paused\]|^Monitor is paused$|\backnowledged problem at [\d.: ]{8,30}\.?$(?=[\s\S]{0,200}\backnowledged: Yes\.?$)|\b[Nn]otifications from cluster '[^'\n]{1,100}' are (?:enabled|disabled)\b|\bI won't send you notifications\b/m;
 
 /**
  * CI/CD and change-feed notices that something went through, from the tools' own templates: Argo CD's catalog
@@ -378,11 +407,12 @@ const HOUSEKEEPING =
  * Keel ("Successfully updated deployment …", keel-hq/keel provider/kubernetes and provider/helm3 tests), Travis CI ("The build passed.", "the
  * build has passed", "build #2 has passed!", "Build #2 (…) of … by Sven Fuchs passed in 1 min 0 sec", travis-ci/travis-tasks' IRC, Campfire, HipChat, Pushover and Flowdock tests) and
  * Drone ("*success* <repo#sha> (master) by octocat", drone-plugins/drone-slack; "Build #101 of `repo` success.",
- * appleboy/drone-telegram); a job or build that started, is ready or was deployed: "… execution #12 for myproject has started." (Rundeck via zulip), "The
+ * appleboy/drone-telegram), a build a push started ("appleboy/go-hello/test-workflow triggered by appleboy (push)", drone-telegram's
+ * default message); a job or build that started, is ready or was deployed: "… execution #12 for myproject has started." (Rundeck via zulip), "The
  * build … on branch master is now ready." / "… is now locked." (Netlify via zulip), "`1242` deployed by **Zulip Test**" (New Relic via zulip).
  */
 const CHANGE_NOTICE =
-  /^\W{0,8}(?:[\w.-]{1,60}\/)?v\d\w{0,10}\/[\w-]{1,60} (?:created|updated|deleted)\b|\bApplication `?[\w.-]{1,100}`? has been (?:created|deleted)\b|\bhas been `(?:Created|Updated|Deleted)`|\bsync operation of application `?[\w.-]{1,100}`? (?:has )?started\b|\bis now running new version\b|\bNew version of the application `?[\w.-]{1,100}`? is up and running\b|\bReconciliation finished\b|\bHealth check passed\b| - #\d+ (?:Success|Back to normal) after\b| - #\d+ Started by\b|\b(?:succeeded|successfully|SUCCEEDED|SUCCESS|Succeeded)\b|^\W{0,4}Success\W{0,4}$|^[^\n]{0,200}?\bexecution \S{1,200} for [\w.-]{1,60} has started\b|^The (?:build|deploy) [^\n]{1,200}? is now (?:ready|locked|unlocked|published|live)\.?$|^`?[\w.-]{1,60}`? deployed by\b|^Successfully (?:updated|deployed|rolled out|released|synced|upgraded) (?:deployment|release|daemonset|statefulset|application|app|service|chart|helm release)\b|\b(?:[Tt]he )?build (?:#\d+ )?(?:has )?passed\b|^\W{0,4}\*?success\*? \S|^Build [^\n]{1,300}? passed in \d|\S \*?success\*?\.?$/m;
+  /^\W{0,8}(?:[\w.-]{1,60}\/)?v\d\w{0,10}\/[\w-]{1,60} (?:created|updated|deleted)\b|\bApplication `?[\w.-]{1,100}`? has been (?:created|deleted)\b|\bhas been `(?:Created|Updated|Deleted)`|\bsync operation of application `?[\w.-]{1,100}`? (?:has )?started\b|\bis now running new version\b|\bNew version of the application `?[\w.-]{1,100}`? is up and running\b|\bReconciliation finished\b|\bHealth check passed\b| - #\d+ (?:Success|Back to normal) after\b| - #\d+ Started by\b|\b(?:succeeded|successfully|SUCCEEDED|SUCCESS|Succeeded)\b|^\W{0,4}Success\W{0,4}$|^[^\n]{0,200}?\bexecution \S{1,200} for [\w.-]{1,60} has started\b|^The (?:build|deploy) [^\n]{1,200}? is now (?:ready|locked|unlocked|published|live)\.?$|^`?[\w.-]{1,60}`? deployed by\b|^Successfully (?:updated|deployed|rolled out|released|synced|upgraded) (?:deployment|release|daemonset|statefulset|application|app|service|chart|helm release)\b|\b(?:[Tt]he )?build (?:#\d+ )?(?:has )?passed\b|^\W{0,4}\*?success\*? \S|^Build [^\n]{1,300}? passed in \d|\S \*?success\*?\.?$|^[\w./-]{1,120} triggered by [\w.-]{1,60} \((?:push|pull_request|tag|cron|custom|promote)\)$/m;
 
 // ---------------------------------------------------------------------------------------------
 // 200–299: conversation, only when the message carries no alert signal. Greetings, thanks, tests
@@ -502,6 +532,8 @@ const SMALL_TALK = anchored([
   "welcome (?:back|aboard|to)",
   "anyone (?:up for|want|wanna|going|free|around)",
   "(?:i'll|i will|i'm|i am|we'll|we're) (?:be )?(?:out|off|away|ooo|late|offline|on leave|on vacation)",
+  // "i’m busy with work anyway" (an IRC log quoted at techrights.org/2021/05/14)
+  "(?:i'm|i am) (?:busy|swamped)(?: with| at| today|$)",
   "ooo",
   "out of office"
 ]);
@@ -547,13 +579,21 @@ const conversational = (name: string, priority: number, what: string, pattern: R
   }
 });
 
-/** Praise, thanks or a report that something is fixed: chatter, unless the trouble is ongoing. */
+/**
+ * A recovery of some things while work on the others waits: "WebIRC and  git are back, waiting for an admin to work on Minecraft
+ * / ZNC" (netsocDIT/status.netsoc.dit.ie). What is still waited for is still down, so the message is an alert, whatever came back.
+ */
+const PENDING_WORK = /\b(?:still )?(?:waiting|wait) (?:for|on) (?:[a-z0-9'-]+ ){1,4}to (?:work on|fix|look at|restore|repair|bring|reboot|restart|recover)\b/;
+
+/** Praise, thanks or a report that something is fixed: chatter, unless the trouble is ongoing or only partly over. */
 const recovery: Tier1Rule = {
   name: "recovery",
   priority: 200,
   evaluate: (input) => {
     if (alarmEmojiSignal(input) !== undefined) return undefined;
     const m = matchRecovery(input);
+    const pending = m !== undefined && input.bare.includes("wait") ? PENDING_WORK.exec(input.bare) : null;
+    if (pending !== null) return investigate(`a partial recovery (${quote(m!)}) while work on the rest waits (${quote(pending[0])})`);
     const retrospective = m === undefined && matchRetrospective(input.bare);
     if (m === undefined && !retrospective) return undefined;
     // "agreed. but it is not broken for me" (#ubuntu 2006-01-12): a "for me" check reads its own clause; a failure after it still counts.
@@ -563,6 +603,48 @@ const recovery: Tier1Rule = {
         ? `says the trouble is over (${quote(m)}) and nothing suggests it is ongoing`
         : "looks back on a past event with thanks, and nothing suggests it is ongoing"
     );
+  }
+};
+
+/**
+ * A recovery, then a question back to whoever reported it: "Hi, I'm able to reach the site now. Are you still having issues?"
+ * (nrwl/nx#3066). The trouble words are in the question, asked of the reporter; the speaker's own words are the recovery.
+ */
+const CHECK_BACK = /(?:^|[.!]\s{1,3})((?:are|is|do|does|did) (?:you|anyone|anybody|others|it) still [^.!?\n]{1,80}\?)\s*$/i;
+const ABLE_AGAIN = /\b(?:i'm|i am|we're|we are) (?:now )?able to (?:reach|access|load|open|use|connect to|log in to|log into) (?:[a-z0-9.'-]+ ){0,3}(?:now|again)\b/;
+
+const checkBack: Tier1Rule = {
+  name: "recovery-check-back",
+  priority: 201,
+  evaluate: (input) => {
+    if (!input.body.endsWith("?") || !input.lower.includes("still")) return undefined;
+    const q = CHECK_BACK.exec(input.body);
+    if (q === null || alarmEmojiSignal(input) !== undefined) return undefined;
+    const before = makeClassifierInput(input.body.slice(0, q.index + 1));
+    const m = ABLE_AGAIN.exec(before.bare)?.[0] ?? matchRecovery(before);
+    if (m === undefined || hasAlertSignal(before) || matchOngoing(before.bare) !== null) return undefined;
+    return suppress(`says the trouble is over (${quote(m)}) and asks the reporter whether it still happens (${quote(q[1]!)})`);
+  }
+};
+
+/**
+ * The speaker opens with the fix they made, then tells its cause: "We have restored connectivity. Looks like a power outage took
+ * out our switch and the UPS for it failed to restart" (netsocDIT/status.netsoc.dit.ie). The failure words after the fix are
+ * the cause, told in the past; a sign of ongoing trouble, or more trouble beside it ("also", "another", "the rest"), keeps it open.
+ */
+const OPENING_FIX = /^(?:we|i) (?:have |'ve |just )?(?:restored|fixed|resolved|repaired|mitigated|recovered|rebuilt|replaced)\b/;
+const CAUSE_TOLD = /\b(?:looks like|looked like|it seems|seems like|turns out|turned out|it was|was caused by|caused by|due to|the cause|root cause)\b/;
+const MORE_TROUBLE = /\b(?:also|too|another|other|others|remaining|rest|again|except)\b/;
+
+const fixWithCause: Tier1Rule = {
+  name: "fix-with-cause",
+  priority: 202,
+  evaluate: (input) => {
+    const bare = input.bare;
+    const m = OPENING_FIX.exec(bare);
+    if (m === null || alarmEmojiSignal(input) !== undefined || REQUEST.test(bare) || MORE_TROUBLE.test(bare) || matchOngoing(bare) !== null) return undefined;
+    const cause = CAUSE_TOLD.exec(bare.slice(m[0].length));
+    return cause === null ? undefined : suppress(`opens with the fix the speaker made (${quote(m[0])}) and tells its cause (${quote(cause[0])})`);
   }
 };
 
@@ -620,6 +702,9 @@ const chatterPattern = (name: string, priority: number, what: string, pattern: R
 const WRONG_PLACE =
   /\bwrong (?:channel|chan|channe|chans|channels|window|windows|repo|repos|repository|room|thread|place|tab|buffer|chat|workspace|pr|forum|list)\b|\b(?:posted|post|put|created|opened|filed|sent) (?:this |it |that )?(?:issue |message |comment )?(?:in|to|on|into|at) (?:the wrong|a different|another)\b|\bnot the right (?:repo|repository|place|channel|room)\b|\b(?:posted|opened|submitted|created|filed|sent|raised) (?:this |it |that )?(?:issue |message |ticket )?(?:by mistake|by accident|accidentally|accidently|in error)\b|\b(?:accidentally|accidently|mistakenly) (?:posted|opened|submitted|created|filed|sent|raised)\b/;
 
+/** Good news acknowledged: "Woohoo, glad to hear it! ⏎ All the best, Ryan" (RyanCook94/inphared#20). */
+const GOOD_NEWS = /\bglad (?:to hear|it(?:'s| is) (?:working|back|fixed|sorted|resolved)|you (?:got it|sorted it|fixed it))\b/;
+
 /** Praise and jokes aimed at a bot, or a line that ends in laughter: "Yes you are a good bot!", "… because he's a good bot :)" (#ubuntu 2015-01-20), "Must be a docker issue. HA!" (docker/hub-feedback#1661). */
 const BANTER = /\b(?:good|bad|nice|clever|smart|silly|cute) bot\b|(?:^| )(?:ha|hah|haha\w*|hehe\w*|lol|lmao|rofl|xd)$/;
 
@@ -645,10 +730,15 @@ const MEETING =
  * (aws/amazon-managed-service-for-prometheus-roadmap#10), "It'll be nice have easy access function to pause calls"
  * (grafana/oncall#144); duplicates: "Duplicate of #3075" (nodejs/nodejs.org#3076), "This is a dupe of #306."
  * (sandstorm-io/sandstorm-website#308); elsewhere: "I think this would be better reported at https://github.com/npm/registry."
- * (npm/npm#20904), "so the issue doesn't belong to this repo" (nodejs/nodejs.org#3078).
+ * (npm/npm#20904), "so the issue doesn't belong to this repo" (nodejs/nodejs.org#3078); the feature-request template's "**What would
+ * you like to be added**:" (kubernetes/test-infra#16924); who takes it: "@gnirodi Please provide a summary and assign this to
+ * @ZackButcher.", "I'm the primary oncall. Please assign to me." (istio/istio#598); process and review talk: "We're going to need a
+ * process to ensure that this get refreshed periodically" (kubernetes/community#1145), "For me, this is a follow-up of #631"
+ * (mquinson/po4a#652), "downtimes of few hours have to be expected from time to time" (openzim/zimit#378), "LGTM! ⏎ This is a
+ * relevant link" (dhis2/notes#201), "I think all teammates should approve this PR" (sourcegraph/handbook#8077).
  */
 const PROCESS =
-  /\b(?:please )?(?:file|open|report|raise|create|submit) (?:an? |the |your )?(?:issue|ticket|bug|outages?|incidents?|problems?)(?: report)? (?:with|on|in|at|upstream|instead|there|here|via|through)\b|\b(?:it'd|itd|it would|it will|it'll|would) be (?:nice|great|good|cool|useful|helpful)\b|\bneed (?:the |an? )?ability to\b|\bfeature request\b|\bbetter reported (?:at|in|on|to|upstream)\b|\b(?:doesn't|does not|don't|do not) belong (?:to|in) (?:this|the|our) (?:repo|repository|channel|project|tracker)\b|\bwould love (?:to|a|an|the)\b|\b(?:duplicate|dupe) of\b/;
+  /\b(?:please )?(?:file|open|report|raise|create|submit) (?:an? |the |your )?(?:issue|ticket|bug|outages?|incidents?|problems?)(?: report)? (?:with|on|in|at|upstream|instead|there|here|via|through)\b|\b(?:it'd|itd|it would|it will|it'll|would) be (?:nice|great|good|cool|useful|helpful)\b|\bneed (?:the |an? )?ability to\b|\bfeature request\b|\bbetter reported (?:at|in|on|to|upstream)\b|\b(?:doesn't|does not|don't|do not) belong (?:to|in) (?:this|the|our) (?:repo|repository|channel|project|tracker)\b|\bwould love (?:to|a|an|the)\b|\b(?:duplicate|dupe) of\b|\bwhat would you like to be added\b|\b(?:need|needs|going to need) a (?:[a-z-]+ )?process (?:to|for)\b|\bfollow up (?:of|to) \d+\b|\b(?:have|has|are|is) to be expected\b|^lgtm\b|\b(?:approve|review) (?:this|the) (?:pr|pull request)\b|\b(?:please )?(?:re)?assign (?:this |it )?to(?: me| him| her| them)?$|\bplease (?:re)?assign (?:this |it )?to\b/;
 
 /**
  * Someone has it in hand: "We're looking into it." (docker/hub-feedback#1360, noahc3/SDSetup#97), "Already in the works"
@@ -659,17 +749,23 @@ const PROCESS =
  * "FE folks on PW will write the PM this time" (va.gov-cms#16319). Taken to another party: "Following up with Marist on the
  * issue." (nodejs/build#1784), "Created LF ticket: …" (jenkins-infra/helpdesk#5076), "Ticket SI-17771 logged for SI"
  * (reapit/foundations#7252), "we are trying to reach out to the Slack team" (keephq/keep#478); "Checking ..."
- * (chrisdone-archive/ircbrowse#29), "We're working to implement permanent fixes now" (forwardemail/status.forwardemail.net#2490).
+ * (chrisdone-archive/ircbrowse#29), "We're working to implement permanent fixes now" (forwardemail/status.forwardemail.net#2490),
+ * "Taking a look now" (RobotLocomotion/drake#2633), "Yes - waiting on the DNS team to update the records." (nhsx/old-nhsx-website#16).
  * With a failure word it is a report, not a hand-off.
  */
 const HANDOFF =
-  /\b(?:(?:we're|we are|i'm|i am|they're|they are|team is|someone is|folks are|\w+ is) (?:\w+ )?(?:looking into|looking at|working on|investigating|on it|checking|handling|fixing|rolling back|reverting|rebooting|restarting|deploying a fix)|in the works|just wait|hang tight|bear with (?:us|me)|(?:i'll|i will|we'll|we will|they'll|they will|\w+ will) (?:take a look|have a look|look into|fix|handle|check|write|collab)|^working on it|(?:i'll|i will|we'll|we will) be (?:fixing|looking into|working on)|i've pinged|i have pinged|pinged (?:the |our )?(?:owner|owners|maintainer|maintainers|team|on-?call|them|him|her)|escalated to|following up (?:with|on)|(?:trying to |going to |will )?(?:reach|reaching|reached) out to|(?:created|opened|filed|logged|raised) (?:a |an |the )?(?:[\w-]+ )?ticket|ticket (?:[a-z0-9]+ ){1,3}(?:logged|created|opened|filed|raised)|^checking$|working to (?:implement|fix|restore|resolve|mitigate)|handing (?:it )?over|taking over|handing off|(?:rebooting|restarting) it)\b/;
+  /\b(?:(?:we're|we are|i'm|i am|they're|they are|team is|someone is|folks are|\w+ is) (?:\w+ )?(?:looking into|looking at|working on|investigating|on it|checking|handling|fixing|rolling back|reverting|rebooting|restarting|deploying a fix)|in the works|just wait|hang tight|bear with (?:us|me)|(?:i'll|i will|we'll|we will|they'll|they will|\w+ will) (?:take a look|have a look|look into|fix|handle|check|write|collab)|^working on it|(?:i'll|i will|we'll|we will) be (?:fixing|looking into|working on)|i've pinged|i have pinged|pinged (?:the |our )?(?:owner|owners|maintainer|maintainers|team|on-?call|them|him|her)|escalated to|following up (?:with|on)|(?:trying to |going to |will )?(?:reach|reaching|reached) out to|(?:created|opened|filed|logged|raised) (?:a |an |the )?(?:[\w-]+ )?ticket|ticket (?:[a-z0-9]+ ){1,3}(?:logged|created|opened|filed|raised)|^checking$|working to (?:implement|fix|restore|resolve|mitigate)|handing (?:it )?over|taking over|handing off|(?:rebooting|restarting) it|^(?:taking|having) a look(?: now| at it| at this)?$|waiting (?:on|for) (?:the |our )?[\w-]+ team to)\b/;
 
 /**
  * Planned maintenance and how people use it: "Yas, down for maintenance" (Citymonstret/Kvantum#3), "I personally use the
- * Maintenance feature for this" (louislam/uptime-kuma#2397), "Need ability to mute servers doing maintenance".
+ * Maintenance feature for this" (louislam/uptime-kuma#2397), "Need ability to mute servers doing maintenance"; upgrades the operators
+ * do: "Yep, working on some upgrades to the server. It will be back online shortly." (tvwenger/maxfield#12), "We're currently
+ * upgrading the docker-enabled infrastructure" (wercker/support#66), "We will be upgrading our Proxmox hypervisors to Proxmox VE 9.
+ * This may result in downtime." (a cState page), "the server is coming to an upgrade soon", "the server is about
+ * to be upgraded again" (xJon/The-1.7.10-Pack#116). With an alert signal it is a report ("upgrading the DB, now it returns 502").
  */
-const MAINTENANCE = /\b(?:(?:down|offline|unavailable) for (?:planned |scheduled )?maintenance|(?:planned|scheduled) maintenance|maintenance (?:feature|mode|window|page))\b/;
+const MAINTENANCE =
+  /\b(?:(?:down|offline|unavailable) for (?:planned |scheduled )?maintenance|(?:planned|scheduled) maintenance|maintenance (?:feature|mode|window|page)|working on (?:some |an? |the )?upgrades?|(?:we're|we are|i'm|i am|we'll be|we will be) (?:currently |now )?upgrading|(?:is|are) (?:about to be|going to be|being) upgraded|(?:is|are) coming to an upgrade)\b/;
 
 /**
  * Downtime announced ahead, with its window: "Launchpad may be unavailable for up to 30 minutes from 11.00 UTC on Wednesday
@@ -677,13 +773,34 @@ const MAINTENANCE = /\b(?:(?:down|offline|unavailable) for (?:planned |scheduled
  * UTC" (Launchpad blog), "There will be an interruption to mailing list services on Wednesday, January 2, 2013" (a university
  * IT notice), "at some point in the next week the following services will be unavailable for a period of up to an hour"
  * (a mailing-list notice), "next week we'll have a major outage impacting several services" (CentOS blog), "We will shut down
- * our network at midnight UTC on Feb 24." (a cState page). Future tense and a window make it planned work; a prediction with
+ * our network at midnight UTC on Feb 24." (a cState page), "Launchpad offline 23:00UTC 9 February ⏎ Launchpad will be offline for
+ * about 90 minutes while we roll out some changes" (blog.launchpad.net/page/22). Future tense and a window make it planned work; a prediction with
  * no window ("the disk will be full in 2 hours", "the certificate will expire") is an alert and is not read here.
  */
 const ANNOUNCED_DOWNTIME =
   /\b(?:(?:will|may|might|we'll|is going to|are going to)(?: also| likely| probably| briefly)? (?:be (?:unavailable|offline|down|inaccessible|unreachable|interrupted|read only)|(?:have|see) (?:an? |some )?(?:\w+ )?(?:outage|interruption|downtime)|result in (?:\w+ )?(?:downtime|an outage|interruptions?)|(?:shut|take|bring) (?:\w+ ){0,3}down)|there will be (?:an? |some )?(?:\w+ )?(?:outage|interruption|downtime))\b/;
 const ANNOUNCED_WINDOW =
-  /\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|next (?:week|month|weekend)|this (?:weekend|evening)|between \d|from \d|starting at|at midnight|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|may|june|july|august|september|october|november|december) \d)/;
+  /\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|next (?:week|month|weekend)|this (?:weekend|evening)|between \d|from \d|starting at|at midnight|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|may|june|july|august|september|october|november|december) \d|\d(?:st|nd|rd|th)? (?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)\b|for (?:about |around |up to |roughly )?\d+ (?:minutes|mins|hours))/;
+
+/**
+ * Planned work under its own label, as status pages write it: "Scheduled Updates ⏎ **Scheduled maintenace:** Servers are down while
+ * we re-organize some database tables." and "… Servers were down while we did some maintenance." (doaxrel/xrelstatus, a cState
+ * page; the label's spelling is the page's own). The label says the downtime was planned, so "down" under it is not trouble,
+ * unless the text says the work went wrong or ran over.
+ */
+const MAINTENANCE_LABEL = /^[*_]{0,2}(?:Scheduled|Planned) (?:maintenance|maintenace)[*_]{0,2}:/m;
+const MAINTENANCE_GONE_WRONG = /\b(?:emergency|unplanned|unexpected|unexpectedly|longer than (?:expected|planned)|overran|over ran)\b/;
+
+const maintenanceLabel: Tier1Rule = {
+  name: "maintenance-label",
+  priority: 147,
+  evaluate: (input) => {
+    if (!input.lower.includes("mainten") || !MAINTENANCE_LABEL.test(input.body) || MAINTENANCE_GONE_WRONG.test(input.bare) || STILL_TROUBLE.test(input.bare) || alarmEmojiSignal(input) !== undefined) {
+      return undefined;
+    }
+    return suppress("planned work under a scheduled-maintenance label: the downtime it tells of was announced");
+  }
+};
 
 const announcedDowntime: Tier1Rule = {
   name: "announced-downtime",
@@ -820,7 +937,7 @@ const housekeeping: Tier1Rule = {
   priority: 155,
   evaluate: (input) => {
     const l = input.lower;
-    if (!l.includes(" by") && !l.includes("closed") && !l.includes("[paused]") && !l.includes("notifications")) return undefined;
+    if (!l.includes(" by") && !l.includes("closed") && !l.includes("paused") && !l.includes("notifications") && !l.includes("acknowledged: yes")) return undefined;
     const m = HOUSEKEEPING.exec(input.body);
     return m === null || matchOngoing(input.bare) !== null ? undefined : suppress(`alert tool reports that the alert is acknowledged, closed or paused (${quote(m[0])})`);
   }
@@ -890,7 +1007,53 @@ const stateSentence: Tier1Rule = {
   }
 };
 
-const CHANGE_HINTS = ["created", "updated", "deleted", "sync operation", "new version", "finished", "passed", "succe", " - #", "has started", "is now", "deployed by"];
+/**
+ * Routine work a tool reports doing by itself, from the tools' own message templates: aws-node-termination-handler's
+ * "[NTH][Instance Interruption] … - Kind: SPOT_ITN | REBALANCE_RECOMMENDATION | SCHEDULED_EVENT …" (pkg/config/config.go: it
+ * cordons and drains the node itself); kured's "Draining node <name>" and "Rebooting node <name>" (cmd/kured/main.go, its planned
+ * reboots); AWS Auto Scaling's "Event: autoscaling:EC2_INSTANCE_LAUNCH" (arabold/aws-to-slack parsers/autoscaling.js; the
+ * _ERROR events are not matched); Flagger's "Rolling back manual webhook invoked" (fluxcd/flagger pkg/controller/scheduler.go:
+ * the operator's own request); kwatch announcing itself, ":tada: kwatch@v0.10.1 just started!" and ":tada: A newer version … of Kwatch is
+ * available!" (abahmed/kwatch internal/constant/constant.go). Each is the whole title, so nothing else can ride along.
+ */
+const ROUTINE_TITLE =
+  /^\[NTH\]\[Instance Interruption\] [^\n]{0,300}? - Kind: (?:SPOT_ITN|REBALANCE_RECOMMENDATION|SCHEDULED_EVENT) - |^(?:Draining|Rebooting) node [\w.-]{1,253}$|^Rolling back manual webhook invoked$|^\W{0,3}(?::tada:\W{0,3})?(?:[\w.-]{1,40}@v?\d[\w.-]{0,20} just started!?|A newer version [^\n]{1,200}? is available!?(?: Please update to the latest version\.?)?)$/;
+const ROUTINE_EVENT = /^Event: autoscaling:EC2_INSTANCE_(?:LAUNCH|TERMINATE)$/m;
+/**
+ * A pipeline stopped at its approval gate, in its title, with no failure anywhere: Flagger's "Canary is waiting for approval." and
+ * "Canary promotion is waiting for approval." (fluxcd/flagger pkg/controller/scheduler_hooks.go), "CircleCI job on hold, waiting
+ * for approval." (CircleCI-Public/slack-orb src/message_templates/basic_on_hold_1.json).
+ */
+const APPROVAL_WAIT = /^[^\n]{1,80}?\b(?:is |on hold, )?waiting for (?:manual )?approval\.?$/;
+
+/**
+ * Flagger's canary notices carry the canary's settings under the title ("Failed checks threshold: 5", "Progress deadline: 60s",
+ * fluxcd/flagger pkg/controller/scheduler.go): the title says what happened. "New revision detected, progressing canary
+ * analysis.", "Canary analysis completed successfully, promotion finished." are routine; "Failed checks threshold reached 5" and
+ * "Promotion failed, …" name their trouble in the title.
+ */
+const FLAGGER_SETTINGS = /^Failed checks threshold: \d+$[\s\S]{0,200}^Progress deadline: /m;
+const FLAGGER_TROUBLE = /\b(?:fail\w*|error\w*|halt\w*|roll(?:ed|ing)? back|rollback|exceeded|not ready|timed out|timeout)\b/i;
+
+const toolRoutine: Tier1Rule = {
+  name: "tool-routine",
+  priority: 158,
+  evaluate: (input) => {
+    const t = input.title;
+    const m = t.length <= 400 ? ROUTINE_TITLE.exec(t) : null;
+    if (m !== null) return suppress(`a tool reports routine work it does by itself (${quote(m[0])}), not trouble`);
+    const gate = t.endsWith("approval") || t.endsWith("approval.") ? APPROVAL_WAIT.exec(t) : null;
+    if (gate !== null && failureSignal(input) === undefined) return suppress(`a pipeline waits at its approval gate (${quote(gate[0])}), not trouble`);
+    const e = input.body.includes("autoscaling:EC2_INSTANCE_") ? ROUTINE_EVENT.exec(input.body) : null;
+    if (e !== null) return suppress(`a tool reports routine work it does by itself (${quote(e[0])}), not trouble`);
+    if (input.body.includes("Failed checks threshold: ") && FLAGGER_SETTINGS.test(input.body) && !FLAGGER_TROUBLE.test(t)) {
+      return suppress(`a canary notice (${quote(t)}) whose title names no trouble; the lines under it are the canary's settings`);
+    }
+    return undefined;
+  }
+};
+
+const CHANGE_HINTS = ["created", "updated", "deleted", "sync operation", "new version", "finished", "passed", "succe", " - #", "has started", "is now", "deployed by", "triggered by"];
 
 /** A success or change notice with no failure in it ("succeeded" next to "2 failed tests" is a failure). */
 const changeNotice: Tier1Rule = {
@@ -944,18 +1107,23 @@ export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
   firing("kubernetes-event", 140, "Kubernetes warning event", KUBE_EVENT, undefined, ["warning", "error", "kube-event"]),
   stateField,
   statusPageUpdate,
+  maintenanceLabel,
   toolResolved,
   housekeeping,
   toolLifecycle,
   stateSentence,
+  toolRoutine,
   changeNotice,
   recovery,
+  checkBack,
+  fixWithCause,
   emojiOnly,
   plusOne,
   greeting,
   chatterPattern("wrong-place", 212, "an apology for posting in the wrong place", WRONG_PLACE),
   conversational("thanks", 220, "thanks or praise", THANKS),
   chatterPattern("banter", 222, "a joke or praise for a bot", BANTER),
+  chatterPattern("good-news", 224, "glad to hear good news", GOOD_NEWS, 40, "glad"),
   {
     name: "smiley",
     priority: 223,

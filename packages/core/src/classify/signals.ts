@@ -72,7 +72,10 @@ const FAILURE_PHRASE_SOURCE =
     // uploads are affected by this as well" (fedora-copr/logdetective-website#269). "Customers were affected" looks back.
     "(?:accounts|users|customers|uploads|downloads|services|sites|websites|domains|requests|clients|regions|servers|instances|hosts|builds|deployments) (?:are|is) (?:also |currently |being |still ){0,2}(?:affected|impacted)",
     // A recurrence: "Reopening as it's showing up again" (nodejs/build#4247), "the errors are popping up again"
-    "(?:showing|popping|cropping) up again|^(?:reopening|reopened|re opening)(?: this| it)? (?:as|because|since)"
+    "(?:showing|popping|cropping) up again|^(?:reopening|reopened|re opening)(?: this| it)? (?:as|because|since)",
+    // A rollout that stalled: "Progress deadline exceeded deployment "podinfo" exceeded its progress deadline" (Flagger,
+    // fluxcd/flagger pkg/controller/scheduler.go, Kubernetes' own ProgressDeadlineExceeded)
+    "exceeded (?:its |the )?progress deadline|progress deadline exceeded"
   ].join("|") +
   ")\\b";
 const FAILURE_PHRASE = new RegExp(FAILURE_PHRASE_SOURCE);
@@ -105,6 +108,8 @@ const TOPIC_PREPOSITIONS = new Set("for of about during after".split(" "));
 /** "increased the timeout" (NixOS/infra#57): a setting someone changed, not a failure. */
 const REMEDIATIONS = new Set("increased raised bumped doubled tripled lowered reduced tuned adjusted changed set configured".split(" "));
 const DETERMINERS = new Set("the an a this that".split(" "));
+/** What a "pending" before it waits for: "pending review", "pending re-viewing" ("re" of a hyphenated word). */
+const PENDING_WORK = new Set("review approval confirmation further re".split(" "));
 /**
  * Managing alerts makes them the topic: "Reduce alarms that are "false positive"" (Altinn/altinn-storage#860), "pause calls or
  * autoaknowledge incidents" (grafana-cold-storage/oncall#144), "Silence dev datahub RDS alerts"
@@ -113,6 +118,12 @@ const DETERMINERS = new Set("the an a this that".split(" "));
 const ALERT_MANAGEMENT = new Set(
   "reduce reducing silence silencing mute muting snooze snoozing acknowledge acknowledging aknowledge autoaknowledge autoacknowledge needlessly".split(" ")
 );
+
+/** "the last time the server went down": "last time" a few words before the verb. */
+const lastTimeBefore = (words: ReadonlyArray<string>, i: number): boolean => {
+  for (let k = Math.max(0, i - 6); k < i - 2; k++) if (words[k] === "last" && words[k + 1] === "time") return true;
+  return false;
+};
 
 /** True when the failure word at `i` is negated, names a place or a topic, or is "down for maintenance". */
 const discounted = (words: ReadonlyArray<string>, i: number): boolean => {
@@ -128,10 +139,14 @@ const discounted = (words: ReadonlyArray<string>, i: number): boolean => {
   if (prev !== undefined && prev2 !== undefined && (DETERMINERS.has(prev) || prev === "our" || prev === "my") && REMEDIATIONS.has(prev2)) return true;
   // "wrong channel", "wrong repo" (chatwoot/chatwoot#14997, NotAShelf/nvf#843, #ubuntu logs)
   if (w === "wrong") return next !== undefined && PLACES.has(next);
-  // "down for maintenance" (Citymonstret/Kvantum#3): a planned stop, said by whoever runs it
-  if (w === "down") return next === "for" && (words[i + 2] === "maintenance" || words[i + 2] === "planned" || words[i + 2] === "scheduled");
+  // "down for maintenance" (Citymonstret/Kvantum#3): a planned stop, said by whoever runs it; "since it's from the last time the
+  // server went down" (barronwaffles/dwc_network_server_emulator#64): an earlier outage, named as such
+  if (w === "down") return (next === "for" && (words[i + 2] === "maintenance" || words[i + 2] === "planned" || words[i + 2] === "scheduled")) || (prev === "went" && lastTimeBefore(words, i));
   // "I'll be offline tomorrow": a person, not a server
   if (w === "offline") return prev === "be" || prev === "i'm" || prev === "am" || prev === "going";
+  // "Route53 records restored, pending re-viewing our health checks." (faust64/issues, a post-mortem timeline): "pending" before
+  // the review it waits for is a preposition, not a state ("3 pods pending", "pending scheduling" still count)
+  if (w === "pending") return next !== undefined && PENDING_WORK.has(next);
   if (TOPIC_NOUNS.has(w)) {
     // "incident action items" (2i2c-org/infrastructure#8197), "the recent Zeit outage" (bvaughn/react-virtualized#919),
     // "sorry for the outage" (rust-lang/crates.io#3554), "during outage today" (dmwm/deployment#928)
@@ -231,10 +246,17 @@ const RECOVERY_SOURCE =
     "false alarms?|false positives?|no action|nothing to do|sorry for the noise|ignore (?:this|that|it|me)|please ignore|never ?mind|nvm|disregard|was just|was only|was me|were just",
     "no more|not anymore|no longer (?:happen|happening|occur|occurring|an issue|a problem)|postmortem|post mortem|writeup|write up|retro|rca",
     "non issue|not an issue|not a problem|nothing wrong",
-    // an outage told with its length is over: "It was down for 44 minutes and 37 seconds." (UptimeRobot via zulip), "yeah, it
+    // "Maintenance is complete." (usgpo/api#36), "We're back." (Tucsky/aggr#362), "It does not seem to repro anymore."
+    // (dotnet/runtime#46025): planned work that ended, a service back, trouble that stopped happening
+    "maintenance (?:is |has been |was )?(?:now )?(?:complete|completed|finished|done|over)|^(?:and )?(?:we're|we are) back(?: now| again)?$",
+    "(?:not|[a-z]+n't) (?:seem to |appear to )?(?:repro|reproduce|happen|occur)s? (?:any ?more|any longer)",
+    // the remedy that worked, in the past: "Solution seems to have been to lower replication to 3-4 instead of 8." (Bot-detector/Bot-Detector-Core-Files#306)
+    "solution (?:seems to have been|seemed to be|was|turned out to be) to",
+    // an outage told with its length is over: "They were unreachable from either coast of the United States for about an hour"
+    // (nvaccess/nvda#13759), "It was down for 44 minutes and 37 seconds." (UptimeRobot via zulip), "yeah, it
     // was down for a few mins" (jenkins-infra/helpdesk), "(~5 minutes of down?)" (jenkins-infra/helpdesk#3116), "over an hour of
     // service degradation" (hachyderm/community#283)
-    "(?:was|were|had been) (?:down|offline|unavailable|unreachable|broken) for (?:a few |a couple of |about |around |over |nearly |only |just )?(?:\\d+ )?(?:mins?|minutes|hours?|secs?|seconds|moments?)|(?:mins?|minutes|hours?|secs?|seconds) of (?:\\w+ )?(?:down|downtime|outage|degradation)",
+    "(?:was|were|had been) (?:down|offline|unavailable|unreachable|broken) (?:from (?:[a-z]+ ){1,6})?for (?:a few |a couple of |about |around |over |nearly |only |just )?(?:\\d+ |an? )?(?:mins?|minutes|hours?|secs?|seconds|moments?)|(?:mins?|minutes|hours?|secs?|seconds) of (?:\\w+ )?(?:down|downtime|outage|degradation)",
     // an apology for trouble that is over: "We're sorry for the outage." (rust-lang/crates.io#3554), "sorry for the inconvenience" (3DS-RPC/3DS-RPC#15)
     "sorry (?:for|about) (?:the|this|that) (?:outage|inconvenience|downtime|disruption|trouble|interruption)",
     // an outage told in the past with its length, its cause or its kind: "the outage lasted from 16:05-16:30 CEST." (a Jekyll
@@ -256,9 +278,11 @@ const RECOVERY_SOURCE =
     // "Thanks for restarting." (cgeo/cgeo#8160)
     "(?:thanks|thank you|thx|ty) (?:a lot |so much |again )?for (?:fixing|restarting|rebooting|resolving|the fix|the quick fix)",
     // "X is up now", "works now", "working for me now!", "Should be fine now", "faster now": a healthy state, now or again
-    "(?:up|back|working|works|worked|fine|ok|okay|live|online|normal|normally|better|faster|good|reachable|accessible|loading|loads)(?: for (?:me|us|you|everyone|everybody))?(?: as well| too)? (?:now|again)",
+    // … "Our live chat support is available again." (a Jekyll status page)
+    "(?:up|back|working|works|worked|fine|ok|okay|live|online|normal|normally|better|faster|good|reachable|accessible|available|operational|loading|loads)(?: for (?:me|us|you|everyone|everybody))?(?: as well| too)? (?:now|again)",
     "(?:it's|its|it is|is|are|site's|now it's|and it's) back(?! to )|^back$|^(?:yay |and )?(?:it's |its )?back(?: i think)?$",
-    "(?:works|working|worked|fine|ok|okay|up|loads|loading) (?:fine |normally |again )?for me|(?:not|[a-z]+n't) (?:look |looks |seem |seems |appear |appears )?(?:down|broken|slow|dead) for me|(?:works|worked|working) (?:as usual|as expected|normally|fine)",
+    // "They work fine here?" (nrwl/nx#3066): "here" is the speaker's place, as "for me" is
+    "(?:works|working|worked|fine|ok|okay|up|loads|loading) (?:fine |normally |again )?for me|(?:work|works|working|worked) (?:fine|normally|ok|okay) (?:here|over here|on my end)|(?:not|[a-z]+n't) (?:look |looks |seem |seems |appear |appears )?(?:down|broken|slow|dead) for me|(?:works|worked|working) (?:as usual|as expected|normally|fine)",
     "and it's done|it's done|this is live|is live now|went out today|(?:did|does|seems to|seem to) (?:solve|fix|resolve)|try (?:it |again )?now|should be working",
     // "Update - All sites should be online. Please reach out to us if this is not the case." (a cState page), "Should be OK
     // now." (scipy/scipy.org#103)
@@ -279,19 +303,20 @@ const RECOVERY_KEYS = new Set(
     "good green fine clear ok okay healthy looks look stable stabilised stabilized caught closed closing close gone away subsided cleared drained " +
     "false action nothing noise ignore mind nevermind nvm disregard just only me more anymore longer postmortem mortem writeup write retro rca " +
     "issue problem wrong sorry well smoothly increased raised bumped doubled tripled upgraded scaled freed cleaned restarted rebooted rotated " +
-    "replaced patched repaired should lasted result caused due had there temporary transient momentary brief blip glitch hiccup fixing restarting rebooting resolving works root now usual expected normally done live today solve fix resolve stopped ceased working work better min mins minute minutes hour hours sec secs second seconds moment moments"
+    "replaced patched repaired solution maintenance repro reproduce happen occur should lasted result caused due had there temporary transient momentary brief blip glitch hiccup fixing restarting rebooting resolving works root now usual expected normally done live today solve fix resolve stopped ceased working work better min mins minute minutes hour hours sec secs second seconds moment moments"
   ).split(" ")
 );
 
 /**
  * Before a recovery phrase: negation ("not fixed", "isn't back"), the future or a condition ("will update once it's
  * resolved", "when will it be solved?"), work towards it ("we're working on getting things back to normal", Slack's status
- * tweet; "We shouuld have the server up and running in the next 2-3 hours", a cState page). At most two words between, so
+ * tweet; "We shouuld have the server up and running in the next 2-3 hours", a cState page; "We are looking at fixing the problem
+ * and bringing the system back up.", feedly's status blog, where the object stands between the verb and "back up"). At most two words between, so
  * the check reads a bounded tail; a circumstance that opens with a gerund may be longer ("When connecting via different
  * ISP, all works fine", a Jekyll status page; "if using …").
  */
 const RECOVERY_BLOCKED_BEFORE =
-  /(?:^| )(?:not|no|never|nothing|none|nobody|without|cannot|[a-z]+n't|will|once|when|until|unless|if|hope|hopefully|yet to|wait for|waiting for|before|needs?|has to|have to|going to be|got to|working on|working to|working towards|work to|trying to|should have|expect to)(?: [a-z0-9']+){0,2} $|(?:^| )(?:when|if|unless) [a-z]+ing(?: [a-z0-9']+){0,4} $/;
+  /(?:^| )(?:not|no|never|nothing|none|nobody|without|cannot|[a-z]+n't|will|once|when|until|unless|if|hope|hopefully|yet to|wait for|waiting for|before|needs?|has to|have to|going to be|got to|working on|working to|working towards|work to|trying to|should have|expect to|bring|bringing)(?: [a-z0-9']+){0,2} $|(?:^| )(?:when|if|unless) [a-z]+ing(?: [a-z0-9']+){0,4} $/;
 /**
  * "Up", "back" and "closed" say nothing good about a metric, a fault or a connection: "error rate is up now", "the bug is
  * back", "connection closed", "Problem coming back" (jenkins-infra/helpdesk), "session closed for user root" (a sudo log line
@@ -327,10 +352,12 @@ const PAST_TIME =
 
 /**
  * Signs that trouble is ongoing despite recovery words: "still", "again" after a failure
- * ("down again", not "running again"), "now" + broken, ongoing timing.
+ * ("down again", not "running again"), "now" + broken, ongoing timing, a "but" clause ("but checkout is …"), unless that
+ * clause is itself the recovery ("It may take some time to process the backlog, but the CI is up and running.",
+ * chipsalliance/verible#2296).
  */
 const ONGOING =
-  /\b(?:still|keeps?|keep on|right now|currently|ongoing|started (?:at|around|about)|since (?:~|about |around )?\d|(?:down|failing|broken|erroring|crashing|oom|lagging|slow|502ing|500ing|503ing|timing out|flapping|back|happening|firing|alerting|spiking|showing up|popping up|cropping up) again|again (?:down|failing|broken|erroring)|(?:is|are|it's|that's|they're|we're) (?:down|failing|broken|erroring|crashing)|but (?:the |it |now )?(?:\w+ )?(?:is|are|keeps|still|isn't|aren't|it's|doesn't|don't|not)\b)/;
+  /\b(?:still|keeps?|keep on|right now|currently|ongoing|started (?:at|around|about)|since (?:~|about |around )?\d|(?:down|failing|broken|erroring|crashing|oom|lagging|slow|502ing|500ing|503ing|timing out|flapping|back|happening|firing|alerting|spiking|showing up|popping up|cropping up) again|again (?:down|failing|broken|erroring)|(?:is|are|it's|that's|they're|we're) (?:down|failing|broken|erroring|crashing)|but (?:the |it |now )?(?:\w+ )?(?:(?:is|are|it's)(?! (?:up and running|back up|back online|working|fine|ok|okay|healthy|stable)\b)|keeps|still|isn't|aren't|doesn't|don't|not)\b)/;
 
 const ONGOING_ALL = new RegExp(ONGOING.source, "g");
 /** The words before a sign of trouble that make it a condition: "if you're", "if there's", "if the issue" right before it. */
