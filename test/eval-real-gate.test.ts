@@ -35,10 +35,13 @@ import { describe, expect, it } from "vitest";
  *   liveness probe that kills a process before it has started, exit 137 under a memory limit, and a chown
  *   refused by the security context: 323 hits; a CSI external-attacher that may not patch
  *   volumeattachments/status: 324.
+ * - 2026-12-08, round 9: 22 held-out cases measured once (12/22, 2 wrong) joined; after a volume's node
+ *   affinity checked against the nodes, quotas counting init containers, and containers stuck in
+ *   ContainerCreating on a missing Secret/ConfigMap: 364 cases, 340 hits, 0 wrong.
  */
-const MIN_HITS = 324;
+const MIN_HITS = 340;
 const MAX_HIGH_CONFIDENCE_WRONG = 0;
-const MIN_CASES = 342;
+const MIN_CASES = 364;
 
 const CASES = fileURLToPath(new URL("../examples/real-incidents/", import.meta.url));
 

@@ -194,7 +194,7 @@ const configError = (a: Analysis, frame: Frame, subject: Subject, issues: Readon
       source: podSource(first.pod),
       timestamp: times.length > 0 ? Math.max(...times) : a.alertTime,
       severity: "critical",
-      content: `${plural(pods.length, "pod")} of ${subject.label} (${listNames(pods.map((p) => p.metadata.name))}) cannot create ${containerLabel(first)}: CreateContainerConfigError — ${causeText(message || "no message in the status or events", 300)}`,
+      content: `${plural(pods.length, "pod")} of ${subject.label} (${listNames(pods.map((p) => p.metadata.name))}) cannot create ${containerLabel(first)}: ${first.status.state?.waiting?.reason ?? "CreateContainerConfigError"} — ${causeText(message || "no message in the status or events", 300)}`,
       metadata: {
         reason: "CreateContainerConfigError",
         message: causeText(message, 500),
@@ -1037,7 +1037,12 @@ export const analyzeContainers = (a: Analysis, frame: Frame, subject: Subject): 
   const containers = subject.pods.flatMap(containersOf);
   const waitingIn = (reasons: ReadonlySet<string>) => containers.filter((c) => reasons.has(c.status.state?.waiting?.reason ?? ""));
   const pull = waitingIn(IMAGE_PULL);
-  const config = waitingIn(CONFIG_ERROR);
+  // A container still "ContainerCreating" whose kubelet events say a Secret or ConfigMap it uses does not exist is the same
+  // failure (FairwindsOps/k8s-workshop#4: `secrets "webapp" not found`, then `configmaps "webapp" not found`).
+  const creatingWithoutConfig = containers.filter(
+    (c) => c.status.state?.waiting?.reason === "ContainerCreating" && parseConfigError(kubeletFailure(a, subject, c, (m) => !PULL_MESSAGE.test(m))?.message ?? "") !== undefined
+  );
+  const config = [...waitingIn(CONFIG_ERROR), ...creatingWithoutConfig];
   const create = waitingIn(CREATE_ERROR);
   // A restart counts when the container is backing off now or died within the alert's window.
   const restarting = containers.filter(

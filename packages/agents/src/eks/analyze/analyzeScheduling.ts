@@ -1,5 +1,5 @@
 import type { Confidence } from "@sre-on-call/core";
-import type { Event, Node, PersistentVolumeClaim, Pod } from "../kube/KubeObjects.js";
+import type { Event, Node, PersistentVolumeClaim, Pod, ResourceRequirements } from "../kube/KubeObjects.js";
 import { formatQuantity, isCordoned, nodeMatchesPod, nodesWithTaint, placementText, podRequest, podRequestText, taintText, untoleratedTaints } from "../kube/placement.js";
 import { parseQuantity } from "../kube/quantity.js";
 import { eventCount, eventTime, formatTime } from "../kube/time.js";
@@ -17,6 +17,7 @@ import { CREATED, failedForRunningPod, supersededBy } from "./selectEvents.js";
 import type { Subject } from "./Subject.js";
 import { hostPortHolders, hostPortsOf } from "./hostPorts.js";
 import { ATTACHER_TIMEOUT, readAttacher } from "./csiAttacher.js";
+import { readVolumeAffinity } from "./volumeAffinity.js";
 import { readUnboundClaims } from "./unboundClaims.js";
 
 const latest = (events: ReadonlyArray<Event>): Event | undefined => events[events.length - 1];
@@ -167,9 +168,25 @@ const readObstacle = (a: Analysis, r: SchedulingReason, pod: Pod, failure: Sched
     case "volume-zone": {
       const claims = claimsOf(pod);
       const zones = [...new Set(a.view.nodes.map((n) => n.metadata.labels?.["topology.kubernetes.io/zone"] ?? n.metadata.labels?.["failure-domain.beta.kubernetes.io/zone"]).filter((z): z is string => z !== undefined))];
+      // The volume's own node affinity against the nodes read: a volume no node fits is the cause, named.
+      const namespace = pod.metadata.namespace ?? "";
+      const readings = claims.flatMap((name) => {
+        const claim = a.view.namespaces.get(namespace)?.persistentvolumeclaims.find((c) => c.metadata.name === name);
+        const pv = (a.view.persistentVolumes ?? []).find((v) => (claim?.spec?.volumeName !== undefined && v.metadata.name === claim.spec.volumeName) || (v.spec?.claimRef?.name === name && v.spec.claimRef.namespace === namespace));
+        const reading = pv === undefined ? undefined : readVolumeAffinity(pv, a.view.nodes);
+        return pv === undefined || reading === undefined ? [] : [{ claim: name, pv, reading }];
+      });
+      const stranded = a.view.nodes.length > 0 ? readings.find((r) => r.reading.fits.length === 0) : undefined;
+      if (stranded !== undefined)
+        return {
+          text: `volume node affinity conflict: its claim ${stranded.claim} is bound to PersistentVolume ${stranded.pv.metadata.name}, whose nodeAffinity requires ${stranded.reading.rule}, and no node of the cluster matches (${plural(a.view.nodes.length, "node")}: ${listNames(a.view.nodes.map((n) => n.metadata.name), 3)})`,
+          confidence: "high",
+          facts: []
+        };
       return {
-        text: `volume node affinity conflict: its volume${claims.length === 1 ? ` ${claims[0]} is` : claims.length > 1 ? `s ${listNames(claims)} are` : "s are"} pinned to a zone or node where it cannot run${claims.length > 1 ? ` (it mounts ${claims.length} volumes: if they are in different zones, no node can attach them all)` : ""}`,
-        confidence: "high",
+        text: `volume node affinity conflict: its volume${claims.length === 1 ? ` ${claims[0]} is` : claims.length > 1 ? `s ${listNames(claims)} are` : "s are"} pinned to a zone or node where it cannot run${claims.length > 1 ? ` (it mounts ${claims.length} volumes: if they are in different zones, no node can attach them all)` : ""}${readings.length > 0 ? ` (${readings.map((r) => `${r.pv.metadata.name} requires ${r.reading.rule}`).join("; ")})` : ""}`,
+        // Which zone or node the volume wants is the open question unless the volume was read or several volumes pull apart.
+        confidence: readings.length > 0 || claims.length > 1 ? "high" : "medium",
         facts: zones.length > 0 ? [`node zones: ${zones.join(", ")}`] : []
       };
     }
@@ -512,13 +529,14 @@ const declared = (resources: ReadonlyArray<string>): string => {
 };
 
 /** Containers of the pods a controller would create, from the newest ReplicaSet or the workload's template. */
-const templateContainers = (subject: Subject) =>
-  subject.replicaSets[0]?.spec?.template?.spec?.containers ??
-  subject.deployment?.spec?.template?.spec?.containers ??
-  subject.statefulSet?.spec?.template?.spec?.containers ??
-  subject.daemonSet?.spec?.template?.spec?.containers ??
-  subject.pods[0]?.spec?.containers ??
-  [];
+const templateSpec = (subject: Subject) =>
+  subject.replicaSets[0]?.spec?.template?.spec ?? subject.deployment?.spec?.template?.spec ?? subject.statefulSet?.spec?.template?.spec ?? subject.daemonSet?.spec?.template?.spec ?? subject.pods[0]?.spec;
+
+/** The pod template's containers, init containers first (a quota counts them too: bitpoke/mysql-operator#908). */
+const templateContainers = (subject: Subject): ReadonlyArray<{ readonly name?: string; readonly resources?: ResourceRequirements; readonly init: boolean }> => {
+  const spec = templateSpec(subject);
+  return [...(spec?.initContainers ?? []).map((c) => ({ ...c, init: true })), ...(spec?.containers ?? []).map((c) => ({ ...c, init: false }))];
+};
 
 /** A compute resource a quota tracks: every new container must then declare it (`cpu` means `requests.cpu`). */
 const COMPUTE = /^(?:(requests|limits)\.)?(cpu|memory|ephemeral-storage)$/;
@@ -612,9 +630,10 @@ export const analyzeCreateFailures = (a: Analysis, frame: Frame, subject: Subjec
       a.propose(frame, subject.label, {
         key: `quota-must-specify:${subject.ref.namespace}:${parsed.quota}:${subject.label}`,
         // The API server's own words first ("must specify …"), then which containers lack them: a cut title keeps the cause.
-        title: `ResourceQuota ${parsed.quota} in ${subject.ref.namespace} rejects ${subject.label}'s pods: every container must specify ${parsed.resources.join(", ")}${lacking.length > 0 ? `, and container${lacking.length === 1 ? "" : "s"} ${listNames(lacking.map((c) => c.name ?? "?"))} ${lacking.length === 1 ? "has" : "have"} no ${declared(parsed.resources)}` : ""}`,
-        detail: `A quota on compute resources makes every new pod declare them: "${clipText(message, 240)}" (FailedCreate ×${count}).`,
-        confidence: "high",
+        title: `ResourceQuota ${parsed.quota} in ${subject.ref.namespace} rejects ${subject.label}'s pods: every container must specify ${parsed.resources.join(", ")}${lacking.length > 0 ? `, and ${listNames(lacking.map((c) => `${c.init ? "init container" : "container"} ${c.name ?? "?"}`))} ${lacking.length === 1 ? "has" : "have"} no ${declared(parsed.resources)}` : ""}`,
+        detail: `A quota on compute resources makes every new pod declare them, init containers included: "${clipText(message, 240)}" (FailedCreate ×${count}).`,
+        // Which container lacks them is the fix; without the template read it stays open.
+        confidence: lacking.length > 0 ? "high" : "medium",
         depth: 2,
         supporting: [id],
         confirmBy: `${kubectl(subject.ref.namespace, `describe resourcequota ${parsed.quota}`)}; ${kubectl(subject.ref.namespace, `get ${kubectlRef(subject.ref.kind, subject.ref.name)} -o jsonpath='{..resources}'`)}`,

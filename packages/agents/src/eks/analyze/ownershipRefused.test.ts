@@ -23,6 +23,11 @@ describe("ownershipRefused: a chown the kernel refused, and why the security con
     );
   });
 
+  it("the line as pasted without its colons (kongz/charts#158: graylog's setup init container runs as 1100 with ALL dropped)", () => {
+    const c = of(undefined, { name: "setup", securityContext: { runAsNonRoot: true, runAsUser: 1100, runAsGroup: 1100, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } });
+    expect(ownershipRefused(c, "chown /usr/share/graylog/data Operation not permitted")).toMatchObject({ path: "/usr/share/graylog/data", why: expect.stringContaining("runs as user 1100 (runAsUser in the container's securityContext, with runAsNonRoot)") });
+  });
+
   it("GNU's wording, a capability added back, and a spec that says nothing", () => {
     const gnu = "chown: changing ownership of '/data/db': Operation not permitted";
     expect(ownershipRefused(of(undefined, { name: "c" }), gnu)).toEqual({ command: "chown", path: "/data/db" });

@@ -1,7 +1,7 @@
 import type { ContainerOfPod } from "./podFacts.js";
 
-/** `chown: /var/lib/grafana: Operation not permitted`, as coreutils and busybox print it. */
-const CHOWN_REFUSED = /\b(chown|chgrp)(?: -R)?: (?:changing ownership of )?['‘"]?([^\s'’":]+)['’"]?: Operation not permitted/;
+/** `chown: /var/lib/grafana: Operation not permitted`, as coreutils and busybox print it (and as people paste it, colons lost). */
+const CHOWN_REFUSED = /\b(chown|chgrp)(?: -R)?:? (?:changing ownership of )?['‘"]?([^\s'’":]+)['’"]?:? Operation not permitted/;
 
 export interface OwnershipRefusal {
   readonly command: string;

@@ -234,7 +234,10 @@ export const loadClusterView = (source: ClusterSource, alertScope: Scope, builde
       );
     }
     // What an unbound claim could bind to lives outside every namespace: read only when one waits.
-    const unbound = [...builder.build().namespaces.values()].some((o) => o.persistentvolumeclaims.some((c) => c.status?.phase !== "Bound"));
+    // … and so does the node affinity of a bound volume the scheduler says no node can use.
+    const unbound = [...builder.build().namespaces.values()].some(
+      (o) => o.persistentvolumeclaims.some((c) => c.status?.phase !== "Bound") || o.events.some((e) => e.reason === "FailedScheduling" && /volume node affinity conflict/i.test(e.message ?? ""))
+    );
     if (unbound) {
       const [volumes, classes] = yield* Effect.all([step("persistentvolumes", source.listPersistentVolumes()), step("storageclasses", source.listStorageClasses())], { concurrency: 2 });
       if (volumes !== undefined) builder.setPersistentVolumes(volumes);

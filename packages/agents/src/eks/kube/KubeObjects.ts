@@ -344,6 +344,12 @@ export interface PersistentVolume extends KubeObject {
     readonly claimRef?: ObjectReference;
     readonly persistentVolumeReclaimPolicy?: string;
     readonly hostPath?: { readonly path?: string };
+    /** Where the volume can be used: a local or zonal volume's nodes. */
+    readonly nodeAffinity?: {
+      readonly required?: {
+        readonly nodeSelectorTerms?: ReadonlyArray<{ readonly matchExpressions?: ReadonlyArray<{ readonly key?: string; readonly operator?: string; readonly values?: ReadonlyArray<string> }> }>;
+      };
+    };
   };
   readonly status?: { readonly phase?: string; readonly reason?: string; readonly message?: string };
 }
