@@ -38,10 +38,13 @@ import { describe, expect, it } from "vitest";
  * - 2026-12-08, round 9: 22 held-out cases measured once (12/22, 2 wrong) joined; after a volume's node
  *   affinity checked against the nodes, quotas counting init containers, and containers stuck in
  *   ContainerCreating on a missing Secret/ConfigMap: 364 cases, 340 hits, 0 wrong.
+ * - 2026-12-08, round 10: 22 held-out cases measured once (12/22, 3 wrong) joined; after calibration
+ *   (an OOM kill at the limit and a nil dereference are medium; a number the program could not read
+ *   beside a Service named like it names the link variable): 386 cases, 355 hits, 0 wrong.
  */
-const MIN_HITS = 340;
+const MIN_HITS = 355;
 const MAX_HIGH_CONFIDENCE_WRONG = 0;
-const MIN_CASES = 364;
+const MIN_CASES = 386;
 
 const CASES = fileURLToPath(new URL("../examples/real-incidents/", import.meta.url));
 

@@ -466,7 +466,10 @@ const oomKilled = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
         limit !== undefined
           ? `The kernel killed ${container} when it reached its cgroup limit of ${limitText ?? ""} (${formatBytes(limit)}); ${restarted ? "the kubelet restarts it, so the pods crash-loop" : exitCode === 0 ? "its exit code is 0, so the run counts as complete although the kernel killed it" : "the run ends there"}. ${heap !== undefined ? `The JVM is configured so: ${heap}; the heap alone may grow to the limit, and metaspace, thread stacks and direct buffers come on top.` : "Either the limit is too low for the current load or the process leaks memory."}`
           : `${which} has no memory limit in the spec read, so the kill came from the node's OOM killer${nodePressure ? " (the node reports MemoryPressure)" : ""} or from a limit the data read does not show.`,
-      confidence: limit !== undefined || nodePressure ? "high" : "medium",
+      // The kill at the limit is what OOMKilled means; whether the limit is too low, the process leaks, or a runtime sizes
+      // itself past the limit (open-telemetry/opentelemetry-demo#3034: a JVM heap sized from the node's memory) stays open
+      // unless the spec answers it (a configured heap above the limit).
+      confidence: heap !== undefined ? "high" : "medium",
       depth: 2,
       supporting: [id],
       confirmBy: `Compare container_memory_working_set_bytes{namespace="${subject.ref.namespace}",container="${container}"} with the limit before each kill; ${kubectl(subject.ref.namespace, `describe pod ${pods[0]?.metadata.name ?? ""}`)} shows Last State: OOMKilled`,
@@ -577,7 +580,7 @@ const lastErrors = (
   const first = group[0]!;
   for (const r of found) {
     const failed = group.find((c) => c.pod.metadata.name === r.pods[0]) ?? first;
-    const hint = envHint(subject, failed, r.text) ?? serviceLinkHint(a, failed);
+    const hint = envHint(subject, failed, r.text) ?? serviceLinkHint(a, failed, r.text);
     const logId = a.evidence.add({
       source: podSource(group.find((c) => c.pod.metadata.name === r.pods[0])?.pod ?? first.pod),
       timestamp: r.time ?? a.alertTime,
@@ -772,19 +775,19 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
         metadata: { headline: crash.headline, rootCause: crash.rootCause ?? null, pods: crash.pods, container: first.name }
       });
       const crashed = group.find((c) => c.pod.metadata.name === crash.pods[0]) ?? first;
-      const hint = envHint(subject, crashed, `${crash.headline}\n${cause}`) ?? serviceLinkHint(a, crashed);
+      const hint = envHint(subject, crashed, `${crash.headline}\n${cause}`) ?? serviceLinkHint(a, crashed, `${crash.headline}\n${cause}`);
       const title = `${subject.label} crashes on start: ${causeText(cause, 180)}${hint !== undefined ? ` — ${hint}` : ""}`;
       rememberCause(a, subject, { title, pods: crash.pods, codeDefect: isCodeDefect(`${crash.headline}\n${cause}`), images: [] });
       // A crash on a connection or name-resolution failure is the dependency's symptom (followed by
       // analyzeDependencies); one that only announces the exit names no cause of its own.
       // A setting the program found empty ("Value cannot be null. (Parameter 'connectionString')") leaves open why it
       // is empty, unless the pod's env answers it (radixdlt/olympia-gateway#35: the runtime ignored the env prefix).
-      const emptySetting = hint === undefined && NULL_SETTING.test(`${crash.headline}\n${cause}`);
+      const emptySetting = hint === undefined && (NULL_SETTING.test(`${crash.headline}\n${cause}`) || NIL_DEREFERENCE.test(`${crash.headline}\n${cause}`));
       const symptom = dependencyFailureIn(cause) !== undefined || (crash.rootCause === undefined && GENERIC_EXIT.test(crash.headline)) || emptySetting;
       a.propose(frame, subject.label, {
         key: `crash:${subject.label}:${first.name}:${cause}`,
         title,
-        detail: `${first.name} exits with code ${exitCode ?? "unknown"} (${term?.reason ?? "unknown"}) and the kubelet restarts it (CrashLoopBackOff). The log of the failed instance ends with: ${clipText(crash.headline, 200)}${crash.rootCause !== undefined ? `; the first cause in the stack trace is: ${clipText(crash.rootCause, 200)}` : ""}.${hint !== undefined ? ` The pod's env: ${hint}.` : ""}${emptySetting ? " A setting the program needs is empty: which source (env, configuration file, secret) should have set it, and why it did not, is not in the evidence read." : symptom ? " The line reports a failure to reach or resolve another service: the cause is on that side." : ""}`,
+        detail: `${first.name} exits with code ${exitCode ?? "unknown"} (${term?.reason ?? "unknown"}) and the kubelet restarts it (CrashLoopBackOff). The log of the failed instance ends with: ${clipText(crash.headline, 200)}${crash.rootCause !== undefined ? `; the first cause in the stack trace is: ${clipText(crash.rootCause, 200)}` : ""}.${hint !== undefined ? ` The pod's env: ${hint}.` : ""}${emptySetting ? " A value the program needs is empty or nil: which input (an env variable, a configuration file, a Secret, a section of the resource it manages) should have set it is not in the evidence read." : symptom ? " The line reports a failure to reach or resolve another service: the cause is on that side." : ""}`,
         confidence: symptom ? "medium" : "high",
         depth: 1,
         supporting: [crashId, logId],
@@ -808,6 +811,12 @@ const ownershipRefusalIn = (a: Analysis, group: ReadonlyArray<ContainerOfPod>): 
   }
   return undefined;
 };
+
+/**
+ * A Go nil pointer dereference: a defect, triggered by an input the code did not expect (percona/percona-postgresql-operator#699:
+ * a custom resource without its proxy section). Which input is the open question.
+ */
+const NIL_DEREFERENCE = /invalid memory address or nil pointer dereference/;
 
 /** .NET's words for a required value that is null: `System.ArgumentNullException: Value cannot be null. (Parameter 'connectionString')`. */
 const NULL_SETTING = /\bArgumentNullException\b|\bValue cannot be null\b/;

@@ -383,7 +383,9 @@ const dnsInfrastructure = (a: Analysis, frame: Frame, subject: Subject, d: Aggre
       key: "coredns-down",
       title: `CoreDNS is unavailable: cluster names do not resolve (${subject.label} fails to look up ${d.host})`,
       detail: `${what}. ${down.map((x) => `${x.subject.label} ${x.status}`).join("; ") || "The kube-dns Service has no ready endpoints"}.`,
-      confidence: "high",
+      // With CoreDNS's own pods diagnosed, why they are down is the deeper cause, proposed with them: this link of the chain
+      // must not outrank it by confidence alone.
+      confidence: down.length > 0 ? "medium" : "high",
       depth: 2,
       supporting: [id, dnsId],
       confirmBy: "kubectl -n kube-system get pods -l k8s-app=kube-dns; kubectl -n kube-system logs -l k8s-app=kube-dns --tail=50",

@@ -74,3 +74,42 @@ describe("a setting the program found empty is a symptom (radixdlt/olympia-gatew
     expect(hs.some((h) => h.confidence === "high")).toBe(false);
   });
 });
+
+describe("a number the program could not read, beside a Service named like it (rancher/rancher#31088)", () => {
+  const line = "java.lang.ClassCastException: class java.lang.String cannot be cast to class java.lang.Number (java.lang.String and java.lang.Number are in module java.base of loader 'bootstrap')";
+  const kroki = (enableServiceLinks?: boolean): Pod => ({
+    metadata: { name: "kroki-6d8f7c5b9-v2x7n", namespace: "default", labels: { app: "kroki" } },
+    spec: { ...(enableServiceLinks !== undefined ? { enableServiceLinks } : {}), containers: [{ name: "kroki", image: "yuzutech/kroki:0.11.0" }] },
+    status: { phase: "Running", containerStatuses: [{ name: "kroki", ready: false, restartCount: 4, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: { terminated: { exitCode: 1, reason: "Error", finishedAt: "2021-02-10T10:00:00Z" } } }] }
+  });
+  const svc: Service = { metadata: { name: "kroki", namespace: "default" }, spec: { clusterIP: "10.43.118.25", selector: { app: "kroki" }, ports: [{ name: "http", port: 8000, targetPort: 8000 }] } };
+  const top = (pod: Pod, services: ReadonlyArray<Service>) =>
+    hypothesesFor({ pods: [pod], services }, { alertname: "KubePodCrashLooping", namespace: "default", pod: pod.metadata.name }, "2021-02-10T10:05:00Z", [
+      { namespace: "default", pod: pod.metadata.name, container: "kroki", previous: `${line}\n\tat io.vertx.core.json.JsonObject.getInteger(JsonObject.java:365)` }
+    ])[0];
+
+  it("names KROKI_PORT and the Service that sets it", () => {
+    expect(top(kroki(), [svc])?.title).toContain("Service kroki makes the kubelet set KROKI_PORT=tcp://10.43.118.25:8000 (a service link)");
+  });
+
+  it("not with service links off, nor without a Service of that name", () => {
+    expect(top(kroki(false), [svc])?.title).not.toContain("KROKI_PORT");
+    expect(top(kroki(), [{ ...svc, metadata: { name: "diagrams", namespace: "default" } }])?.title).not.toContain("_PORT");
+  });
+});
+
+describe("a Go nil pointer dereference is a defect whose trigger stays open (percona/percona-postgresql-operator#699)", () => {
+  it("is named at medium", () => {
+    const pod: Pod = {
+      metadata: { name: "percona-postgresql-operator-7f9c6b8d5-x2x9z", namespace: "postgres-operator", labels: { app: "operator" } },
+      spec: { containers: [{ name: "operator", image: "percona/percona-postgresql-operator:2.3.0" }] },
+      status: { phase: "Running", containerStatuses: [{ name: "operator", ready: false, restartCount: 7, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: { terminated: { exitCode: 2, reason: "Error", finishedAt: "2024-03-01T10:00:00Z" } } }] }
+    };
+    const log = "panic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1a2b3c]\n\ngoroutine 412 [running]:";
+    const hs = hypothesesFor({ pods: [pod] }, { alertname: "KubePodCrashLooping", namespace: "postgres-operator", pod: pod.metadata.name }, "2024-03-01T10:05:00Z", [
+      { namespace: "postgres-operator", pod: pod.metadata.name, container: "operator", previous: log }
+    ]);
+    expect(hs[0]?.title).toContain("nil pointer dereference");
+    expect(hs.some((h) => h.confidence === "high")).toBe(false);
+  });
+});

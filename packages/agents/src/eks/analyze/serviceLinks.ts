@@ -6,6 +6,29 @@ import { logKey } from "../investigate/ClusterView.js";
 /** The Docker-link value the kubelet injects as `<SERVICE>_PORT`: `tcp://10.110.113.142:6379`. */
 const LINK_VALUE = /\b(tcp|udp):\/\/(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/;
 
+/** A program that wanted a number and got a string: what a `<NAME>_PORT=tcp://…` link value does to a port setting. */
+const NUMBER_EXPECTED =
+  /ClassCastException: class java\.lang\.String cannot be cast to class java\.lang\.(?:Number|Integer)|NumberFormatException|couldn't be parsed into an integer|strconv\.(?:Atoi|ParseInt)|invalid literal for int\(\)|invalid port/i;
+
+/**
+ * The log shows no link value, only a number the program could not read, and a Service in the pod's namespace is named
+ * like its container or workload: the link variable `<NAME>_PORT` shadows the program's own setting of that name
+ * (rancher/rancher#31088: a Service named `kroki` made KROKI_PORT=tcp://…, and Kroki failed with a ClassCastException
+ * reading its port).
+ */
+const numberFromLink = (a: Analysis, c: ContainerOfPod, crash: string): string | undefined => {
+  if (!NUMBER_EXPECTED.test(crash)) return undefined;
+  const namespace = c.pod.metadata.namespace ?? "";
+  const owner = c.pod.metadata.ownerReferences?.[0]?.name ?? "";
+  const names = new Set([c.name, owner.replace(/-[a-z0-9]{8,10}$/, ""), c.pod.metadata.labels?.["app"] ?? "", c.pod.metadata.labels?.["app.kubernetes.io/name"] ?? ""].filter((n) => n !== ""));
+  const service = a.view.services.find((s) => (s.metadata.namespace ?? "") === namespace && names.has(s.metadata.name));
+  if (service === undefined) return undefined;
+  const variable = serviceLinkVariable(service.metadata.name);
+  if ((c.spec?.env ?? []).some((e) => e.name === variable)) return undefined;
+  const port = service.spec?.ports?.[0]?.port;
+  return `Service ${service.metadata.name} makes the kubelet set ${variable}=tcp://${service.spec?.clusterIP ?? "<ClusterIP>"}${port !== undefined ? `:${port}` : ""} (a service link), and the program reads ${variable} as its own port setting, which expects a number (set enableServiceLinks: false on the pod, or rename the Service)`;
+};
+
 /** The variable name a Service's link gets: upper case, `-` as `_` (`redis-master` → `REDIS_MASTER_PORT`). */
 export const serviceLinkVariable = (service: string): string => `${service.toUpperCase().replace(/[-.]/g, "_")}_PORT`;
 
@@ -16,8 +39,10 @@ export const serviceLinkVariable = (service: string): string => `${service.toUpp
  * refused `port tcp://10.110.113.142:6379` in its configuration; LiveKit crashes the same way on `LIVEKIT_PORT`).
  * The hint names the variable, the Service and the fix.
  */
-export const serviceLinkHint = (a: Analysis, c: ContainerOfPod): string | undefined => {
+export const serviceLinkHint = (a: Analysis, c: ContainerOfPod, crash = ""): string | undefined => {
   if (c.pod.spec?.enableServiceLinks === false) return undefined;
+  const byName = numberFromLink(a, c, crash);
+  if (byName !== undefined) return byName;
   const namespace = c.pod.metadata.namespace ?? "";
   const log = a.view.logs.get(logKey(namespace, c.pod.metadata.name, c.name));
   for (const text of [log?.previous, log?.current]) {
