@@ -4,6 +4,7 @@ import { subjectLogs } from "./analyzeLogs.js";
 import { connectionBlockedByPolicy, dnsBlockedByPolicy, externalBlockedByPolicy } from "./analyzeNetworkPolicies.js";
 import { backendsOf, checkService, controllersBehind, readyEndpoints, selectorText } from "./analyzeServices.js";
 import { isClusterName, nodeResolverOf } from "./nodeResolver.js";
+import { initWaits } from "./initWaits.js";
 import { clipText, kubectl, listNames, plural, podSource } from "./podFacts.js";
 import { type HostResolution, resolveService } from "./resolveService.js";
 import { type DependencyFailure, isDnsFailure } from "./scanLog.js";
@@ -34,7 +35,12 @@ interface Aggregated {
   pods: Set<string>;
   lastTime?: number;
   dnsServer?: string;
+  /** Read from an init container's wait loop, not from a log line. */
+  waiting?: boolean;
 }
+
+/** `logged 3× connection refused to db:5432`, or `waits (init container) for kafka:9092`. */
+const told = (d: Aggregated, kinds: string): string => (d.waiting === true ? `waits (init container) for ${target(d)}` : `logged ${d.count}× ${kinds} to ${target(d)}`);
 
 const target = (d: Aggregated) => `${d.host}${d.port !== undefined ? `:${d.port}` : ""}`;
 
@@ -98,6 +104,25 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
       }
     }
   }
+  // Init containers that loop until another service answers name it in their command, often without a log line.
+  for (const w of initWaits(subject.pods)) {
+    const key = `${w.host}:${w.port ?? ""}:tcp`;
+    const seen = failures.get(key);
+    if (seen !== undefined) {
+      seen.pods.add(w.pod.metadata.name);
+      continue;
+    }
+    failures.set(key, {
+      host: w.host,
+      ...(w.port !== undefined ? { port: w.port } : {}),
+      dns: false,
+      kinds: new Set(["timeout"]),
+      count: 1,
+      waiting: true,
+      sample: `init container ${w.container} is still waiting for ${w.host}${w.port !== undefined ? `:${w.port}` : ""} (${w.command})`,
+      pods: new Set([w.pod.metadata.name])
+    });
+  }
   let problems = 0;
   for (const d of [...failures.values()].sort((x, y) => y.count - x.count)) {
     problems++;
@@ -140,7 +165,7 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
         source: podSource(firstPod),
         timestamp: d.lastTime ?? a.alertTime,
         severity: "high",
-        content: `${subject.label} logged ${d.count}× ${kinds} to ${target(d)} (${plural(d.pods.size, "pod")}: ${listNames([...d.pods])}) — Service ${ns}/${service.metadata.name} (${service.spec?.clusterIP ?? "no ClusterIP"}) has ${endpointText}. Example: ${d.sample}`,
+        content: `${subject.label} ${told(d, kinds)} (${plural(d.pods.size, "pod")}: ${listNames([...d.pods])}) — Service ${ns}/${service.metadata.name} (${service.spec?.clusterIP ?? "no ClusterIP"}) has ${endpointText}. Example: ${d.sample}`,
         metadata: { host: d.host, port: d.port ?? null, kinds: [...d.kinds], count: d.count, service: `${ns}/${service.metadata.name}`, readyEndpoints: ready, notReadyEndpoints: notReady }
       });
       if (d.dns && unpublished(service, endpoints, resolution.pod)) {
@@ -182,7 +207,8 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
           key: `dependency-down:${serviceLabel}`,
           title: `${serviceLabel} is unavailable (${state}): ${subject.label} cannot connect to it (${kinds})`,
           detail: `${subject.label} failed ${d.count} times to reach ${target(d)}. The Service has ${endpointText}${diagnoses.length > 0 ? `; behind it: ${diagnoses.map((x) => `${x.subject.label} ${x.status}`).join("; ")}` : service.spec?.selector !== undefined ? "; no pods match its selector" : ""}.`,
-          confidence: "high",
+          // Its backends, diagnosed in turn, propose why they are down: this link must not outrank that deeper cause by confidence alone.
+          confidence: down.length > 0 ? "medium" : "high",
           depth: 2,
           supporting: [id],
           confirmBy: `${kubectl(ns, `get endpoints ${service.metadata.name}`)}; ${kubectl(ns, `get pods -l ${Object.entries(service.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(",")}`)}`,
@@ -212,7 +238,7 @@ export const analyzeDependencies = (a: Analysis, frame: Frame, subject: Subject,
       source: podSource(firstPod),
       timestamp: d.lastTime ?? a.alertTime,
       severity: "high",
-      content: `${subject.label} logged ${d.count}× ${kinds} to ${target(d)} (${plural(d.pods.size, "pod")}: ${listNames([...d.pods])})${resolution.kind === "missing-service" ? ` — ${missingText(resolution)}` : ""}. Example: ${d.sample}`,
+      content: `${subject.label} ${told(d, kinds)} (${plural(d.pods.size, "pod")}: ${listNames([...d.pods])})${resolution.kind === "missing-service" ? ` — ${missingText(resolution)}` : ""}. Example: ${d.sample}`,
       metadata: { host: d.host, port: d.port ?? null, kinds: [...d.kinds], count: d.count, resolution: resolution.kind }
     });
     if (resolution.kind === "missing-service") {
