@@ -4,6 +4,7 @@ import { containersOf, isPodReady } from "../analyze/podFacts.js";
 import { resolveService } from "../analyze/resolveService.js";
 import { HOST_PORT_CONFLICT, hostPortsOf } from "../analyze/hostPorts.js";
 import { ATTACHER_TIMEOUT, attacherContainers } from "../analyze/csiAttacher.js";
+import { initWaits } from "../analyze/initWaits.js";
 import { scanLog } from "../analyze/scanLog.js";
 import { namespaceObjects, type Subject, subjectsBehindSelector } from "../analyze/Subject.js";
 import type { ClusterSource, ClusterSourceError } from "../source/ClusterSource.js";
@@ -205,6 +206,11 @@ export const loadClusterView = (source: ClusterSource, alertScope: Scope, builde
             }
           }
         }
+      }
+      // Init containers looping until a dependency answers name it in their command.
+      for (const w of initWaits(pods)) {
+        const r = resolveService(w.host, w.pod.metadata.namespace ?? "", view.services);
+        if (r.kind === "service") targets.set(`${r.namespace}/${r.service.metadata.name}`, { namespace: r.namespace, ...(r.service.spec?.selector !== undefined ? { selector: r.service.spec.selector } : {}) });
       }
       if (dns) targets.set("kube-system/kube-dns", { namespace: "kube-system", selector: COREDNS_SELECTOR });
       yield* Effect.forEach([...new Set([...targets.values()].map((t) => t.namespace))], loadNamespace, { concurrency: 2, discard: true });
