@@ -159,9 +159,17 @@ const readObstacle = (a: Analysis, r: SchedulingReason, pod: Pod, failure: Sched
     case "unbound-pvc":
     {
       // "Not bound" is the symptom; why is the cause. The claim's own class is the next fact (see unboundClaims.ts).
-      const reading = readUnboundClaims(claimsOf(pod), a.view.namespaces.get(pod.metadata.namespace ?? "")?.persistentvolumeclaims ?? [], a.view.storageClasses);
+      const namespaceClaims = a.view.namespaces.get(pod.metadata.namespace ?? "")?.persistentvolumeclaims ?? [];
+      // A StatefulSet's pod uses `<template>-<pod>`: when the pod's volumes were not read, its claims still carry its name.
+      const named = claimsOf(pod);
+      const claims = named.length > 0 ? named : namespaceClaims.filter((c) => c.metadata.name.endsWith(`-${pod.metadata.name}`)).map((c) => c.metadata.name);
+      const reading = readUnboundClaims(claims, namespaceClaims, a.view.storageClasses);
       if (reading !== undefined) return { text: reading.text, confidence: reading.confidence, facts: [] };
-      return { text: `its PersistentVolumeClaim${claimsOf(pod).length === 1 ? "" : "s"} ${listNames(claimsOf(pod))} ${claimsOf(pod).length === 1 ? "is" : "are"} not bound (the claim was not read, so why is not known)`, confidence: "medium", facts: [] };
+      return {
+        text: claims.length === 0 ? "its PersistentVolumeClaims are not bound (which claims, and why, the data read does not show)" : `its PersistentVolumeClaim${claims.length === 1 ? "" : "s"} ${listNames(claims)} ${claims.length === 1 ? "is" : "are"} not bound (the claim was not read, so why is not known)`,
+        confidence: "medium",
+        facts: []
+      };
     }
     case "volume-binding":
       return { text: `its volumes cannot be bound (${causeText(r.text, 100)})`, confidence: "medium", facts: [] };

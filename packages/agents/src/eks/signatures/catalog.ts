@@ -15,6 +15,7 @@ import mysql from "./families/mysql.json" with { type: "json" };
 import nats from "./families/nats.json" with { type: "json" };
 import nginx from "./families/nginx.json" with { type: "json" };
 import node from "./families/node.json" with { type: "json" };
+import ports from "./families/ports.json" with { type: "json" };
 import postgresql from "./families/postgresql.json" with { type: "json" };
 import python from "./families/python.json" with { type: "json" };
 import rbac from "./families/rbac.json" with { type: "json" };
@@ -28,7 +29,7 @@ import tls from "./families/tls.json" with { type: "json" };
  * the most specific), then the generic families (TLS, DNS, files, configuration, processes),
  * whose broad patterns only name a line no specific signature claimed.
  */
-export const FAMILIES: ReadonlyArray<unknown> = [postgresql, mysql, redis, elasticsearch, nginx, coredns, nats, helm, migrations, java, dotnet, python, node, rbac, go, exec, shell, curl, slow, tls, dns, filesystem, config];
+export const FAMILIES: ReadonlyArray<unknown> = [postgresql, mysql, redis, elasticsearch, ports, nginx, coredns, nats, helm, migrations, java, dotnet, python, node, rbac, go, exec, shell, curl, slow, tls, dns, filesystem, config];
 
 /** The catalog every log scan uses. */
 export const CATALOG = compileCatalog(FAMILIES);
