@@ -113,3 +113,26 @@ describe("a Go nil pointer dereference is a defect whose trigger stays open (per
     expect(hs.some((h) => h.confidence === "high")).toBe(false);
   });
 });
+
+describe("a Service whose link variables are the API server's (kubevirt/csi-driver#120)", () => {
+  const line = "lookup 10.96.0.1:tcp: no such host";
+  const pod: Pod = {
+    metadata: { name: "kubevirt-csi-controller-7d9f8b6c5-x2x9z", namespace: "tenant-kvaps", labels: { app: "kubevirt-csi-driver" } },
+    spec: { containers: [{ name: "csi-driver", image: "quay.io/kubevirt/csi-driver:latest" }] },
+    status: { phase: "Running", containerStatuses: [{ name: "csi-driver", ready: false, restartCount: 5, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: { terminated: { exitCode: 1, reason: "Error", finishedAt: "2024-01-10T10:00:00Z" } } }] }
+  };
+  const svc = (name: string): Service => ({ metadata: { name, namespace: "tenant-kvaps" }, spec: { clusterIP: "10.96.91.199", ports: [{ name: "kube-apiserver", port: 6443 }] } });
+  const top = (services: ReadonlyArray<Service>) =>
+    hypothesesFor({ pods: [pod], services }, { alertname: "KubePodCrashLooping", namespace: "tenant-kvaps", pod: pod.metadata.name }, "2024-01-10T10:05:00Z", [
+      { namespace: "tenant-kvaps", pod: pod.metadata.name, container: "csi-driver", previous: line }
+    ])[0];
+
+  it("names the Service and the variable it overrides", () => {
+    expect(top([svc("kubernetes-service")])?.title).toContain("Service kubernetes-service in tenant-kvaps makes the kubelet set KUBERNETES_SERVICE_PORT for its own address");
+    expect(top([svc("kubernetes")])?.title).toContain("KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT");
+  });
+
+  it("not for another Service name", () => {
+    expect(top([svc("apiserver")])?.title ?? "").not.toContain("KUBERNETES_SERVICE");
+  });
+});

@@ -29,6 +29,21 @@ const numberFromLink = (a: Analysis, c: ContainerOfPod, crash: string): string |
   return `Service ${service.metadata.name} makes the kubelet set ${variable}=tcp://${service.spec?.clusterIP ?? "<ClusterIP>"}${port !== undefined ? `:${port}` : ""} (a service link), and the program reads ${variable} as its own port setting, which expects a number (set enableServiceLinks: false on the pod, or rename the Service)`;
 };
 
+/**
+ * A Service whose link variables are the ones in-cluster clients read to find the API server: a Service named
+ * `kubernetes-service` gets KUBERNETES_SERVICE_PORT=tcp://… (kubevirt/csi-driver#120: the client then looked up
+ * `10.96.0.1:tcp`), one named `kubernetes` outside `default` gets KUBERNETES_SERVICE_HOST and _PORT. Named when the crash
+ * shows the mangled value.
+ */
+const apiVariablesOverridden = (a: Analysis, c: ContainerOfPod, crash: string): string | undefined => {
+  if (!/:tcp\b|tcp:\/\/|KUBERNETES_SERVICE/.test(crash)) return undefined;
+  const namespace = c.pod.metadata.namespace ?? "";
+  const service = a.view.services.find((s) => (s.metadata.namespace ?? "") === namespace && (s.metadata.name === "kubernetes-service" || (s.metadata.name === "kubernetes" && namespace !== "default")));
+  if (service === undefined) return undefined;
+  const variables = service.metadata.name === "kubernetes-service" ? "KUBERNETES_SERVICE_PORT" : "KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT";
+  return `Service ${service.metadata.name} in ${namespace} makes the kubelet set ${variables} for its own address (service links), overriding the variables in-cluster clients read to find the API server (set enableServiceLinks: false on the pod, or rename the Service)`;
+};
+
 /** The variable name a Service's link gets: upper case, `-` as `_` (`redis-master` → `REDIS_MASTER_PORT`). */
 export const serviceLinkVariable = (service: string): string => `${service.toUpperCase().replace(/[-.]/g, "_")}_PORT`;
 
@@ -43,6 +58,8 @@ export const serviceLinkHint = (a: Analysis, c: ContainerOfPod, crash = ""): str
   if (c.pod.spec?.enableServiceLinks === false) return undefined;
   const byName = numberFromLink(a, c, crash);
   if (byName !== undefined) return byName;
+  const api = apiVariablesOverridden(a, c, crash);
+  if (api !== undefined) return api;
   const namespace = c.pod.metadata.namespace ?? "";
   const log = a.view.logs.get(logKey(namespace, c.pod.metadata.name, c.name));
   for (const text of [log?.previous, log?.current]) {
