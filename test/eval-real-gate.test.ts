@@ -41,10 +41,13 @@ import { describe, expect, it } from "vitest";
  * - 2026-12-08, round 10: 22 held-out cases measured once (12/22, 3 wrong) joined; after calibration
  *   (an OOM kill at the limit and a nil dereference are medium; a number the program could not read
  *   beside a Service named like it names the link variable): 386 cases, 355 hits, 0 wrong.
+ * - 2026-12-08, round 11: 22 held-out cases measured once (12/22, 4 wrong) joined; after new signatures
+ *   (missing CRD kinds, privileged ports, CoreDNS without nameservers, Jenkins plugin pins, missing tables)
+ *   and calibration: 408 cases, 378 hits, 0 wrong.
  */
-const MIN_HITS = 362;
+const MIN_HITS = 378;
 const MAX_HIGH_CONFIDENCE_WRONG = 0;
-const MIN_CASES = 386;
+const MIN_CASES = 408;
 
 const CASES = fileURLToPath(new URL("../examples/real-incidents/", import.meta.url));
 

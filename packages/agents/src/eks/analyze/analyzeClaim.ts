@@ -74,8 +74,10 @@ const claimCause = (a: Analysis, subject: Subject, claim: PersistentVolumeClaim,
       title: emptyClass
         ? `PersistentVolumeClaim ${name} cannot bind: its storageClassName is "" (no storage class, no dynamic provisioning) and no PersistentVolume matches it`
         : `PersistentVolumeClaim ${name} cannot bind: it names no storage class, no default StorageClass applied to it, and no PersistentVolume matches it`,
-      detail: `The PersistentVolume controller reports "${clipText(message, 160)}" ×${eventCount(failed!)}: ${emptyClass ? "an empty storageClassName turns dynamic provisioning off" : "the claim has no storageClassName and the cluster had no default StorageClass when it was created"}, and no pre-created PersistentVolume fits its size and access modes.`,
-      confidence: "high",
+      detail: `The PersistentVolume controller reports "${clipText(message, 160)}" ×${eventCount(failed!)}: ${emptyClass ? "an empty storageClassName turns dynamic provisioning off" : "the claim has no storageClassName and the cluster had no default StorageClass when it was created"}, and no pre-created PersistentVolume fits its size and access modes.${emptyClass ? "" : " Whether the cluster should have a default class or the claim should name one (a chart value that did not reach its template) is not in the evidence read."}`,
+      // "" is a choice written in the claim; a claim without class leaves open whether the claim or the cluster is wrong
+      // (komodorio/helm-charts#146: the chart ignored its storageClass value), unless the classes read settle it.
+      confidence: emptyClass || (a.view.storageClasses !== undefined && a.view.storageClasses.length > 0 && !a.view.storageClasses.some((c) => /^true$/.test(c.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] ?? c.metadata.annotations?.["storageclass.beta.kubernetes.io/is-default-class"] ?? ""))) ? "high" : "medium",
       actions: [
         "Mark a StorageClass as default (storageclass.kubernetes.io/is-default-class: \"true\") or set storageClassName on the claim (kubectl get storageclass)",
         `Or create a PersistentVolume that matches ${name}; then recreate the claim if it was created before the default class existed`

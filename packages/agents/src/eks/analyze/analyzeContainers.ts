@@ -775,7 +775,7 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
         metadata: { headline: crash.headline, rootCause: crash.rootCause ?? null, pods: crash.pods, container: first.name }
       });
       const crashed = group.find((c) => c.pod.metadata.name === crash.pods[0]) ?? first;
-      const hint = envHint(subject, crashed, `${crash.headline}\n${cause}`) ?? serviceLinkHint(a, crashed, `${crash.headline}\n${cause}`);
+      const hint = envHint(subject, crashed, `${crash.headline}\n${cause}`) ?? serviceLinkHint(a, crashed, `${crash.headline}\n${cause}`) ?? imageLacks(crashed, `${crash.headline}\n${cause}`);
       const title = `${subject.label} crashes on start: ${causeText(cause, 180)}${hint !== undefined ? ` — ${hint}` : ""}`;
       rememberCause(a, subject, { title, pods: crash.pods, codeDefect: isCodeDefect(`${crash.headline}\n${cause}`), images: [] });
       // A crash on a connection or name-resolution failure is the dependency's symptom (followed by
@@ -817,6 +817,18 @@ const ownershipRefusalIn = (a: Analysis, group: ReadonlyArray<ContainerOfPod>): 
  * a custom resource without its proxy section). Which input is the open question.
  */
 const NIL_DEREFERENCE = /invalid memory address or nil pointer dereference/;
+
+/** A runtime that cannot find its own code or libraries at start: the image is built wrong, not the cluster. */
+const MISSING_IN_IMAGE = /\bGemNotFoundException\b|can't find gem \S+|\bModuleNotFoundError: No module named|\bCannot find module '[^']+'|\bNoClassDefFoundError\b|\bClassNotFoundException\b/;
+
+/**
+ * The image a crash on missing code points at (fluent/fluentd-kubernetes-daemonset#1336: `can't find gem fluentd` in the
+ * v1.14.5 image, a broken build; magda-io/magda#701: `Cannot find module 'request'`, a devDependency left out of the image).
+ */
+const imageLacks = (c: ContainerOfPod, text: string): string | undefined => {
+  const image = c.spec?.image ?? c.status.image;
+  return MISSING_IN_IMAGE.test(text) && image !== undefined && image !== "" ? `the image ${image} lacks it: a broken or mismatched build of the image, not something the cluster gives` : undefined;
+};
 
 /** .NET's words for a required value that is null: `System.ArgumentNullException: Value cannot be null. (Parameter 'connectionString')`. */
 const NULL_SETTING = /\bArgumentNullException\b|\bValue cannot be null\b/;

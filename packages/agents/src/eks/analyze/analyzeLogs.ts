@@ -117,6 +117,15 @@ const specContext = (a: Analysis, m: LogSignature, pod: Pod, spec: Container | u
           ? { title: `volume ${mount.name} at ${mount.mountPath} is not writable by the container's user (the pod sets no securityContext.fsGroup)`, detail: `${path ?? ""} is on volume ${mount.name} (mounted at ${mount.mountPath}); the pod sets no securityContext.fsGroup, so the volume keeps its owner and the container's user may not write it.` }
           : { detail: `${path ?? ""} is on volume ${mount.name} (mounted at ${mount.mountPath}); the pod's fsGroup is ${fsGroup}.` };
       }
+      // Not on any volume: it writes into the image's own file system (argoproj-labs/argocd-operator#186: an older
+      // Deployment without the gpg emptyDir the new image writes to).
+      if (path !== undefined && path.startsWith("/") && spec !== undefined) {
+        const directory = path.replace(/\/[^/]*$/, "") || "/";
+        return {
+          title: `no volume is mounted at ${directory}: it writes into the image's own files, which its user does not own`,
+          detail: `${path} is on no volume of the pod (its mounts: ${(spec.volumeMounts ?? []).map((v) => v.mountPath ?? "").filter((p) => p !== "").join(", ") || "none"}): the image's directory is not writable by the user the container runs as; a writable volume (an emptyDir) is usually mounted there.`
+        };
+      }
       return undefined;
     case "read-only-fs":
     case "data":

@@ -185,7 +185,12 @@ describe("storage: a Pending pod's claims and the events that say why they stay 
     const r = investigateObjects({ objects: { pods: [withClaim(pvc.metadata.name)], persistentvolumeclaims: [pvc], events: [event("default", "PersistentVolumeClaim", pvc.metadata.name, "FailedBinding", message, 7, 2 * min, "Normal")] } }, notReady("default", "db-0"), T);
     const h = topOf(r);
     expect(h.title).toBe("PersistentVolumeClaim data-default-consul-server-0 cannot bind: it names no storage class, no default StorageClass applied to it, and no PersistentVolume matches it");
-    expect(h.confidence).toBe("high");
+    // Whether the cluster lacks a default class or the claim should name one (komodorio/helm-charts#146: a chart ignoring its
+    // storageClass value) is open without the StorageClasses; read, and none the default, it is settled.
+    expect(h.confidence).toBe("medium");
+    const objects = { pods: [withClaim(pvc.metadata.name)], persistentvolumeclaims: [pvc], events: [event("default", "PersistentVolumeClaim", pvc.metadata.name, "FailedBinding", message, 7, 2 * min, "Normal")] };
+    expect(topOf(investigateObjects({ objects, storageClasses: [{ metadata: { name: "local-path" }, provisioner: "rancher.io/local-path" }] }, notReady("default", "db-0"), T)).confidence).toBe("high");
+    expect(topOf(investigateObjects({ objects, storageClasses: [{ metadata: { name: "gp2", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } }, provisioner: "kubernetes.io/aws-ebs" }] }, notReady("default", "db-0"), T)).confidence).toBe("medium");
   });
 
   it("an external provisioner that never answers: the CSI driver is not installed (awslabs/cdk-eks-blueprints#561, jonashackt/tekton-argocd-eks#118)", () => {
