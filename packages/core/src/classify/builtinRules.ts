@@ -86,10 +86,12 @@ const TEST_TITLE = /\b(?:test notification|notification test|test message|testal
  * v7 fixtures); a line that says it is a test: "This is a test from falcosidekick" (falcosidekick's Slack test),
  * "test discord message" (Kapacitor's Discord handler test); the event AWS Auto Scaling sends when a notification is set up,
  * "Event: autoscaling:TEST_NOTIFICATION" (arabold/aws-to-slack parsers/autoscaling.js); Datadog's "Test notification triggered
- * by …" line under a "[Triggered] [TEST] …" title (relay-integrations/datadog triggers/event-fired/README.md).
+ * by …" line under a "[Triggered] [TEST] …" title (relay-integrations/datadog triggers/event-fired/README.md); TrackJS's test
+ * event, "TrackJS | This is a test error" (gitterHQ/services lib/trackjs/test): the error it names is the test itself, so the
+ * title's trouble words are read without the test phrase.
  */
 const TEST_BODY =
-  /\bsummary\s?[=:]\s?Notification test\b|\bSomeone is testing the alert notification\b|\balertname\s?[=:]\s?TestAlert\b|^This is a test (?:from|of|message|notification)\b|^test(?: [a-z]+)? (?:message|notification)$|^This is a dummy incident\.?$|^Congrats! The newly saved webhook works\b|\bautoscaling:TEST_NOTIFICATION$|^Test notification triggered by\b/im;
+  /\bsummary\s?[=:]\s?Notification test\b|\bSomeone is testing the alert notification\b|\balertname\s?[=:]\s?TestAlert\b|^This is a test (?:from|of|message|notification)\b|^test(?: [a-z]+)? (?:message|notification)$|^This is a dummy incident\.?$|^Congrats! The newly saved webhook works\b|\bautoscaling:TEST_NOTIFICATION$|^Test notification triggered by\b|(?:^|\| )This is a test (?:error|exception|event)$/im;
 /** A failure named in the title itself ("Helm test failed") makes it a real notification about a test. */
 const TITLE_TROUBLE = /\b(?:fail|fails|failed|failing|failure|error|errors|down|critical|unhealthy|degraded)\b/i;
 
@@ -99,7 +101,7 @@ const testNotification: Tier1Rule = {
   evaluate: (input) => {
     if (!input.lower.includes("test") && !input.lower.includes("dummy incident") && !input.lower.includes("newly saved webhook")) return undefined;
     const m = TEST_TITLE.exec(input.title) ?? TEST_BODY.exec(input.body);
-    if (m === null || TITLE_TROUBLE.test(input.title)) return undefined;
+    if (m === null || TITLE_TROUBLE.test(input.title.replace(m[0], ""))) return undefined;
     return suppress(`a test notification (${quote(m[0])}) sent to check the integration, not an alert`);
   }
 };
@@ -340,6 +342,13 @@ const STATUS_QUIET = new Set([
   "acknowledged"
 ]);
 const STATUS_UPDATE = new Set(["update", "monitoring"]);
+/**
+ * A status-page timeline entry titled by its state and time, the way status aggregators print them: "resolved Apr 25, 2023, 06:03
+ * PM UTC ⏎ We have added additional handling for when our up-stream email service fails …" (pingoru.io, Zipline's incident).
+ * Only the states that close an incident are read; "identified …" is left to the rules below.
+ */
+const STATUS_DATED =
+  /^(resolved|completed|postmortem|mitigated) (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6} \d{1,2}, \d{4},? \d{1,2}:\d{2}(?: ?[AP]M)?(?: UTC)?$/i;
 /** Work that goes on in an update ("We continue to work to resolve remaining issues"): not an all-clear. */
 const WORK_GOES_ON = /\b(?:continu\w*|working (?:on|to|towards)|work to|remaining|investigat\w*|isolated|identified|mitigating)\b/;
 
@@ -350,7 +359,10 @@ const statusPageUpdate: Tier1Rule = {
     const t = input.title;
     if (t.length < 5 || (!t.includes("-") && !t.includes(":") && !t.includes("–") && !t.includes("—"))) return undefined;
     const m = STATUS_TITLE.exec(t.slice(0, 90).replace(/[*_\\]/g, ""));
-    if (m === null) return undefined;
+    if (m === null) {
+      const d = t.length <= 60 ? STATUS_DATED.exec(t) : null;
+      return d === null || STILL_TROUBLE.test(input.bare) ? undefined : suppress(`a status-page entry whose state is "${d[1]!.toLowerCase()}": the incident is over`);
+    }
     const state = m[1]!.toLowerCase();
     if (STATUS_TROUBLE.has(state)) return investigate(`a status-page update of an incident still being worked on ("${state}")`);
     if (STATUS_QUIET.has(state)) {
@@ -367,9 +379,17 @@ const statusPageUpdate: Tier1Rule = {
   }
 };
 
-/** "Monitor is up" on a line of its own: UptimeRobot through hubot (ashikawa's hubot-uptimerobot gist), beside its "Monitor is down". */
+/**
+ * "Monitor is up" on a line of its own: UptimeRobot through hubot (ashikawa's hubot-uptimerobot gist), beside its "Monitor is down".
+ * Round 6: the resolved state where each tool puts it, opposite its firing form: prometheus_bot's linked "[RESOLVED:1]" line
+ * (inCaller/prometheus_bot AlertFormatStandard, beside "[FIRING:1]"), a Grafana Telegram one-liner's "<strong>Resolved</strong> —"
+ * (pixelatedpic's gist, beside "<strong>FIRING!!!</strong> —"), alertmanager-irc-relay's raw alert JSON opening with
+ * "status":"resolved" (google/alertmanager-irc-relay format_test.go), Observium's "*RECOVER : …*" title (its google-chat template,
+ * beside "*ALERT : …*"), telepush's "*⌛️ Status:* resolved ✅" (muety/telepush alertmanager_webhook.go, beside "firing ❗️"). The
+ * firing annotations they repeat ("down", "almost full") describe the alert that is now over.
+ */
 const RESOLVED_TOOL =
-  /^\W*(?:(?::white_check_mark:|✅)\W{0,3}OK:\s|\[(?:RESOLVED|Resolved|OK|Ok|Recovered)(?::\d+)?\]|\[Recovered on \{|(?:RESOLVED|Recovered|Resolved|OK):\s|Resolved #\d+)|changed from (?:ALARM|INSUFFICIENT_DATA) to \*?OK\b|\bState:\s*OK\b|"NewStateValue"\s*:\s*"OK"|\bMonitor is UP\b|^Monitor is up$|\bis UP again\b|\bis back UP\b|\bUP alert\b|\[UP\]|\[✅ Up\]|\b(?:Alert|Incident|Issue) #?[\w-]* ?(?:closed|resolved) by\b|\bIssue resolved\b|\bIncident resolved\b|\bauto-resolved\b/m;
+  /^\W*(?:(?::white_check_mark:|✅)\W{0,3}OK:\s|\[(?:RESOLVED|Resolved|OK|Ok|Recovered)(?::\d+)?\]|\[Recovered on \{|(?:RESOLVED|Recovered|Resolved|OK):\s|Resolved #\d+)|changed from (?:ALARM|INSUFFICIENT_DATA) to \*?OK\b|\bState:\s*OK\b|"NewStateValue"\s*:\s*"OK"|\bMonitor is UP\b|^Monitor is up$|\bis UP again\b|\bis back UP\b|\bUP alert\b|\[UP\]|\[✅ Up\]|\b(?:Alert|Incident|Issue) #?[\w-]* ?(?:closed|resolved) by\b|\bIssue resolved\b|\bIncident resolved\b|\bauto-resolved\b|^<a href=[^>\n]{1,300}>\[RESOLVED(?::\d+)?\]<\/a>$|^<strong>Resolved<\/strong> — |^\{"status":"resolved",|^\*RECOVER : |^\*\W{0,4}Status:\*[ \t]{0,2}resolved\b/m;
 
 /**
  * A title that reports the check is up or resolved: "✅ *Prometheus resolved*" (Robusta), "✅ Your service api is up! ✅"
@@ -392,10 +412,12 @@ const GREEN_MARK_TITLE = /^\W{0,4}(?:✅|:white_check_mark:|🟢|:large_green_ci
  * "Closed via Grafana integration" (GoAlert's Slack channel notifier), Grafana's legacy "[Paused]" state (zulip fixtures),
  * UptimeRobot's "Monitor is paused" (ashikawa's hubot-uptimerobot gist), Zabbix's default update operation "Zabbix Administrator
  * acknowledged problem at 2024.03.12 14:09:47. … Current problem status is PROBLEM, acknowledged: Yes." (support.zabbix.com
- * attachment 95328): the problem is open, and someone owns it.
+ * attachment 95328): the problem is open, and someone owns it. FireFighter's incident bot (ManoManoTech/firefighter-incident
+ * slack_messages.py): "Incident #inc-231-search-5xx has received an update." and "Roles updated. [...] Updated by: @alice." are
+ * bookkeeping on an incident already open; its escalation ("has escalated from P4 to P2") is not read here.
  */
 const HOUSEKEEPING =
-  /^[ \t]{0,4}(?:Acknowledged by|Closed by|Closed due to|Closed via|Snoozed by|Silenced by|Unacknowledged by)\b|^\W{0,4}\[Paused\]|^Monitor is paused$|\backnowledged problem at [\d.: ]{8,30}\.?$(?=[\s\S]{0,200}\backnowledged: Yes\.?$)|\b[Nn]otifications from cluster '[^'\n]{1,100}' are (?:enabled|disabled)\b|\bI won't send you notifications\b/m;
+  /^[ \t]{0,4}(?:Acknowledged by|Closed by|Closed due to|Closed via|Snoozed by|Silenced by|Unacknowledged by)\b|^\W{0,4}\[Paused\]|^Monitor is paused$|\backnowledged problem at [\d.: ]{8,30}\.?$(?=[\s\S]{0,200}\backnowledged: Yes\.?$)|\b[Nn]otifications from cluster '[^'\n]{1,100}' are (?:enabled|disabled)\b|\bI won't send you notifications\b|^\W{0,4}Incident[ \t]{1,3}(?:#?[\w-]{1,60}[ \t]{1,2})?has received an update\.?$|^Roles updated\. [^\n]{0,300}\bUpdated by:/m;
 
 /**
  * CI/CD and change-feed notices that something went through, from the tools' own templates: Argo CD's catalog
@@ -444,6 +466,8 @@ const GREETING = anchored([
   "welcome"
 ]);
 const THANKS = anchored([
+  // "Hooray! 🥳 ⏎ Thank you Lilly and the Anaconda team! 🙏" (conda/infrastructure#1233)
+  "(?:hooray|hurray|yay|woohoo)(?: thanks| thank you)?",
   "thanks",
   "thank you",
   "thank u",
@@ -594,6 +618,9 @@ const recovery: Tier1Rule = {
     const m = matchRecovery(input);
     const pending = m !== undefined && input.bare.includes("wait") ? PENDING_WORK.exec(input.bare) : null;
     if (pending !== null) return investigate(`a partial recovery (${quote(m!)}) while work on the rest waits (${quote(pending[0])})`);
+    // "The API is back up. We're still working on the dashboard": the part still worked on is still out (round 6, status.batch.com)
+    const partial = m !== undefined && input.bare.includes("still") ? PARTIAL_RECOVERY.exec(input.bare) : null;
+    if (partial !== null) return investigate(`a partial recovery (${quote(m!)}) while work on the rest goes on (${quote(partial[0])})`);
     const retrospective = m === undefined && matchRetrospective(input.bare);
     if (m === undefined && !retrospective) return undefined;
     // "agreed. but it is not broken for me" (#ubuntu 2006-01-12): a "for me" check reads its own clause; a failure after it still counts.
@@ -645,6 +672,31 @@ const fixWithCause: Tier1Rule = {
     if (m === null || alarmEmojiSignal(input) !== undefined || REQUEST.test(bare) || MORE_TROUBLE.test(bare) || matchOngoing(bare) !== null) return undefined;
     const cause = CAUSE_TOLD.exec(bare.slice(m[0].length));
     return cause === null ? undefined : suppress(`opens with the fix the speaker made (${quote(m[0])}) and tells its cause (${quote(cause[0])})`);
+  }
+};
+
+/**
+ * A recovery, then an offer to hear back if it is not over: "Everything should be working now. Feel free to open an issue in case
+ * something doesn't work for you." (hauke96/simple-task-manager#237), "we had a incident and was a temporary issue. I'll close
+ * this one, if you still have problems we will reopen it." (actions/runner#2826), "… have been resolved. … If you're still
+ * running into issues, please email us at" (slack-status.com 2021-12-22). The trouble words are inside the condition, about the
+ * reader; the speaker's own words before it are the recovery, and are read alone.
+ */
+const OFFER_CLAUSE = /(?:^|[,.;!?]\s{1,3})(?=[^.!?\n]{0,60}?\b(?:if|in case) (?:you|you're|you are|something|anything|anyone|it|there)\b)/i;
+const OFFER = /\b(?:let us know|let me know|feel free|reach out|contact us|email us|reopen|re-open|open an issue|open a new issue|ping us|tell us)\b/i;
+
+const recoveryWithOffer: Tier1Rule = {
+  name: "recovery-with-offer",
+  priority: 203,
+  evaluate: (input) => {
+    const l = input.lower;
+    if ((!l.includes("if ") && !l.includes("in case")) || alarmEmojiSignal(input) !== undefined) return undefined;
+    const c = OFFER_CLAUSE.exec(input.body);
+    if (c === null || c.index === 0 || !OFFER.test(input.body.slice(c.index))) return undefined;
+    const before = makeClassifierInput(input.body.slice(0, c.index + 1));
+    const m = matchRecovery(before);
+    if (m === undefined || matchOngoing(before.bare) !== null || STILL_TROUBLE.test(before.bare) || REQUEST.test(before.bare)) return undefined;
+    return suppress(`says the trouble is over (${quote(m)}) and offers to hear back if it is not; the trouble words are that condition`);
   }
 };
 
@@ -735,10 +787,14 @@ const MEETING =
  * @ZackButcher.", "I'm the primary oncall. Please assign to me." (istio/istio#598); process and review talk: "We're going to need a
  * process to ensure that this get refreshed periodically" (kubernetes/community#1145), "For me, this is a follow-up of #631"
  * (mquinson/po4a#652), "downtimes of few hours have to be expected from time to time" (openzim/zimit#378), "LGTM! ⏎ This is a
- * relevant link" (dhis2/notes#201), "I think all teammates should approve this PR" (sourcegraph/handbook#8077).
+ * relevant link" (dhis2/notes#201), "I think all teammates should approve this PR" (sourcegraph/handbook#8077). Round 6: where to
+ * follow the status: "Folks, check our Twitter: <link>" (gitterHQ/gitter#1593, #1594), "Follow <link> for updates on Gitter's
+ * status." (neovim/neovim#6056); "I started a separate thread [here](…)" (matrix-org/matrix-appservice-irc#1735); planned
+ * migrations: "We are planning to migrate our postgres database …" (checkly/public-roadmap#191), "Planned date for the
+ * migration: 24th August 2025." (hauke96/simple-task-manager#237). Any alert signal in the message keeps it open.
  */
 const PROCESS =
-  /\b(?:please )?(?:file|open|report|raise|create|submit) (?:an? |the |your )?(?:issue|ticket|bug|outages?|incidents?|problems?)(?: report)? (?:with|on|in|at|upstream|instead|there|here|via|through)\b|\b(?:it'd|itd|it would|it will|it'll|would) be (?:nice|great|good|cool|useful|helpful)\b|\bneed (?:the |an? )?ability to\b|\bfeature request\b|\bbetter reported (?:at|in|on|to|upstream)\b|\b(?:doesn't|does not|don't|do not) belong (?:to|in) (?:this|the|our) (?:repo|repository|channel|project|tracker)\b|\bwould love (?:to|a|an|the)\b|\b(?:duplicate|dupe) of\b|\bwhat would you like to be added\b|\b(?:need|needs|going to need) a (?:[a-z-]+ )?process (?:to|for)\b|\bfollow up (?:of|to) \d+\b|\b(?:have|has|are|is) to be expected\b|^lgtm\b|\b(?:approve|review) (?:this|the) (?:pr|pull request)\b|\b(?:please )?(?:re)?assign (?:this |it )?to(?: me| him| her| them)?$|\bplease (?:re)?assign (?:this |it )?to\b/;
+  /\b(?:please )?(?:file|open|report|raise|create|submit) (?:an? |the |your )?(?:issue|ticket|bug|outages?|incidents?|problems?)(?: report)? (?:with|on|in|at|upstream|instead|there|here|via|through)\b|\b(?:it'd|itd|it would|it will|it'll|would) be (?:nice|great|good|cool|useful|helpful)\b|\bneed (?:the |an? )?ability to\b|\bfeature request\b|\bbetter reported (?:at|in|on|to|upstream)\b|\b(?:doesn't|does not|don't|do not) belong (?:to|in) (?:this|the|our) (?:repo|repository|channel|project|tracker)\b|\bwould love (?:to|a|an|the)\b|\b(?:duplicate|dupe) of\b|\bwhat would you like to be added\b|\b(?:need|needs|going to need) a (?:[a-z-]+ )?process (?:to|for)\b|\bfollow up (?:of|to) \d+\b|\b(?:have|has|are|is) to be expected\b|^lgtm\b|\b(?:approve|review) (?:this|the) (?:pr|pull request)\b|\b(?:please )?(?:re)?assign (?:this |it )?to(?: me| him| her| them)?$|\bplease (?:re)?assign (?:this |it )?to\b|^(?:folks |all |everyone )?(?:check|follow|see|watch) (?:our |the |their )?(?:twitter|status page|statuspage|status site)\b|\bfollow (?:our |the |their )?(?:twitter )?for updates on\b|\b(?:started|opened|created) a (?:separate|new|dedicated) (?:thread|issue|discussion|channel) (?:here|for|at|in|on)\b|\b(?:we are|we're|we'll be|we will be) planning to (?:migrate|upgrade|move)\b|\bplanned (?:date|time|window) for the (?:migration|maintenance|upgrade|move)\b/;
 
 /**
  * Someone has it in hand: "We're looking into it." (docker/hub-feedback#1360, noahc3/SDSetup#97), "Already in the works"
@@ -774,11 +830,12 @@ const MAINTENANCE =
  * IT notice), "at some point in the next week the following services will be unavailable for a period of up to an hour"
  * (a mailing-list notice), "next week we'll have a major outage impacting several services" (CentOS blog), "We will shut down
  * our network at midnight UTC on Feb 24." (a cState page), "Launchpad offline 23:00UTC 9 February ⏎ Launchpad will be offline for
- * about 90 minutes while we roll out some changes" (blog.launchpad.net/page/22). Future tense and a window make it planned work; a prediction with
+ * about 90 minutes while we roll out some changes" (blog.launchpad.net/page/22); an imperative "expect": "Migration update (1): Expect
+ * intermittent downtime 23 May between 10-2PM US Eastern Time" (RahulR100/mcstatusbot#215). Future tense and a window make it planned work; a prediction with
  * no window ("the disk will be full in 2 hours", "the certificate will expire") is an alert and is not read here.
  */
 const ANNOUNCED_DOWNTIME =
-  /\b(?:(?:will|may|might|we'll|is going to|are going to)(?: also| likely| probably| briefly)? (?:be (?:unavailable|offline|down|inaccessible|unreachable|interrupted|read only)|(?:have|see) (?:an? |some )?(?:\w+ )?(?:outage|interruption|downtime)|result in (?:\w+ )?(?:downtime|an outage|interruptions?)|(?:shut|take|bring) (?:\w+ ){0,3}down)|there will be (?:an? |some )?(?:\w+ )?(?:outage|interruption|downtime))\b/;
+  /\b(?:expect (?:some |brief |short |intermittent |occasional )?(?:downtime|outages?|interruptions?)|(?:will|may|might|we'll|is going to|are going to)(?: also| likely| probably| briefly)? (?:be (?:unavailable|offline|down|inaccessible|unreachable|interrupted|read only)|(?:have|see) (?:an? |some )?(?:\w+ )?(?:outage|interruption|downtime)|result in (?:\w+ )?(?:downtime|an outage|interruptions?)|(?:shut|take|bring) (?:\w+ ){0,3}down)|there will be (?:an? |some )?(?:\w+ )?(?:outage|interruption|downtime))\b/;
 const ANNOUNCED_WINDOW =
   /\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|next (?:week|month|weekend)|this (?:weekend|evening)|between \d|from \d|starting at|at midnight|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|may|june|july|august|september|october|november|december) \d|\d(?:st|nd|rd|th)? (?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)\b|for (?:about |around |up to |roughly )?\d+ (?:minutes|mins|hours))/;
 
@@ -807,7 +864,7 @@ const announcedDowntime: Tier1Rule = {
   priority: 268,
   evaluate: (input) => {
     const bare = input.bare;
-    if (!bare.includes("will") && !bare.includes("'ll") && !bare.includes("may") && !bare.includes("might") && !bare.includes("going to")) return undefined;
+    if (!bare.includes("will") && !bare.includes("'ll") && !bare.includes("may") && !bare.includes("might") && !bare.includes("going to") && !bare.includes("expect")) return undefined;
     const m = ANNOUNCED_DOWNTIME.exec(bare);
     if (m === null || !ANNOUNCED_WINDOW.test(bare) || matchOngoing(bare) !== null || STILL_TROUBLE.test(bare) || alarmEmojiSignal(input) !== undefined) return undefined;
     return suppress(`announces downtime ahead, with its window (${quote(m[0])}): planned work, not trouble`);
@@ -820,6 +877,33 @@ const TRAILING_THANKS = /(?:^| )(?:thanks|thank you|thx|ty|cheers)(?: a lot| alo
 const REQUEST = /\b(?:(?:can|could|would|will) (?:you|someone|anyone|somebody|u) (?:please |pls )?(?:look|check|take a look|have a look|investigate|help|see|dig)|(?:please|pls) (?:look|check|help|investigate|take a look|have a look)|look into|take a look|have a look)\b/;
 
 const HANDOFF_MAX_WORDS = 30;
+/**
+ * A remark that this is not where trouble is reported, with the trouble only as its topic: "This is not the place to post about
+ * the site being down, only bugs." (waylaidwanderer/FicSave#123). The trouble words come after it, as what is not to be posted
+ * here; trouble before it, or said to be going on, is a report.
+ */
+const REPORT_VENUE = /\b(?:is )?not the (?:right |correct )?(?:place|channel|repo) to (?:post|report|ask)(?: about)?\b/;
+const REPORT_VENUE_MAX_WORDS = 30;
+
+const reportVenue: Tier1Rule = {
+  name: "report-venue",
+  priority: 275,
+  evaluate: (input) => {
+    const bare = input.bare;
+    if (input.words.length > REPORT_VENUE_MAX_WORDS || (!bare.includes("report") && !bare.includes("post"))) return undefined;
+    const venue = REPORT_VENUE.exec(bare);
+    if (venue === null || alarmEmojiSignal(input) !== undefined || matchOngoing(bare) !== null || STILL_TROUBLE.test(bare)) return undefined;
+    const failure = failureSignal(input);
+    if (failure !== undefined && bare.indexOf(failure) < venue.index + venue[0].length) return undefined;
+    return suppress(`says this is not the place to report trouble (${quote(venue[0])}); the trouble is its topic, not a report`);
+  }
+};
+/**
+ * One part back, work on another still going on, in one update: "Transactional push is available. We're still working on push
+ * campaigns availability" (status.batch.com, "Delivery issues"). The part still worked on is still out: not a hand-off.
+ */
+const PARTIAL_RECOVERY =
+  /\b(?:is|are) (?:now |again )?(?:available|back up|back online|back|up|working|restored|operational)(?: again)? (?:but )?(?:we're|we are|we|i'm|i am|the team is) still (?:working on|investigating|fixing|restoring|looking into)\b/;
 
 /**
  * Thanks for what someone said or did about a report: "Oic, thanks for the clarification" (jenkins-infra/helpdesk#2878), "OK,
@@ -843,10 +927,11 @@ const ON_CALL_ROSTER = /\b(?:is|are) (?:currently |now )?on ?call (?:for|until)\
 const QUESTION_MAX_WORDS = 25;
 /**
  * Questions that may be a report in disguise stay open: "why …?", "anyone else …?", "is it just me?", "is the VPN working?",
- * and any question about a problem or an issue ("is there an issue with the API?").
+ * and any question about a problem or an issue ("is there an issue with the API?"), or whether a service comes back, which
+ * says it is down: "will this go up again ??" (k3min/infinigag#11).
  */
 const QUESTION_TROUBLE =
-  /\b(?:why|what happened|what's happening|just me|(?:anyone|anybody|someone|somebody) else|for (?:anyone|anybody|everyone|everybody)|problem|problems|issue|issues|trouble|wrong|(?:is|are|isn't|aren't) (?:[a-z0-9'-]+ ){0,3}(?:working|up|reachable|responding|loading)(?! for you))\b/;
+  /\b(?:why|what happened|what's happening|just me|(?:go|come|be|get) (?:back )?(?:up|online) again|(?:come|be|go|get) back (?:up|online)|(?:anyone|anybody|someone|somebody) else|for (?:anyone|anybody|everyone|everybody)|problem|problems|issue|issues|trouble|wrong|(?:is|are|isn't|aren't) (?:[a-z0-9'-]+ ){0,3}(?:working|up|reachable|responding|loading)(?! for you))\b/;
 
 /**
  * A line that ends in a smile and carries no alert signal is light-hearted: "I'll start :)" and "also i got my RHCE on friday,
@@ -902,13 +987,25 @@ const STILL_TROUBLE =
 
 /**
  * Someone acted on an existing issue, in the tool's own title: "Issue **X** has now been assigned to **team** by **Y**.",
- * "Issue **X** was ignored by **Y**." (Sentry via zulip); "foo marked E#2 as fixed", "foo commented on E#2" (Opbeat via zulip).
+ * "Issue **X** was ignored by **Y**." (Sentry via zulip); "foo marked E#2 as fixed", "foo commented on E#2" (Opbeat via zulip);
+ * "Incident [6404](…) on [xxxx](…) delegated to Andrew Newdigate." (gitterHQ/services lib/pagerduty/test; its "triggered. Assigned
+ * to …" opens an incident and is not matched).
  */
 const ACTED_BY =
-  /^(?:Issue|Error|Incident|Alert)\b[^\n]{1,200}? (?:has (?:now )?been|was|were) (?:assigned to [^\n]{1,80}?|unassigned|ignored|resolved|archived|acknowledged|snoozed|muted) by \S|^\S{1,40} (?:marked \S{1,40} as (?:fixed|resolved|ignored)|commented on \S{1,40}$)/;
+  /^(?:Issue|Error|Incident|Alert)\b[^\n]{1,200}? (?:has (?:now )?been|was|were) (?:assigned to [^\n]{1,80}?|unassigned|ignored|resolved|archived|acknowledged|snoozed|muted) by \S|^\S{1,40} (?:marked \S{1,40} as (?:fixed|resolved|ignored)|commented on \S{1,40}$)|^Incident \S{1,40} on \S{1,80} (?:delegated|reassigned) to \p{Lu}[^\n]{0,80}$/u;
 
-/** Planned work announced by a status tool or its operator: "The following scheduled maintenance has been opened: …" (Freshstatus via zulip), "[Maintenance Notice] Infrastructure changes and update" (pivpn/pivpn#1046). */
-const MAINTENANCE_TITLE = /\b(?:scheduled|planned) maintenance (?:has been|is|was) (?:opened|scheduled|started|created|updated|announced)\b|^\W{0,4}Maintenance (?:Notice|Announcement)\b/i;
+/**
+ * Planned work announced by a status tool or its operator: "The following scheduled maintenance has been opened: …" (Freshstatus via
+ * zulip), "[Maintenance Notice] Infrastructure changes and update" (pivpn/pivpn#1046).
+ */
+const MAINTENANCE_TITLE =
+  /\b(?:scheduled|planned) maintenance (?:has been|is|was) (?:opened|scheduled|started|created|updated|announced)\b|^\W{0,4}Maintenance (?:Notice|Announcement)\b/i;
+/**
+ * A title that announces planned downtime, the way operators open an issue for it: "Planned Infrastructure Outage - 7/9"
+ * (dotnet/arcade#9936), "Planned outage - 2022 December 18 ⏎ Going offline for database migration starting at 1:00 AM UTC"
+ * (Malshare/MalShare#74). "Planned" is the title's first word, so it qualifies the outage; work gone wrong reopens it.
+ */
+const PLANNED_TITLE = /^\W{0,4}(?:Planned|Scheduled|PLANNED|SCHEDULED) (?:[A-Za-z]{2,20} )?(?:outage|downtime|maintenance|Outage|Downtime|Maintenance|OUTAGE|DOWNTIME|MAINTENANCE)\b/;
 
 /**
  * Grafana's default notification template puts the group's state on a line of its own: "**Resolved**" with no "**Firing**"
@@ -937,7 +1034,7 @@ const housekeeping: Tier1Rule = {
   priority: 155,
   evaluate: (input) => {
     const l = input.lower;
-    if (!l.includes(" by") && !l.includes("closed") && !l.includes("paused") && !l.includes("notifications") && !l.includes("acknowledged: yes")) return undefined;
+    if (!l.includes(" by") && !l.includes("received an update") && !l.includes("closed") && !l.includes("paused") && !l.includes("notifications") && !l.includes("acknowledged: yes")) return undefined;
     const m = HOUSEKEEPING.exec(input.body);
     return m === null || matchOngoing(input.bare) !== null ? undefined : suppress(`alert tool reports that the alert is acknowledged, closed or paused (${quote(m[0])})`);
   }
@@ -965,10 +1062,14 @@ const toolLifecycle: Tier1Rule = {
   name: "tool-lifecycle",
   priority: 156,
   evaluate: (input) => {
-    const acted = input.title.includes(" by ") || input.title.includes(" marked ") || input.title.includes(" commented on ") ? ACTED_BY.exec(plainTitle(input.title)) : null;
+    const acted = input.title.includes(" by ") || input.title.includes(" marked ") || input.title.includes("ed to ") || input.title.includes(" commented on ") ? ACTED_BY.exec(plainTitle(input.title)) : null;
     if (acted !== null && !STILL_TROUBLE.test(input.bare)) return suppress(`alert tool reports that someone handled an existing issue (${quote(acted[0])}), not new trouble`);
     const planned = input.lower.includes("maintenance") ? MAINTENANCE_TITLE.exec(plainTitle(input.title)) : null;
     if (planned !== null && matchOngoing(input.bare) === null) return suppress(`announces planned maintenance (${quote(planned[0])}), not trouble`);
+    const plannedTitle = input.title.length < 200 ? PLANNED_TITLE.exec(input.title) : null;
+    if (plannedTitle !== null && matchOngoing(input.bare) === null && !STILL_TROUBLE.test(input.bare) && !MAINTENANCE_GONE_WRONG.test(input.bare) && alarmEmojiSignal(input) === undefined) {
+      return suppress(`announces planned downtime in its title (${quote(plannedTitle[0])}), not trouble`);
+    }
     const type = input.body.includes("Type:") ? OPSGENIE_QUIET_TYPE.exec(input.body) : null;
     if (type !== null) return suppress(`alert tool reports an action taken on an existing alert (${quote(type[1]!)}), not new trouble`);
     const l = input.lower;
@@ -1053,6 +1154,47 @@ const toolRoutine: Tier1Rule = {
   }
 };
 
+/**
+ * A one-line build or deploy notice in the shape Gitter's activity feed renders every CI tool (gitterHQ/services lib/<tool>/test):
+ * the tool, the linked project or build, then the build's state, linked or bare: "Jenkins [webhooks-handler](…) started",
+ * "Drone [foo/bar](…) (pull request \\#800) [passed](…)", "Build [\\#26](…) passed" (AppVeyor), "Travis [malditogeek/hook](…)
+ * (master) [pending](…) (54)", "Heroku [quiet-bayou-7278] deployed 1fa8326", or the state first in bold: "CircleCI **canceled**:
+ * circleci build (…)". Only the state decides, and only a quiet one: "… failure", "[failed](…)", "**failed**:", "failed!" are the
+ * same shapes with a state this rule does not know, left to the failure rules.
+ */
+const CI_STATE_FIRST = /^[A-Z][A-Za-z]{1,20} \*\*([a-z]{4,12})\*\*: /;
+const CI_STATE_LAST =
+  /^[A-Z][A-Za-z]{1,20} \[[^\]\n]{1,120}\](?:\([^)\s]{1,300}\))?(?: \([^)\n]{1,60}\))*? (?:\[([a-z]{4,12})\]\([^)\s]{1,300}\)|([a-z]{4,12}))(?: \(\w{1,40}\)| [0-9a-f]{7,40})?$/;
+const CI_QUIET_STATES = new Set(["passed", "started", "pending", "canceled", "cancelled", "fixed", "success", "succeeded", "deployed"]);
+/**
+ * An error tracker's event at a level below an error, in the same feed: "Sentry reported [an event in badges](…)" and "[a debug
+ * event in badges](…)" (gitterHQ/services lib/sentry/test), beside "[an error in badges](…)" and "[a fatal event in badges](…)",
+ * which carry the same sample exception and are alerts: the level decides, not the exception's words.
+ */
+/**
+ * A chat-ops listing that found nothing: "No triggered, open, or acknowledged incidents" (esigler/lita-pagerduty
+ * spec/lita/handlers/incidents_all_spec.rb). A count of none is not trouble, whatever the states it lists.
+ */
+const NOTHING_OPEN =
+  /^No (?:triggered|open|acknowledged|active|firing|unresolved)(?:,? (?:or |and )?(?:triggered|open|acknowledged|active|firing|unresolved)){0,4} (?:incidents|alerts|issues)\.?$/i;
+const TRACKER_EVENT = /^[A-Z][A-Za-z]{1,20} reported \[an? (?:(?:debug|info|informational|sample) )?event in [^\]\n]{1,80}\]/;
+
+const toolQuietState: Tier1Rule = {
+  name: "tool-quiet-state",
+  priority: 159,
+  evaluate: (input) => {
+    const t = input.title;
+    const none = t.length < 120 && (t.startsWith("No ") || t.startsWith("no ")) ? NOTHING_OPEN.exec(t) : null;
+    if (none !== null && t === input.body) return suppress(`a listing that found nothing open (${quote(none[0])}), not trouble`);
+    if (t.length > 600 || (!t.includes("[") && !t.includes("**"))) return undefined;
+    const e = TRACKER_EVENT.exec(t);
+    if (e !== null) return suppress(`an error tracker reports an event below error level (${quote(e[0])}), not an error`);
+    const m = CI_STATE_FIRST.exec(t) ?? CI_STATE_LAST.exec(t);
+    const state = m === null ? undefined : (m[1] ?? m[2])?.toLowerCase();
+    return state === undefined || !CI_QUIET_STATES.has(state) ? undefined : suppress(`a build or deploy notice whose state is "${state}", not trouble`);
+  }
+};
+
 const CHANGE_HINTS = ["created", "updated", "deleted", "sync operation", "new version", "finished", "passed", "succe", " - #", "has started", "is now", "deployed by", "triggered by"];
 
 /** A success or change notice with no failure in it ("succeeded" next to "2 failed tests" is a failure). */
@@ -1113,10 +1255,12 @@ export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
   toolLifecycle,
   stateSentence,
   toolRoutine,
+  toolQuietState,
   changeNotice,
   recovery,
   checkBack,
   fixWithCause,
+  recoveryWithOffer,
   emojiOnly,
   plusOne,
   greeting,
@@ -1149,7 +1293,10 @@ export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
     evaluate: (input) => {
       if (input.words.length > HANDOFF_MAX_WORDS || hasAlertSignal(input) || matchOngoing(input.bare) !== null) return undefined;
       const m = HANDOFF.exec(input.bare);
-      return m === null ? undefined : suppress(`someone is handling it (${quote(m[0])}) with no alert signal`);
+      if (m === null) return undefined;
+      const partial = PARTIAL_RECOVERY.exec(input.bare);
+      if (partial !== null) return investigate(`a partial recovery: one part is back and work on the rest goes on (${quote(partial[0])})`);
+      return suppress(`someone is handling it (${quote(m[0])}) with no alert signal`);
     }
   },
   chatterPattern("maintenance", 267, "talk about planned maintenance", MAINTENANCE),
@@ -1161,6 +1308,7 @@ export const BUILTIN_RULES: ReadonlyArray<Tier1Rule> = [
       hasAlertSignal(input) || REQUEST.test(input.bare) || !TRAILING_THANKS.test(input.bare) ? undefined : suppress("a message that ends in thanks, reports nothing and asks for nothing")
   },
   chatterPattern("thanks-for", 272, "thanks for an answer or a report", THANKS_FOR, Infinity, " for "),
+  reportVenue,
   chatterPattern("on-call-roster", 274, "talk about the on-call roster", ON_CALL_ROSTER, Infinity, "call"),
   {
     name: "question",

@@ -289,7 +289,18 @@ const RECOVERY_SOURCE =
     "should (?:all )?(?:now )?be (?:online|up|back up|back online|fine|ok|okay|reachable|accessible)(?: now| again)?",
     // errors, alerts and crashes that stopped are over; a task or feed that stopped is not
     "(?:errors?|alerts?|alarms?|crash(?:es)?|crashing|restarts?|timeouts?|spikes?|flapping|noise|spam|pages|paging|warnings?|failures?|5xx|[45]\\d\\ds?) (?:have |has |had )?(?:stopped|ceased)",
-    "stopped (?:failing|crashing|erroring|flapping|firing|alerting|spiking|paging|timing out|happening|restarting)"
+    "stopped (?:failing|crashing|erroring|flapping|firing|alerting|spiking|paging|timing out|happening|restarting)",
+    // round 6: trouble that went, said with a negation or a count: "I see no problems now." (OpenCPN/OpenCPN#2602), "I haven't
+    // noticed any problems with it" (flix/flix#1974), "I cannot see any errors related to GitHub since the JIRA instance was restarted"
+    // (fluid-project INFRA-112), "error rates back to zero" (conda/conda#5759); a service that came back on
+    // its own: "Yes it started working the day after." (jondubin/Wayback-HN#13), not "started working on it"
+    "(?:see|seeing|saw|have|having|had) no (?:more )?(?:problems?|issues?|errors?)(?: now| anymore| any more)?|(?:haven't|have not|hasn't|didn't|did not) (?:noticed|seen|had|experienced|encountered) any (?:problems?|issues?|errors?)|(?:cannot|can't|don't|do not) see any (?:more )?(?:problems?|issues?|errors?)",
+    "(?:errors?|error rates?|failures?|5xx|timeouts?) (?:are |is |went |have gone |now )?back (?:down )?to (?:zero|0)",
+    "started working(?! on| at| for| with| to| in| as| from)",
+    // a past overload or outage said to be temporary: "The underlying database was temporarily overloaded due to a massive amount
+    // of package uploads at the time." (conda/infrastructure#869); "It should work again." (neovim/neovim#6056)
+    "(?:was|were|had been) (?:only )?(?:temporarily|briefly|momentarily) (?:[a-z]+ )?(?:down|offline|unavailable|unreachable|overloaded|broken|degraded|interrupted)",
+    "should (?:now )?work (?:again|now)"
   ].join("|") +
   ")\\b";
 const RECOVERY = new RegExp(RECOVERY_SOURCE, "g");
@@ -303,7 +314,7 @@ const RECOVERY_KEYS = new Set(
     "good green fine clear ok okay healthy looks look stable stabilised stabilized caught closed closing close gone away subsided cleared drained " +
     "false action nothing noise ignore mind nevermind nvm disregard just only me more anymore longer postmortem mortem writeup write retro rca " +
     "issue problem wrong sorry well smoothly increased raised bumped doubled tripled upgraded scaled freed cleaned restarted rebooted rotated " +
-    "replaced patched repaired solution maintenance repro reproduce happen occur should lasted result caused due had there temporary transient momentary brief blip glitch hiccup fixing restarting rebooting resolving works root now usual expected normally done live today solve fix resolve stopped ceased working work better min mins minute minutes hour hours sec secs second seconds moment moments"
+    "replaced patched repaired noticed started temporarily briefly momentarily solution maintenance repro reproduce happen occur should lasted result caused due had there temporary transient momentary brief blip glitch hiccup fixing restarting rebooting resolving works root now usual expected normally done live today solve fix resolve stopped ceased working work better min mins minute minutes hour hours sec secs second seconds moment moments"
   ).split(" ")
 );
 
@@ -313,10 +324,12 @@ const RECOVERY_KEYS = new Set(
  * tweet; "We shouuld have the server up and running in the next 2-3 hours", a cState page; "We are looking at fixing the problem
  * and bringing the system back up.", feedly's status blog, where the object stands between the verb and "back up"). At most two words between, so
  * the check reads a bounded tail; a circumstance that opens with a gerund may be longer ("When connecting via different
- * ISP, all works fine", a Jekyll status page; "if using …").
+ * ISP, all works fine", a Jekyll status page; "if using …"). Right after "after", "since" or "because" the phrase is when or why
+ * something happened, not a remedy: "everything jsut stopped working after i restarted" (matrix-org/matrix.org#1601); a question
+ * whether it will be back is not a report that it is: "when will the site be back up?" (the question of k3min/infinigag#11).
  */
 const RECOVERY_BLOCKED_BEFORE =
-  /(?:^| )(?:not|no|never|nothing|none|nobody|without|cannot|[a-z]+n't|will|once|when|until|unless|if|hope|hopefully|yet to|wait for|waiting for|before|needs?|has to|have to|going to be|got to|working on|working to|working towards|work to|trying to|should have|expect to|bring|bringing)(?: [a-z0-9']+){0,2} $|(?:^| )(?:when|if|unless) [a-z]+ing(?: [a-z0-9']+){0,4} $/;
+  /(?:^| )(?:not|no|never|nothing|none|nobody|without|cannot|[a-z]+n't|will|once|when|until|unless|if|hope|hopefully|yet to|wait for|waiting for|before|needs?|has to|have to|going to be|got to|working on|working to|working towards|work to|trying to|should have|expect to|bring|bringing)(?: [a-z0-9']+){0,2} $|(?:^| )(?:when|if|unless) [a-z]+ing(?: [a-z0-9']+){0,4} $|(?:^| )(?:after|since|because|cause|cuz) $|(?:^| )will(?: [a-z0-9']+){1,4} be $/;
 /**
  * "Up", "back" and "closed" say nothing good about a metric, a fault or a connection: "error rate is up now", "the bug is
  * back", "connection closed", "Problem coming back" (jenkins-infra/helpdesk), "session closed for user root" (a sudo log line
