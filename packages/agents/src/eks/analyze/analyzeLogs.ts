@@ -113,9 +113,17 @@ const specContext = (a: Analysis, m: LogSignature, pod: Pod, spec: Container | u
     case "permission":
       if (mount !== undefined) {
         const fsGroup = pod.spec?.securityContext?.fsGroup;
-        return fsGroup === undefined
-          ? { title: `volume ${mount.name} at ${mount.mountPath} is not writable by the container's user (the pod sets no securityContext.fsGroup)`, detail: `${path ?? ""} is on volume ${mount.name} (mounted at ${mount.mountPath}); the pod sets no securityContext.fsGroup, so the volume keeps its owner and the container's user may not write it.` }
-          : { detail: `${path ?? ""} is on volume ${mount.name} (mounted at ${mount.mountPath}); the pod's fsGroup is ${fsGroup}.` };
+        if (fsGroup === undefined)
+          return { title: `volume ${mount.name} at ${mount.mountPath} is not writable by the container's user (the pod sets no securityContext.fsGroup)`, detail: `${path ?? ""} is on volume ${mount.name} (mounted at ${mount.mountPath}); the pod sets no securityContext.fsGroup, so the volume keeps its owner and the container's user may not write it.` };
+        // fsGroup set and still refused: the volume is of a kind the kubelet does not re-own (hostPath, NFS, some local or
+        // CSI volumes; Thakurvaibhav/k8s#5: Prometheus as user 1000 with fsGroup 2000 on Docker Desktop's host-path volume).
+        const user = spec?.securityContext?.runAsUser ?? pod.spec?.securityContext?.runAsUser;
+        const volume = (pod.spec?.volumes ?? []).find((v) => v.name === mount.name);
+        const kind = volume?.hostPath !== undefined ? "a hostPath volume" : volume?.persistentVolumeClaim !== undefined ? `claim ${volume.persistentVolumeClaim.claimName ?? ""}'s volume` : `volume ${mount.name}`;
+        return {
+          title: `${kind} at ${mount.mountPath} is not writable by ${user !== undefined ? `user ${user}` : "the container's user"} although the pod sets fsGroup ${fsGroup}: the kubelet re-owns only volumes that support it (not hostPath, NFS or many local volumes)`,
+          detail: `${path ?? ""} is on volume ${mount.name} (mounted at ${mount.mountPath}); the pod's fsGroup is ${fsGroup}${user !== undefined ? ` and it runs as user ${user}` : ""}, and writing there is still refused: the volume's files keep an owner that user may not write.`
+        };
       }
       // Not on any volume: it writes into the image's own file system (argoproj-labs/argocd-operator#186: an older
       // Deployment without the gpg emptyDir the new image writes to).
@@ -125,6 +133,18 @@ const specContext = (a: Analysis, m: LogSignature, pod: Pod, spec: Container | u
           title: `no volume is mounted at ${directory}: it writes into the image's own files, which its user does not own`,
           detail: `${path} is on no volume of the pod (its mounts: ${(spec.volumeMounts ?? []).map((v) => v.mountPath ?? "").filter((p) => p !== "").join(", ") || "none"}): the image's directory is not writable by the user the container runs as; a writable volume (an emptyDir) is usually mounted there.`
         };
+      }
+      {
+        // A file of the image read or written by a non-root user (mendhak/docker-http-https-echo#14: privkey.pem readable by
+        // root only, the pod running as user 1000).
+        const user = spec?.securityContext?.runAsUser ?? pod.spec?.securityContext?.runAsUser;
+        const nonRoot = (spec?.securityContext?.runAsNonRoot ?? pod.spec?.securityContext?.runAsNonRoot) === true || (user !== undefined && user !== 0);
+        const file = path ?? m.captures["path"];
+        if (nonRoot && file !== undefined && file !== "")
+          return {
+            title: `it runs as ${user !== undefined ? `user ${user}` : "a user other than root"} (non-root securityContext), and ${file} in the image belongs to another owner`,
+            detail: `The pod's securityContext runs the container as ${user !== undefined ? `user ${user}` : "a non-root user"}; ${file} is part of the image, owned and readable or writable by another user (often root only).`
+          };
       }
       return undefined;
     case "read-only-fs":

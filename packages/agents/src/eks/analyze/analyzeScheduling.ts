@@ -18,6 +18,7 @@ import type { Subject } from "./Subject.js";
 import { hostPortHolders, hostPortsOf } from "./hostPorts.js";
 import { ATTACHER_TIMEOUT, readAttacher } from "./csiAttacher.js";
 import { readVolumeAffinity } from "./volumeAffinity.js";
+import { readAntiAffinity } from "./antiAffinity.js";
 import { readUnboundClaims } from "./unboundClaims.js";
 
 const latest = (events: ReadonlyArray<Event>): Event | undefined => events[events.length - 1];
@@ -154,7 +155,10 @@ const readObstacle = (a: Analysis, r: SchedulingReason, pod: Pod, failure: Sched
     case "topology-spread": {
       const reserved = failure.reasons.filter((x) => x.obstacle === "taint").reduce((n, x) => n + (x.nodes ?? 0), 0);
       const rules = r.obstacle === "pod-affinity" ? "the pod's (anti-)affinity rules exclude" : "its topology spread constraints exclude";
-      return { text: `${rules} every node it may use${reserved > 0 ? ` (${reserved} more ${reserved === 1 ? "node is" : "nodes are"} tainted for other workloads)` : ""}`, confidence: "high", facts: [] };
+      // Which rule, and which pods already hold the nodes, is the cause; "excluded by the rules" alone restates the scheduler.
+      const anti = r.obstacle === "pod-affinity" ? readAntiAffinity(a.view, pod, a.view.nodes) : undefined;
+      if (anti !== undefined) return { text: anti.text, confidence: anti.settled ? "high" : "medium", facts: [] };
+      return { text: `${rules} every node it may use${reserved > 0 ? ` (${reserved} more ${reserved === 1 ? "node is" : "nodes are"} tainted for other workloads)` : ""}`, confidence: "medium", facts: [] };
     }
     case "unbound-pvc":
     {

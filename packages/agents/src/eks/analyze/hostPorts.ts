@@ -47,3 +47,19 @@ export const hostPortHolders = (view: ClusterView, pod: Pod): ReadonlyArray<Host
 
 /** The scheduler's words for a host-port conflict, in the message of a FailedScheduling event. */
 export const HOST_PORT_CONFLICT = /free ports for the requested pod ports|\bNodePorts\b|PodFitsHostPorts/;
+
+/**
+ * A pod on its node's network (or with host ports) that cannot bind a port "already in use": the other pods on the same
+ * node that hold that port (projectcontour/contour#4343: a second node-exporter DaemonSet on 9100 beside the
+ * monitoring namespace's own). Undefined when the log names no port or no holder was read.
+ */
+export const portHolderOnNode = (view: ClusterView, pod: Pod, port: number): ReadonlyArray<Pod> => {
+  const node = pod.spec?.nodeName;
+  if (node === undefined || !hostPortsOf(pod).some((p) => p.startsWith(`${port}/`))) return [];
+  const found: Array<Pod> = [];
+  for (const objects of view.namespaces.values())
+    for (const other of objects.pods)
+      if (other !== pod && other.spec?.nodeName === node && !(other.metadata.name === pod.metadata.name && other.metadata.namespace === pod.metadata.namespace) && holds(other) && hostPortsOf(other).some((p) => p.startsWith(`${port}/`)))
+        found.push(other);
+  return found;
+};

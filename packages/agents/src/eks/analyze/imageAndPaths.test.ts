@@ -42,3 +42,30 @@ describe("a path the process may not write that lies on no volume (argoproj-labs
     expect(h?.title).toContain("volume gpg-keyring");
   });
 });
+
+describe("a file of the image a non-root user may not open (mendhak/docker-http-https-echo#14)", () => {
+  it("names the user and the file", () => {
+    const p: Pod = { ...crashing("e2e", "http-echo-5f7c9d8b6-m4q8t", { name: "http-echo", image: "mendhak/http-https-echo:17" }) };
+    const nonRoot: Pod = { ...p, spec: { ...p.spec, securityContext: { runAsNonRoot: true, runAsUser: 1000 } } };
+    const h = top(nonRoot, "internal/fs/utils.js:308\n    throw err;\n    ^\nError: EACCES: permission denied, open 'privkey.pem'\n    at Object.openSync (fs.js:476:3)");
+    expect(h?.title).toContain("it runs as user 1000 (non-root securityContext), and privkey.pem in the image belongs to another owner");
+  });
+});
+
+describe("a port already in use on the node's network (projectcontour/contour#4343)", () => {
+  const exporter = (namespace: string, name: string): Pod => ({
+    metadata: { name, namespace, labels: { app: name.replace(/-[a-z0-9]{5}$/, "") } },
+    spec: { nodeName: "ip-10-0-1-11.ec2.internal", hostNetwork: true, containers: [{ name: "node-exporter", image: "quay.io/prometheus/node-exporter:v1.3.1", ports: [{ containerPort: 9100, hostPort: 9100, name: "metrics", protocol: "TCP" }] }] },
+    status: { phase: "Running" }
+  });
+  it("names the pod in another namespace that holds it", () => {
+    const mine: Pod = {
+      ...exporter("projectcontour-monitoring", "prometheus-node-exporter-vpc7z"),
+      status: { phase: "Running", containerStatuses: [{ name: "node-exporter", ready: false, restartCount: 9, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: { terminated: { exitCode: 1, reason: "Error", finishedAt: "2022-01-10T10:00:00Z" } } }] }
+    };
+    const hs = hypothesesFor({ pods: [mine, exporter("monitoring", "node-exporter-7xk2p")] }, { alertname: "KubePodCrashLooping", namespace: "projectcontour-monitoring", pod: mine.metadata.name }, "2022-01-10T10:05:00Z", [
+      { namespace: "projectcontour-monitoring", pod: mine.metadata.name, container: "node-exporter", previous: 'level=error ts=2022-01-10T10:00:00Z caller=node_exporter.go:202 err="listen tcp :9100: bind: address already in use"' }
+    ]);
+    expect(hs[0]?.title).toContain("port 9100 on node ip-10-0-1-11.ec2.internal is already held by monitoring/node-exporter-7xk2p (in another namespace)");
+  });
+});

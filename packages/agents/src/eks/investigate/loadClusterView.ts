@@ -219,6 +219,22 @@ export const loadClusterView = (source: ClusterSource, alertScope: Scope, builde
         .flatMap((t) => (t.selector === undefined ? [] : subjectsBehindSelector(next, t.namespace, t.selector)))
         .filter((s) => !visited.has(s.label) && namespaceObjects(next, s.ref.namespace).pods.length > 0);
     }
+    // A pod on the node's network whose port is "already in use": the holder is another pod on that node, maybe in any
+    // namespace (projectcontour/contour#4343: a second node-exporter on 9100). Read the pods of those nodes, keep the holders.
+    {
+      const view = builder.build();
+      const nodes = new Set<string>();
+      for (const [key, log] of view.logs) {
+        if (!/address already in use/i.test(`${log.previous ?? ""}\n${log.current ?? ""}`.slice(-20_000))) continue;
+        const [ns, name] = key.split("/");
+        const pod = view.namespaces.get(ns ?? "")?.pods.find((p) => p.metadata.name === name);
+        if (pod?.spec?.nodeName !== undefined && hostPortsOf(pod).length > 0) nodes.add(pod.spec.nodeName);
+      }
+      for (const node of [...nodes].slice(0, 2)) {
+        const onNode = yield* step(`pods on node ${node}`, source.list("pods", undefined, { fieldSelector: `spec.nodeName=${node}` }));
+        if (onNode !== undefined) builder.add("pods", onNode.filter((p) => hostPortsOf(p).length > 0));
+      }
+    }
     // A ConfigMap a pod cannot find may exist in another namespace: looked up by name, names only.
     const find = source.findConfigMaps;
     if (find !== undefined) {
