@@ -63,7 +63,7 @@ const ENTITY = /&#?[a-z0-9]{1,32};/gi;
 
 const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
 const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
-const JOINS_PREVIOUS = /^(?:\p{M}|\u200d|[\ufe00-\ufe0f]|\ud83c[\udffb-\udfff])/u;
+const JOINS_PREVIOUS = /^(?:\p{M}|\u200d|[\ufe00-\ufe0f]|[\u{1f3fb}-\u{1f3ff}])/u;
 
 /** Cutting at `p` keeps every character, escape and CRLF whole. */
 const keepsCharacters = (s: string, p: number): boolean => {
