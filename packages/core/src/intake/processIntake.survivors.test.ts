@@ -13,6 +13,8 @@ import { ChatError, type ChatPlatformShape } from "../ports/ChatPlatform.js";
 import { DedupError, type DedupStoreShape } from "../ports/DedupStore.js";
 import { makeInMemoryChat } from "../testing/memory/InMemoryChat.js";
 import { makeCapturingTelemetry, makeInMemoryDedupStore } from "../testing/memory/InMemoryStores.js";
+import { investigationIdFor } from "../parse/investigationIdFor.js";
+import type { TelemetryShape } from "../ports/Telemetry.js";
 import type { IntakeEvent } from "./IntakeEvent.js";
 import { type IntakeDeps, makeIntake } from "./processIntake.js";
 
@@ -376,5 +378,325 @@ describe("intake: what its notices tell people to do", () => {
       ["4", `Not investigating (${reason}). Say \`investigate\` to start one anyway.`],
       ["5", "I'm here. Mention me with an alert (or in an alert's thread) and I'll investigate it; react with the trigger emoji on any message, or say `investigate` to force an investigation."]
     ]);
+  });
+});
+
+/*
+ * Found by the second full run of `intake` (81.0 %): the name order of the capped-alerts notice,
+ * alerts without a route or without an alert name, claim decoding, commands and reactions at their
+ * edges, the announcement's first line, crashes inside intake, the wall clock, and the span.
+ */
+const slackCommand = (request: Partial<Extract<IntakeEvent, { _tag: "Command" }>["request"]>, eventId?: string): IntakeEvent => ({
+  _tag: "Command",
+  request: { command: "investigate", platform: "slack", channelId: "C1", text: "", requestedAt: T0, ...request },
+  ...(eventId !== undefined ? { eventId } : {})
+});
+const reaction = (messageId: string, eventId: string): IntakeEvent => ({ _tag: "Reaction", platform: "slack", channelId: "C1", messageId, reaction: "eyes", timestamp: T0, eventId });
+const claimOf = (fields: Record<string, unknown>) => JSON.stringify(fields);
+
+describe("intake: the capped-alerts notice, at its edges", () => {
+  it("lists names by count, then alphabetically, whatever order they came in", async () => {
+    const { intake, slack } = setup({ settings: { route: () => ({ platform: "slack", channelId: "C-OPS" }), maxAlertsPerPayload: 1 } });
+    const names = ["PaymentsDown", "Zeta", "Gamma", "Alpha", "Beta", "Gamma", "Beta", "Delta"];
+    await run(intake.handleAlerts(alerts(names.map((alertname, i) => ({ fingerprint: `c${i}`, alertname, severity: i === 0 ? "critical" : "warning" })))));
+    expect(slack.log().find((l) => l.kind === "notice")!.message.text).toContain("Not investigated: Beta ×2, Gamma ×2, Alpha, Delta, Zeta. Mention me");
+  });
+
+  it("lists exactly ten names with no 'more', names an alert without a name by its first line (80 characters), and joins different reasons", async () => {
+    const { intake, slack } = setup({ settings: { route: () => ({ platform: "slack", channelId: "C-OPS" }), maxAlertsPerPayload: 2, maxInvestigationsPerMinute: 1 } });
+    const specs: Array<AlertSpec> = [{ fingerprint: "p0", alertname: "PaymentsDown" }, { fingerprint: "p1", alertname: "RateCapped" }];
+    for (let i = 0; i < 9; i++) specs.push({ fingerprint: `n${i}`, alertname: `Name${i}`, severity: "warning" });
+    const parsed = [...alerts(specs)];
+    const long = `${"a".repeat(85)}\nsecond line`;
+    const { alertname: _dropped, ...entities } = parsed[10]!.entities;
+    parsed[10] = { ...parsed[10]!, entities, alertText: long };
+    await run(intake.handleAlerts(parsed));
+    const text = slack.log().find((l) => l.kind === "notice")!.message.text;
+    expect(text.split(". Not investigated")[0]).toBe(
+      "⚠️ 10 alerts were not investigated: 1 investigations from alertmanager have already started in the last minute (intake.max_investigations_per_minute); this delivery carried 11 alerts and at most 2 are investigated per delivery (intake.max_alerts_per_payload)"
+    );
+    expect(text).toContain(`Not investigated: Name0, Name1, Name2, Name3, Name4, Name5, Name6, Name7, RateCapped, ${"a".repeat(80)}. Mention me`);
+    expect(text).not.toContain("more");
+  });
+
+  it("posts one notice per channel, under an alert investigated in that very channel only", async () => {
+    const route = (alert: AlertContext) => ({ platform: "slack", channelId: alert.entities.alertname === "InA" ? "C-A" : "C-B" });
+    const { intake, slack } = setup({ settings: { route, maxAlertsPerPayload: 1 } });
+    await run(intake.handleAlerts(alerts([{ fingerprint: "a1", alertname: "InA" }, { fingerprint: "a2", alertname: "InA", severity: "warning" }, { fingerprint: "b1", alertname: "InB", severity: "warning" }])));
+    const log = slack.log();
+    const anchor = log.find((l) => l.kind === "top" && l.channelId === "C-A")!;
+    expect(log.filter((l) => l.kind !== "top" || l.channelId !== "C-A").map((l) => [l.kind, l.channelId, l.threadId ?? null, l.message.text.match(/Not investigated: (\w+)/)?.[1]])).toEqual([
+      ["notice", "C-A", anchor.messageId, "InA"],
+      ["top", "C-B", null, "InB"]
+    ]);
+  });
+
+  it("skips capped alerts with no route, or routed to a chat that is not configured, and needs no route setting at all", async () => {
+    const route = (alert: AlertContext) => (alert.entities.alertname === "Nowhere" ? undefined : alert.entities.alertname === "OnTeams" ? { platform: "teams", channelId: "T1" } : { platform: "slack", channelId: "C-OPS" });
+    const { intake, slack } = setup({ settings: { route, maxAlertsPerPayload: 1 } });
+    const outcomes = await run(intake.handleAlerts(alerts([{ fingerprint: "k1", alertname: "Here" }, { fingerprint: "k2", alertname: "Nowhere", severity: "warning" }, { fingerprint: "k3", alertname: "OnTeams", severity: "warning" }])));
+    expect(outcomes.map((o) => o._tag)).toEqual(["Investigating", "Capped", "Capped"]);
+    expect(slack.log().filter((l) => l.kind === "notice")).toHaveLength(0);
+    const unrouted = setup({ settings: { maxAlertsPerPayload: 1 } });
+    const [first, second] = await run(unrouted.intake.handleAlerts(alerts([{ fingerprint: "u1" }, { fingerprint: "u2", severity: "warning" }])));
+    expect(first).toEqual({ _tag: "Ignored", reason: "no route for alert KubePodCrashLooping; set routing.default in config.yaml" });
+    expect(second?._tag).toBe("Capped");
+  });
+
+  it("ranks by the severity label when the alert's entities carry none", async () => {
+    const { intake, launched } = setup({ settings: { route: () => ({ platform: "slack", channelId: "C-OPS" }), maxAlertsPerPayload: 1 } });
+    const parsed = alerts([{ fingerprint: "w", alertname: "JustAWarning", severity: "warning" }, { fingerprint: "p", alertname: "APage", severity: "critical" }]).map((a) => {
+      const { severity: _dropped, ...entities } = a.entities;
+      return { ...a, entities };
+    });
+    await run(intake.handleAlerts(parsed));
+    expect(launched.map((l) => l.alert.labels["alertname"])).toEqual(["APage"]);
+  });
+
+  it("handles up to four alerts of a delivery at once", async () => {
+    const slack = makeInMemoryChat({ platform: "slack", dialect: "slack", now: () => T0 });
+    let inFlight = 0;
+    let most = 0;
+    const slow: ChatPlatformShape = {
+      ...slack.chat,
+      postMessage: (channelId, message) =>
+        Effect.sync(() => void (most = Math.max(most, ++inFlight))).pipe(
+          Effect.andThen(Effect.promise(() => new Promise((r) => setTimeout(r, 5)))),
+          Effect.andThen(slack.chat.postMessage(channelId, message)),
+          Effect.ensuring(Effect.sync(() => void inFlight--))
+        )
+    };
+    const { intake } = setup({ chats: { slack: slow } });
+    const outcomes = await run(intake.handleAlerts(alerts(Array.from({ length: 10 }, (_, i) => ({ fingerprint: `f${i}` })))));
+    expect(outcomes.every((o) => o._tag === "Investigating")).toBe(true);
+    expect(most).toBe(4);
+  });
+});
+
+describe("intake: claims as stored", () => {
+  const resolvedWith = async (claim: string) => {
+    const store = makeInMemoryDedupStore(() => T0);
+    const { intake, slack } = setup({ dedup: store });
+    const [resolved] = alerts([{ fingerprint: "d1", status: "resolved" }]);
+    await Effect.runPromise(store.put(`alert:${resolved!.investigationId}`, claim, 3600));
+    return { outcome: (await run(intake.handleAlerts([resolved!])))[0], slack, id: resolved!.investigationId };
+  };
+
+  it("a claim missing its investigation, channel or thread is not one: the resolved alert is ignored", async () => {
+    const full = { investigationId: "inv-x", platform: "slack", channelId: "C-OPS", threadId: "1.0", state: "posted" };
+    for (const missing of ["investigationId", "channelId", "threadId"]) {
+      const { [missing]: _gone, ...rest } = full as Record<string, unknown>;
+      const { outcome, slack, id } = await resolvedWith(claimOf(rest));
+      expect(outcome).toEqual({ _tag: "Ignored", reason: `resolved alert ${id} was not investigated here` });
+      expect(slack.log()).toHaveLength(0);
+    }
+  });
+
+  it("a claim without a platform names none", async () => {
+    const { outcome } = await resolvedWith(claimOf({ investigationId: "inv-x", channelId: "C-OPS", threadId: "1.0", state: "posted" }));
+    expect(outcome).toEqual({ _tag: "Ignored", reason: "no  chat is configured" });
+  });
+
+  it("a pending claim whose time is not a number is as old as can be: taken over at once", async () => {
+    const store = makeInMemoryDedupStore(() => T0);
+    const { intake, launched } = setup({ dedup: store });
+    const [firing] = alerts([{ fingerprint: "s1" }]);
+    await Effect.runPromise(store.put(`alert:${firing!.investigationId}`, claimOf({ investigationId: firing!.investigationId, platform: "slack", channelId: "C-OPS", threadId: "", state: "pending", at: String(T0) }), 3600));
+    expect((await run(intake.handleAlerts([firing!])))[0]?._tag).toBe("Investigating");
+    expect(launched).toHaveLength(1);
+  });
+
+  it("an alert whose posting crashed stays pending, and is taken over a minute later", async () => {
+    let now = T0;
+    const slack = makeInMemoryChat({ platform: "slack", dialect: "slack", now: () => now });
+    let crash = true;
+    const crashing: ChatPlatformShape = { ...slack.chat, postMessage: (c, m) => (crash ? Effect.die(new Error("process killed")) : slack.chat.postMessage(c, m)) };
+    const { intake } = setup({ chats: { slack: crashing }, now: () => now, dedup: makeInMemoryDedupStore(() => now) });
+    const [firing] = alerts([{ fingerprint: "c1" }]);
+    const [crashed] = await run(intake.handleAlerts([firing!]));
+    expect(crashed).toEqual({ _tag: "Failed", reason: expect.stringContaining("process killed"), retryable: true });
+    crash = false;
+    now = T0 + 30_000;
+    expect((await run(intake.handleAlerts([firing!])))[0]?._tag).toBe("Duplicate");
+    now = T0 + 61_000;
+    expect((await run(intake.handleAlerts([firing!])))[0]?._tag).toBe("Investigating");
+  });
+
+  it("a message whose claim cannot be read is taken as already investigated under its own id", async () => {
+    const store = makeInMemoryDedupStore(() => T0);
+    const { intake, slack } = setup({ dedup: store });
+    const parent = slack.seed("C1", { isBot: true, text: "[FIRING:1] HighErrorRate checkout 5xx 12%", timestamp: T0 - 60_000 });
+    await Effect.runPromise(store.put(`target:slack:C1:${parent}`, "not json", 3600));
+    const outcome = await run(intake.handleChatEvent(mention("<@U0BOT> look", { messageId: "9.1", threadId: parent }), "slack"));
+    expect(outcome).toEqual({ _tag: "AlreadyInvestigated", investigationId: investigationIdFor("slack", "C1", parent) });
+  });
+});
+
+describe("intake: mentions, reactions and commands at their edges", () => {
+  it("after a forced re-run, names the re-run's investigation; the re-run's id comes from the mention", async () => {
+    const { intake, slack, launched } = setup();
+    const parent = slack.seed("C1", { isBot: true, text: "[FIRING:1] HighErrorRate checkout 5xx 12%", timestamp: T0 - 60_000 });
+    await run(intake.handleChatEvent(mention("<@U0BOT> look", { messageId: "1.1", eventId: "A", threadId: parent }), "slack"));
+    await run(intake.handleChatEvent(mention("<@U0BOT> investigate again", { messageId: "2.2", eventId: "B", threadId: parent }), "slack"));
+    const rerun = investigationIdFor("slack", "C1", parent, "2.2");
+    expect(launched.map((l) => l.alert.investigationId)).toEqual([investigationIdFor("slack", "C1", parent), rerun]);
+    expect(await run(intake.handleChatEvent(mention("<@U0BOT> and now?", { messageId: "3.3", eventId: "C", threadId: parent }), "slack"))).toEqual({ _tag: "AlreadyInvestigated", investigationId: rerun });
+  });
+
+  it("a message turned away by the rate is investigated later under its first id", async () => {
+    let now = T0;
+    const { intake, launched } = setup({ now: () => now, dedup: makeInMemoryDedupStore(() => now), settings: { maxInvestigationsPerMinute: 1 } });
+    const text = "<@U0BOT> [FIRING:1] KubePodCrashLooping (payments api-x critical)";
+    await run(intake.handleChatEvent(mention(text, { messageId: "1.0", eventId: "A" }), "slack"));
+    expect((await run(intake.handleChatEvent(mention(text, { messageId: "2.0", eventId: "B" }), "slack")))._tag).toBe("Capped");
+    now = T0 + 61_000;
+    await run(intake.handleChatEvent(mention(text, { messageId: "2.0", eventId: "C" }), "slack"));
+    expect(launched.map((l) => l.alert.investigationId)).toEqual([investigationIdFor("slack", "C1", "1.0"), investigationIdFor("slack", "C1", "2.0")]);
+  });
+
+  it("a reaction redelivered is a duplicate; another reaction on an investigated message is already investigated", async () => {
+    const { intake, slack, launched } = setup();
+    const target = slack.seed("C1", { isBot: true, text: "[FIRING:1] HighErrorRate checkout 5xx 12%", timestamp: T0 - 60_000 });
+    expect((await run(intake.handleChatEvent(reaction(target, "R1"), "slack")))._tag).toBe("Investigating");
+    expect(await run(intake.handleChatEvent(reaction(target, "R1"), "slack"))).toEqual({ _tag: "Duplicate", key: "delivery:slack:R1" });
+    expect((await run(intake.handleChatEvent(reaction(target, "R2"), "slack")))._tag).toBe("AlreadyInvestigated");
+    expect(launched).toHaveLength(1);
+    expect(await run(intake.handleChatEvent(reaction("404.0", "R3"), "slack"))).toEqual({ _tag: "Ignored", reason: "the reacted message 404.0 is not visible to the bot" });
+  });
+
+  it("a menu investigation with a blank note adds no note", async () => {
+    const { intake, slack, launched } = setup();
+    const target = slack.seed("C1", { isBot: true, text: "[FIRING:1] HighErrorRate checkout 5xx 12%", timestamp: T0 - 60_000 });
+    await run(intake.handleChatEvent(slackCommand({ targetMessageId: target, text: "   " }), "slack"));
+    expect(launched[0]!.alert.hints).toEqual([]);
+  });
+
+  it("a typed /investigate is echoed trimmed, names no requester it does not know, carries no hints, and keeps the platform as the source", async () => {
+    const discord = makeInMemoryChat({ platform: "discord", dialect: "discord", now: () => T0 });
+    const cli = makeInMemoryChat({ platform: "cli", dialect: "markdown", now: () => T0 });
+    const { intake, launched } = setup({ chats: { slack: makeInMemoryChat({ platform: "slack", dialect: "slack", now: () => T0 }).chat, discord: discord.chat, cli: cli.chat } });
+    await run(intake.handleChatEvent(slackCommand({ platform: "discord", text: "  checkout is down  " }), "discord"));
+    expect(discord.log()[0]!.message.text).toBe("Investigation requested: checkout is down");
+    await run(intake.handleChatEvent(slackCommand({ platform: "cli", text: "api 502s" }), "cli"));
+    expect(launched.map((l) => [l.alert.source, l.alert.hints])).toEqual([["discord", []], ["cli", []]]);
+  });
+
+  it("a typed /investigate whose echo cannot be posted fails retryably", async () => {
+    const { intake, slack, launched } = setup();
+    slack.failPosts(1);
+    expect(await run(intake.handleChatEvent(slackCommand({ text: "api down" }), "slack"))).toEqual({ _tag: "Failed", reason: expect.stringContaining("simulated outage"), retryable: true });
+    expect(launched).toHaveLength(0);
+  });
+
+  it("says /postmortem is not available by its own name", async () => {
+    const { intake } = setup();
+    expect(await run(intake.handleChatEvent(slackCommand({ command: "postmortem", text: "inv-1" }), "slack"))).toEqual({ _tag: "Replied", text: "/postmortem is not available in this deployment yet." });
+  });
+
+  it("answers a ping and an empty mention with how to use the bot", async () => {
+    const { intake, slack } = setup();
+    await run(intake.handleChatEvent(mention("<@U0BOT>", { messageId: "1.0", eventId: "A" }), "slack"));
+    await run(intake.handleChatEvent(mention("<@U0BOT> test", { messageId: "2.0", eventId: "B" }), "slack"));
+    expect(slack.log().map((l) => l.message.text.startsWith("I'm here."))).toEqual([true, true]);
+  });
+
+  it("redacts only the untrusted parts of a notice with the configured redactor", async () => {
+    const { intake, slack } = setup({ redact: (text) => text.replace(/hunter2/g, "[REDACTED]") });
+    const outcome = await run(intake.handleChatEvent(mention("<@U0BOT> thanks, the password was hunter2", { messageId: "1.0" }), "slack"));
+    expect(outcome._tag).toBe("Suppressed");
+    expect(slack.log()[0]?.message.text).toMatch(/^Not investigating \(.*\)\. Say `investigate` to start one anyway\.$/);
+  });
+});
+
+describe("intake: webhook alerts at their edges", () => {
+  it("announces the first line with [FIRING] and its severity when it has neither, and without a severity when there is none", async () => {
+    const { intake, slack } = setup();
+    const [a, b, c] = alerts([{ fingerprint: "x1" }, { fingerprint: "x2" }, { fingerprint: "x3" }]);
+    const { severity: _dropped, ...noSeverity } = b!.entities;
+    await run(intake.handleAlerts([{ ...a!, alertText: "checkout down\nmore detail" }]));
+    await run(intake.handleAlerts([{ ...b!, entities: noSeverity, alertText: "checkout down" }]));
+    await run(intake.handleAlerts([{ ...c!, alertText: "Pod [FIRING] loop" }]));
+    expect(slack.log().filter((l) => l.kind === "top").map((l) => l.message.text.split("\n")[0])).toEqual([
+      "🚨 [FIRING] checkout down (critical)",
+      "🚨 [FIRING] checkout down",
+      "🚨 [FIRING] Pod [FIRING] loop (critical)"
+    ]);
+  });
+
+  it("posts each resolved alert of its own investigation, with only the first line", async () => {
+    const { intake, slack } = setup();
+    const firing = alerts([{ fingerprint: "r1" }, { fingerprint: "r2" }]);
+    await run(intake.handleAlerts(firing));
+    const resolved = alerts([{ fingerprint: "r1", status: "resolved" }, { fingerprint: "r2", status: "resolved" }]).map((a) => ({ ...a, alertText: `${a.labels["pod"]} recovered\nsecond line` }));
+    expect((await run(intake.handleAlerts(resolved))).map((o) => o._tag)).toEqual(["ResolvedPosted", "ResolvedPosted"]);
+    expect(slack.log().filter((l) => l.kind === "notice").map((l) => l.message.text).sort()).toEqual(["✅ Resolved: api-r1 recovered", "✅ Resolved: api-r2 recovered"]);
+  });
+
+  it("a route that throws fails the alert, retryably, and a command handler that dies fails the event", async () => {
+    const { intake } = setup({
+      settings: {
+        route: () => {
+          throw new Error("bad route table");
+        }
+      },
+      commands: { postmortem: () => Effect.die(new Error("archive exploded")) }
+    });
+    expect(await run(intake.handleAlerts(alerts([{ fingerprint: "t1" }])))).toEqual([{ _tag: "Failed", reason: expect.stringContaining("bad route table"), retryable: true }]);
+    expect(await run(intake.handleChatEvent(slackCommand({ command: "postmortem", text: "x" }), "slack"))).toEqual({ _tag: "Failed", reason: expect.stringContaining("archive exploded"), retryable: true });
+  });
+
+  it("without a clock of its own, counts starts on the wall clock", async () => {
+    const slack = makeInMemoryChat({ platform: "slack", dialect: "slack" });
+    const intake = makeIntake({
+      chats: { slack: slack.chat },
+      dedup: makeInMemoryDedupStore(() => Date.now()),
+      launch: () => Effect.void,
+      settings: { route: () => ({ platform: "slack", channelId: "C-OPS" }), maxInvestigationsPerMinute: 1 }
+    });
+    expect((await run(intake.handleAlerts(alerts([{ fingerprint: "w1" }, { fingerprint: "w2" }])))).map((o) => o._tag)).toEqual(["Investigating", "Capped"]);
+  });
+
+  it("each delivery is one intake span, named by platform and event or alert count", async () => {
+    const spans: Array<{ name: string; attributes: unknown }> = [];
+    const telemetry: TelemetryShape = { log: () => Effect.void, span: (name, attributes, effect) => Effect.sync(() => void spans.push({ name, attributes })).pipe(Effect.andThen(effect)) };
+    const { intake } = setup({ telemetry });
+    await run(intake.handleChatEvent(mention("<@U0BOT> thanks"), "slack"));
+    await run(intake.handleAlerts(alerts([{ fingerprint: "s1" }, { fingerprint: "s2" }])));
+    expect(spans).toEqual([
+      { name: "intake", attributes: { platform: "slack", event: "Mention" } },
+      { name: "intake", attributes: { platform: "webhook", alerts: 2 } }
+    ]);
+  });
+});
+
+describe("intake: settings that reach the gate and the ranking", () => {
+  it("ranks an unknown severity like a warning: before info", async () => {
+    const { intake, launched } = setup({ settings: { route: () => ({ platform: "slack", channelId: "C-OPS" }), maxAlertsPerPayload: 1 } });
+    await run(intake.handleAlerts(alerts([{ fingerprint: "i", alertname: "JustInfo", severity: "info" }, { fingerprint: "u", alertname: "Unranked", severity: "bogus" }])));
+    expect(launched.map((l) => l.alert.labels["alertname"])).toEqual(["Unranked"]);
+  });
+
+  it("a thread mention goes through the configured gate: with the kill switch off, chatter is investigated", async () => {
+    const { intake, slack, launched } = setup({ gate: { enabled: false } });
+    const parent = slack.seed("C1", { isBot: false, text: "lunch anyone?", timestamp: T0 - 60_000 });
+    const outcome = await run(intake.handleChatEvent(mention("<@U0BOT> thanks!", { messageId: "9.1", threadId: parent }), "slack"));
+    expect(outcome._tag).toBe("Investigating");
+    expect(launched).toHaveLength(1);
+  });
+
+  it("a mention at the top of a channel goes through the configured gate too", async () => {
+    const { intake, launched } = setup({ gate: { enabled: false } });
+    expect((await run(intake.handleChatEvent(mention("<@U0BOT> thanks!", { messageId: "9.2" }), "slack")))._tag).toBe("Investigating");
+    expect(launched).toHaveLength(1);
+  });
+});
+
+describe("intake: the capped-alerts notice with many names", () => {
+  it("orders a hundred names that came in reverse", async () => {
+    const { intake, slack } = setup({ settings: { route: () => ({ platform: "slack", channelId: "C-OPS" }), maxAlertsPerPayload: 1 } });
+    const specs: Array<AlertSpec> = [{ fingerprint: "top", alertname: "PaymentsDown" }];
+    for (let i = 99; i >= 0; i--) specs.push({ fingerprint: `m${i}`, alertname: `N${String(i).padStart(3, "0")}`, severity: "warning" });
+    await run(intake.handleAlerts(alerts(specs)));
+    expect(slack.log().find((l) => l.kind === "notice")!.message.text).toContain("Not investigated: N000, N001, N002, N003, N004, N005, N006, N007, N008, N009, and 90 more.");
   });
 });
