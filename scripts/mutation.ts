@@ -101,7 +101,8 @@ const MODULES: Readonly<Record<string, Module>> = {
       "packages/core/src/classify/gate.test.ts",
       "packages/core/src/classify/tier2Failures.test.ts",
       "packages/core/src/classify/patternRules.test.ts",
-      "packages/core/src/classify/properties.test.ts"
+      "packages/core/src/classify/properties.test.ts",
+      "packages/core/src/classify/gate.survivors.test.ts"
     ]
   },
   "gate-rules": {
