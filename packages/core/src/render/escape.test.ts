@@ -96,6 +96,13 @@ describe("code spans", () => {
 });
 
 describe("safeUrl", () => {
+  it("percent-encodes the @ of a broadcast inside a link target (found by the random-seed property run, seed -304661362)", () => {
+    expect(safeUrl("https://example.com/a_b?x=1&y=2@everyone")).toBe("https://example.com/a_b?x=1&y=2%40everyone");
+    expect(safeUrl("https://example.com/@Here/x")).toBe("https://example.com/%40Here/x");
+    expect(safeUrl("https://example.com/@channels")).toBe("https://example.com/@channels");
+    expect(safeUrl("mailto:oncall@example.com")).toBe("mailto:oncall@example.com");
+  });
+
   it("accepts web and mail links and encodes characters that would end the markup", () => {
     expect(safeUrl("https://x.example/a b|c>(d)")).toBe("https://x.example/a%20b%7Cc%3E%28d%29");
     expect(safeUrl("mailto:oncall@example.com")).toBe("mailto:oncall@example.com");

@@ -121,7 +121,13 @@ export const codeMarkdown = (text: string): string => codeSpan(text, GFM);
 export const safeUrl = (url: string): string | undefined => {
   const trimmed = url.trim();
   if (!/^(?:https?:\/\/[^/\s]|mailto:)/i.test(trimmed)) return undefined;
-  return trimmed.replace(/[\s<>|()[\]`"\\^{}\u0000-\u001f\u007f]/g, (c) =>
-    c.charCodeAt(0) < 0x80 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}` : encodeURIComponent(c)
+  return (
+    trimmed
+      .replace(/[\s<>|()[\]`"\\^{}\u0000-\u001f\u007f]/g, (c) =>
+        c.charCodeAt(0) < 0x80 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}` : encodeURIComponent(c)
+      )
+      // `@everyone` inside a link target pings on Discord (the random-seed property run found a deep link ending `&y=2@everyone`):
+      // percent-encoded, the link opens the same page and pings nobody.
+      .replace(/@(?=(?:everyone|here|channel)(?![\p{L}\p{N}_]))/giu, "%40")
   );
 };

@@ -581,7 +581,7 @@ const lastErrors = (
   const first = group[0]!;
   for (const r of found) {
     const failed = group.find((c) => c.pod.metadata.name === r.pods[0]) ?? first;
-    const hint = envHint(subject, failed, r.text) ?? serviceLinkHint(a, failed, r.text) ?? imageLacks(failed, r.text) ?? portTaken(a, failed, r.text);
+    const hint = envHint(subject, failed, r.text) ?? serviceLinkHint(a, failed, r.text) ?? imageLacks(failed, r.text) ?? portTaken(a, group, r.text);
     const logId = a.evidence.add({
       source: podSource(group.find((c) => c.pod.metadata.name === r.pods[0])?.pod ?? first.pod),
       timestamp: r.time ?? a.alertTime,
@@ -780,7 +780,7 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
         envHint(subject, crashed, `${crash.headline}\n${cause}`) ??
         serviceLinkHint(a, crashed, `${crash.headline}\n${cause}`) ??
         imageLacks(crashed, `${crash.headline}\n${cause}`) ??
-        portTaken(a, crashed, `${crash.headline}\n${cause}`);
+        portTaken(a, group, `${crash.headline}\n${cause}`);
       const title = `${subject.label} crashes on start: ${causeText(cause, 180)}${hint !== undefined ? ` — ${hint}` : ""}`;
       rememberCause(a, subject, { title, pods: crash.pods, codeDefect: isCodeDefect(`${crash.headline}\n${cause}`), images: [] });
       // A crash on a connection or name-resolution failure is the dependency's symptom (followed by
@@ -824,11 +824,13 @@ const ownershipRefusalIn = (a: Analysis, group: ReadonlyArray<ContainerOfPod>): 
 const NIL_DEREFERENCE = /invalid memory address or nil pointer dereference/;
 
 /** Who holds the node port a host-network pod cannot bind ("listen tcp :9100: bind: address already in use"). */
-const portTaken = (a: Analysis, c: ContainerOfPod, text: string): string | undefined => {
+const portTaken = (a: Analysis, group: ReadonlyArray<ContainerOfPod>, text: string): string | undefined => {
   const port = Number(/:(\d{1,5})\b[^\n]*address already in use|address already in use[^\n]*:(\d{1,5})\b/.exec(text)?.slice(1).find((x) => x !== undefined) ?? NaN);
   if (!Number.isInteger(port)) return undefined;
-  const holders = portHolderOnNode(a.view, c.pod, port);
-  if (holders.length === 0) return undefined;
+  // Any of the group's pods whose node was read with its holder: the pods of a DaemonSet fail alike on every node.
+  const found = group.map((c) => ({ c, holders: portHolderOnNode(a.view, c.pod, port) })).find((x) => x.holders.length > 0);
+  if (found === undefined) return undefined;
+  const { c, holders } = found;
   return `port ${port} on node ${c.pod.spec?.nodeName ?? ""} is already held by ${listNames(holders.map((p) => `${p.metadata.namespace ?? ""}/${p.metadata.name}`), 2)}${holders.some((p) => (p.metadata.namespace ?? "") !== (c.pod.metadata.namespace ?? "")) ? " (in another namespace)" : ""}`;
 };
 

@@ -230,7 +230,8 @@ export const loadClusterView = (source: ClusterSource, alertScope: Scope, builde
         const pod = view.namespaces.get(ns ?? "")?.pods.find((p) => p.metadata.name === name);
         if (pod?.spec?.nodeName !== undefined && hostPortsOf(pod).length > 0) nodes.add(pod.spec.nodeName);
       }
-      for (const node of [...nodes].slice(0, 2)) {
+      // In name order, not in the order the logs arrived: the same view every time.
+      for (const node of [...nodes].sort().slice(0, 3)) {
         const onNode = yield* step(`pods on node ${node}`, source.list("pods", undefined, { fieldSelector: `spec.nodeName=${node}` }));
         if (onNode !== undefined) builder.add("pods", onNode.filter((p) => hostPortsOf(p).length > 0));
       }
