@@ -1,10 +1,15 @@
 import type { Confidence } from "@sre-on-call/core";
-import type { Container, Event, PersistentVolumeClaim } from "../kube/KubeObjects.js";
+import type { Container, Event, PersistentVolumeClaim, StorageClass } from "../kube/KubeObjects.js";
 import { eventCount, eventTime, formatDuration, toMillis } from "../kube/time.js";
 import type { Analysis, Frame } from "./Analysis.js";
 import { claimClassOf, matchVolumes, requestOf, volumeClassOf } from "./matchVolumes.js";
 import { causeText, clipText, kubectl, listNames } from "./podFacts.js";
 import type { Subject } from "./Subject.js";
+
+const DEFAULT_CLASS_ANNOTATIONS = ["storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class"];
+
+/** A StorageClass marked default by either annotation Kubernetes honours. */
+export const isDefaultClass = (c: StorageClass): boolean => DEFAULT_CLASS_ANNOTATIONS.some((a) => c.metadata.annotations?.[a] === "true");
 
 /** The class a claim asks for: `spec.storageClassName`, or the beta annotation older charts still write. */
 export const storageClassOf = (claim: PersistentVolumeClaim): string | undefined => {
@@ -77,7 +82,7 @@ const claimCause = (a: Analysis, subject: Subject, claim: PersistentVolumeClaim,
       detail: `The PersistentVolume controller reports "${clipText(message, 160)}" ×${eventCount(failed!)}: ${emptyClass ? "an empty storageClassName turns dynamic provisioning off" : "the claim has no storageClassName and the cluster had no default StorageClass when it was created"}, and no pre-created PersistentVolume fits its size and access modes.${emptyClass ? "" : " Whether the cluster should have a default class or the claim should name one (a chart value that did not reach its template) is not in the evidence read."}`,
       // "" is a choice written in the claim; a claim without class leaves open whether the claim or the cluster is wrong
       // (komodorio/helm-charts#146: the chart ignored its storageClass value), unless the classes read settle it.
-      confidence: emptyClass || (a.view.storageClasses !== undefined && a.view.storageClasses.length > 0 && !a.view.storageClasses.some((c) => /^true$/.test(c.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] ?? c.metadata.annotations?.["storageclass.beta.kubernetes.io/is-default-class"] ?? ""))) ? "high" : "medium",
+      confidence: emptyClass || (a.view.storageClasses !== undefined && a.view.storageClasses.length > 0 && !a.view.storageClasses.some(isDefaultClass)) ? "high" : "medium",
       actions: [
         "Mark a StorageClass as default (storageclass.kubernetes.io/is-default-class: \"true\") or set storageClassName on the claim (kubectl get storageclass)",
         `Or create a PersistentVolume that matches ${name}; then recreate the claim if it was created before the default class existed`

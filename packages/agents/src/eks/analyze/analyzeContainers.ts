@@ -581,7 +581,7 @@ const lastErrors = (
   const first = group[0]!;
   for (const r of found) {
     const failed = group.find((c) => c.pod.metadata.name === r.pods[0]) ?? first;
-    const hint = envHint(subject, failed, r.text) ?? serviceLinkHint(a, failed, r.text) ?? imageLacks(failed, r.text) ?? portTaken(a, group, r.text);
+    const hint = causeHint(a, subject, failed, group, r.text);
     const logId = a.evidence.add({
       source: podSource(group.find((c) => c.pod.metadata.name === r.pods[0])?.pod ?? first.pod),
       timestamp: r.time ?? a.alertTime,
@@ -776,11 +776,7 @@ const crashLoop = (a: Analysis, frame: Frame, subject: Subject, issues: Readonly
         metadata: { headline: crash.headline, rootCause: crash.rootCause ?? null, pods: crash.pods, container: first.name }
       });
       const crashed = group.find((c) => c.pod.metadata.name === crash.pods[0]) ?? first;
-      const hint =
-        envHint(subject, crashed, `${crash.headline}\n${cause}`) ??
-        serviceLinkHint(a, crashed, `${crash.headline}\n${cause}`) ??
-        imageLacks(crashed, `${crash.headline}\n${cause}`) ??
-        portTaken(a, group, `${crash.headline}\n${cause}`);
+      const hint = causeHint(a, subject, crashed, group, `${crash.headline}\n${cause}`);
       const title = `${subject.label} crashes on start: ${causeText(cause, 180)}${hint !== undefined ? ` — ${hint}` : ""}`;
       rememberCause(a, subject, { title, pods: crash.pods, codeDefect: isCodeDefect(`${crash.headline}\n${cause}`), images: [] });
       // A crash on a connection or name-resolution failure is the dependency's symptom (followed by
@@ -833,6 +829,13 @@ const portTaken = (a: Analysis, group: ReadonlyArray<ContainerOfPod>, text: stri
   const { c, holders } = found;
   return `port ${port} on node ${c.pod.spec?.nodeName ?? ""} is already held by ${listNames(holders.map((p) => `${p.metadata.namespace ?? ""}/${p.metadata.name}`), 2)}${holders.some((p) => (p.metadata.namespace ?? "") !== (c.pod.metadata.namespace ?? "")) ? " (in another namespace)" : ""}`;
 };
+
+/**
+ * What the pod's spec and neighbours say about the error a crash ends with, first found wins: the env variable it names,
+ * a service-link variable, an image that lacks its own code, the pod holding a port on the node.
+ */
+const causeHint = (a: Analysis, subject: Subject, c: ContainerOfPod, group: ReadonlyArray<ContainerOfPod>, text: string): string | undefined =>
+  envHint(subject, c, text) ?? serviceLinkHint(a, c, text) ?? imageLacks(c, text) ?? portTaken(a, group, text);
 
 /** A runtime that cannot find its own code or libraries at start: the image is built wrong, not the cluster. */
 const MISSING_IN_IMAGE = /\bGemNotFoundException\b|can't find gem \S+|\bModuleNotFoundError: No module named|\bCannot find module '[^']+'|\bNoClassDefFoundError\b|\bClassNotFoundException\b/;

@@ -1,5 +1,5 @@
 import type { PersistentVolumeClaim, StorageClass } from "../kube/KubeObjects.js";
-import { storageClassOf } from "./analyzeClaim.js";
+import { isDefaultClass, storageClassOf } from "./analyzeClaim.js";
 import { listNames } from "./podFacts.js";
 
 /**
@@ -26,10 +26,6 @@ export interface UnboundClaimsReading {
   /** High only when the StorageClasses read show the cause (a missing class, no default class). */
   readonly confidence: "high" | "medium";
 }
-
-const DEFAULT_CLASS_ANNOTATIONS = ["storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class"];
-
-const isDefaultClass = (c: StorageClass): boolean => DEFAULT_CLASS_ANNOTATIONS.some((a) => c.metadata.annotations?.[a] === "true");
 
 const classList = (classes: ReadonlyArray<StorageClass>): string =>
   classes.length === 0 ? "it has none" : `it has ${listNames(classes.map((c) => `${c.metadata.name}${isDefaultClass(c) ? " (default)" : ""}`), 4)}`;

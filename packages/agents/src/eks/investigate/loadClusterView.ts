@@ -120,13 +120,15 @@ export const loadClusterView = (source: ClusterSource, alertScope: Scope, builde
     // Objects chosen across namespaces (a loose name, triage) bring their own namespaces.
     yield* Effect.forEach([...new Set((scope.targets ?? []).map((t) => t.namespace))], loadNamespace, { concurrency: 2, discard: true });
 
-    // A host port that is taken: the holder may live in any namespace (a DaemonSet of the platform), so read the pods
-    // that bind host ports across the cluster, once, and keep only those.
-    const portConflict = [...builder.build().namespaces.values()].some((o) => o.events.some((e) => e.reason === "FailedScheduling" && HOST_PORT_CONFLICT.test(e.message ?? "")));
-    if (portConflict) {
-      const all = yield* step("pods in all namespaces (host ports)", source.list("pods", undefined));
-      if (all !== undefined) builder.add("pods", all.filter((p) => hostPortsOf(p).length > 0));
-    }
+    // Two events need pods of any namespace, read once for both and kept only where they matter: a host port that is
+    // taken (the holder may be a DaemonSet of the platform) and a volume the kubelet waited on for a CSI driver's
+    // external-attacher (the attacher's pods, whose logs say why).
+    const loadedEvents = [...builder.build().namespaces.values()].flatMap((o) => o.events);
+    const portConflict = loadedEvents.some((e) => e.reason === "FailedScheduling" && HOST_PORT_CONFLICT.test(e.message ?? ""));
+    const attachTimeout = loadedEvents.some((e) => e.reason === "FailedAttachVolume" && ATTACHER_TIMEOUT.test(e.message ?? ""));
+    const everyPod = portConflict || attachTimeout ? ((yield* step("pods in all namespaces", source.list("pods", undefined))) ?? []) : [];
+    if (portConflict) builder.add("pods", everyPod.filter((p) => hostPortsOf(p).length > 0));
+    const attachers = attachTimeout ? everyPod.filter((p) => attacherContainers(p).length > 0).slice(0, 3) : [];
 
     const logsOf = (pods: ReadonlyArray<Pod>) =>
       Effect.forEach(
@@ -163,11 +165,7 @@ export const loadClusterView = (source: ClusterSource, alertScope: Scope, builde
         { concurrency, discard: true }
       );
 
-    // A volume the kubelet waited on for the CSI driver's external-attacher: read the attacher's pods (any namespace) and their logs.
-    const attachTimeout = [...builder.build().namespaces.values()].some((o) => o.events.some((e) => e.reason === "FailedAttachVolume" && ATTACHER_TIMEOUT.test(e.message ?? "")));
-    if (attachTimeout) {
-      const all = yield* step("pods in all namespaces (CSI attachers)", source.list("pods", undefined));
-      const attachers = (all ?? []).filter((p) => attacherContainers(p).length > 0).slice(0, 3);
+    if (attachers.length > 0) {
       builder.add("pods", attachers);
       yield* logsOf(attachers);
     }
